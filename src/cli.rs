@@ -1,0 +1,320 @@
+//! The command line: parsing flags into settings, and the modes they select.
+
+use crate::check::{self, CheckReport};
+use crate::diagnose::Context;
+use crate::knowledge::{self, Knowledge};
+use crate::probe::Settings;
+use crate::render::doctor::{self, Style};
+use crate::target::{self, ParseOptions, Target};
+use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Exit code for bad usage or input.
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "connfix",
+    version,
+    about = "Finds out why a network connection fails: live probes, a decision tree, causes and fixes",
+    long_about = None,
+    args_conflicts_with_subcommands = true,
+    after_help = "TARGET forms: host:port, [v6addr]:port, a bare host or IP with --port, \
+scheme://[user[:password]@]host[:port][/path] (http, https, ws, wss, postgres, mysql, redis, \
+rediss, mongodb, amqp, amqps, ssh, smtp, ftp, ldap, ... use their default ports), unix:/path or \
+an absolute socket path, env:NAME or $NAME to read the target from an environment variable.\n\n\
+Exit codes of check: 0 reachable and healthy, 1 a problem was diagnosed, 2 bad usage or input."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Diagnose TARGET (same as `connfix check TARGET`).
+    pub target: Option<OsString>,
+    #[command(flatten)]
+    pub check: CheckFlags,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Diagnose why TARGET cannot be reached; exit 0 healthy, 1 problem found, 2 bad input.
+    Check {
+        /// What to connect to (see TARGET forms below).
+        target: OsString,
+        #[command(flatten)]
+        flags: CheckFlags,
+    },
+    /// Set up a broken service on loopback and diagnose it, to see what connfix does.
+    Demo {
+        /// Print the report as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Inspect and validate the knowledge files (causes, decision tree, services).
+    Kb {
+        #[command(subcommand)]
+        action: KbAction,
+    },
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct CheckFlags {
+    /// Print one JSON object instead of the readable report.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// How long to wait for each network answer, e.g. 2s, 500ms (default 5s).
+    #[arg(long, value_name = "DUR", global = true)]
+    pub timeout: Option<String>,
+    /// Ask this DNS server directly (IP or IP:PORT) instead of the system's.
+    #[arg(long, value_name = "IP[:PORT]", global = true)]
+    pub dns_server: Option<String>,
+    /// The target must be reachable from the internet (e.g. a webhook URL for a cloud service).
+    #[arg(long, global = true)]
+    pub public: bool,
+    /// Port to use when TARGET has none.
+    #[arg(long, global = true)]
+    pub port: Option<String>,
+    /// Answer a question only you can (e.g. --answer intermittent=yes); repeatable.
+    #[arg(long, value_name = "KEY=yes|no", global = true)]
+    pub answer: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KbAction {
+    /// List the causes connfix knows, with where each comes from.
+    List,
+    /// Validate a knowledge directory (default: the user's); errors point at file:line.
+    Check { dir: Option<PathBuf> },
+    /// Show one cause in full: what happens, how to confirm, how to fix, code.
+    Show { id: String },
+    /// List the facts that knowledge files may use in when/unless.
+    Facts,
+}
+
+/// A usage or input error: printed as one line, exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+pub fn usage<T>(msg: impl Into<String>) -> Result<T, UsageError> {
+    Err(UsageError(msg.into()))
+}
+
+/// Settings and context from the flags, validated.
+pub fn settings(
+    flags: &CheckFlags,
+    kb: &Knowledge,
+) -> Result<(Settings, Context, ParseOptions), UsageError> {
+    let mut s = Settings::default();
+    if let Some(t) = &flags.timeout {
+        s.timeout = parse_timeout(t)?;
+    }
+    if let Some(d) = &flags.dns_server {
+        s.dns_server = Some(parse_dns_server(d)?);
+    }
+    let port = match &flags.port {
+        None => None,
+        Some(p) => match p.parse::<u32>() {
+            Ok(n) if (1..=65535).contains(&n) => Some(n as u16),
+            _ => {
+                return usage(format!(
+                    "--port {p} is not a port; use a number from 1 to 65535, e.g. --port 5432"
+                ));
+            }
+        },
+    };
+    let answers = flags
+        .answer
+        .iter()
+        .map(|a| parse_answer(a, kb))
+        .collect::<Result<Vec<_>, _>>()?;
+    let ctx = Context {
+        public: flags.public,
+        answers,
+    };
+    Ok((s, ctx, ParseOptions { port }))
+}
+
+pub fn parse_timeout(text: &str) -> Result<Duration, UsageError> {
+    let d = match text.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs >= 0.0 => Duration::from_secs_f64(secs.min(1e6)),
+        _ => humantime::parse_duration(text).map_err(|_| {
+            UsageError(format!(
+                "--timeout {text} is not a duration; write e.g. 2s, 500ms or 1m"
+            ))
+        })?,
+    };
+    if d < Duration::from_millis(10) || d > Duration::from_secs(600) {
+        return usage(format!(
+            "--timeout {text} is out of range; use from 10ms to 10m, e.g. 2s"
+        ));
+    }
+    Ok(d)
+}
+
+pub fn parse_dns_server(text: &str) -> Result<SocketAddr, UsageError> {
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, 53));
+    }
+    text.parse::<SocketAddr>().map_err(|_| {
+        UsageError(format!(
+            "--dns-server {text} is not an IP address with an optional port; write e.g. 1.1.1.1, 127.0.0.1:5353 or [::1]:53"
+        ))
+    })
+}
+
+fn parse_answer(text: &str, kb: &Knowledge) -> Result<(String, bool), UsageError> {
+    let keys: Vec<&str> = kb
+        .tree
+        .nodes
+        .iter()
+        .filter_map(|n| n.ask.as_deref())
+        .collect();
+    let Some((key, value)) = text.split_once('=') else {
+        return usage(format!(
+            "--answer {text} needs KEY=yes or KEY=no, e.g. --answer intermittent=yes"
+        ));
+    };
+    if !keys.contains(&key) {
+        return usage(format!(
+            "--answer: unknown question '{key}'; the questions are {}",
+            keys.join(", ")
+        ));
+    }
+    let yes = match value.to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" => true,
+        "no" | "n" | "false" => false,
+        _ => return usage(format!("--answer {key}={value}: answer yes or no")),
+    };
+    Ok((key.to_string(), yes))
+}
+
+/// Parses a target given as an OS string (it may not be UTF-8).
+pub fn parse_target(
+    raw: &OsString,
+    opts: ParseOptions,
+    kb: &Knowledge,
+) -> Result<Target, UsageError> {
+    let Some(text) = raw.to_str() else {
+        return usage(
+            "the target is not valid UTF-8; give it as text such as db.example.com:5432 or https://api.example.com",
+        );
+    };
+    target::parse(text, opts, &kb.services, &|name| std::env::var(name).ok())
+        .map_err(|e| UsageError(e.to_string()))
+}
+
+/// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+pub fn style() -> Style {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Style {
+        color: !no_color && std::io::stdout().is_terminal(),
+    }
+}
+
+/// Prints a finished check as text or JSON.
+pub fn print_report(report: &CheckReport, json: bool) {
+    if json {
+        match serde_json::to_string_pretty(report) {
+            Ok(s) => println!("{s}"),
+            Err(e) => eprintln!("connfix: could not write JSON: {e}"),
+        }
+    } else {
+        print!("{}", doctor::render(report, style()));
+    }
+}
+
+/// `connfix check`: returns the exit code.
+pub async fn run_check(
+    raw: &OsString,
+    flags: &CheckFlags,
+    kb: &Knowledge,
+) -> Result<i32, UsageError> {
+    let (settings, ctx, opts) = settings(flags, kb)?;
+    let target = parse_target(raw, opts, kb)?;
+    let report = check::run(target, settings, &ctx, kb).await;
+    print_report(&report, flags.json);
+    Ok(report.exit_code())
+}
+
+/// `connfix kb ...`: returns the exit code.
+pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
+    match action {
+        KbAction::List => {
+            if json {
+                let rows: Vec<_> = kb
+                    .causes
+                    .iter()
+                    .map(|c| serde_json::json!({"id": c.id, "title": c.title, "severity": c.severity, "source": c.source}))
+                    .collect();
+                println!("{}", serde_json::Value::Array(rows));
+            } else {
+                for c in &kb.causes {
+                    println!("{:<36} {}", c.id, c.title);
+                }
+                println!(
+                    "\n{} causes, {} questions in the tree, {} services",
+                    kb.causes.len(),
+                    kb.tree.nodes.len(),
+                    kb.services.list.len()
+                );
+                if let Some(d) = knowledge::user_dir() {
+                    println!(
+                        "Your own files go in {} (same layout as assets/knowledge).",
+                        d.display()
+                    );
+                }
+            }
+            0
+        }
+        KbAction::Check { dir } => {
+            let Some(dir) = dir.clone().or_else(knowledge::user_dir) else {
+                eprintln!(
+                    "connfix: no directory given and no config directory known; pass one: connfix kb check DIR"
+                );
+                return EXIT_USAGE;
+            };
+            if !dir.is_dir() {
+                eprintln!(
+                    "connfix: {} is not a directory; pass a knowledge directory, e.g. connfix kb check assets/knowledge",
+                    dir.display()
+                );
+                return EXIT_USAGE;
+            }
+            let errors = knowledge::check_dir(&dir);
+            if json {
+                println!("{}", serde_json::json!({"dir": dir, "errors": errors}));
+            } else if errors.is_empty() {
+                println!("{}: ok", dir.display());
+            } else {
+                for e in &errors {
+                    println!("{e}");
+                }
+                println!("{} error(s)", errors.len());
+            }
+            if errors.is_empty() { 0 } else { 1 }
+        }
+        KbAction::Show { id } => match kb.cause(id) {
+            Some(c) if json => {
+                println!("{}", serde_json::to_string_pretty(c).unwrap_or_default());
+                0
+            }
+            Some(c) => {
+                print!("{}", crate::render::doctor::render_cause(c));
+                0
+            }
+            None => {
+                eprintln!("connfix: no cause '{id}'; `connfix kb list` shows them all");
+                EXIT_USAGE
+            }
+        },
+        KbAction::Facts => {
+            for (name, meaning) in crate::diagnose::vocabulary::FACTS {
+                println!("{name:<28} {meaning}");
+            }
+            0
+        }
+    }
+}

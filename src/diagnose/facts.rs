@@ -1,0 +1,782 @@
+//! From what the probes observed to named facts. Pure: the same reports always give the
+//! same facts, so every cause can be unit-tested with hand-made observations.
+
+use crate::knowledge::services::Services;
+use crate::probe::dns::{DirectOutcome, DnsData, GaiKind};
+use crate::probe::firewall::{Action, FirewallData};
+use crate::probe::http::{HttpData, TlsOutcome};
+use crate::probe::listeners::{Listener, ListenerData};
+use crate::probe::proxy::ProxyData;
+use crate::probe::tcp::{AfterConnect, Outcome, TcpData};
+use crate::probe::unix::{UnixData, UnixOutcome};
+use crate::probe::{ProbeData, ProbeReport};
+use crate::target::Target;
+use serde::Serialize;
+use std::net::IpAddr;
+
+/// A named fact with the evidence behind it, in words a person can check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fact {
+    pub name: String,
+    pub detail: String,
+    /// The probe that established it, `target` for facts about the input, `person` for answers.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(transparent)]
+pub struct FactSet(pub Vec<Fact>);
+
+impl FactSet {
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|f| f.name == name)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Fact> {
+        self.0.iter().find(|f| f.name == name)
+    }
+
+    pub fn add(&mut self, name: &str, source: &str, detail: impl Into<String>) {
+        if !self.has(name) {
+            self.0.push(Fact {
+                name: name.to_string(),
+                detail: detail.into(),
+                source: source.to_string(),
+            });
+        }
+    }
+
+    pub fn from_source<'a>(&'a self, source: &'a str) -> impl Iterator<Item = &'a Fact> + 'a {
+        self.0.iter().filter(move |f| f.source == source)
+    }
+}
+
+/// Inputs beyond the probe reports.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// `--public`: the target must be reachable from the internet.
+    pub public: bool,
+    /// The person's answers: (ask key, yes?).
+    pub answers: Vec<(String, bool)>,
+}
+
+pub fn derive(
+    target: &Target,
+    reports: &[ProbeReport],
+    ctx: &Context,
+    services: &Services,
+) -> FactSet {
+    let mut f = FactSet::default();
+    let data = |id| reports.iter().find(|r| r.id == id).map(|r| &r.data);
+    use crate::probe::ProbeId as P;
+
+    target_facts(&mut f, target, ctx, services);
+    let dns = match data(P::Dns) {
+        Some(ProbeData::Dns(d)) => Some(d),
+        _ => None,
+    };
+    if let Some(d) = dns {
+        dns_facts(&mut f, d);
+    }
+    // The addresses a client would try.
+    let addrs: Vec<IpAddr> = match (target.ip(), dns) {
+        (Some(ip), _) => vec![ip],
+        (None, Some(d)) => d.system.addresses.clone(),
+        _ => Vec::new(),
+    };
+    if addrs.iter().any(|ip| is_private(*ip)) {
+        let which: Vec<String> = addrs
+            .iter()
+            .filter(|ip| is_private(**ip))
+            .map(|ip| format!("{ip} ({})", address_kind(*ip)))
+            .collect();
+        let detail = match target.ip() {
+            Some(_) => format!("{} is not reachable from the internet", which.join(", ")),
+            None => format!(
+                "{} resolves to {}",
+                target.host.as_deref().unwrap_or(""),
+                which.join(", ")
+            ),
+        };
+        f.add("dns.private_address", "dns", detail);
+    }
+    if let Some(ProbeData::Tcp(t)) = data(P::Tcp) {
+        tcp_facts(&mut f, t);
+    }
+    if let Some(ProbeData::Listeners(l)) = data(P::Listeners) {
+        listener_facts(&mut f, l, &addrs, target, services);
+    }
+    if let (Some(ProbeData::Firewall(fw)), Some(port)) = (data(P::Firewall), target.port) {
+        firewall_facts(&mut f, fw, port);
+    }
+    if let Some(ProbeData::Proxy(p)) = data(P::Proxy) {
+        proxy_facts(&mut f, p);
+    }
+    if let Some(ProbeData::Environment(e)) = data(P::Environment) {
+        if e.container {
+            f.add(
+                "env.container",
+                "environment",
+                e.evidence
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "inside a container".into()),
+            );
+        }
+        if e.wsl {
+            f.add("env.wsl", "environment", "running inside WSL");
+        }
+        if e.kubernetes {
+            f.add(
+                "env.kubernetes",
+                "environment",
+                "running inside a Kubernetes pod",
+            );
+        }
+    }
+    if let Some(ProbeData::Http(h)) = data(P::Http) {
+        http_facts(&mut f, h);
+    }
+    if let Some(ProbeData::Unix(u)) = data(P::Unix) {
+        unix_facts(&mut f, u);
+    }
+    for (key, yes) in &ctx.answers {
+        let name = format!("answer.{key}.{}", if *yes { "yes" } else { "no" });
+        f.add(
+            &name,
+            "person",
+            format!("you answered {}", if *yes { "yes" } else { "no" }),
+        );
+    }
+    f
+}
+
+fn target_facts(f: &mut FactSet, t: &Target, ctx: &Context, services: &Services) {
+    if t.is_unix() {
+        f.add(
+            "target.unix",
+            "target",
+            format!("{} is a unix socket path", t.host_port()),
+        );
+        return;
+    }
+    if t.ip().is_some() {
+        f.add(
+            "target.ip_literal",
+            "target",
+            format!("{} is an IP address", t.host.as_deref().unwrap_or("")),
+        );
+    } else {
+        f.add(
+            "target.hostname",
+            "target",
+            format!("{} is a name to resolve", t.host.as_deref().unwrap_or("")),
+        );
+    }
+    if ctx.public {
+        f.add(
+            "target.public_required",
+            "target",
+            "--public: it must be reachable from the internet",
+        );
+    }
+    if let Some(s) = t.scheme.as_deref() {
+        if services.is_tls_scheme(s) {
+            f.add(
+                "target.tls_scheme",
+                "target",
+                format!("{s}:// means TLS from the first byte"),
+            );
+        }
+        if t.is_http() {
+            f.add(
+                "target.http_scheme",
+                "target",
+                format!("{s}:// is spoken over HTTP"),
+            );
+        }
+    }
+}
+
+fn dns_facts(f: &mut FactSet, d: &DnsData) {
+    let sys = &d.system;
+    if !sys.addresses.is_empty() {
+        f.add(
+            "dns.resolved",
+            "dns",
+            format!(
+                "the system resolver gives {} → {}",
+                d.name,
+                crate::probe::dns::join_ips(&sys.addresses)
+            ),
+        );
+        let v4 = sys.addresses.iter().any(|a| a.is_ipv4());
+        let v6 = sys.addresses.iter().any(|a| a.is_ipv6());
+        if v4 && v6 {
+            f.add(
+                "dns.both_families",
+                "dns",
+                format!("{} has IPv4 and IPv6 addresses", d.name),
+            );
+        }
+        if sys.addresses.first().is_some_and(|a| a.is_ipv6()) {
+            f.add(
+                "dns.ipv6_first",
+                "dns",
+                format!(
+                    "{} is listed first, so clients try IPv6 first",
+                    sys.addresses[0]
+                ),
+            );
+        }
+    }
+    if !d.hosts_file.is_empty() {
+        f.add(
+            "dns.hosts_file",
+            "dns",
+            format!(
+                "/etc/hosts maps {} to {}",
+                d.name,
+                crate::probe::dns::join_ips(&d.hosts_file)
+            ),
+        );
+    }
+    if let Some(e) = &sys.error {
+        match e.kind {
+            GaiKind::NoName => f.add("dns.nxdomain", "dns", format!("{}: {}", d.name, e.message)),
+            GaiKind::NoData => f.add(
+                "dns.no_records",
+                "dns",
+                format!("{}: {}", d.name, e.message),
+            ),
+            GaiKind::Again => f.add(
+                "dns.temporary_failure",
+                "dns",
+                format!("{}: {}", d.name, e.message),
+            ),
+            GaiKind::Fail | GaiKind::Other => f.add(
+                "dns.server_unreachable",
+                "dns",
+                format!("{}: {}", d.name, e.message),
+            ),
+        }
+    }
+    if let Some(direct) = &d.direct {
+        let servers = direct.servers.join(", ");
+        match direct.outcome {
+            DirectOutcome::Timeout | DirectOutcome::Unreachable | DirectOutcome::ServerError => {
+                f.add(
+                    "dns.server_unreachable",
+                    "dns",
+                    format!("DNS server {servers}: {}", direct.detail),
+                );
+            }
+            DirectOutcome::NxDomain if sys.addresses.is_empty() => {
+                f.add(
+                    "dns.nxdomain",
+                    "dns",
+                    format!(
+                        "DNS server {servers} says {} does not exist (NXDOMAIN)",
+                        d.name
+                    ),
+                );
+            }
+            DirectOutcome::NoRecords if sys.addresses.is_empty() => {
+                f.add(
+                    "dns.no_records",
+                    "dns",
+                    format!(
+                        "DNS server {servers} knows {} but has no address for it",
+                        d.name
+                    ),
+                );
+            }
+            _ => {}
+        }
+        // Disagreement only counts when both sides gave an answer about the name.
+        let definitive = matches!(
+            direct.outcome,
+            DirectOutcome::Answer | DirectOutcome::NxDomain | DirectOutcome::NoRecords
+        );
+        if definitive && !sys.addresses.is_empty() {
+            let mut a = sys.addresses.clone();
+            let mut b = direct.addresses.clone();
+            a.sort();
+            b.sort();
+            if a != b {
+                let via = if d.hosts_file.is_empty() {
+                    "the system resolver (a cache or another source)"
+                } else {
+                    "/etc/hosts"
+                };
+                let dns_says = if b.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    crate::probe::dns::join_ips(&b)
+                };
+                f.add(
+                    "dns.mismatch",
+                    "dns",
+                    format!(
+                        "{via} gives {}, DNS server {servers} gives {dns_says}",
+                        crate::probe::dns::join_ips(&a)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn tcp_facts(f: &mut FactSet, t: &TcpData) {
+    let ok: Vec<_> = t
+        .attempts
+        .iter()
+        .filter(|a| a.outcome == Outcome::Connected)
+        .collect();
+    let failed: Vec<_> = t
+        .attempts
+        .iter()
+        .filter(|a| a.outcome != Outcome::Connected)
+        .collect();
+    if let Some(a) = ok.first() {
+        f.add(
+            "tcp.connected",
+            "tcp",
+            format!(
+                "{} accepted the connection in {:.1} ms",
+                a.address, a.elapsed_ms
+            ),
+        );
+    }
+    if ok.is_empty() && !failed.is_empty() {
+        f.add(
+            "tcp.all_failed",
+            "tcp",
+            format!("all {} address(es) failed", failed.len()),
+        );
+    }
+    if !ok.is_empty() && !failed.is_empty() {
+        f.add(
+            "tcp.partial",
+            "tcp",
+            format!(
+                "{} accepted but {} {}",
+                ok[0].address, failed[0].address, failed[0].message
+            ),
+        );
+    }
+    for a in &failed {
+        let name = match a.outcome {
+            Outcome::Refused => "tcp.refused",
+            Outcome::Timeout => "tcp.timeout",
+            Outcome::HostUnreachable => "tcp.host_unreachable",
+            Outcome::NetUnreachable => "tcp.net_unreachable",
+            Outcome::Denied => "tcp.denied",
+            Outcome::AddrUnavailable => "tcp.addr_unavailable",
+            Outcome::Reset => "tcp.reset",
+            Outcome::Connected | Outcome::Other => continue,
+        };
+        let detail = if a.outcome == Outcome::Timeout {
+            format!(
+                "{} did not answer within {:.1} s",
+                a.address,
+                a.elapsed_ms / 1000.0
+            )
+        } else {
+            format!("{}: {} after {:.1} ms", a.address, a.message, a.elapsed_ms)
+        };
+        f.add(name, "tcp", detail);
+    }
+    for a in &ok {
+        match a.after_connect {
+            Some(AfterConnect::Reset) => f.add(
+                "tcp.reset",
+                "tcp",
+                format!("{} accepted, then reset the connection at once", a.address),
+            ),
+            Some(AfterConnect::Closed) => f.add(
+                "tcp.closed_after_accept",
+                "tcp",
+                format!(
+                    "{} accepted, then closed the connection without a word",
+                    a.address
+                ),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// Does a socket bound to `bound` accept connections to `to`? Wildcards cover their family;
+/// on Linux an IPv6 wildcard socket also takes IPv4 unless it was made IPv6-only, which
+/// /proc does not show, so it is counted as covering both.
+fn covers(bound: IpAddr, to: IpAddr) -> bool {
+    match (bound, to) {
+        (IpAddr::V4(b), IpAddr::V4(_)) if b.is_unspecified() => true,
+        (IpAddr::V6(b), _) if b.is_unspecified() => true,
+        _ => bound == to,
+    }
+}
+
+fn listener_facts(
+    f: &mut FactSet,
+    l: &ListenerData,
+    addrs: &[IpAddr],
+    target: &Target,
+    services: &Services,
+) {
+    if let Some(e) = &l.error {
+        f.add("listener.unavailable", "listeners", e.clone());
+        return;
+    }
+    let own: Vec<IpAddr> = addrs
+        .iter()
+        .copied()
+        .filter(|ip| ip.is_loopback() || ip.is_unspecified() || l.own_addresses.contains(ip))
+        .collect();
+    if addrs.iter().any(|ip| ip.is_loopback()) {
+        f.add(
+            "target.loopback",
+            "listeners",
+            format!(
+                "{} is a loopback address",
+                addrs
+                    .iter()
+                    .find(|ip| ip.is_loopback())
+                    .copied()
+                    .unwrap_or(addrs[0])
+            ),
+        );
+    }
+    if own.is_empty() {
+        if !addrs.is_empty() {
+            f.add(
+                "target.remote",
+                "listeners",
+                format!("{} is not an address of this host", addrs[0]),
+            );
+        }
+        return;
+    }
+    f.add(
+        "target.own_address",
+        "listeners",
+        format!("{} is an address of this host", own[0]),
+    );
+    if let Some(note) = &l.owner_note {
+        f.add("listener.owner_unknown", "listeners", note.clone());
+    }
+    let Some(port) = target.port else { return };
+    let show = |s: &Listener| format!("{} ({})", s.address, s.owner());
+    let on_port: Vec<&Listener> = l
+        .sockets
+        .iter()
+        .filter(|s| s.address.port() == port)
+        .collect();
+    let exact: Vec<&Listener> = on_port
+        .iter()
+        .copied()
+        .filter(|s| own.iter().any(|ip| covers(s.address.ip(), *ip)))
+        .collect();
+    if let Some(s) = exact.first() {
+        f.add(
+            "listener.exact",
+            "listeners",
+            format!("{} listens there", show(s)),
+        );
+        // A queue with connections waiting while a new connect times out is a full queue:
+        // the kernel drops SYNs once it is full.
+        if f.has("tcp.timeout")
+            && let Some(full) = exact.iter().find(|s| s.queued > 0)
+        {
+            f.add("listener.backlog_full", "listeners", format!("{} has {} connection(s) waiting to be accepted while new ones time out: its accept queue is full", show(full), full.queued));
+        }
+    } else if on_port.is_empty() {
+        f.add(
+            "listener.none",
+            "listeners",
+            format!("nothing on this host listens on port {port}"),
+        );
+    } else {
+        let same_family: Vec<&&Listener> = on_port
+            .iter()
+            .filter(|s| own.iter().any(|ip| ip.is_ipv4() == s.address.is_ipv4()))
+            .collect();
+        let other_family: Vec<&&Listener> = on_port
+            .iter()
+            .filter(|s| !own.iter().any(|ip| ip.is_ipv4() == s.address.is_ipv4()))
+            .collect();
+        if !same_family.is_empty() {
+            let list: Vec<String> = same_family.iter().map(|s| show(s)).collect();
+            f.add(
+                "listener.other_address",
+                "listeners",
+                format!(
+                    "port {port} is listened on at {} only, not at {}",
+                    list.join(", "),
+                    own[0]
+                ),
+            );
+        }
+        if !other_family.is_empty() {
+            let list: Vec<String> = other_family.iter().map(|s| show(s)).collect();
+            let fam = if own[0].is_ipv4() { "IPv6" } else { "IPv4" };
+            f.add(
+                "listener.other_family",
+                "listeners",
+                format!(
+                    "port {port} is listened on over {fam} only: {}",
+                    list.join(", ")
+                ),
+            );
+        }
+    }
+    if exact.is_empty() {
+        nearby_facts(f, l, &own, port, target, services);
+    }
+}
+
+/// Listeners a person may have meant: within a few ports, or on the service's usual ports.
+fn nearby_facts(
+    f: &mut FactSet,
+    l: &ListenerData,
+    own: &[IpAddr],
+    port: u16,
+    target: &Target,
+    services: &Services,
+) {
+    const NEAR: u16 = 10;
+    let reachable = |s: &&Listener| {
+        own.iter().any(|ip| covers(s.address.ip(), *ip)) || s.address.ip().is_loopback()
+    };
+    let near: Vec<String> = l
+        .sockets
+        .iter()
+        .filter(reachable)
+        .filter(|s| s.address.port() != port && s.address.port().abs_diff(port) <= NEAR)
+        .map(|s| format!("{} ({})", s.address, s.owner()))
+        .take(5)
+        .collect();
+    if !near.is_empty() {
+        f.add(
+            "listener.nearby_port",
+            "listeners",
+            format!("nearby: {}", near.join(", ")),
+        );
+    }
+    let usual: Vec<u16> = match target.scheme.as_deref().and_then(|s| services.by_scheme(s)) {
+        Some(svc) => std::iter::once(svc.port)
+            .chain(svc.also.iter().copied())
+            .filter(|p| *p != port)
+            .collect(),
+        None => services
+            .by_port(port)
+            .map(|_| Vec::new())
+            .unwrap_or_default(),
+    };
+    let hits: Vec<String> = l
+        .sockets
+        .iter()
+        .filter(reachable)
+        .filter(|s| usual.contains(&s.address.port()))
+        .map(|s| format!("{} ({})", s.address, s.owner()))
+        .take(5)
+        .collect();
+    if !hits.is_empty() {
+        let name = target
+            .scheme
+            .as_deref()
+            .and_then(|s| services.by_scheme(s))
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        f.add(
+            "listener.service_port",
+            "listeners",
+            format!("{name}'s usual port is listened on: {}", hits.join(", ")),
+        );
+    }
+}
+
+fn firewall_facts(f: &mut FactSet, fw: &FirewallData, port: u16) {
+    if !fw.readable {
+        f.add(
+            "firewall.unreadable",
+            "firewall",
+            fw.unreadable_reason
+                .clone()
+                .unwrap_or_else(|| "the firewall rules could not be read".into()),
+        );
+        return;
+    }
+    for r in fw.affecting(port) {
+        let text = format!("{} {}/{}: {}", r.tool, r.table, r.chain, r.text);
+        if r.default_policy {
+            f.add(
+                "firewall.default_drop",
+                "firewall",
+                format!("chain {} drops by default ({})", r.chain, r.tool),
+            );
+        } else if r.names_port(port) {
+            match r.action {
+                Action::Reject => f.add("firewall.reject_rule", "firewall", text),
+                Action::Drop => f.add("firewall.drop_rule", "firewall", text),
+            }
+        } else if r.action == Action::Drop {
+            f.add(
+                "firewall.default_drop",
+                "firewall",
+                format!("a catch-all rule drops traffic: {text}"),
+            );
+        } else {
+            f.add(
+                "firewall.reject_rule",
+                "firewall",
+                format!("a catch-all rule rejects traffic: {text}"),
+            );
+        }
+    }
+}
+
+fn proxy_facts(f: &mut FactSet, p: &ProxyData) {
+    if let Some(u) = &p.applies {
+        f.add(
+            "proxy.applies",
+            "proxy",
+            format!("{} = {} applies to this target", u.variable, u.url),
+        );
+        if !u.reachable {
+            f.add(
+                "proxy.unreachable",
+                "proxy",
+                format!("the proxy {} cannot be reached: {}", u.address, u.detail),
+            );
+        }
+    }
+    if let Some(entry) = &p.bypassed_by {
+        f.add(
+            "proxy.bypassed",
+            "proxy",
+            format!("NO_PROXY entry '{entry}' exempts this target"),
+        );
+    }
+}
+
+fn http_facts(f: &mut FactSet, h: &HttpData) {
+    match &h.tls {
+        Some(TlsOutcome::Ok) => f.add(
+            "tls.ok",
+            "http",
+            format!("TLS handshake with {} succeeded", h.address),
+        ),
+        Some(TlsOutcome::PlainPort) => f.add(
+            "tls.plain_port",
+            "http",
+            format!("{} answered a TLS handshake in plain HTTP", h.address),
+        ),
+        Some(TlsOutcome::TlsPort) => f.add(
+            "tls.on_tls_port",
+            "http",
+            format!(
+                "{} wants TLS: plain HTTP failed and a TLS handshake succeeded",
+                h.address
+            ),
+        ),
+        Some(TlsOutcome::CertificateRejected(e)) => f.add(
+            "tls.handshake_failed",
+            "http",
+            format!("the certificate was rejected: {e}"),
+        ),
+        Some(TlsOutcome::HandshakeFailed(e)) => f.add("tls.handshake_failed", "http", e.clone()),
+        None => {}
+    }
+    match h.status {
+        Some(code) if code >= 500 => f.add(
+            "http.server_error",
+            "http",
+            format!("{} answered HTTP {code}", h.url),
+        ),
+        Some(code) if code >= 400 => f.add(
+            "http.client_error",
+            "http",
+            format!("{} answered HTTP {code}", h.url),
+        ),
+        Some(code) => f.add("http.ok", "http", format!("{} answered HTTP {code}", h.url)),
+        None if h.reset => f.add(
+            "tcp.reset",
+            "http",
+            format!("{} reset the connection instead of answering", h.address),
+        ),
+        None if h.tls.is_none() => f.add(
+            "http.no_response",
+            "http",
+            format!(
+                "no HTTP response: {}",
+                h.error.as_deref().unwrap_or("unknown error")
+            ),
+        ),
+        None => {}
+    }
+}
+
+fn unix_facts(f: &mut FactSet, u: &UnixData) {
+    let p = u.path.display();
+    match u.outcome {
+        UnixOutcome::Connected => f.add(
+            "unix.connected",
+            "unix",
+            format!("{p} accepted the connection"),
+        ),
+        UnixOutcome::Missing => {
+            let parent = u
+                .existing_parent
+                .as_ref()
+                .map(|d| format!(" (the nearest existing directory is {})", d.display()))
+                .unwrap_or_default();
+            f.add(
+                "unix.missing",
+                "unix",
+                format!("{p} does not exist{parent}"),
+            )
+        }
+        UnixOutcome::Stale => f.add(
+            "unix.stale",
+            "unix",
+            format!("{p} exists but nothing listens on it"),
+        ),
+        UnixOutcome::Permission => f.add("unix.permission", "unix", format!("{p}: {}", u.detail)),
+        UnixOutcome::NotSocket => f.add("unix.not_socket", "unix", format!("{p} is not a socket")),
+        UnixOutcome::Timeout | UnixOutcome::Other => {}
+    }
+}
+
+/// Addresses that the internet cannot reach.
+pub fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || (o[0] == 100 && (64..128).contains(&o[1]))
+        }
+        IpAddr::V6(v6) => {
+            let s = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (s & 0xfe00) == 0xfc00
+                || (s & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+fn address_kind(ip: IpAddr) -> &'static str {
+    match ip {
+        IpAddr::V4(v4) if v4.is_loopback() => "loopback",
+        IpAddr::V6(v6) if v6.is_loopback() => "loopback",
+        IpAddr::V4(v4) if v4.is_link_local() => "link-local",
+        IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80 => "link-local",
+        IpAddr::V4(v4) if v4.octets()[0] == 100 => "carrier-grade NAT",
+        _ => "private",
+    }
+}

@@ -1,0 +1,259 @@
+//! Knowledge files: causes (Markdown + TOML front matter), the decision tree and the
+//! services table (TOML). Bundled into the binary; files in the user's config directory
+//! (`<config>/knowledge/`, same layout) add to them or replace them by id.
+
+pub mod causes;
+pub mod services;
+pub mod tree;
+
+use causes::Cause;
+use serde::Serialize;
+use services::Services;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use tree::Tree;
+
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+}
+
+/// A problem in a knowledge file, pointing at the line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KbError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for KbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Knowledge {
+    pub causes: Vec<Cause>,
+    pub tree: Tree,
+    pub services: Services,
+}
+
+pub(crate) fn bundled_file(path: &str) -> Option<&'static str> {
+    bundled::FILES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, t)| *t)
+}
+
+/// The user's knowledge directory, e.g. `~/.config/connfix/knowledge`.
+pub fn user_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "connfix").map(|d| d.config_dir().join("knowledge"))
+}
+
+/// One knowledge file's text, from the bundle or from disk.
+struct Source {
+    /// Path relative to the knowledge root (`causes/x.md`, `tree.toml`).
+    rel: String,
+    /// What to call it in messages.
+    shown: String,
+    text: String,
+}
+
+impl Knowledge {
+    /// The bundled knowledge merged with the user's files. Errors in user files are
+    /// returned, not fatal: the bundled knowledge still works.
+    pub fn load() -> (Knowledge, Vec<KbError>) {
+        let mut sources = bundled_sources();
+        let mut errors = Vec::new();
+        if let Some(dir) = user_dir().filter(|d| d.is_dir()) {
+            match read_dir_sources(&dir) {
+                Ok(user) => sources.extend(user),
+                Err(e) => errors.push(e),
+            }
+        }
+        let (kb, more) = build(sources);
+        errors.extend(more);
+        (kb, errors)
+    }
+
+    /// Only what is bundled into the binary (for tests and `kb list --bundled`).
+    pub fn bundled() -> Knowledge {
+        build(bundled_sources()).0
+    }
+
+    pub fn cause(&self, id: &str) -> Option<&Cause> {
+        self.causes.iter().find(|c| c.id == id)
+    }
+}
+
+/// Validates a directory laid out like assets/knowledge. Returns every error found.
+pub fn check_dir(dir: &Path) -> Vec<KbError> {
+    match read_dir_sources(dir) {
+        Ok(sources) if sources.is_empty() => vec![KbError {
+            file: dir.display().to_string(),
+            line: 0,
+            message: "no knowledge files here (expected causes/*.md, tree.toml or services.toml)"
+                .into(),
+        }],
+        Ok(sources) => build(sources).1,
+        Err(e) => vec![e],
+    }
+}
+
+fn bundled_sources() -> Vec<Source> {
+    bundled::FILES
+        .iter()
+        .map(|(rel, text)| Source {
+            rel: rel.to_string(),
+            shown: format!("assets/knowledge/{rel}"),
+            text: text.to_string(),
+        })
+        .collect()
+}
+
+fn read_dir_sources(dir: &Path) -> Result<Vec<Source>, KbError> {
+    let mut out = Vec::new();
+    for name in ["tree.toml", "services.toml"] {
+        let path = dir.join(name);
+        if path.is_file() {
+            out.push(read_source(&path, name)?);
+        }
+    }
+    let causes = dir.join("causes");
+    if causes.is_dir() {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&causes)
+            .map_err(|e| io_error(&causes, e))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let rel = format!("causes/{name}");
+            out.push(read_source(&path, &rel)?);
+        }
+    }
+    Ok(out)
+}
+
+fn read_source(path: &Path, rel: &str) -> Result<Source, KbError> {
+    let text = std::fs::read_to_string(path).map_err(|e| io_error(path, e))?;
+    Ok(Source {
+        rel: rel.to_string(),
+        shown: path.display().to_string(),
+        text,
+    })
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> KbError {
+    KbError {
+        file: path.display().to_string(),
+        line: 0,
+        message: format!("cannot read: {e}"),
+    }
+}
+
+/// Parses all sources in order; later ones replace earlier ones with the same id.
+fn build(sources: Vec<Source>) -> (Knowledge, Vec<KbError>) {
+    let mut kb = Knowledge {
+        causes: Vec::new(),
+        tree: Tree::default(),
+        services: Services::default(),
+    };
+    let mut errors = Vec::new();
+    for src in sources {
+        if src.rel == "tree.toml" {
+            match tree::parse(&src.shown, &src.text) {
+                Ok(t) => kb.tree = t,
+                Err(e) => errors.extend(e),
+            }
+        } else if src.rel == "services.toml" {
+            match toml::from_str::<Services>(&src.text) {
+                Ok(s) => kb.services.merge(s),
+                Err(e) => errors.push(KbError {
+                    file: src.shown.clone(),
+                    line: e
+                        .span()
+                        .map(|s| {
+                            1 + src.text[..s.start.min(src.text.len())]
+                                .matches('\n')
+                                .count()
+                        })
+                        .unwrap_or(1),
+                    message: e.message().to_string(),
+                }),
+            }
+        } else if let Some(name) = src.rel.strip_prefix("causes/") {
+            match causes::parse(name, &src.shown, &src.text) {
+                Ok(c) => match kb.causes.iter_mut().find(|x| x.id == c.id) {
+                    Some(x) => *x = c,
+                    None => kb.causes.push(c),
+                },
+                Err(e) => errors.extend(e),
+            }
+        }
+    }
+    (kb, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every cause id of the public contract (DESIGN.md), which must each have a file.
+    pub const CONTRACT_IDS: &[&str] = &[
+        "reachable",
+        "dns-no-such-host",
+        "dns-server-unreachable",
+        "dns-mismatch",
+        "nothing-listening",
+        "wrong-port",
+        "bind-address-mismatch",
+        "ipv6-ipv4-mismatch",
+        "firewall-reject",
+        "firewall-drop",
+        "host-unreachable",
+        "network-unreachable",
+        "remote-refused",
+        "proxy-unreachable",
+        "container-localhost",
+        "private-address-for-public-service",
+        "tls-mismatch",
+        "connection-reset",
+        "http-error",
+        "unix-socket-missing",
+        "unix-socket-stale",
+        "unix-socket-permission",
+        "startup-race",
+    ];
+
+    #[test]
+    fn bundled_knowledge_is_valid() {
+        let (_, errors) = build(bundled_sources());
+        assert!(
+            errors.is_empty(),
+            "{}",
+            errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+
+    #[test]
+    fn every_contract_cause_has_a_file_with_fixes_and_code() {
+        let kb = Knowledge::bundled();
+        for id in CONTRACT_IDS {
+            let c = kb
+                .cause(id)
+                .unwrap_or_else(|| panic!("no knowledge file for {id}"));
+            assert!(!c.fixes.is_empty(), "{id} has no fixes");
+            assert!(!c.confirm.is_empty(), "{id} has no confirmation steps");
+        }
+        assert!(kb.cause("unexplained").is_some());
+        assert!(!kb.tree.nodes.is_empty());
+        assert!(kb.services.by_scheme("postgres").is_some());
+    }
+}

@@ -1,0 +1,43 @@
+use clap::Parser;
+use connfix::cli::{self, Cli, Command, EXIT_USAGE};
+use connfix::knowledge::Knowledge;
+
+fn main() {
+    let cli = Cli::parse();
+    let (kb, kb_errors) = Knowledge::load();
+    for e in &kb_errors {
+        eprintln!("connfix: ignoring a broken knowledge file: {e}");
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("connfix: cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    let result = runtime.block_on(async {
+        match (&cli.command, &cli.target) {
+            (Some(Command::Check { target, flags }), _) => cli::run_check(target, flags, &kb).await,
+            (Some(Command::Demo { json }), _) => connfix::demo::run(*json || cli.check.json, &kb).await,
+            (Some(Command::Kb { action }), _) => Ok(cli::run_kb(action, &kb, cli.check.json)),
+            (None, Some(target)) => cli::run_check(target, &cli.check, &kb).await,
+            (None, None) => cli::usage(
+                "no target given; run e.g. `connfix check localhost:5432`, or `connfix demo` to see it at work (`connfix --help` for more)",
+            ),
+        }
+    });
+    // Probes blocked in the resolver must not hold the exit; the answer is already printed.
+    runtime.shutdown_background();
+    let code = match result {
+        Ok(code) => code,
+        Err(cli::UsageError(msg)) => {
+            eprintln!("connfix: {msg}");
+            EXIT_USAGE
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,278 @@
+//! Listening TCP sockets on this host (v4 and v6) with their owning processes, read from
+//! /proc, and this host's own addresses. Matching them against the target is pure logic in
+//! the decision engine; this probe only reports what is there.
+
+use super::{ProbeData, ProbeId, ProbeReport, Status, ms_since};
+use crate::target::is_secret_key;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ListenerData {
+    pub sockets: Vec<Listener>,
+    /// Addresses configured on this host's interfaces (loopback included).
+    pub own_addresses: Vec<IpAddr>,
+    /// False when some sockets' owners could not be read (another user's processes).
+    pub owners_visible: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_note: Option<String>,
+    /// Set when the sockets could not be read at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Listener {
+    pub address: SocketAddr,
+    pub pid: Option<i32>,
+    pub process: Option<String>,
+    /// The command line, with anything that looks like a secret replaced by `***`.
+    pub cmdline: Option<String>,
+    pub uid: u32,
+    /// Connections waiting to be accepted. (/proc does not show the queue's maximum; only
+    /// netlink does, which is what `ss` shows as Send-Q.)
+    pub queued: u32,
+}
+
+impl Listener {
+    pub fn owner(&self) -> String {
+        match (&self.process, self.pid) {
+            (Some(name), Some(pid)) => format!("{name} (pid {pid})"),
+            _ => format!("an unknown process (uid {})", self.uid),
+        }
+    }
+}
+
+pub async fn run() -> ProbeReport {
+    let start = Instant::now();
+    let data = tokio::task::spawn_blocking(read)
+        .await
+        .unwrap_or_else(|e| ListenerData {
+            error: Some(format!("the listener scan failed: {e}")),
+            ..Default::default()
+        });
+    let (status, summary) = summarize(&data);
+    ProbeReport {
+        id: ProbeId::Listeners,
+        status,
+        summary,
+        elapsed_ms: ms_since(start),
+        data: ProbeData::Listeners(data),
+    }
+}
+
+pub fn summarize(d: &ListenerData) -> (Status, String) {
+    if let Some(e) = &d.error {
+        return (Status::Error, e.clone());
+    }
+    let mut s = format!(
+        "{} listening TCP socket{} on this host",
+        d.sockets.len(),
+        if d.sockets.len() == 1 { "" } else { "s" }
+    );
+    if let Some(note) = d.owner_note.as_deref().filter(|_| !d.owners_visible) {
+        s.push_str("; ");
+        s.push_str(note);
+    }
+    (Status::Ok, s)
+}
+
+fn read() -> ListenerData {
+    let mut sockets = Vec::new();
+    let mut errors = Vec::new();
+    for table in [procfs::net::tcp(), procfs::net::tcp6()] {
+        match table {
+            Ok(entries) => sockets.extend(
+                entries
+                    .into_iter()
+                    .filter(|e| e.state == procfs::net::TcpState::Listen)
+                    .map(|e| (e.local_address, e.inode, e.uid, e.rx_queue)),
+            ),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if sockets.is_empty() && errors.len() == 2 {
+        return ListenerData {
+            error: Some(format!(
+                "could not read /proc/net/tcp and /proc/net/tcp6 ({}); is /proc mounted? Run `ss -ltnp` by hand instead",
+                errors[0]
+            )),
+            ..Default::default()
+        };
+    }
+    let (owners, hidden) = socket_owners();
+    let mut out: Vec<Listener> = sockets
+        .into_iter()
+        .map(|(address, inode, uid, queued)| {
+            let owner = owners.get(&inode);
+            Listener {
+                address: normalize(address),
+                pid: owner.map(|o| o.0),
+                process: owner.map(|o| o.1.clone()),
+                cmdline: owner.map(|o| o.2.clone()),
+                uid,
+                queued,
+            }
+        })
+        .collect();
+    out.sort_by_key(|l| (l.address.port(), l.address.is_ipv6(), l.address.ip()));
+    out.dedup_by(|a, b| a.address == b.address && a.pid == b.pid);
+    let unknown = out.iter().filter(|l| l.pid.is_none()).count();
+    let owners_visible = unknown == 0;
+    ListenerData {
+        sockets: out,
+        own_addresses: own_addresses(),
+        owners_visible,
+        owner_note: (!owners_visible).then(|| {
+            if hidden && !is_root() {
+                format!("the owners of {unknown} socket(s) could not be read without root; run connfix with sudo (or `sudo ss -ltnp`) to see them")
+            } else {
+                format!("{unknown} socket(s) belong to no process visible here (the kernel, or a process in another PID namespace such as a container)")
+            }
+        }),
+        error: None,
+    }
+}
+
+/// An IPv4 address mapped into IPv6 is shown as plain IPv4: that is what the socket accepts.
+fn normalize(addr: SocketAddr) -> SocketAddr {
+    match addr {
+        SocketAddr::V6(v6) => match v6.ip().to_ipv4_mapped() {
+            Some(v4) => SocketAddr::new(IpAddr::V4(v4), v6.port()),
+            None => addr,
+        },
+        v4 => v4,
+    }
+}
+
+/// socket inode → (pid, process name, redacted command line). The bool says whether some
+/// processes' descriptors could not be read for lack of permission.
+fn socket_owners() -> (HashMap<u64, (i32, String, String)>, bool) {
+    let mut map = HashMap::new();
+    let mut hidden = false;
+    let Ok(procs) = procfs::process::all_processes() else {
+        return (map, true);
+    };
+    for p in procs.flatten() {
+        let fds = match p.fd() {
+            Ok(fds) => fds,
+            Err(_) => {
+                hidden = true;
+                continue;
+            }
+        };
+        let inodes: Vec<u64> = fds
+            .flatten()
+            .filter_map(|fd| match fd.target {
+                procfs::process::FDTarget::Socket(inode) => Some(inode),
+                _ => None,
+            })
+            .collect();
+        if inodes.is_empty() {
+            continue;
+        }
+        let name = p.stat().map(|s| s.comm).unwrap_or_else(|_| "?".into());
+        let cmdline = p.cmdline().map(|c| redact_args(&c)).unwrap_or_default();
+        for inode in inodes {
+            map.entry(inode)
+                .or_insert_with(|| (p.pid(), name.clone(), cmdline.clone()));
+        }
+    }
+    (map, hidden)
+}
+
+/// Joins a command line, hiding values of arguments named like secrets
+/// (`--password=x`, `--token x`, `PASSWORD=x`) and URL passwords.
+pub fn redact_args(args: &[String]) -> String {
+    let mut out = Vec::with_capacity(args.len());
+    let mut hide_next = false;
+    for arg in args {
+        if hide_next {
+            out.push("***".to_string());
+            hide_next = false;
+            continue;
+        }
+        if let Some((k, _)) = arg.split_once('=')
+            && is_secret_key(k)
+        {
+            out.push(format!("{k}=***"));
+        } else if arg.starts_with('-') && is_secret_key(arg) {
+            out.push(arg.clone());
+            hide_next = true;
+        } else if arg.contains("://") && arg.contains('@') {
+            out.push(crate::target::redact_loose(arg));
+        } else {
+            out.push(arg.clone());
+        }
+    }
+    let joined = out.join(" ");
+    if joined.len() > 300 {
+        format!("{}…", &joined[..joined.floor_char_boundary(300)])
+    } else {
+        joined
+    }
+}
+
+/// Effective uid 0, read from /proc so no unsafe call is needed.
+pub fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(2) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+fn own_addresses() -> Vec<IpAddr> {
+    let mut out: Vec<IpAddr> = if_addrs::get_if_addrs()
+        .map(|ifs| ifs.iter().map(|i| i.ip()).collect())
+        .unwrap_or_default();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_in_command_lines_are_hidden() {
+        let args: Vec<String> = [
+            "app",
+            "--password",
+            "hunter2",
+            "--db-token=abc",
+            "--port",
+            "5432",
+            "postgres://u:pw@db/x",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let s = redact_args(&args);
+        assert!(
+            !s.contains("hunter2") && !s.contains("abc") && !s.contains(":pw@"),
+            "{s}"
+        );
+        assert!(s.contains("--port 5432"), "{s}");
+    }
+
+    #[test]
+    fn sees_its_own_listener() {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let d = read();
+        let me = d
+            .sockets
+            .iter()
+            .find(|s| s.address == addr)
+            .expect("own listener listed");
+        assert_eq!(me.pid, Some(std::process::id() as i32));
+        assert!(d.own_addresses.contains(&"127.0.0.1".parse().unwrap()));
+    }
+}

@@ -1,0 +1,322 @@
+//! Live probes. Each probe is one file, owns its result, and reports it as one event over a
+//! channel; the runner bounds each in time and cancels them all with one token. The latest
+//! run wins: a consumer keys reports by probe id and replaces older ones.
+
+pub mod dns;
+pub mod environment;
+pub mod firewall;
+pub mod http;
+pub mod listeners;
+pub mod proxy;
+pub mod tcp;
+pub mod unix;
+
+use crate::target::Target;
+use serde::Serialize;
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProbeId {
+    Dns,
+    Tcp,
+    Listeners,
+    Firewall,
+    Proxy,
+    Environment,
+    Http,
+    Unix,
+}
+
+impl ProbeId {
+    pub const ALL: [ProbeId; 8] = [
+        ProbeId::Dns,
+        ProbeId::Tcp,
+        ProbeId::Listeners,
+        ProbeId::Firewall,
+        ProbeId::Proxy,
+        ProbeId::Environment,
+        ProbeId::Http,
+        ProbeId::Unix,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProbeId::Dns => "dns",
+            ProbeId::Tcp => "tcp",
+            ProbeId::Listeners => "listeners",
+            ProbeId::Firewall => "firewall",
+            ProbeId::Proxy => "proxy",
+            ProbeId::Environment => "environment",
+            ProbeId::Http => "http",
+            ProbeId::Unix => "unix",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Problem,
+    Skipped,
+    Error,
+}
+
+/// What a probe observed. Serialized as the probe's `data` object.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum ProbeData {
+    Dns(dns::DnsData),
+    Tcp(tcp::TcpData),
+    Listeners(listeners::ListenerData),
+    Firewall(firewall::FirewallData),
+    Proxy(proxy::ProxyData),
+    Environment(environment::EnvData),
+    Http(http::HttpData),
+    Unix(unix::UnixData),
+    None,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbeReport {
+    pub id: ProbeId,
+    pub status: Status,
+    pub summary: String,
+    pub elapsed_ms: f64,
+    pub data: ProbeData,
+}
+
+impl ProbeReport {
+    fn skipped(id: ProbeId, why: impl Into<String>) -> ProbeReport {
+        ProbeReport {
+            id,
+            status: Status::Skipped,
+            summary: why.into(),
+            elapsed_ms: 0.0,
+            data: ProbeData::None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum ProbeEvent {
+    Started(ProbeId),
+    Finished(Box<ProbeReport>),
+}
+
+fn finished(r: ProbeReport) -> ProbeEvent {
+    ProbeEvent::Finished(Box::new(r))
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Upper bound for each network wait (connect, DNS query, HTTP response).
+    pub timeout: Duration,
+    /// `--dns-server`: query this server directly instead of the system's.
+    pub dns_server: Option<SocketAddr>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            timeout: Duration::from_secs(5),
+            dns_server: None,
+        }
+    }
+}
+
+/// Milliseconds since `start`, with sub-millisecond precision (loopback answers in µs).
+pub fn ms_since(start: Instant) -> f64 {
+    (start.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0
+}
+
+/// Starts every probe that applies to `target`. Independent probes run concurrently; the
+/// chain DNS → TCP → HTTP runs in order because each needs the previous one's answer.
+/// Events arrive on the returned channel; it closes when all probes are done or cancelled.
+pub fn spawn(
+    target: Arc<Target>,
+    settings: Settings,
+    cancel: CancellationToken,
+) -> mpsc::Receiver<ProbeEvent> {
+    let (tx, rx) = mpsc::channel(64);
+    let s = Arc::new(settings);
+
+    if let Some(path) = target.unix_path.clone() {
+        let t = s.timeout;
+        spawn_probe(&tx, &cancel, ProbeId::Unix, t, async move {
+            unix::run(&path, t).await
+        });
+    } else {
+        spawn_chain(&tx, &cancel, target.clone(), s.clone());
+        let port = target.port.unwrap_or(0);
+        spawn_probe(&tx, &cancel, ProbeId::Listeners, s.timeout, async move {
+            listeners::run().await
+        });
+        let t = s.timeout;
+        spawn_probe(&tx, &cancel, ProbeId::Firewall, t, async move {
+            firewall::run(port, t).await
+        });
+        let (tgt, t) = (target.clone(), s.timeout);
+        spawn_probe(&tx, &cancel, ProbeId::Proxy, t, async move {
+            proxy::run(&tgt, t).await
+        });
+    }
+    spawn_probe(&tx, &cancel, ProbeId::Environment, s.timeout, async move {
+        environment::run().await
+    });
+    rx
+}
+
+/// Runs all probes and collects their reports (for `connfix check`).
+pub async fn run_all(target: Arc<Target>, settings: Settings) -> Vec<ProbeReport> {
+    let mut rx = spawn(target, settings, CancellationToken::new());
+    let mut reports = Vec::new();
+    while let Some(ev) = rx.recv().await {
+        if let ProbeEvent::Finished(r) = ev {
+            reports.push(*r);
+        }
+    }
+    reports.sort_by_key(|r| r.id);
+    reports
+}
+
+/// A probe's whole run, bounded: it gets `limit` plus a grace period for its own cleanup,
+/// after which it is reported as an error rather than waited on.
+async fn bounded<F>(
+    id: ProbeId,
+    limit: Duration,
+    cancel: &CancellationToken,
+    fut: F,
+) -> Option<ProbeReport>
+where
+    F: Future<Output = ProbeReport>,
+{
+    let start = Instant::now();
+    let grace = limit + Duration::from_millis(500);
+    tokio::select! {
+        _ = cancel.cancelled() => None,
+        r = tokio::time::timeout(grace, fut) => Some(r.unwrap_or_else(|_| ProbeReport {
+            id,
+            status: Status::Error,
+            summary: format!("did not finish within {:.1} s", grace.as_secs_f64()),
+            elapsed_ms: ms_since(start),
+            data: ProbeData::None,
+        })),
+    }
+}
+
+fn spawn_probe<F>(
+    tx: &mpsc::Sender<ProbeEvent>,
+    cancel: &CancellationToken,
+    id: ProbeId,
+    limit: Duration,
+    fut: F,
+) where
+    F: Future<Output = ProbeReport> + Send + 'static,
+{
+    let (tx, cancel) = (tx.clone(), cancel.clone());
+    tokio::spawn(async move {
+        let _ = tx.send(ProbeEvent::Started(id)).await;
+        if let Some(r) = bounded(id, limit, &cancel, fut).await {
+            let _ = tx.send(finished(r)).await;
+        }
+    });
+}
+
+/// DNS, then TCP to what it found, then HTTP/TLS over the address that connected.
+fn spawn_chain(
+    tx: &mpsc::Sender<ProbeEvent>,
+    cancel: &CancellationToken,
+    target: Arc<Target>,
+    s: Arc<Settings>,
+) {
+    let (tx, cancel) = (tx.clone(), cancel.clone());
+    tokio::spawn(async move {
+        let host = target.host.clone().unwrap_or_default();
+        let port = target.port.unwrap_or(0);
+        let send = |ev| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send(ev).await;
+            }
+        };
+
+        // DNS: an IP literal needs none.
+        let addrs: Vec<IpAddr> = match target.ip() {
+            Some(ip) => {
+                send(finished(ProbeReport::skipped(
+                    ProbeId::Dns,
+                    "skipped: the target is an IP address",
+                )))
+                .await;
+                vec![ip]
+            }
+            None => {
+                send(ProbeEvent::Started(ProbeId::Dns)).await;
+                let (h, settings) = (host.clone(), s.clone());
+                let fut = async move { dns::run(&h, &settings).await };
+                let Some(r) = bounded(ProbeId::Dns, s.timeout, &cancel, fut).await else {
+                    return;
+                };
+                let addrs = match &r.data {
+                    ProbeData::Dns(d) => d.system.addresses.clone(),
+                    _ => Vec::new(),
+                };
+                send(finished(r)).await;
+                addrs
+            }
+        };
+
+        // TCP to every address.
+        let connected = if addrs.is_empty() {
+            send(finished(ProbeReport::skipped(
+                ProbeId::Tcp,
+                "skipped: the name did not resolve to any address",
+            )))
+            .await;
+            None
+        } else {
+            send(ProbeEvent::Started(ProbeId::Tcp)).await;
+            let targets: Vec<SocketAddr> =
+                addrs.iter().map(|ip| SocketAddr::new(*ip, port)).collect();
+            let t = s.timeout;
+            let fut = async move { tcp::run(&targets, t).await };
+            let Some(r) = bounded(ProbeId::Tcp, s.timeout, &cancel, fut).await else {
+                return;
+            };
+            let first_ok = match &r.data {
+                ProbeData::Tcp(d) => d.first_connected(),
+                _ => None,
+            };
+            send(finished(r)).await;
+            first_ok
+        };
+
+        // HTTP/TLS for web schemes, over an address that accepted.
+        if target.is_http() {
+            match connected {
+                Some(addr) => {
+                    send(ProbeEvent::Started(ProbeId::Http)).await;
+                    let (tgt, t) = (target.clone(), s.timeout);
+                    let fut = async move { http::run(&tgt, addr, t).await };
+                    if let Some(r) = bounded(ProbeId::Http, s.timeout, &cancel, fut).await {
+                        send(finished(r)).await;
+                    }
+                }
+                None => {
+                    send(finished(ProbeReport::skipped(
+                        ProbeId::Http,
+                        "skipped: no TCP connection to speak HTTP over",
+                    )))
+                    .await
+                }
+            }
+        }
+    });
+}

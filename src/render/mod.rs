@@ -1,0 +1,3 @@
+//! Views of a finished check: doctor-style text here, JSON straight from the same structs.
+
+pub mod doctor;

@@ -1,0 +1,632 @@
+//! Parsing and redaction of targets: what the person wants to connect to.
+//!
+//! Everything here is pure: the environment is passed in as a lookup function so that
+//! `env:NAME` targets can be tested without touching the process environment.
+
+use crate::knowledge::services::Services;
+use serde::Serialize;
+use std::fmt;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+/// The longest target accepted. Real URLs with long tokens fit easily; anything longer is
+/// almost certainly a paste of the wrong thing.
+pub const MAX_TARGET_LEN: usize = 2048;
+
+/// What the person asked connfix to reach. Secrets never live in any field: they are
+/// replaced by `***` while parsing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    /// The input as given (an `env:` reference stays a reference), with secrets redacted.
+    pub input: String,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub scheme: Option<String>,
+    pub unix_path: Option<PathBuf>,
+    /// The target written out in full with secrets redacted, e.g. `postgres://app:***@db:5432/app`.
+    pub redacted: String,
+    /// Where the target came from when it was read from the environment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_env: Option<String>,
+    /// The URL path (for HTTP targets), redacted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// True when the port was not written but taken from the scheme's default.
+    pub default_port: bool,
+}
+
+impl Target {
+    /// The host as an IP address, when it is written as one.
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.host.as_deref().and_then(|h| h.parse().ok())
+    }
+
+    /// `host:port` for display, with brackets around IPv6 addresses.
+    pub fn host_port(&self) -> String {
+        match (&self.host, self.port) {
+            (Some(h), Some(p)) if h.contains(':') => format!("[{h}]:{p}"),
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.clone(),
+            _ => self
+                .unix_path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn is_unix(&self) -> bool {
+        self.unix_path.is_some()
+    }
+
+    pub fn is_http(&self) -> bool {
+        matches!(
+            self.scheme.as_deref(),
+            Some("http" | "https" | "ws" | "wss")
+        )
+    }
+}
+
+/// A target that could not be parsed: the message names what was wrong and shows a correct
+/// example, in one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetError(pub String);
+
+impl fmt::Display for TargetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TargetError {}
+
+fn err<T>(msg: impl Into<String>) -> Result<T, TargetError> {
+    Err(TargetError(msg.into()))
+}
+
+/// Options that come from flags rather than from the target text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ParseOptions {
+    /// `--port`, used when the target itself has none.
+    pub port: Option<u16>,
+}
+
+/// Parses a target. `env` looks up environment variables (for `env:NAME` and `$NAME`).
+pub fn parse(
+    raw: &str,
+    opts: ParseOptions,
+    services: &Services,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Target, TargetError> {
+    let text = raw.trim();
+    check_shape(text, "target")?;
+    if let Some(name) = env_reference(text) {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return err(format!(
+                "'{text}' is not a valid environment variable reference; write env:NAME, e.g. env:DATABASE_URL"
+            ));
+        }
+        let Some(value) = env(name) else {
+            return err(format!(
+                "environment variable {name} is not set; export it (e.g. export {name}=postgres://db:5432/app) or pass the target itself"
+            ));
+        };
+        let value = value.trim();
+        if value.is_empty() {
+            return err(format!(
+                "environment variable {name} is empty; set it to a target such as db.example.com:5432"
+            ));
+        }
+        check_shape(value, &format!("the value of {name}"))?;
+        let mut target = parse_direct(value, opts, services)?;
+        target.input = format!("env:{name}");
+        target.from_env = Some(name.to_string());
+        return Ok(target);
+    }
+    parse_direct(text, opts, services)
+}
+
+/// `env:NAME`, `$NAME` or `${NAME}` → `NAME`.
+fn env_reference(text: &str) -> Option<&str> {
+    if let Some(rest) = text.strip_prefix("env:") {
+        return Some(rest);
+    }
+    let rest = text.strip_prefix('$')?;
+    Some(
+        rest.strip_prefix('{')
+            .and_then(|r| r.strip_suffix('}'))
+            .unwrap_or(rest),
+    )
+}
+
+/// Rejects empty, oversized and control-character input before any real parsing.
+fn check_shape(text: &str, what: &str) -> Result<(), TargetError> {
+    if text.is_empty() {
+        return err(format!(
+            "{what} is empty; give a host and port such as db.example.com:5432 or a URL such as https://api.example.com"
+        ));
+    }
+    if text.len() > MAX_TARGET_LEN {
+        return err(format!(
+            "{what} is {} bytes long, more than the {MAX_TARGET_LEN} a target may have; give just the address, e.g. api.example.com:443",
+            text.len()
+        ));
+    }
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return err(format!(
+            "{what} contains a control character ({:?}); give one target on one line, e.g. db:5432",
+            c
+        ));
+    }
+    Ok(())
+}
+
+fn parse_direct(
+    text: &str,
+    opts: ParseOptions,
+    services: &Services,
+) -> Result<Target, TargetError> {
+    if let Some(path) = text
+        .strip_prefix("unix://")
+        .or_else(|| text.strip_prefix("unix:"))
+    {
+        return unix_target(text, path);
+    }
+    if text.starts_with('/') || text.starts_with("./") || text.starts_with("../") {
+        return unix_target(text, text);
+    }
+    if text.contains(char::is_whitespace) {
+        return err(format!(
+            "'{}' contains a space; a target has none: percent-encode it in a URL (%20) or give host:port, e.g. db:5432",
+            redact_loose(text)
+        ));
+    }
+    if text.contains("://") {
+        return parse_url(text, opts, services);
+    }
+    parse_host_port(text, opts)
+}
+
+fn unix_target(input: &str, path: &str) -> Result<Target, TargetError> {
+    if path.is_empty() {
+        return err(
+            "the unix socket path is empty; write unix:/path/to/socket, e.g. unix:/var/run/docker.sock",
+        );
+    }
+    Ok(Target {
+        input: input.to_string(),
+        host: None,
+        port: None,
+        scheme: Some("unix".into()),
+        unix_path: Some(PathBuf::from(path)),
+        redacted: format!("unix:{path}"),
+        from_env: None,
+        path: None,
+        default_port: false,
+    })
+}
+
+/// `host:port`, `[v6]:port`, or a bare host/IP with `--port`.
+fn parse_host_port(text: &str, opts: ParseOptions) -> Result<Target, TargetError> {
+    let (host, port_text) = split_host_port(text)?;
+    validate_host(host, text)?;
+    let port = match port_text {
+        Some(p) => parse_port(p, text)?,
+        None => match opts.port {
+            Some(p) => p,
+            None => {
+                let example = if host.contains(':') {
+                    format!("[{host}]:443")
+                } else {
+                    format!("{host}:443")
+                };
+                return err(format!(
+                    "no port in '{text}': add one, as in {example}, or pass --port 443"
+                ));
+            }
+        },
+    };
+    let host = host.to_string();
+    let redacted = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    Ok(Target {
+        input: text.to_string(),
+        host: Some(host),
+        port: Some(port),
+        scheme: None,
+        unix_path: None,
+        redacted,
+        from_env: None,
+        path: None,
+        default_port: false,
+    })
+}
+
+/// Splits `host[:port]`, understanding brackets and bare IPv6 addresses.
+fn split_host_port(text: &str) -> Result<(&str, Option<&str>), TargetError> {
+    if let Some(rest) = text.strip_prefix('[') {
+        let Some((host, after)) = rest.split_once(']') else {
+            return err(format!(
+                "'{text}' opens a [ but never closes it; write an IPv6 target as [::1]:8080"
+            ));
+        };
+        return match after {
+            "" => Ok((host, None)),
+            _ => match after.strip_prefix(':') {
+                Some(p) => Ok((host, Some(p))),
+                None => err(format!(
+                    "unexpected '{after}' after ']' in '{text}'; write an IPv6 target as [::1]:8080"
+                )),
+            },
+        };
+    }
+    match text.matches(':').count() {
+        0 => Ok((text, None)),
+        1 => {
+            let (h, p) = text.split_once(':').unwrap_or((text, ""));
+            Ok((h, Some(p)))
+        }
+        // Several colons without brackets: a bare IPv6 address, which cannot carry a port.
+        _ if text.parse::<IpAddr>().is_ok() => Ok((text, None)),
+        _ => err(format!(
+            "'{text}' is neither host:port nor an IPv6 address; put IPv6 addresses in brackets, e.g. [::1]:8080"
+        )),
+    }
+}
+
+fn parse_port(text: &str, whole: &str) -> Result<u16, TargetError> {
+    if text.is_empty() {
+        return err(format!(
+            "'{whole}' ends in ':' with no port after it; add one, e.g. {}5432",
+            whole
+        ));
+    }
+    if !text.chars().all(|c| c.is_ascii_digit()) {
+        return err(format!(
+            "'{text}' in '{whole}' is not a port number; a port is 1-65535, e.g. db:5432"
+        ));
+    }
+    match text.parse::<u32>() {
+        Ok(0) => err(format!(
+            "port 0 in '{whole}' cannot be connected to; use a port from 1 to 65535, e.g. db:5432"
+        )),
+        Ok(p) if p <= 65535 => Ok(p as u16),
+        _ => err(format!(
+            "port {text} in '{whole}' is out of range; ports go from 1 to 65535, e.g. db:5432"
+        )),
+    }
+}
+
+/// Accepts IP literals and DNS-ish names (letters, digits, '-', '_', '.').
+fn validate_host(host: &str, whole: &str) -> Result<(), TargetError> {
+    if host.is_empty() {
+        return err(format!(
+            "no host in '{whole}'; name one, e.g. localhost:8080 or db.example.com:5432"
+        ));
+    }
+    if host.parse::<IpAddr>().is_ok() {
+        return Ok(());
+    }
+    if host.contains(':') {
+        return err(format!(
+            "'{host}' is not a valid IPv6 address; check it, e.g. [::1]:8080"
+        ));
+    }
+    let bad = host
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')));
+    if let Some(c) = bad {
+        return err(format!(
+            "host '{host}' contains '{c}', which no host name can; use letters, digits, '-' and '.', e.g. db.example.com"
+        ));
+    }
+    if host.len() > 253 || host.split('.').any(|l| l.len() > 63) {
+        return err(format!(
+            "host '{}...' is longer than DNS allows (253 characters, 63 per label)",
+            &host[..host.len().min(40)]
+        ));
+    }
+    if host.starts_with('.') || host.contains("..") {
+        return err(format!(
+            "host '{host}' has an empty label; write it as db.example.com"
+        ));
+    }
+    Ok(())
+}
+
+/// `scheme://[user[:password]@]host[:port][/path][?query][#fragment]`.
+fn parse_url(text: &str, opts: ParseOptions, services: &Services) -> Result<Target, TargetError> {
+    let (scheme_raw, rest) = text.split_once("://").unwrap_or((text, ""));
+    let scheme = scheme_raw.to_ascii_lowercase();
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !scheme_ok {
+        return err(format!(
+            "'{scheme_raw}' is not a URL scheme; write e.g. https://api.example.com or postgres://db:5432/app"
+        ));
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let (userinfo, hostport) = match authority.rfind('@') {
+        Some(i) => (Some(&authority[..i]), &authority[i + 1..]),
+        None => (None, authority),
+    };
+    if hostport.contains(',') {
+        return err(format!(
+            "'{}' names several hosts; connfix checks one at a time, e.g. {scheme}://{}",
+            redact_loose(text),
+            hostport.split(',').next().unwrap_or("host")
+        ));
+    }
+    let (host, port_text) = split_host_port(hostport)?;
+    if host.is_empty() {
+        return err(format!(
+            "no host in '{}'; write e.g. {scheme}://db.example.com",
+            redact_loose(text)
+        ));
+    }
+    validate_host(host, hostport)?;
+    let service = services.by_scheme(&scheme);
+    let (port, default_port) = match port_text {
+        Some(p) => (parse_port(p, hostport)?, false),
+        None => match (opts.port, service) {
+            (Some(p), _) => (p, false),
+            (None, Some(s)) => (s.port, true),
+            (None, None) => {
+                return err(format!(
+                    "unknown scheme '{scheme}' and no port: add the port, e.g. {scheme}://{host}:1234"
+                ));
+            }
+        },
+    };
+    let user = userinfo.map(redact_userinfo);
+    let path = redact_path_and_query(tail);
+    let host_text = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
+    let port_part = if default_port {
+        String::new()
+    } else {
+        format!(":{port}")
+    };
+    let user_part = user.map(|u| format!("{u}@")).unwrap_or_default();
+    let redacted = format!("{scheme}://{user_part}{host_text}{port_part}{path}");
+    Ok(Target {
+        input: redacted.clone(),
+        host: Some(host.to_string()),
+        port: Some(port),
+        scheme: Some(scheme),
+        unix_path: None,
+        redacted,
+        from_env: None,
+        path: (!tail.is_empty()).then_some(path),
+        default_port,
+    })
+}
+
+/// `user:password` → `user:***`; a lone token (`TOKEN@host`) → `***`.
+fn redact_userinfo(userinfo: &str) -> String {
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{user}:***"),
+        None if looks_secret(userinfo) => "***".to_string(),
+        None => userinfo.to_string(),
+    }
+}
+
+/// Query parameters named like credentials lose their values; path segments that look like
+/// generated tokens (webhook URLs carry them) are replaced too.
+pub fn redact_path_and_query(tail: &str) -> String {
+    let (before_fragment, fragment) = match tail.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (tail, None),
+    };
+    let (path, query) = match before_fragment.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (before_fragment, None),
+    };
+    let mut out: String = path
+        .split('/')
+        .map(|seg| if looks_secret(seg) { "***" } else { seg })
+        .collect::<Vec<_>>()
+        .join("/");
+    if let Some(q) = query {
+        out.push('?');
+        let pairs: Vec<String> = q
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, v)) if is_secret_key(k) || looks_secret(v) => format!("{k}=***"),
+                _ => pair.to_string(),
+            })
+            .collect();
+        out.push_str(&pairs.join("&"));
+    }
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(if looks_secret(f) { "***" } else { f });
+    }
+    out
+}
+
+/// Names of query parameters and environment variables that carry credentials.
+pub fn is_secret_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    [
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "secret",
+        "token",
+        "key",
+        "apikey",
+        "api_key",
+        "auth",
+        "sig",
+        "signature",
+        "credential",
+        "session",
+    ]
+    .iter()
+    .any(|s| k.contains(s))
+}
+
+/// A long mix of letters and digits is almost certainly a generated token, not a word.
+fn looks_secret(s: &str) -> bool {
+    s.len() >= 24
+        && s.chars().any(|c| c.is_ascii_digit())
+        && s.chars().any(|c| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '%'))
+}
+
+/// Best-effort redaction of text that did not parse, so error messages never echo a password.
+pub fn redact_loose(text: &str) -> String {
+    let mut out = text.to_string();
+    if let Some((scheme, rest)) = text.split_once("://")
+        && let Some(at) = rest.find('@')
+        && !rest[..at].contains('/')
+    {
+        let userinfo = &rest[..at];
+        out = format!("{scheme}://{}{}", redact_userinfo(userinfo), &rest[at..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn services() -> Services {
+        Services::bundled()
+    }
+
+    fn p(s: &str) -> Result<Target, TargetError> {
+        parse(s, ParseOptions::default(), &services(), &|_| None)
+    }
+
+    #[test]
+    fn host_port_forms() {
+        let t = p("db.example.com:5432").unwrap();
+        assert_eq!(t.host.as_deref(), Some("db.example.com"));
+        assert_eq!(t.port, Some(5432));
+        let t = p("[::1]:8080").unwrap();
+        assert_eq!(t.host.as_deref(), Some("::1"));
+        assert_eq!(t.redacted, "[::1]:8080");
+        let t = p("127.0.0.1:1").unwrap();
+        assert_eq!(t.ip(), Some("127.0.0.1".parse().unwrap()));
+    }
+
+    #[test]
+    fn bare_host_needs_port() {
+        let e = p("db").unwrap_err().0;
+        assert!(e.contains("no port") && e.contains("--port"), "{e}");
+        let t = parse("::1", ParseOptions { port: Some(22) }, &services(), &|_| {
+            None
+        })
+        .unwrap();
+        assert_eq!((t.host.as_deref(), t.port), (Some("::1"), Some(22)));
+    }
+
+    #[test]
+    fn urls_take_default_ports_and_hide_passwords() {
+        let t = p("postgres://app:hunter2@db:5432/app").unwrap();
+        assert_eq!(t.port, Some(5432));
+        assert_eq!(t.redacted, "postgres://app:***@db:5432/app");
+        assert!(!format!("{t:?}").contains("hunter2"));
+        let t = p("https://example.com/hook").unwrap();
+        assert_eq!((t.port, t.default_port), (Some(443), true));
+        let t = p("redis://:s3cret@cache").unwrap();
+        assert_eq!(t.port, Some(6379));
+        assert!(!t.redacted.contains("s3cret"));
+        let t = p("HTTP://[::1]:3000/x").unwrap();
+        assert_eq!(t.scheme.as_deref(), Some("http"));
+        assert_eq!(t.host.as_deref(), Some("::1"));
+    }
+
+    #[test]
+    fn tokens_in_paths_and_queries_are_redacted() {
+        let t = p(
+            "https://hooks.example.com/services/T0123/B0456/abcdEFGH1234ijklMNOP5678?token=xyz&x=1",
+        )
+        .unwrap();
+        assert!(!t.redacted.contains("abcdEFGH1234"), "{}", t.redacted);
+        assert!(!t.redacted.contains("xyz"), "{}", t.redacted);
+        assert!(t.redacted.contains("x=1"));
+    }
+
+    #[test]
+    fn unix_forms() {
+        let t = p("unix:/run/app.sock").unwrap();
+        assert_eq!(t.unix_path, Some(PathBuf::from("/run/app.sock")));
+        let t = p("/var/run/docker.sock").unwrap();
+        assert!(t.is_unix());
+        let t = p("unix:///var/run/docker.sock").unwrap();
+        assert_eq!(t.unix_path, Some(PathBuf::from("/var/run/docker.sock")));
+    }
+
+    #[test]
+    fn env_references() {
+        let env = |n: &str| (n == "DATABASE_URL").then(|| "postgres://u:pw@db/app".to_string());
+        let t = parse(
+            "env:DATABASE_URL",
+            ParseOptions::default(),
+            &services(),
+            &env,
+        )
+        .unwrap();
+        assert_eq!(t.input, "env:DATABASE_URL");
+        assert_eq!(t.port, Some(5432));
+        assert!(!t.redacted.contains("pw@"));
+        let t = parse(
+            "${DATABASE_URL}",
+            ParseOptions::default(),
+            &services(),
+            &env,
+        )
+        .unwrap();
+        assert_eq!(t.from_env.as_deref(), Some("DATABASE_URL"));
+        let e = parse("$NOPE", ParseOptions::default(), &services(), &env).unwrap_err();
+        assert!(e.0.contains("NOPE is not set"), "{e}");
+    }
+
+    #[test]
+    fn bad_input_gets_one_line_errors() {
+        for (input, needle) in [
+            ("db:0", "port 0"),
+            ("db:70000", "out of range"),
+            ("db:http", "not a port number"),
+            (":5432", "no host"),
+            ("foo://host", "unknown scheme 'foo'"),
+            ("http://exa mple.com", "space"),
+            ("", "empty"),
+            ("http://", "no host"),
+            ("ex!ample:80", "contains '!'"),
+            ("[::1:80", "never closes"),
+            ("a:b:c", "neither host:port"),
+            ("mongodb://h1:1,h2:2/db", "several hosts"),
+            ("db:5432\nrm -rf", "control character"),
+        ] {
+            let e = p(input).unwrap_err().0;
+            assert!(e.contains(needle), "{input:?} -> {e}");
+            assert!(!e.contains('\n'), "{input:?} -> multi-line error");
+        }
+        let long = "a".repeat(10_000);
+        assert!(p(&long).unwrap_err().0.contains("10000 bytes"));
+    }
+
+    #[test]
+    fn errors_never_echo_passwords() {
+        let e = p("postgres://u:hunter2@db :5432").unwrap_err().0;
+        assert!(!e.contains("hunter2"), "{e}");
+    }
+}
