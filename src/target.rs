@@ -629,4 +629,45 @@ mod tests {
         let e = p("postgres://u:hunter2@db :5432").unwrap_err().0;
         assert!(!e.contains("hunter2"), "{e}");
     }
+
+    /// Random and mutated inputs never panic, and every error is a single line.
+    #[test]
+    fn random_input_never_panics() {
+        let seeds = [
+            "postgres://u:p@[::1]:5432/db?sslmode=require",
+            "env:X",
+            "unix:/a",
+            "h:1",
+            "https://x/y#z",
+        ];
+        let alphabet: Vec<char> = ":/@[]?#%$={}.,- \t\u{0}\u{7f}é漢0123456789abcxyzHTTPS"
+            .chars()
+            .collect();
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let env = |n: &str| (n == "X").then(|| "redis://cache".to_string());
+        let services = services();
+        for round in 0..20_000 {
+            let mut text: Vec<char> = seeds[round % seeds.len()].chars().collect();
+            for _ in 0..(next() % 6) {
+                let pos = (next() as usize) % (text.len() + 1);
+                match next() % 3 {
+                    0 => text.insert(pos, alphabet[(next() as usize) % alphabet.len()]),
+                    1 if pos < text.len() => {
+                        text.remove(pos);
+                    }
+                    _ => text.truncate(pos),
+                }
+            }
+            let input: String = text.into_iter().collect();
+            if let Err(e) = parse(&input, ParseOptions::default(), &services, &env) {
+                assert!(!e.0.contains('\n'), "{input:?} -> {e}");
+            }
+        }
+    }
 }

@@ -266,3 +266,242 @@ fn pick_verdict(facts: &FactSet, causes: &[(RankedCause, Severity)], kb: &Knowle
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::facts::Fact;
+
+    fn facts(names: &[&str]) -> FactSet {
+        FactSet(
+            names
+                .iter()
+                .map(|n| Fact {
+                    name: n.to_string(),
+                    detail: format!("evidence for {n}"),
+                    source: "test".into(),
+                })
+                .collect(),
+        )
+    }
+
+    fn verdict(names: &[&str]) -> (String, Confidence) {
+        let kb = Knowledge::bundled();
+        let d = diagnose(&facts(names), &[], &kb);
+        (d.verdict.id, d.verdict.confidence)
+    }
+
+    /// One minimal fact set per cause, as the probes would report it.
+    #[test]
+    fn each_cause_from_its_facts() {
+        use Confidence::*;
+        let cases: &[(&[&str], &str, Confidence)] = &[
+            (&["tcp.connected"], "reachable", Certain),
+            (&["unix.connected"], "reachable", Certain),
+            (&["dns.nxdomain"], "dns-no-such-host", Certain),
+            (&["dns.no_records"], "dns-no-such-host", Likely),
+            (
+                &["dns.server_unreachable", "dns.temporary_failure"],
+                "dns-server-unreachable",
+                Certain,
+            ),
+            (
+                &[
+                    "dns.mismatch",
+                    "tcp.all_failed",
+                    "tcp.timeout",
+                    "firewall.drop_rule",
+                ],
+                "firewall-drop",
+                Certain,
+            ),
+            (
+                &["tcp.refused", "target.own_address", "listener.none"],
+                "nothing-listening",
+                Certain,
+            ),
+            (
+                &["tcp.refused", "listener.none", "listener.nearby_port"],
+                "wrong-port",
+                Likely,
+            ),
+            (
+                &["tcp.refused", "listener.none", "listener.service_port"],
+                "wrong-port",
+                Likely,
+            ),
+            (
+                &["tcp.refused", "listener.other_address"],
+                "bind-address-mismatch",
+                Certain,
+            ),
+            (
+                &["tcp.refused", "listener.other_family"],
+                "ipv6-ipv4-mismatch",
+                Certain,
+            ),
+            (
+                &[
+                    "tcp.connected",
+                    "tcp.partial",
+                    "tcp.refused",
+                    "dns.both_families",
+                    "listener.exact",
+                ],
+                "ipv6-ipv4-mismatch",
+                Likely,
+            ),
+            (
+                &["tcp.refused", "firewall.reject_rule", "listener.exact"],
+                "firewall-reject",
+                Certain,
+            ),
+            (
+                &["tcp.refused", "listener.exact", "firewall.unreadable"],
+                "firewall-reject",
+                Likely,
+            ),
+            (&["tcp.denied"], "firewall-reject", Likely),
+            (
+                &["tcp.timeout", "firewall.drop_rule"],
+                "firewall-drop",
+                Certain,
+            ),
+            (
+                &["tcp.timeout", "firewall.default_drop"],
+                "firewall-drop",
+                Likely,
+            ),
+            (
+                &["tcp.host_unreachable", "target.remote"],
+                "host-unreachable",
+                Certain,
+            ),
+            (&["tcp.net_unreachable"], "network-unreachable", Certain),
+            (&["tcp.refused", "target.remote"], "remote-refused", Likely),
+            (
+                &["tcp.refused", "target.remote", "answer.remote_running.no"],
+                "remote-refused",
+                Certain,
+            ),
+            (
+                &["tcp.connected", "proxy.applies", "proxy.unreachable"],
+                "proxy-unreachable",
+                Certain,
+            ),
+            (
+                &[
+                    "tcp.refused",
+                    "listener.none",
+                    "proxy.applies",
+                    "proxy.unreachable",
+                ],
+                "proxy-unreachable",
+                Certain,
+            ),
+            (
+                &[
+                    "env.container",
+                    "target.loopback",
+                    "tcp.refused",
+                    "listener.none",
+                ],
+                "container-localhost",
+                Likely,
+            ),
+            (
+                &[
+                    "target.public_required",
+                    "dns.private_address",
+                    "tcp.connected",
+                ],
+                "private-address-for-public-service",
+                Certain,
+            ),
+            (
+                &["tcp.connected", "tls.plain_port"],
+                "tls-mismatch",
+                Certain,
+            ),
+            (
+                &["tcp.connected", "tls.on_tls_port"],
+                "tls-mismatch",
+                Certain,
+            ),
+            (&["tcp.connected", "tcp.reset"], "connection-reset", Certain),
+            (
+                &["tcp.connected", "http.server_error"],
+                "http-error",
+                Certain,
+            ),
+            (&["unix.missing"], "unix-socket-missing", Certain),
+            (&["unix.stale"], "unix-socket-stale", Certain),
+            (&["unix.permission"], "unix-socket-permission", Certain),
+            (
+                &["tcp.refused", "listener.none", "answer.intermittent.yes"],
+                "startup-race",
+                Likely,
+            ),
+            (
+                &["tcp.timeout", "listener.exact", "listener.backlog_full"],
+                "listen-backlog-full",
+                Certain,
+            ),
+            (&["tcp.all_failed"], "unexplained", Possible),
+        ];
+        for (names, id, conf) in cases {
+            assert_eq!(verdict(names), (id.to_string(), *conf), "facts {names:?}");
+        }
+    }
+
+    #[test]
+    fn possible_problems_do_not_override_a_working_connection() {
+        assert_eq!(verdict(&["tcp.connected", "dns.mismatch"]).0, "reachable");
+        assert_eq!(
+            verdict(&["tcp.connected", "tcp.closed_after_accept"]).0,
+            "reachable"
+        );
+        let kb = Knowledge::bundled();
+        let d = diagnose(&facts(&["tcp.connected", "dns.mismatch"]), &[], &kb);
+        assert!(
+            d.causes.iter().any(|c| c.id == "dns-mismatch"),
+            "kept as a warning"
+        );
+    }
+
+    #[test]
+    fn the_path_asks_the_person_only_what_probes_cannot_answer() {
+        let kb = Knowledge::bundled();
+        let d = diagnose(
+            &facts(&["tcp.all_failed", "tcp.refused", "target.remote"]),
+            &[],
+            &kb,
+        );
+        let keys: Vec<&str> = d.questions.iter().map(|q| q.key.as_str()).collect();
+        assert!(keys.contains(&"remote_running"), "{keys:?}");
+        let d = diagnose(
+            &facts(&[
+                "tcp.all_failed",
+                "tcp.refused",
+                "target.remote",
+                "answer.remote_running.no",
+            ]),
+            &[],
+            &kb,
+        );
+        assert!(d.questions.iter().all(|q| q.key != "remote_running"));
+        let step = d
+            .path
+            .iter()
+            .find(|s| s.node == "remote-running")
+            .expect("answered node in path");
+        assert_eq!((step.answer, step.by), (Answer::No, AnsweredBy::Person));
+        // A node whose probe did not run is unknown, not a confident "no".
+        let step = d
+            .path
+            .iter()
+            .find(|s| s.node == "firewall")
+            .expect("firewall node");
+        assert_eq!(step.answer, Answer::Unknown);
+    }
+}
