@@ -14,9 +14,9 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 
 echo "== refused loopback port 127.0.0.1:$port: connfix vs the expert's commands"
 expert="getent ahosts 127.0.0.1 >/dev/null; nc -z -w1 127.0.0.1 $port; ss -ltnp >/dev/null; iptables -S >/dev/null 2>&1; nft list ruleset >/dev/null 2>&1; true"
-hyperfine --warmup 3 --runs 30 -N \
+hyperfine -i --warmup 3 --runs 30 -N \
   "$bin check 127.0.0.1:$port --json" \
-  "sh -c '$expert'" 2>/dev/null || hyperfine --warmup 3 --runs 30 \
+  "sh -c '$expert'" 2>/dev/null || hyperfine -i --warmup 3 --runs 30 \
   "$bin check 127.0.0.1:$port --json" "$expert"
 
 echo
@@ -39,6 +39,6 @@ if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null && command -v iptables >/dev
   ip netns exec "$ns" iptables -A INPUT -p tcp --dport 9 -j DROP
   echo
   echo "== DROP target with --timeout 2s (all probes concurrent: close to 2 s, not a sum)"
-  hyperfine --runs 5 -N "ip netns exec $ns $bin check 127.0.0.1:9 --timeout 2s --json" 2>/dev/null \
-    || hyperfine --runs 5 "ip netns exec $ns $bin check 127.0.0.1:9 --timeout 2s --json"
+  hyperfine -i --runs 5 -N "ip netns exec $ns $bin check 127.0.0.1:9 --timeout 2s --json" 2>/dev/null \
+    || hyperfine -i --runs 5 "ip netns exec $ns $bin check 127.0.0.1:9 --timeout 2s --json"
 fi

@@ -484,12 +484,26 @@ fn listener_facts(
             "listeners",
             format!("{} listens there", show(s)),
         );
-        // A queue with connections waiting while a new connect times out is a full queue:
-        // the kernel drops SYNs once it is full.
-        if f.has("tcp.timeout")
-            && let Some(full) = exact.iter().find(|s| s.queued > 0)
-        {
-            f.add("listener.backlog_full", "listeners", format!("{} has {} connection(s) waiting to be accepted while new ones time out: its accept queue is full", show(full), full.queued));
+        // The kernel drops SYNs once the queue holds more than the backlog. Without the
+        // backlog (read from /proc), waiting connections plus a timeout say the same.
+        let full = exact.iter().find(|s| match s.backlog {
+            Some(max) => s.queued > max,
+            None => s.queued > 0 && f.has("tcp.timeout"),
+        });
+        if let Some(full) = full {
+            let max = full
+                .backlog
+                .map(|m| format!(", and it holds {}", m + 1))
+                .unwrap_or_default();
+            f.add(
+                "listener.backlog_full",
+                "listeners",
+                format!(
+                    "{} has {} connection(s) waiting to be accepted{max}: its accept queue is full",
+                    show(full),
+                    full.queued
+                ),
+            );
         }
     } else if on_port.is_empty() {
         f.add(

@@ -31,9 +31,10 @@ pub struct Listener {
     /// The command line, with anything that looks like a secret replaced by `***`.
     pub cmdline: Option<String>,
     pub uid: u32,
-    /// Connections waiting to be accepted. (/proc does not show the queue's maximum; only
-    /// netlink does, which is what `ss` shows as Send-Q.)
+    /// Connections waiting to be accepted.
     pub queued: u32,
+    /// The most the accept queue holds; unknown when only /proc could be read.
+    pub backlog: Option<u32>,
 }
 
 impl Listener {
@@ -80,32 +81,26 @@ pub fn summarize(d: &ListenerData) -> (Status, String) {
 }
 
 fn read() -> ListenerData {
-    let mut sockets = Vec::new();
-    let mut errors = Vec::new();
-    for table in [procfs::net::tcp(), procfs::net::tcp6()] {
-        match table {
-            Ok(entries) => sockets.extend(
-                entries
-                    .into_iter()
-                    .filter(|e| e.state == procfs::net::TcpState::Listen)
-                    .map(|e| (e.local_address, e.inode, e.uid, e.rx_queue)),
-            ),
-            Err(e) => errors.push(e.to_string()),
-        }
-    }
-    if sockets.is_empty() && errors.len() == 2 {
-        return ListenerData {
-            error: Some(format!(
-                "could not read /proc/net/tcp and /proc/net/tcp6 ({}); is /proc mounted? Run `ss -ltnp` by hand instead",
-                errors[0]
-            )),
-            ..Default::default()
-        };
-    }
+    let sockets = match super::sockdiag::listeners() {
+        Ok(found) => found
+            .into_iter()
+            .map(|l| (l.address, l.inode, l.uid, l.queued, Some(l.backlog)))
+            .collect(),
+        // Kernels without sock_diag (or sandboxes that hide it) still have /proc.
+        Err(_) => match proc_listeners() {
+            Ok(found) => found,
+            Err(e) => {
+                return ListenerData {
+                    error: Some(e),
+                    ..Default::default()
+                };
+            }
+        },
+    };
     let (owners, hidden) = socket_owners();
     let mut out: Vec<Listener> = sockets
         .into_iter()
-        .map(|(address, inode, uid, queued)| {
+        .map(|(address, inode, uid, queued, backlog)| {
             let owner = owners.get(&inode);
             Listener {
                 address: normalize(address),
@@ -114,6 +109,7 @@ fn read() -> ListenerData {
                 cmdline: owner.map(|o| o.2.clone()),
                 uid,
                 queued,
+                backlog,
             }
         })
         .collect();
@@ -134,6 +130,32 @@ fn read() -> ListenerData {
         }),
         error: None,
     }
+}
+
+type RawRow = (SocketAddr, u64, u32, u32, Option<u32>);
+
+/// The slow path: /proc/net/tcp{,6}, which has no backlog maximum.
+fn proc_listeners() -> Result<Vec<RawRow>, String> {
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for table in [procfs::net::tcp(), procfs::net::tcp6()] {
+        match table {
+            Ok(entries) => rows.extend(
+                entries
+                    .into_iter()
+                    .filter(|e| e.state == procfs::net::TcpState::Listen)
+                    .map(|e| (e.local_address, e.inode, e.uid, e.rx_queue, None)),
+            ),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if rows.is_empty() && errors.len() == 2 {
+        return Err(format!(
+            "could not read the listening sockets (netlink sock_diag and /proc/net/tcp both failed: {}); is /proc mounted? Run `ss -ltnp` by hand instead",
+            errors[0]
+        ));
+    }
+    Ok(rows)
 }
 
 /// An IPv4 address mapped into IPv6 is shown as plain IPv4: that is what the socket accepts.
