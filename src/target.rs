@@ -118,12 +118,39 @@ pub fn parse(
             ));
         }
         check_shape(value, &format!("the value of {name}"))?;
-        let mut target = parse_direct(value, opts, services)?;
+        // The value may hold a password: describe what is wrong, never repeat it.
+        let mut target = parse_direct(value, opts, services).map_err(|_| {
+            TargetError(format!(
+                "environment variable {name} does not hold a target connfix understands; it should look like postgres://user:pass@db:5432/app or db:5432 (its value is not shown: it may hold a password)"
+            ))
+        })?;
         target.input = format!("env:{name}");
         target.from_env = Some(name.to_string());
         return Ok(target);
     }
-    parse_direct(text, opts, services)
+    parse_direct(text, opts, services).map_err(|e| TargetError(mask_secrets(&e.0, text)))
+}
+
+/// Replaces anything in `msg` that could be the password of `input` with `***`, whatever
+/// part of the input an error message happened to quote.
+fn mask_secrets(msg: &str, input: &str) -> String {
+    let Some(at) = input.rfind('@') else {
+        return msg.to_string();
+    };
+    let start = input.find("://").map_or(0, |i| i + 3);
+    let userinfo = &input[start.min(at)..at];
+    let Some((_, password)) = userinfo.split_once(':') else {
+        return msg.to_string();
+    };
+    let mut out = msg.to_string();
+    if !password.is_empty() {
+        out = out.replace(password, "***");
+        // Quoted fragments of the password (up to a # ? or /) are masked too.
+        for piece in password.split(['#', '?', '/']).filter(|p| p.len() >= 2) {
+            out = out.replace(piece, "***");
+        }
+    }
+    out
 }
 
 /// `env:NAME`, `$NAME` or `${NAME}` → `NAME`.
@@ -354,6 +381,11 @@ fn parse_url(text: &str, opts: ParseOptions, services: &Services) -> Result<Targ
         ));
     }
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    if password_has_delimiter(rest, end) {
+        return err(format!(
+            "the password in this {scheme}:// URL contains '#', '?' or '/', which end the host part; percent-encode them (%23, %3F, %2F), e.g. {scheme}://user:p%23ss@host"
+        ));
+    }
     let (authority, tail) = rest.split_at(end);
     let (userinfo, hostport) = match authority.rfind('@') {
         Some(i) => (Some(&authority[..i]), &authority[i + 1..]),
@@ -412,6 +444,16 @@ fn parse_url(text: &str, opts: ParseOptions, services: &Services) -> Result<Targ
         path: (!tail.is_empty()).then_some(path),
         default_port,
     })
+}
+
+/// `user:pa#ss@host`: an `@` after the authority seems to end, not right after a `/` (as
+/// in `https://host/@user`), with `user:` before the delimiter.
+fn password_has_delimiter(rest: &str, end: usize) -> bool {
+    let Some(at) = rest[end..].find('@').map(|i| end + i) else {
+        return false;
+    };
+    let between = &rest[end..at];
+    rest[..end].contains(':') && !rest[..at].ends_with('/') && between.matches('/').count() <= 1
 }
 
 /// `user:password` → `user:***`; a lone token (`TOKEN@host`) → `***`.
@@ -489,17 +531,23 @@ fn looks_secret(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '%'))
 }
 
-/// Best-effort redaction of text that did not parse, so error messages never echo a password.
+/// Best-effort redaction of text that did not parse (proxy settings, command lines), so
+/// no message echoes a password: `scheme://user:pass@host`, `user:pass@host`, and
+/// passwords that themselves contain `@` or `/`.
 pub fn redact_loose(text: &str) -> String {
-    let mut out = text.to_string();
-    if let Some((scheme, rest)) = text.split_once("://")
-        && let Some(at) = rest.find('@')
-        && !rest[..at].contains('/')
-    {
-        let userinfo = &rest[..at];
-        out = format!("{scheme}://{}{}", redact_userinfo(userinfo), &rest[at..]);
+    let Some(at) = text.rfind('@') else {
+        return text.to_string();
+    };
+    let start = text.find("://").map_or(0, |i| i + 3);
+    if start > at {
+        return text.to_string();
     }
-    out
+    format!(
+        "{}{}{}",
+        &text[..start],
+        redact_userinfo(&text[start..at]),
+        &text[at..]
+    )
 }
 
 #[cfg(test)]
@@ -669,5 +717,47 @@ mod tests {
                 assert!(!e.0.contains('\n'), "{input:?} -> {e}");
             }
         }
+    }
+
+    #[test]
+    fn awkward_passwords_never_echo() {
+        for input in [
+            "postgres://app:pa#ss@db/app",
+            "postgres://app:1234#x@db/app",
+            "postgres://u:pa/ss@db",
+            "redis://:se?cret@cache:6379",
+        ] {
+            match p(input) {
+                Err(e) => {
+                    for secret in ["pa#ss", "1234#x", "pa/ss", "se?cret"] {
+                        assert!(!e.0.contains(secret), "{input} -> {e}");
+                    }
+                }
+                Ok(t) => panic!("{input} parsed as {:?}", t.host),
+            }
+        }
+        assert_eq!(
+            p("https://mastodon.example/@someone")
+                .unwrap()
+                .host
+                .as_deref(),
+            Some("mastodon.example")
+        );
+        let env = |_: &str| Some("user:hunter2@tcp(db:3306)/app".to_string());
+        let e = parse("env:DSN", ParseOptions::default(), &services(), &env)
+            .unwrap_err()
+            .0;
+        assert!(!e.contains("hunter2") && e.contains("DSN"), "{e}");
+        assert!(!p("app:s3cret@db").unwrap_err().0.contains("s3cret"));
+    }
+
+    #[test]
+    fn loose_redaction() {
+        assert_eq!(
+            redact_loose("http://u:p@ss@proxy:3128"),
+            "http://u:***@proxy:3128"
+        );
+        assert_eq!(redact_loose("user:pass@proxy:3128"), "user:***@proxy:3128");
+        assert_eq!(redact_loose("http://proxy:3128"), "http://proxy:3128");
     }
 }

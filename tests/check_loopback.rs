@@ -270,3 +270,26 @@ fn text_output_is_a_readable_summary() {
     assert!(text.contains("Fix"), "{text}");
     assert!(!text.contains("\x1b["), "NO_COLOR must disable colour");
 }
+
+#[test]
+fn an_ipv6_only_wildcard_listener_takes_no_ipv4() {
+    // nginx's `listen [::]:PORT;` sets IPV6_V6ONLY: the port is open, but not over IPv4.
+    let sock = socket2::Socket::new(socket2::Domain::IPV6, socket2::Type::STREAM, None).unwrap();
+    sock.set_only_v6(true).unwrap();
+    if sock
+        .bind(&"[::]:0".parse::<SocketAddr>().unwrap().into())
+        .is_err()
+    {
+        assert!(
+            std::env::var("CI").is_err(),
+            "IPv6 is not available on this CI machine"
+        );
+        eprintln!("skipped: IPv6 is not available");
+        return;
+    }
+    sock.listen(8).unwrap();
+    let port = sock.local_addr().unwrap().as_socket().unwrap().port();
+    let (code, v) = check(&[&format!("127.0.0.1:{port}")]);
+    assert_verdict(&v, "ipv6-ipv4-mismatch");
+    assert_eq!(code, 1);
+}

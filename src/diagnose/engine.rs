@@ -272,7 +272,20 @@ mod tests {
     use super::*;
     use crate::diagnose::facts::Fact;
 
+    /// The named facts, plus `tcp.all_failed` when a connect failed and none worked, as
+    /// `derive` adds it.
     fn facts(names: &[&str]) -> FactSet {
+        let failed = names.iter().any(|n| {
+            n.starts_with("tcp.")
+                && !matches!(
+                    *n,
+                    "tcp.connected" | "tcp.partial" | "tcp.reset" | "tcp.closed_after_accept"
+                )
+        });
+        let mut names = names.to_vec();
+        if failed && !names.contains(&"tcp.connected") {
+            names.push("tcp.all_failed");
+        }
         FactSet(
             names
                 .iter()
@@ -460,6 +473,28 @@ mod tests {
         assert_eq!(
             verdict(&["tcp.connected", "tcp.closed_after_accept"]).0,
             "reachable"
+        );
+        // An IPv6 address without a route beside a working IPv4 one: clients fall back.
+        let v6_unroutable = [
+            "tcp.connected",
+            "tcp.partial",
+            "tcp.net_unreachable",
+            "dns.both_families",
+        ];
+        assert_eq!(verdict(&v6_unroutable).0, "reachable");
+        // In a container, ::1 refused but 127.0.0.1 working is the ::1-first problem, not
+        // "localhost is the container".
+        let pod = [
+            "env.container",
+            "target.loopback",
+            "tcp.connected",
+            "tcp.partial",
+            "tcp.refused",
+            "dns.both_families",
+        ];
+        assert_eq!(
+            verdict(&pod),
+            ("ipv6-ipv4-mismatch".to_string(), Confidence::Likely)
         );
         let kb = Knowledge::bundled();
         let d = diagnose(&facts(&["tcp.connected", "dns.mismatch"]), &[], &kb);

@@ -3,7 +3,7 @@
 
 use crate::knowledge::services::Services;
 use crate::probe::dns::{DirectOutcome, DnsData, GaiKind};
-use crate::probe::firewall::{Action, FirewallData};
+use crate::probe::firewall::{Action, Direction, FirewallData};
 use crate::probe::http::{HttpData, TlsOutcome};
 use crate::probe::listeners::{Listener, ListenerData};
 use crate::probe::proxy::ProxyData;
@@ -79,11 +79,22 @@ pub fn derive(
         dns_facts(&mut f, d);
     }
     // The addresses a client would try.
+    // IPv4-mapped IPv6 addresses (::ffff:127.0.0.1) are what they map to.
     let addrs: Vec<IpAddr> = match (target.ip(), dns) {
         (Some(ip), _) => vec![ip],
         (None, Some(d)) => d.system.addresses.clone(),
         _ => Vec::new(),
-    };
+    }
+    .into_iter()
+    .map(|ip| ip.to_canonical())
+    .collect();
+    if let Some(lo) = addrs.iter().find(|ip| ip.is_loopback()) {
+        f.add(
+            "target.loopback",
+            "target",
+            format!("{lo} is a loopback address: this machine itself"),
+        );
+    }
     if addrs.iter().any(|ip| is_private(*ip)) {
         let which: Vec<String> = addrs
             .iter()
@@ -107,7 +118,9 @@ pub fn derive(
         listener_facts(&mut f, l, &addrs, target, services);
     }
     if let (Some(ProbeData::Firewall(fw)), Some(port)) = (data(P::Firewall), target.port) {
-        firewall_facts(&mut f, fw, port);
+        // Traffic to this host passes the input chains; to another host, only output.
+        let local = f.has("target.own_address") || f.has("target.loopback");
+        firewall_facts(&mut f, fw, port, local);
     }
     if let Some(ProbeData::Proxy(p)) = data(P::Proxy) {
         proxy_facts(&mut f, p);
@@ -241,24 +254,20 @@ fn dns_facts(f: &mut FactSet, d: &DnsData) {
             ),
         );
     }
+    // When DNS itself answers, the system's "no such name" comes from elsewhere (nsswitch,
+    // mDNS, search domains): a mismatch, not a missing name.
+    let direct_answered = d
+        .direct
+        .as_ref()
+        .is_some_and(|x| x.outcome == DirectOutcome::Answer);
     if let Some(e) = &sys.error {
+        let detail = format!("{}: {}", d.name, e.message);
         match e.kind {
-            GaiKind::NoName => f.add("dns.nxdomain", "dns", format!("{}: {}", d.name, e.message)),
-            GaiKind::NoData => f.add(
-                "dns.no_records",
-                "dns",
-                format!("{}: {}", d.name, e.message),
-            ),
-            GaiKind::Again => f.add(
-                "dns.temporary_failure",
-                "dns",
-                format!("{}: {}", d.name, e.message),
-            ),
-            GaiKind::Fail | GaiKind::Other => f.add(
-                "dns.server_unreachable",
-                "dns",
-                format!("{}: {}", d.name, e.message),
-            ),
+            GaiKind::NoName if !direct_answered => f.add("dns.nxdomain", "dns", detail),
+            GaiKind::NoData if !direct_answered => f.add("dns.no_records", "dns", detail),
+            GaiKind::Again => f.add("dns.temporary_failure", "dns", detail),
+            GaiKind::Fail => f.add("dns.server_unreachable", "dns", detail),
+            GaiKind::NoName | GaiKind::NoData | GaiKind::Other => {}
         }
     }
     if let Some(direct) = &d.direct {
@@ -293,36 +302,42 @@ fn dns_facts(f: &mut FactSet, d: &DnsData) {
             }
             _ => {}
         }
-        // Disagreement only counts when both sides gave an answer about the name.
+        // Disagreement counts when both sides said something definite and nothing overlaps
+        // (round-robin and geo DNS hand out different subsets on purpose), or when only DNS
+        // knows the name.
         let definitive = matches!(
             direct.outcome,
             DirectOutcome::Answer | DirectOutcome::NxDomain | DirectOutcome::NoRecords
         );
-        if definitive && !sys.addresses.is_empty() {
-            let mut a = sys.addresses.clone();
-            let mut b = direct.addresses.clone();
-            a.sort();
-            b.sort();
-            if a != b {
-                let via = if d.hosts_file.is_empty() {
-                    "the system resolver (a cache or another source)"
-                } else {
-                    "/etc/hosts"
-                };
-                let dns_says = if b.is_empty() {
-                    "nothing".to_string()
-                } else {
-                    crate::probe::dns::join_ips(&b)
-                };
-                f.add(
-                    "dns.mismatch",
-                    "dns",
-                    format!(
-                        "{via} gives {}, DNS server {servers} gives {dns_says}",
-                        crate::probe::dns::join_ips(&a)
-                    ),
-                );
-            }
+        let (a, b) = (&sys.addresses, &direct.addresses);
+        let via = if d.hosts_file.is_empty() {
+            "the system resolver (a cache or another source)"
+        } else {
+            "/etc/hosts"
+        };
+        if definitive && !a.is_empty() && !a.iter().any(|ip| b.contains(ip)) {
+            let dns_says = if b.is_empty() {
+                "nothing".to_string()
+            } else {
+                crate::probe::dns::join_ips(b)
+            };
+            f.add(
+                "dns.mismatch",
+                "dns",
+                format!(
+                    "{via} gives {}, DNS server {servers} gives {dns_says}",
+                    crate::probe::dns::join_ips(a)
+                ),
+            );
+        } else if a.is_empty() && direct_answered {
+            f.add(
+                "dns.mismatch",
+                "dns",
+                format!(
+                    "the system resolver finds nothing, but DNS server {servers} answers {}: the system does not ask DNS for this name (nsswitch, mDNS or search domains)",
+                    crate::probe::dns::join_ips(b)
+                ),
+            );
         }
     }
 }
@@ -407,14 +422,15 @@ fn tcp_facts(f: &mut FactSet, t: &TcpData) {
     }
 }
 
-/// Does a socket bound to `bound` accept connections to `to`? Wildcards cover their family;
-/// on Linux an IPv6 wildcard socket also takes IPv4 unless it was made IPv6-only, which
-/// /proc does not show, so it is counted as covering both.
-fn covers(bound: IpAddr, to: IpAddr) -> bool {
-    match (bound, to) {
+/// Does a listener accept connections to `to`? Wildcards cover their family; an IPv6
+/// wildcard also takes IPv4 unless it is IPv6-only (Linux's default is dual-stack, and
+/// /proc cannot tell, so unknown counts as dual-stack).
+fn covers(l: &Listener, to: IpAddr) -> bool {
+    match (l.address.ip(), to) {
         (IpAddr::V4(b), IpAddr::V4(_)) if b.is_unspecified() => true,
-        (IpAddr::V6(b), _) if b.is_unspecified() => true,
-        _ => bound == to,
+        (IpAddr::V6(b), IpAddr::V6(_)) if b.is_unspecified() => true,
+        (IpAddr::V6(b), IpAddr::V4(_)) if b.is_unspecified() => l.v6only != Some(true),
+        (bound, _) => bound == to,
     }
 }
 
@@ -434,20 +450,6 @@ fn listener_facts(
         .copied()
         .filter(|ip| ip.is_loopback() || ip.is_unspecified() || l.own_addresses.contains(ip))
         .collect();
-    if addrs.iter().any(|ip| ip.is_loopback()) {
-        f.add(
-            "target.loopback",
-            "listeners",
-            format!(
-                "{} is a loopback address",
-                addrs
-                    .iter()
-                    .find(|ip| ip.is_loopback())
-                    .copied()
-                    .unwrap_or(addrs[0])
-            ),
-        );
-    }
     if own.is_empty() {
         if !addrs.is_empty() {
             f.add(
@@ -476,7 +478,7 @@ fn listener_facts(
     let exact: Vec<&Listener> = on_port
         .iter()
         .copied()
-        .filter(|s| own.iter().any(|ip| covers(s.address.ip(), *ip)))
+        .filter(|s| own.iter().any(|ip| covers(s, *ip)))
         .collect();
     if let Some(s) = exact.first() {
         f.add(
@@ -560,9 +562,8 @@ fn nearby_facts(
     services: &Services,
 ) {
     const NEAR: u16 = 10;
-    let reachable = |s: &&Listener| {
-        own.iter().any(|ip| covers(s.address.ip(), *ip)) || s.address.ip().is_loopback()
-    };
+    let reachable =
+        |s: &&Listener| own.iter().any(|ip| covers(s, *ip)) || s.address.ip().is_loopback();
     let near: Vec<String> = l
         .sockets
         .iter()
@@ -578,16 +579,15 @@ fn nearby_facts(
             format!("nearby: {}", near.join(", ")),
         );
     }
-    let usual: Vec<u16> = match target.scheme.as_deref().and_then(|s| services.by_scheme(s)) {
-        Some(svc) => std::iter::once(svc.port)
-            .chain(svc.also.iter().copied())
-            .filter(|p| *p != port)
-            .collect(),
-        None => services
-            .by_port(port)
-            .map(|_| Vec::new())
-            .unwrap_or_default(),
-    };
+    // Only the scheme's own default port: its "also" ports are too common to point anywhere.
+    let usual: Vec<u16> = target
+        .scheme
+        .as_deref()
+        .and_then(|s| services.by_scheme(s))
+        .map(|svc| svc.port)
+        .filter(|p| *p != port)
+        .into_iter()
+        .collect();
     let hits: Vec<String> = l
         .sockets
         .iter()
@@ -611,41 +611,44 @@ fn nearby_facts(
     }
 }
 
-fn firewall_facts(f: &mut FactSet, fw: &FirewallData, port: u16) {
+fn firewall_facts(f: &mut FactSet, fw: &FirewallData, port: u16, local: bool) {
     if !fw.readable {
-        f.add(
-            "firewall.unreadable",
-            "firewall",
-            fw.unreadable_reason
-                .clone()
-                .unwrap_or_else(|| "the firewall rules could not be read".into()),
-        );
+        let why = fw
+            .unreadable_reason
+            .clone()
+            .unwrap_or_else(|| "the firewall rules could not be read".into());
+        f.add("firewall.unreadable", "firewall", why);
         return;
     }
-    for r in fw.affecting(port) {
+    let relevant = |d: Direction| match d {
+        Direction::Output | Direction::Other => true,
+        Direction::Input => local,
+        Direction::Forward => false,
+    };
+    for r in fw
+        .affecting(port)
+        .into_iter()
+        .filter(|r| relevant(r.direction))
+    {
         let text = format!("{} {}/{}: {}", r.tool, r.table, r.chain, r.text);
         if r.default_policy {
             f.add(
                 "firewall.default_drop",
                 "firewall",
-                format!("chain {} drops by default ({})", r.chain, r.tool),
+                format!("chain {} drops what no rule accepts ({})", r.chain, r.tool),
             );
         } else if r.names_port(port) {
             match r.action {
                 Action::Reject => f.add("firewall.reject_rule", "firewall", text),
                 Action::Drop => f.add("firewall.drop_rule", "firewall", text),
             }
-        } else if r.action == Action::Drop {
+        } else {
+            // A rule for every port usually closes a chain after its ACCEPT rules, which
+            // connfix does not evaluate: weaker evidence than a rule naming the port.
             f.add(
                 "firewall.default_drop",
                 "firewall",
-                format!("a catch-all rule drops traffic: {text}"),
-            );
-        } else {
-            f.add(
-                "firewall.reject_rule",
-                "firewall",
-                format!("a catch-all rule rejects traffic: {text}"),
+                format!("a catch-all rule blocks what earlier rules do not accept: {text}"),
             );
         }
     }

@@ -266,8 +266,3 @@ pub const FACTS: &[(&str, &str)] = &[
 pub fn is_known(name: &str) -> bool {
     FACTS.iter().any(|(n, _)| *n == name)
 }
-
-/// The meaning of a fact, for evidence lines.
-pub fn meaning(name: &str) -> Option<&'static str> {
-    FACTS.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
-}

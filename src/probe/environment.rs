@@ -117,8 +117,7 @@ pub fn judge(s: &Signals) -> EnvData {
         if matches!(
             fs,
             "overlay" | "aufs" | "fuse-overlayfs" | "btrfs" | "zfs" | "xfs" | "unknown"
-        ) && !fs.starts_with("ext")
-        {
+        ) {
             d.container = true;
             d.runtime.get_or_insert_with(|| "docker".into());
             d.evidence.push(format!("/.dockerenv exists and / is {fs}"));

@@ -74,31 +74,52 @@ pub async fn run(target: &Target, addr: SocketAddr, timeout: Duration) -> ProbeR
         reset: false,
     };
     let t0 = Instant::now();
-    match request(&url_for(tls), &host, addr, timeout, false).await {
+    // One deadline for all requests, so the fallbacks cannot stretch the probe.
+    let deadline = Instant::now() + timeout;
+    let left = || {
+        deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(50))
+    };
+    match request(&url_for(tls), &host, addr, left(), false).await {
         Ok((status, server)) => {
             data.ttfb_ms = Some(ms_since(t0));
             data.status = Some(status);
             data.server = server;
             data.tls = tls.then_some(TlsOutcome::Ok);
+            // nginx, Apache and Go answer plain HTTP on a TLS port with a plain 400.
+            if !tls
+                && status == 400
+                && request(&url_for(true), &host, addr, left(), true)
+                    .await
+                    .is_ok()
+            {
+                data.tls = Some(TlsOutcome::TlsPort);
+            }
         }
         Err(e) => {
             data.reset = is_reset(&e);
             data.error = Some(chain(&e));
-            if tls {
-                if request(&url_for(false), &host, addr, timeout, false)
-                    .await
-                    .is_ok()
-                {
-                    data.tls = Some(TlsOutcome::PlainPort);
-                } else if let Ok((status, _)) =
-                    request(&url_for(true), &host, addr, timeout, true).await
-                {
+            // A timeout or a reset says nothing about TLS: trying the other protocol would
+            // only wait again.
+            if e.is_timeout() || data.reset {
+            } else if tls && is_certificate_error(&e) {
+                if let Ok((status, _)) = request(&url_for(true), &host, addr, left(), true).await {
                     data.status = Some(status);
-                    data.tls = Some(TlsOutcome::CertificateRejected(chain(&e)));
-                } else if !e.is_timeout() && !data.reset {
-                    data.tls = Some(TlsOutcome::HandshakeFailed(chain(&e)));
                 }
-            } else if request(&url_for(true), &host, addr, timeout, true)
+                data.tls = Some(TlsOutcome::CertificateRejected(chain(&e)));
+            } else if tls {
+                data.tls = Some(
+                    if request(&url_for(false), &host, addr, left(), false)
+                        .await
+                        .is_ok()
+                    {
+                        TlsOutcome::PlainPort
+                    } else {
+                        TlsOutcome::HandshakeFailed(chain(&e))
+                    },
+                );
+            } else if request(&url_for(true), &host, addr, left(), true)
                 .await
                 .is_ok()
             {
@@ -204,6 +225,14 @@ async fn request(
         .and_then(|v| v.to_str().ok())
         .map(|s| s.chars().take(80).collect());
     Ok((resp.status().as_u16(), server))
+}
+
+/// Certificate problems (unknown issuer, expired, wrong name) as opposed to protocol ones.
+fn is_certificate_error(e: &reqwest::Error) -> bool {
+    let text = chain(e).to_ascii_lowercase();
+    text.contains("certificate")
+        || text.contains("unknownissuer")
+        || text.contains("notvalidforname")
 }
 
 fn is_reset(e: &reqwest::Error) -> bool {

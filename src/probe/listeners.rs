@@ -35,6 +35,8 @@ pub struct Listener {
     pub queued: u32,
     /// The most the accept queue holds; unknown when only /proc could be read.
     pub backlog: Option<u32>,
+    /// For IPv6 sockets, whether they refuse IPv4 (IPV6_V6ONLY); unknown from /proc.
+    pub v6only: Option<bool>,
 }
 
 impl Listener {
@@ -84,7 +86,16 @@ fn read() -> ListenerData {
     let sockets = match super::sockdiag::listeners() {
         Ok(found) => found
             .into_iter()
-            .map(|l| (l.address, l.inode, l.uid, l.queued, Some(l.backlog)))
+            .map(|l| {
+                (
+                    l.address,
+                    l.inode,
+                    l.uid,
+                    l.queued,
+                    Some(l.backlog),
+                    l.v6only,
+                )
+            })
             .collect(),
         // Kernels without sock_diag (or sandboxes that hide it) still have /proc.
         Err(_) => match proc_listeners() {
@@ -100,7 +111,7 @@ fn read() -> ListenerData {
     let (owners, hidden) = socket_owners();
     let mut out: Vec<Listener> = sockets
         .into_iter()
-        .map(|(address, inode, uid, queued, backlog)| {
+        .map(|(address, inode, uid, queued, backlog, v6only)| {
             let owner = owners.get(&inode);
             Listener {
                 address: normalize(address),
@@ -110,6 +121,7 @@ fn read() -> ListenerData {
                 uid,
                 queued,
                 backlog,
+                v6only,
             }
         })
         .collect();
@@ -132,7 +144,7 @@ fn read() -> ListenerData {
     }
 }
 
-type RawRow = (SocketAddr, u64, u32, u32, Option<u32>);
+type RawRow = (SocketAddr, u64, u32, u32, Option<u32>, Option<bool>);
 
 /// The slow path: /proc/net/tcp{,6}, which has no backlog maximum.
 fn proc_listeners() -> Result<Vec<RawRow>, String> {
@@ -144,7 +156,7 @@ fn proc_listeners() -> Result<Vec<RawRow>, String> {
                 entries
                     .into_iter()
                     .filter(|e| e.state == procfs::net::TcpState::Listen)
-                    .map(|e| (e.local_address, e.inode, e.uid, e.rx_queue, None)),
+                    .map(|e| (e.local_address, e.inode, e.uid, e.rx_queue, None, None)),
             ),
             Err(e) => errors.push(e.to_string()),
         }
@@ -195,8 +207,16 @@ fn socket_owners() -> (HashMap<u64, (i32, String, String)>, bool) {
         if inodes.is_empty() {
             continue;
         }
-        let name = p.stat().map(|s| s.comm).unwrap_or_else(|_| "?".into());
-        let cmdline = p.cmdline().map(|c| redact_args(&c)).unwrap_or_default();
+        // Names and arguments are chosen by whoever started the process: no control
+        // characters may reach a terminal through them.
+        let name = p
+            .stat()
+            .map(|s| printable(&s.comm))
+            .unwrap_or_else(|_| "?".into());
+        let cmdline = p
+            .cmdline()
+            .map(|c| printable(&redact_args(&c)))
+            .unwrap_or_default();
         for inode in inodes {
             map.entry(inode)
                 .or_insert_with(|| (p.pid(), name.clone(), cmdline.clone()));
@@ -235,6 +255,12 @@ pub fn redact_args(args: &[String]) -> String {
     } else {
         joined
     }
+}
+
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
 }
 
 /// Effective uid 0, read from /proc so no unsafe call is needed.

@@ -62,7 +62,17 @@ pub async fn run(target: &Target, timeout: Duration) -> ProbeReport {
             .find(|(k, _)| *k == u.variable)
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
-        let (reachable, detail) = reach(&raw, timeout).await;
+        let (reachable, detail) = tokio::time::timeout(timeout, reach(&raw, timeout))
+            .await
+            .unwrap_or_else(|_| {
+                (
+                    false,
+                    format!(
+                        "no answer from the proxy within {:.1} s",
+                        timeout.as_secs_f64()
+                    ),
+                )
+            });
         u.reachable = reachable;
         u.detail = detail;
     }
@@ -277,32 +287,15 @@ async fn reach(value: &str, timeout: Duration) -> (bool, String) {
                 );
             }
             Ok(Err(e)) => {
-                let outcome = super::tcp::classify(&e);
-                last = format!("{addr}: {:?}", outcome).to_lowercase();
-                if let Some(n) = e.raw_os_error() {
-                    last = format!(
-                        "{addr} {} ({})",
-                        outcome_word(outcome),
-                        super::tcp::errno_name(n)
-                    );
-                }
+                last = format!(
+                    "{addr} {}",
+                    super::tcp::describe(super::tcp::classify(&e), &e)
+                )
             }
             Err(_) => last = format!("{addr}: no answer within {:.1} s", timeout.as_secs_f64()),
         }
     }
     (false, last)
-}
-
-fn outcome_word(o: super::tcp::Outcome) -> &'static str {
-    use super::tcp::Outcome::*;
-    match o {
-        Refused => "refused",
-        Timeout => "timed out",
-        HostUnreachable => "host unreachable",
-        NetUnreachable => "network unreachable",
-        Denied => "forbidden",
-        _ => "failed",
-    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ const NLMSG_DONE: u16 = 3;
 const TCP_LISTEN: u32 = 10;
 const HEADER: usize = 16;
 const DIAG_MSG: usize = 72;
+const INET_DIAG_SKV6ONLY: u16 = 11;
 /// A dump of a busy host fits in far fewer reads; this only stops a misbehaving kernel.
 const MAX_READS: usize = 10_000;
 
@@ -29,6 +30,8 @@ pub struct RawListener {
     pub queued: u32,
     /// The most the accept queue holds (the `listen()` backlog, capped by somaxconn).
     pub backlog: u32,
+    /// For IPv6 sockets: whether IPV6_V6ONLY is set (then `[::]` takes no IPv4).
+    pub v6only: Option<bool>,
 }
 
 /// All listening TCP sockets, IPv4 and IPv6, of this network namespace.
@@ -90,7 +93,10 @@ fn parse(mut data: &[u8], out: &mut Vec<RawListener>) -> io::Result<bool> {
                 let errno = body
                     .get(0..4)
                     .map_or(0, |b| i32::from_ne_bytes(b.try_into().expect("4 bytes")));
-                return Err(io::Error::from_raw_os_error(-errno));
+                // errno 0 is an acknowledgement, not an error.
+                if errno != 0 {
+                    return Err(io::Error::from_raw_os_error(-errno));
+                }
             }
             SOCK_DIAG_BY_FAMILY if body.len() >= DIAG_MSG => out.push(diag_msg(body)),
             _ => {}
@@ -119,7 +125,26 @@ fn diag_msg(b: &[u8]) -> RawListener {
         backlog: u32_at(60),
         uid: u32_at(64),
         inode: u64::from(u32_at(68)),
+        v6only: attribute(&b[DIAG_MSG..], INET_DIAG_SKV6ONLY)
+            .and_then(|v| v.first())
+            .map(|v| *v != 0),
     }
+}
+
+/// The payload of the first netlink attribute of type `kind` (4-byte aligned TLVs).
+fn attribute(mut attrs: &[u8], kind: u16) -> Option<&[u8]> {
+    while attrs.len() >= 4 {
+        let len = u16::from_ne_bytes([attrs[0], attrs[1]]) as usize;
+        let ty = u16::from_ne_bytes([attrs[2], attrs[3]]);
+        if len < 4 || len > attrs.len() {
+            return None;
+        }
+        if ty == kind {
+            return Some(&attrs[4..len]);
+        }
+        attrs = attrs.get((len + 3) & !3..).unwrap_or(&[]);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -142,6 +167,31 @@ mod tests {
             .expect("own listener");
         assert_eq!(me.backlog, 7);
         assert_eq!(me.queued, 0);
+        assert_eq!(
+            me.v6only,
+            Some(true),
+            "[::1] sockets are IPv6-only by nature"
+        );
+    }
+
+    #[test]
+    fn a_dual_stack_wildcard_is_not_v6only() {
+        let sock = Socket::new(Domain::IPV6, Type::STREAM, None).unwrap();
+        sock.set_only_v6(false).ok();
+        if sock
+            .bind(&"[::]:0".parse::<SocketAddr>().unwrap().into())
+            .is_err()
+            || sock.listen(1).is_err()
+        {
+            return; // no IPv6 here
+        }
+        let addr = sock.local_addr().unwrap().as_socket().unwrap();
+        let all = listeners().expect("sock_diag works on Linux");
+        let me = all
+            .iter()
+            .find(|l| l.address == addr)
+            .expect("own listener");
+        assert_eq!(me.v6only, Some(false));
     }
 
     #[test]

@@ -191,8 +191,6 @@ async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
     if let Some(e) = stream.take_error()? {
         return Err(e);
     }
-    // A refused connect on some kernels shows only as a failed peer lookup.
-    stream.peer_addr()?;
     Ok(stream)
 }
 
@@ -235,7 +233,7 @@ pub fn classify(e: &io::Error) -> Outcome {
     }
 }
 
-fn describe(outcome: Outcome, e: &io::Error) -> String {
+pub fn describe(outcome: Outcome, e: &io::Error) -> String {
     let errno = e
         .raw_os_error()
         .map(|n| format!(" ({}, errno {n})", errno_name(n)))

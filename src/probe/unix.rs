@@ -102,6 +102,12 @@ async fn connect(path: &Path, timeout: Duration) -> (UnixOutcome, String) {
                 "permission denied (EACCES): you may not write to the socket".into(),
             ),
             Some(libc::ENOENT) => (UnixOutcome::Missing, "no such file".into()),
+            // A unix listener whose queue is full fails a non-blocking connect at once.
+            Some(libc::EAGAIN) => (
+                UnixOutcome::Timeout,
+                "the listener's queue is full (EAGAIN): it does not accept connections fast enough"
+                    .into(),
+            ),
             _ => (UnixOutcome::Other, format!("connect failed: {e}")),
         },
     }
