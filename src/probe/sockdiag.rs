@@ -151,6 +151,15 @@ fn attribute(mut attrs: &[u8], kind: u16) -> Option<&[u8]> {
 mod tests {
     use super::*;
 
+    /// What sock_diag reports for a socket this test listens on.
+    fn own(sock: &Socket) -> RawListener {
+        let addr = sock.local_addr().unwrap().as_socket().unwrap();
+        let all = listeners().expect("sock_diag works on Linux");
+        all.into_iter()
+            .find(|l| l.address == addr)
+            .expect("own listener")
+    }
+
     #[test]
     fn finds_a_listener_with_its_backlog() {
         let sock = Socket::new(Domain::IPV6, Type::STREAM, None).unwrap();
@@ -159,12 +168,7 @@ mod tests {
         if sock.listen(7).is_err() {
             return; // no IPv6 loopback here
         }
-        let addr = sock.local_addr().unwrap().as_socket().unwrap();
-        let all = listeners().expect("sock_diag works on Linux");
-        let me = all
-            .iter()
-            .find(|l| l.address == addr)
-            .expect("own listener");
+        let me = own(&sock);
         assert_eq!(me.backlog, 7);
         assert_eq!(me.queued, 0);
         assert_eq!(
@@ -185,13 +189,7 @@ mod tests {
         {
             return; // no IPv6 here
         }
-        let addr = sock.local_addr().unwrap().as_socket().unwrap();
-        let all = listeners().expect("sock_diag works on Linux");
-        let me = all
-            .iter()
-            .find(|l| l.address == addr)
-            .expect("own listener");
-        assert_eq!(me.v6only, Some(false));
+        assert_eq!(own(&sock).v6only, Some(false));
     }
 
     #[test]
