@@ -91,5 +91,10 @@ pub async fn run(json: bool, kb: &Knowledge) -> Result<i32, UsageError> {
     let report = check::run(target, settings, &Context::default(), kb).await;
     print_report(&report, json);
     drop(scenario);
-    Ok(report.exit_code())
+    // The fault is staged on purpose: the demo succeeded if it was diagnosed as staged.
+    Ok(if report.verdict.id == "wrong-port" {
+        0
+    } else {
+        1
+    })
 }

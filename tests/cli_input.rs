@@ -228,3 +228,12 @@ fn kb_list_and_show() {
     let out = run(&["kb", "show", "no-such-cause"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn demo_diagnoses_its_staged_fault() {
+    let mut c = connfix();
+    c.args(["demo", "--json"]);
+    let (code, v) = json_of(c);
+    assert_verdict(&v, "wrong-port");
+    assert_eq!(code, 0, "a demo that found its staged fault succeeded");
+}
