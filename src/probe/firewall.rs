@@ -1589,21 +1589,13 @@ fn unreadable_reason(failures: &[(String, Failure)]) -> String {
 /// Root, or a process granted CAP_NET_ADMIN, may list the rules. Read from /proc so the
 /// module needs no libc; if /proc cannot tell, the tools will.
 fn may_read_rules() -> bool {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+    let Some(uids) = super::self_status("Uid:") else {
         return true;
     };
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(str::split_whitespace)
-    };
-    let euid_root = field("Uid:").and_then(|mut w| w.nth(1)) == Some("0");
-    let net_admin = field("CapEff:")
-        .and_then(|mut w| w.next())
-        .and_then(|hex| u64::from_str_radix(hex, 16).ok())
+    let net_admin = super::self_status("CapEff:")
+        .and_then(|w| w.first().and_then(|hex| u64::from_str_radix(hex, 16).ok()))
         .is_some_and(|caps| caps & (1 << CAP_NET_ADMIN) != 0);
-    euid_root || net_admin
+    uids.get(1).is_some_and(|id| id == "0") || net_admin
 }
 
 /// Runs `prefix... tool args...` bounded by `timeout`, keeping at most [`MAX_OUTPUT`] of

@@ -55,7 +55,7 @@ pub async fn run(target: &Target, addr: SocketAddr, timeout: Duration) -> ProbeR
         format!(
             "{}://{h}:{port}{}",
             if secure { "https" } else { "http" },
-            real_path(target, &path)
+            request_path(&path)
         )
     };
     let mut data = HttpData {
@@ -102,7 +102,9 @@ pub async fn run(target: &Target, addr: SocketAddr, timeout: Duration) -> ProbeR
             data.error = Some(chain(&e));
             // A timeout or a reset says nothing about TLS: trying the other protocol would
             // only wait again.
-            if e.is_timeout() || data.reset {
+            let says_nothing_about_tls = e.is_timeout() || data.reset;
+            if says_nothing_about_tls {
+                // Keep the error as it is.
             } else if tls && is_certificate_error(&e) {
                 if let Ok((status, _)) = request(&url_for(true), &host, addr, left(), true).await {
                     data.status = Some(status);
@@ -137,15 +139,14 @@ pub async fn run(target: &Target, addr: SocketAddr, timeout: Duration) -> ProbeR
     }
 }
 
-/// The real path of the target (the redacted one has `***` where tokens were).
-fn real_path(target: &Target, redacted: &str) -> String {
-    // Tokens are never kept, so requests go to the path as shown; `***` segments would be
-    // wrong, so the request goes to the first segment before any redaction instead.
-    match redacted.find("***") {
-        Some(i) if target.path.is_some() => redacted[..i]
+/// The path to request. Tokens are never kept, so where the shown path has `***` the
+/// request goes to the part before it rather than to a path that does not exist.
+fn request_path(shown: &str) -> String {
+    match shown.find("***") {
+        Some(i) => shown[..i]
             .rsplit_once('/')
             .map_or("/".into(), |(p, _)| format!("{p}/")),
-        _ => redacted.to_string(),
+        None => shown.to_string(),
     }
 }
 

@@ -5,7 +5,7 @@
 use super::{ProbeData, ProbeId, ProbeReport, Status, ms_since};
 use crate::target::is_secret_key;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
@@ -108,7 +108,8 @@ fn read() -> ListenerData {
             }
         },
     };
-    let (owners, hidden) = socket_owners();
+    let wanted: HashSet<u64> = sockets.iter().map(|row| row.1).collect();
+    let (owners, hidden) = socket_owners(&wanted);
     let mut out: Vec<Listener> = sockets
         .into_iter()
         .map(|(address, inode, uid, queued, backlog, v6only)| {
@@ -134,7 +135,7 @@ fn read() -> ListenerData {
         own_addresses: own_addresses(),
         owners_visible,
         owner_note: (!owners_visible).then(|| {
-            if hidden && !is_root() {
+            if hidden && !super::is_root() {
                 format!("the owners of {unknown} socket(s) could not be read without root; run connfix with sudo (or `sudo ss -ltnp`) to see them")
             } else {
                 format!("{unknown} socket(s) belong to no process visible here (the kernel, or a process in another PID namespace such as a container)")
@@ -181,26 +182,27 @@ fn normalize(addr: SocketAddr) -> SocketAddr {
     }
 }
 
-/// socket inode → (pid, process name, redacted command line). The bool says whether some
-/// processes' descriptors could not be read for lack of permission.
-fn socket_owners() -> (HashMap<u64, (i32, String, String)>, bool) {
+/// Owners of the sockets in `wanted`: inode → (pid, process name, redacted command line).
+/// Only processes holding one of them are named, and the scan stops once all are found.
+/// The bool says whether some processes' descriptors could not be read.
+fn socket_owners(wanted: &HashSet<u64>) -> (HashMap<u64, (i32, String, String)>, bool) {
     let mut map = HashMap::new();
     let mut hidden = false;
     let Ok(procs) = procfs::process::all_processes() else {
         return (map, true);
     };
     for p in procs.flatten() {
-        let fds = match p.fd() {
-            Ok(fds) => fds,
-            Err(_) => {
-                hidden = true;
-                continue;
-            }
+        if map.len() == wanted.len() {
+            break;
+        }
+        let Ok(fds) = p.fd() else {
+            hidden = true;
+            continue;
         };
         let inodes: Vec<u64> = fds
             .flatten()
             .filter_map(|fd| match fd.target {
-                procfs::process::FDTarget::Socket(inode) => Some(inode),
+                procfs::process::FDTarget::Socket(inode) if wanted.contains(&inode) => Some(inode),
                 _ => None,
             })
             .collect();
@@ -261,18 +263,6 @@ fn printable(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect()
-}
-
-/// Effective uid 0, read from /proc so no unsafe call is needed.
-pub fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .map(|l| l.split_whitespace().nth(2) == Some("0"))
-        })
-        .unwrap_or(false)
 }
 
 fn own_addresses() -> Vec<IpAddr> {

@@ -132,6 +132,19 @@ impl Default for Settings {
     }
 }
 
+/// The words after `field` in /proc/self/status (e.g. `Uid:` gives the real, effective,
+/// saved and filesystem uids); None when /proc cannot tell.
+pub(crate) fn self_status(field: &str) -> Option<Vec<String>> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix(field))?;
+    Some(line.split_whitespace().map(String::from).collect())
+}
+
+/// Effective uid 0, read from /proc so no unsafe call is needed.
+pub(crate) fn is_root() -> bool {
+    self_status("Uid:").is_some_and(|ids| ids.get(1).is_some_and(|id| id == "0"))
+}
+
 /// Milliseconds since `start`, with sub-millisecond precision (loopback answers in µs).
 pub fn ms_since(start: Instant) -> f64 {
     (start.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0
