@@ -131,26 +131,37 @@ pub fn parse(
     parse_direct(text, opts, services).map_err(|e| TargetError(mask_secrets(&e.0, text)))
 }
 
-/// Replaces anything in `msg` that could be the password of `input` with `***`, whatever
-/// part of the input an error message happened to quote.
+/// Replaces anything in `msg` that could be the password of `input` with `***`: the whole
+/// password anywhere, and fragments of it (cut at `#`, `?` or `/`) inside the quoted parts,
+/// which are where messages repeat the input. The message's own words stay intact.
 fn mask_secrets(msg: &str, input: &str) -> String {
     let Some(at) = input.rfind('@') else {
         return msg.to_string();
     };
     let start = input.find("://").map_or(0, |i| i + 3);
     let userinfo = &input[start.min(at)..at];
-    let Some((_, password)) = userinfo.split_once(':') else {
+    let Some((_, password)) = userinfo.split_once(':').filter(|(_, p)| !p.is_empty()) else {
         return msg.to_string();
     };
-    let mut out = msg.to_string();
-    if !password.is_empty() {
-        out = out.replace(password, "***");
-        // Quoted fragments of the password (up to a # ? or /) are masked too.
-        for piece in password.split(['#', '?', '/']).filter(|p| p.len() >= 2) {
-            out = out.replace(piece, "***");
-        }
-    }
-    out
+    let pieces: Vec<&str> = password
+        .split(['#', '?', '/'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    msg.replace(password, "***")
+        .split('\'')
+        .enumerate()
+        .map(|(i, part)| {
+            // Odd parts lie between quotes.
+            if i % 2 == 1 {
+                pieces
+                    .iter()
+                    .fold(part.to_string(), |acc, piece| acc.replace(piece, "***"))
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("'")
 }
 
 /// `env:NAME`, `$NAME` or `${NAME}` → `NAME`.
@@ -736,6 +747,11 @@ mod tests {
                 Ok(t) => panic!("{input} parsed as {:?}", t.host),
             }
         }
+        let hint = p("postgres://app:pa#ss@db/app").unwrap_err().0;
+        assert!(
+            hint.contains("the password in this postgres:// URL") && hint.contains("p%23ss@host"),
+            "{hint}"
+        );
         assert_eq!(
             p("https://mastodon.example/@someone")
                 .unwrap()
