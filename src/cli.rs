@@ -6,11 +6,13 @@ use crate::knowledge::{self, Knowledge};
 use crate::probe::Settings;
 use crate::render::doctor::{self, Style};
 use crate::target::{self, ParseOptions, Target};
+use crate::tui;
 use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Exit code for bad usage or input.
@@ -47,9 +49,10 @@ pub enum Command {
         #[command(flatten)]
         flags: CheckFlags,
     },
-    /// Set up a broken service on loopback and diagnose it, to see what connfix does.
+    /// Set up a broken service on loopback and diagnose it in the TUI, to see what connfix
+    /// does; it stops what it started when you quit. Prints the report when not on a terminal.
     Demo {
-        /// Print the report as JSON instead of text.
+        /// Print the report as JSON instead of opening the TUI.
         #[arg(long)]
         json: bool,
     },
@@ -80,6 +83,10 @@ pub struct CheckFlags {
     /// Answer a question only you can (e.g. --answer intermittent=yes); repeatable.
     #[arg(long, value_name = "KEY=yes|no", global = true)]
     pub answer: Vec<String>,
+    /// Where the TUI writes its log (default: connfix.log in the state directory,
+    /// e.g. ~/.local/state/connfix/).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub log_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -237,6 +244,48 @@ pub async fn run_check(
     let report = check::run(target, settings, &ctx, kb).await;
     print_report(&report, flags.json);
     Ok(report.exit_code())
+}
+
+/// True when the TUI can run: output goes to a terminal and input comes from one.
+pub fn interactive() -> bool {
+    std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
+}
+
+/// The TUI on `start` (a target, or the prompt for one), with the flags' settings.
+pub async fn run_tui(
+    start: tui::Start,
+    flags: &CheckFlags,
+    kb: Arc<Knowledge>,
+    banner: Option<String>,
+) -> Result<i32, UsageError> {
+    let (settings, ctx, parse_opts) = settings(flags, &kb)?;
+    let opts = tui::Options {
+        settings,
+        parse_opts,
+        public: ctx.public,
+        answers: ctx.answers,
+        log_file: flags.log_file.clone(),
+        banner,
+    };
+    tui::run(start, opts, kb).await.map_err(|e| {
+        UsageError(format!(
+            "{e}; run `connfix check TARGET` for a text report instead"
+        ))
+    })
+}
+
+/// `connfix TARGET`: the TUI on a terminal, the check report otherwise (or with --json).
+pub async fn run_target(
+    raw: &OsString,
+    flags: &CheckFlags,
+    kb: Arc<Knowledge>,
+) -> Result<i32, UsageError> {
+    if flags.json || !interactive() {
+        return run_check(raw, flags, &kb).await;
+    }
+    let (_, _, opts) = settings(flags, &kb)?;
+    let target = parse_target(raw, opts, &kb)?;
+    run_tui(tui::Start::Target(target), flags, kb, None).await
 }
 
 /// `connfix kb ...`: returns the exit code.

@@ -4,11 +4,13 @@
 //! Everything it starts stops when the demo ends.
 
 use crate::check;
-use crate::cli::{UsageError, print_report};
+use crate::cli::{self, CheckFlags, UsageError, print_report};
 use crate::diagnose::Context;
 use crate::knowledge::Knowledge;
 use crate::probe::Settings;
 use crate::target::{self, ParseOptions};
+use crate::tui;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -71,30 +73,42 @@ async fn serve(listener: TcpListener) {
     }
 }
 
-pub async fn run(json: bool, kb: &Knowledge) -> Result<i32, UsageError> {
+/// `connfix demo`: the TUI on the staged fault, or (with --json or off a terminal) the
+/// report, exiting 0 when the staged fault was diagnosed.
+pub async fn run(json: bool, flags: &CheckFlags, kb: Arc<Knowledge>) -> Result<i32, UsageError> {
     let scenario = Scenario::start()
         .await
         .map_err(|e| UsageError(format!("could not set up the demo on loopback: {e}")))?;
     let url = format!("http://127.0.0.1:{}/health", scenario.client_port);
-    if !json {
-        println!(
-            "Demo: a web service listens on 127.0.0.1:{}, but its client is set to {url}.\n",
-            scenario.service_port
-        );
-    }
+    let story = format!(
+        "Demo: a web service listens on 127.0.0.1:{}, but its client is set to {url}.",
+        scenario.service_port
+    );
     let target = target::parse(&url, ParseOptions::default(), &kb.services, &|_| None)
         .map_err(|e| UsageError(e.to_string()))?;
-    let settings = Settings {
-        timeout: Duration::from_secs(2),
-        ..Settings::default()
-    };
-    let report = check::run(target, settings, &Context::default(), kb).await;
-    print_report(&report, json);
-    drop(scenario);
-    // The fault is staged on purpose: the demo succeeded if it was diagnosed as staged.
-    Ok(if report.verdict.id == "wrong-port" {
-        0
+    let interactive = !json && cli::interactive();
+    let result = if interactive {
+        let mut flags = flags.clone();
+        flags.timeout.get_or_insert_with(|| "2s".into());
+        let banner = format!("{story} The demo stops its service when you quit.");
+        cli::run_tui(tui::Start::Target(target), &flags, kb, Some(banner)).await
     } else {
-        1
-    })
+        if !json {
+            println!("{story}\n");
+        }
+        let settings = Settings {
+            timeout: Duration::from_secs(2),
+            ..Settings::default()
+        };
+        let report = check::run(target, settings, &Context::default(), &kb).await;
+        print_report(&report, json);
+        // The fault is staged on purpose: the demo succeeded if it was diagnosed as staged.
+        Ok(if report.verdict.id == "wrong-port" {
+            0
+        } else {
+            1
+        })
+    };
+    drop(scenario);
+    result
 }

@@ -9,6 +9,8 @@ pub mod cli;
 pub mod demo;
 pub mod diagnose;
 pub mod knowledge;
+pub mod log;
 pub mod probe;
 pub mod render;
 pub mod target;
+pub mod tui;

@@ -5,6 +5,7 @@ use connfix::knowledge::Knowledge;
 fn main() {
     let cli = Cli::parse();
     let (kb, kb_errors) = Knowledge::load();
+    let kb = std::sync::Arc::new(kb);
     for e in &kb_errors {
         eprintln!("connfix: ignoring a broken knowledge file: {e}");
     }
@@ -22,11 +23,16 @@ fn main() {
     let result = runtime.block_on(async {
         match (&cli.command, &cli.target) {
             (Some(Command::Check { target, flags }), _) => cli::run_check(target, flags, &kb).await,
-            (Some(Command::Demo { json }), _) => connfix::demo::run(*json || cli.check.json, &kb).await,
+            (Some(Command::Demo { json }), _) => {
+                connfix::demo::run(*json || cli.check.json, &cli.check, kb.clone()).await
+            }
             (Some(Command::Kb { action }), _) => Ok(cli::run_kb(action, &kb, cli.check.json)),
-            (None, Some(target)) => cli::run_check(target, &cli.check, &kb).await,
+            (None, Some(target)) => cli::run_target(target, &cli.check, kb.clone()).await,
+            (None, None) if cli::interactive() => {
+                cli::run_tui(connfix::tui::Start::Prompt, &cli.check, kb.clone(), None).await
+            }
             (None, None) => cli::usage(
-                "no target given; run e.g. `connfix check localhost:5432`, or `connfix demo` to see it at work (`connfix --help` for more)",
+                "no target given and not on a terminal; run e.g. `connfix check localhost:5432`, or `connfix demo` to see it at work (`connfix --help` for more)",
             ),
         }
     });

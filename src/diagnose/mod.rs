@@ -2,6 +2,7 @@
 
 pub mod engine;
 pub mod facts;
+pub mod live;
 pub mod vocabulary;
 
 pub use engine::{Diagnosis, diagnose};

@@ -150,6 +150,41 @@ pub fn ms_since(start: Instant) -> f64 {
     (start.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0
 }
 
+/// The probes that run for `target`, in display order.
+pub fn planned(target: &Target) -> Vec<ProbeId> {
+    if target.unix_path.is_some() {
+        return vec![ProbeId::Unix, ProbeId::Environment];
+    }
+    let mut ids = vec![
+        ProbeId::Dns,
+        ProbeId::Tcp,
+        ProbeId::Listeners,
+        ProbeId::Firewall,
+        ProbeId::Proxy,
+        ProbeId::Environment,
+    ];
+    if target.is_http() {
+        ids.push(ProbeId::Http);
+    }
+    ids
+}
+
+/// What re-running `id` runs again: a chain stage takes the later stages with it, since
+/// their answers were built on the earlier one's.
+pub fn rerun_set(target: &Target, id: ProbeId) -> Vec<ProbeId> {
+    let chain: &[ProbeId] = match id {
+        ProbeId::Dns => &[ProbeId::Dns, ProbeId::Tcp, ProbeId::Http],
+        ProbeId::Tcp => &[ProbeId::Tcp, ProbeId::Http],
+        other => return vec![other],
+    };
+    let planned = planned(target);
+    chain
+        .iter()
+        .copied()
+        .filter(|p| planned.contains(p))
+        .collect()
+}
+
 /// Starts every probe that applies to `target`. Independent probes run concurrently; the
 /// chain DNS → TCP → HTTP runs in order because each needs the previous one's answer.
 /// Events arrive on the returned channel; it closes when all probes are done or cancelled.
@@ -160,31 +195,69 @@ pub fn spawn(
 ) -> mpsc::Receiver<ProbeEvent> {
     let (tx, rx) = mpsc::channel(64);
     let s = Arc::new(settings);
-
-    if let Some(path) = target.unix_path.clone() {
-        let t = s.timeout;
-        spawn_probe(&tx, &cancel, ProbeId::Unix, t, async move {
-            unix::run(&path, t).await
-        });
-    } else {
-        spawn_chain(&tx, &cancel, target.clone(), s.clone());
-        let port = target.port.unwrap_or(0);
-        spawn_probe(&tx, &cancel, ProbeId::Listeners, s.timeout, async move {
-            listeners::run().await
-        });
-        let t = s.timeout;
-        spawn_probe(&tx, &cancel, ProbeId::Firewall, t, async move {
-            firewall::run(port, t).await
-        });
-        let (tgt, t) = (target.clone(), s.timeout);
-        spawn_probe(&tx, &cancel, ProbeId::Proxy, t, async move {
-            proxy::run(&tgt, t).await
-        });
+    // TCP and HTTP are started by the DNS stage before them.
+    for id in planned(&target) {
+        if !matches!(id, ProbeId::Tcp | ProbeId::Http) {
+            start(&tx, &cancel, &target, &s, id, &[]);
+        }
     }
-    spawn_probe(&tx, &cancel, ProbeId::Environment, s.timeout, async move {
-        environment::run().await
-    });
     rx
+}
+
+/// Runs `id` again (with the stages after it, see [`rerun_set`]); `prior` holds the latest
+/// reports, from which a later chain stage takes the addresses found before it.
+pub fn spawn_rerun(
+    target: Arc<Target>,
+    settings: Settings,
+    id: ProbeId,
+    prior: &[ProbeReport],
+    cancel: CancellationToken,
+) -> mpsc::Receiver<ProbeEvent> {
+    let (tx, rx) = mpsc::channel(64);
+    start(&tx, &cancel, &target, &Arc::new(settings), id, prior);
+    rx
+}
+
+/// Starts probe `id`; a chain stage continues through the stages after it.
+fn start(
+    tx: &mpsc::Sender<ProbeEvent>,
+    cancel: &CancellationToken,
+    target: &Arc<Target>,
+    s: &Arc<Settings>,
+    id: ProbeId,
+    prior: &[ProbeReport],
+) {
+    let t = s.timeout;
+    let port = target.port.unwrap_or(0);
+    let prior_of = |want| prior.iter().find(|r| r.id == want);
+    let chain = |start| spawn_chain(tx, cancel, target.clone(), s.clone(), start);
+    match id {
+        ProbeId::Dns => chain(ChainStart::Dns),
+        ProbeId::Tcp => chain(ChainStart::Tcp(match target.ip() {
+            Some(ip) => vec![ip],
+            None => prior_of(ProbeId::Dns).map(resolved).unwrap_or_default(),
+        })),
+        ProbeId::Http => chain(ChainStart::Http(
+            prior_of(ProbeId::Tcp).and_then(first_connected),
+        )),
+        ProbeId::Unix => {
+            let path = target.unix_path.clone().unwrap_or_default();
+            spawn_probe(tx, cancel, id, t, async move { unix::run(&path, t).await });
+        }
+        ProbeId::Listeners => spawn_probe(tx, cancel, id, t, listeners::run()),
+        ProbeId::Firewall => spawn_probe(
+            tx,
+            cancel,
+            id,
+            t,
+            async move { firewall::run(port, t).await },
+        ),
+        ProbeId::Proxy => {
+            let tgt = target.clone();
+            spawn_probe(tx, cancel, id, t, async move { proxy::run(&tgt, t).await });
+        }
+        ProbeId::Environment => spawn_probe(tx, cancel, id, t, environment::run()),
+    }
 }
 
 /// Runs all probes and collects their reports (for `connfix check`).
@@ -243,12 +316,20 @@ fn spawn_probe<F>(
     });
 }
 
+/// Where the DNS → TCP → HTTP chain starts, carrying what the skipped stages found.
+enum ChainStart {
+    Dns,
+    Tcp(Vec<IpAddr>),
+    Http(Option<SocketAddr>),
+}
+
 /// DNS, then TCP to what it found, then HTTP/TLS over the address that connected.
 fn spawn_chain(
     tx: &mpsc::Sender<ProbeEvent>,
     cancel: &CancellationToken,
     target: Arc<Target>,
     s: Arc<Settings>,
+    start: ChainStart,
 ) {
     let (tx, cancel) = (tx.clone(), cancel.clone());
     tokio::spawn(async move {
@@ -261,55 +342,58 @@ fn spawn_chain(
             }
         };
 
-        // DNS: an IP literal needs none.
-        let addrs: Vec<IpAddr> = match target.ip() {
-            Some(ip) => {
-                send(finished(ProbeReport::skipped(
-                    ProbeId::Dns,
-                    "skipped: the target is an IP address",
-                )))
-                .await;
-                vec![ip]
-            }
-            None => {
-                send(ProbeEvent::Started(ProbeId::Dns)).await;
-                let (h, settings) = (host.clone(), s.clone());
-                let fut = async move { dns::run(&h, &settings).await };
-                let Some(r) = bounded(ProbeId::Dns, s.timeout, &cancel, fut).await else {
-                    return;
+        let connected = match start {
+            ChainStart::Http(connected) => connected,
+            ChainStart::Dns | ChainStart::Tcp(_) => {
+                let addrs = match start {
+                    ChainStart::Tcp(addrs) => addrs,
+                    _ => match target.ip() {
+                        // DNS: an IP literal needs none.
+                        Some(ip) => {
+                            send(finished(ProbeReport::skipped(
+                                ProbeId::Dns,
+                                "skipped: the target is an IP address",
+                            )))
+                            .await;
+                            vec![ip]
+                        }
+                        None => {
+                            send(ProbeEvent::Started(ProbeId::Dns)).await;
+                            let (h, settings) = (host.clone(), s.clone());
+                            let fut = async move { dns::run(&h, &settings).await };
+                            let Some(r) = bounded(ProbeId::Dns, s.timeout, &cancel, fut).await
+                            else {
+                                return;
+                            };
+                            let addrs = resolved(&r);
+                            send(finished(r)).await;
+                            addrs
+                        }
+                    },
                 };
-                let addrs = match &r.data {
-                    ProbeData::Dns(d) => d.system.addresses.clone(),
-                    _ => Vec::new(),
-                };
-                send(finished(r)).await;
-                addrs
-            }
-        };
 
-        // TCP to every address.
-        let connected = if addrs.is_empty() {
-            send(finished(ProbeReport::skipped(
-                ProbeId::Tcp,
-                "skipped: the name did not resolve to any address",
-            )))
-            .await;
-            None
-        } else {
-            send(ProbeEvent::Started(ProbeId::Tcp)).await;
-            let targets: Vec<SocketAddr> =
-                addrs.iter().map(|ip| SocketAddr::new(*ip, port)).collect();
-            let t = s.timeout;
-            let fut = async move { tcp::run(&targets, t).await };
-            let Some(r) = bounded(ProbeId::Tcp, s.timeout, &cancel, fut).await else {
-                return;
-            };
-            let first_ok = match &r.data {
-                ProbeData::Tcp(d) => d.first_connected(),
-                _ => None,
-            };
-            send(finished(r)).await;
-            first_ok
+                // TCP to every address.
+                if addrs.is_empty() {
+                    send(finished(ProbeReport::skipped(
+                        ProbeId::Tcp,
+                        "skipped: the name did not resolve to any address",
+                    )))
+                    .await;
+                    None
+                } else {
+                    send(ProbeEvent::Started(ProbeId::Tcp)).await;
+                    let targets: Vec<SocketAddr> =
+                        addrs.iter().map(|ip| SocketAddr::new(*ip, port)).collect();
+                    let t = s.timeout;
+                    let fut = async move { tcp::run(&targets, t).await };
+                    let Some(r) = bounded(ProbeId::Tcp, s.timeout, &cancel, fut).await else {
+                        return;
+                    };
+                    let first_ok = first_connected(&r);
+                    send(finished(r)).await;
+                    first_ok
+                }
+            }
         };
 
         // HTTP/TLS for web schemes, over an address that accepted.
@@ -333,4 +417,19 @@ fn spawn_chain(
             }
         }
     });
+}
+
+/// The addresses a DNS report resolved to, in the order clients try them.
+fn resolved(r: &ProbeReport) -> Vec<IpAddr> {
+    match &r.data {
+        ProbeData::Dns(d) => d.system.addresses.clone(),
+        _ => Vec::new(),
+    }
+}
+
+fn first_connected(r: &ProbeReport) -> Option<SocketAddr> {
+    match &r.data {
+        ProbeData::Tcp(d) => d.first_connected(),
+        _ => None,
+    }
 }

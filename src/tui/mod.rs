@@ -1,0 +1,252 @@
+//! The guided TUI: `connfix`, `connfix TARGET` and `connfix demo`. State lives in
+//! [`app::App`]; every input (keys, mouse, probe events, ticks, signals) arrives as one
+//! [`event::Event`] in one loop here, which draws a frame from the state when it changed.
+
+pub mod app;
+pub mod clipboard;
+pub mod event;
+pub mod history;
+pub mod terminal;
+pub mod view;
+
+use crate::knowledge::Knowledge;
+use crate::probe::{self, Settings};
+use crate::target::{ParseOptions, Target};
+use app::App;
+use event::{Command, Event};
+use ratatui::crossterm::event::{self as ct, Event as CtEvent};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// How often spinners and clocks move while something runs.
+const TICK: Duration = Duration::from_millis(100);
+/// How long the input thread waits for a key before checking whether to stop.
+const INPUT_POLL: Duration = Duration::from_millis(100);
+
+pub enum Start {
+    /// A bare `connfix`: ask for the target.
+    Prompt,
+    Target(Target),
+}
+
+pub struct Options {
+    pub settings: Settings,
+    pub parse_opts: ParseOptions,
+    pub public: bool,
+    pub answers: Vec<(String, bool)>,
+    pub log_file: Option<PathBuf>,
+    /// A line under the header (the demo explains what it staged).
+    pub banner: Option<String>,
+}
+
+/// Runs the TUI until the person quits; returns the exit code.
+pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32, String> {
+    let log_path = opts.log_file.clone().or_else(crate::log::default_path);
+    let log_problem = match &log_path {
+        Some(p) => crate::log::open(p).err(),
+        None => Some("no home directory for the log file; use --log-file PATH".into()),
+    };
+    crate::log::line(&format!(
+        "connfix {} TUI started",
+        env!("CARGO_PKG_VERSION")
+    ));
+
+    let mut terminal =
+        terminal::enter().map_err(|e| format!("cannot take over the terminal: {e}"))?;
+    let size = terminal
+        .size()
+        .map(|s| (s.width, s.height))
+        .unwrap_or((80, 24));
+    let mut app = App::new(kb, opts.settings, size);
+    app.parse_opts = opts.parse_opts;
+    app.public = opts.public;
+    app.preset_answers = opts.answers;
+    app.banner = opts.banner;
+    app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    app.history = history::load();
+    app.flash = log_problem;
+
+    let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
+    let stop_input = Arc::new(AtomicBool::new(false));
+    spawn_input(tx.clone(), stop_input.clone());
+    spawn_ticks(tx.clone());
+    spawn_signals(tx.clone());
+
+    let mut runner = Runner {
+        tx: tx.clone(),
+        all: CancellationToken::new(),
+        runs: HashMap::new(),
+    };
+    let first = match start {
+        Start::Prompt => {
+            app.ask_for_target();
+            Vec::new()
+        }
+        Start::Target(t) => app.start(t),
+    };
+    runner.execute(&mut app, first);
+
+    let mut dirty = true;
+    while !app.quit {
+        if dirty && let Err(e) = terminal.draw(|f| view::render(f, &app)) {
+            crate::log::line(&format!("drawing failed: {e}"));
+            break;
+        }
+        let Some(ev) = rx.recv().await else { break };
+        // A tick only changes the screen while something animates.
+        dirty = !matches!(ev, Event::Tick) || app.animating();
+        let cmds = app.update(ev);
+        runner.execute(&mut app, cmds);
+        // Take whatever else is already queued before drawing again.
+        while let Ok(ev) = rx.try_recv() {
+            dirty |= !matches!(ev, Event::Tick) || app.animating();
+            let cmds = app.update(ev);
+            runner.execute(&mut app, cmds);
+            if app.quit {
+                break;
+            }
+        }
+    }
+    runner.all.cancel();
+    stop_input.store(true, Ordering::Relaxed);
+    terminal::leave();
+    crate::log::line("TUI closed");
+    Ok(app.exit_code)
+}
+
+/// Carries out the app's commands: starts and cancels probe runs, copies, remembers.
+struct Runner {
+    tx: mpsc::UnboundedSender<Event>,
+    /// Parent of every run's token: cancelling it stops all probes.
+    all: CancellationToken,
+    runs: HashMap<u64, CancellationToken>,
+}
+
+impl Runner {
+    fn execute(&mut self, app: &mut App, cmds: Vec<Command>) {
+        for c in cmds {
+            match c {
+                Command::StartAll { run } => {
+                    for (_, token) in self.runs.drain() {
+                        token.cancel();
+                    }
+                    if let Some(s) = &app.session {
+                        let token = self.all.child_token();
+                        let rx =
+                            probe::spawn(s.target.clone(), app.settings.clone(), token.clone());
+                        self.forward(run, rx);
+                        self.runs.insert(run, token);
+                    }
+                }
+                Command::Rerun { run, probe } => {
+                    if let Some(s) = &app.session {
+                        let token = self.all.child_token();
+                        let prior = s.reports();
+                        let rx = probe::spawn_rerun(
+                            s.target.clone(),
+                            app.settings.clone(),
+                            probe,
+                            &prior,
+                            token.clone(),
+                        );
+                        self.forward(run, rx);
+                        self.runs.insert(run, token);
+                    }
+                }
+                Command::Copy(text) => {
+                    let mut out = std::io::stdout();
+                    let _ = out.write_all(clipboard::osc52(&text).as_bytes());
+                    let _ = out.flush();
+                }
+                Command::Remember(target) => {
+                    if let Err(e) = history::remember(&mut app.history, &target) {
+                        crate::log::line(&e);
+                    }
+                }
+                Command::Log(line) => crate::log::line(&line),
+                Command::Quit => self.all.cancel(),
+            }
+        }
+    }
+
+    /// Passes a run's probe events into the loop, tagged with the run.
+    fn forward(&self, run: u64, mut rx: mpsc::Receiver<probe::ProbeEvent>) {
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            while let Some(event) = rx.recv().await {
+                if tx.send(Event::Probe { run, event }).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+}
+
+/// Terminal input is read on its own thread: crossterm's read blocks.
+fn spawn_input(tx: mpsc::UnboundedSender<Event>, stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            match ct::poll(INPUT_POLL) {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(_) => {
+                    // The terminal went away: leave as on a hang-up.
+                    let _ = tx.send(Event::Signal(libc::SIGHUP));
+                    return;
+                }
+            }
+            let ev = match ct::read() {
+                Ok(CtEvent::Key(k)) => Event::Key(k),
+                Ok(CtEvent::Mouse(m)) => Event::Mouse(m),
+                Ok(CtEvent::Paste(p)) => Event::Paste(p),
+                Ok(CtEvent::Resize(w, h)) => Event::Resize(w, h),
+                Ok(_) => continue,
+                Err(_) => {
+                    let _ = tx.send(Event::Signal(libc::SIGHUP));
+                    return;
+                }
+            };
+            if tx.send(ev).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+fn spawn_ticks(tx: mpsc::UnboundedSender<Event>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(TICK);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            every.tick().await;
+            if tx.send(Event::Tick).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+fn spawn_signals(tx: mpsc::UnboundedSender<Event>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    for (kind, num) in [
+        (SignalKind::terminate(), libc::SIGTERM),
+        (SignalKind::hangup(), libc::SIGHUP),
+        (SignalKind::interrupt(), libc::SIGINT),
+    ] {
+        let Ok(mut stream) = signal(kind) else {
+            continue;
+        };
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            if stream.recv().await.is_some() {
+                let _ = tx.send(Event::Signal(num));
+            }
+        });
+    }
+}

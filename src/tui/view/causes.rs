@@ -1,0 +1,214 @@
+//! The causes and fixes: ranked causes on the left; on the right the selected one in full
+//! (why connfix thinks so, how to confirm, how to fix, code in six languages, what not to do).
+
+use super::pane_block;
+use super::text::{ellipsis, wrap};
+use super::theme::Theme;
+use crate::diagnose::engine::RankedCause;
+use crate::knowledge::causes::{Cause, Confidence, LANGUAGES, Severity};
+use crate::tui::app::{App, LANGUAGE_LABELS, Pane, Session};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+
+pub fn render(frame: &mut Frame, list: Rect, detail: Rect, app: &App, s: &Session) {
+    let t = Theme { color: app.color };
+    let focused = app.focus == Pane::Causes;
+
+    let block = pane_block(&t, " Causes ", focused);
+    let inner = block.inner(list);
+    frame.render_widget(block, list);
+    let rows = list_lines(app, s, inner.width as usize);
+    frame.render_widget(Paragraph::new(rows), inner);
+
+    let title = match s.report.causes.get(s.cause_sel) {
+        Some(c) if s.all_done() => format!(" {} ", c.id),
+        _ => " Fix ".to_string(),
+    };
+    let block = pane_block(&t, &title, focused);
+    let inner = block.inner(detail);
+    frame.render_widget(block, detail);
+    let lines = detail_lines(app, s, inner.width as usize);
+    let max = lines.len().saturating_sub(inner.height as usize);
+    let scroll = s.detail_scroll.min(max);
+    let visible: Vec<Line> = lines
+        .into_iter()
+        .skip(scroll)
+        .take(inner.height as usize)
+        .collect();
+    frame.render_widget(Paragraph::new(visible), inner);
+    if max > 0 {
+        let mut state = ScrollbarState::new(max + 1).position(scroll);
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight),
+            detail,
+            &mut state,
+        );
+    }
+}
+
+fn list_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {
+    let t = Theme { color: app.color };
+    if !s.all_done() {
+        let waiting = s.slots.len() - s.done_count();
+        return vec![Line::styled(
+            format!(
+                "waiting for {waiting} probe{}…",
+                if waiting == 1 { "" } else { "s" }
+            ),
+            t.dim(),
+        )];
+    }
+    s.report
+        .causes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (mark, style) = mark(&t, app, c);
+            let conf = c.confidence.as_str();
+            // Ids are short and stable; the title heads the details beside.
+            let name = ellipsis(&c.id, width.saturating_sub(conf.len() + 5));
+            let pad = width.saturating_sub(2 + name.chars().count() + conf.len() + 1);
+            let mut line = Line::from(vec![
+                Span::styled(format!("{mark} "), style),
+                Span::raw(name),
+                Span::raw(" ".repeat(pad)),
+                Span::styled(format!(" {conf}"), confidence_style(&t, c.confidence)),
+            ]);
+            if i == s.cause_sel {
+                line = line.style(t.selected());
+            }
+            line
+        })
+        .collect()
+}
+
+fn mark(t: &Theme, app: &App, c: &RankedCause) -> (&'static str, Style) {
+    match app.kb.cause(&c.id).map(|k| k.severity) {
+        Some(Severity::Ok) => ("✓", t.ok()),
+        Some(Severity::Warning) => ("▲", t.warn()),
+        _ => ("✗", t.bad()),
+    }
+}
+
+fn confidence_style(t: &Theme, c: Confidence) -> Style {
+    match c {
+        Confidence::Certain => t.bold(),
+        Confidence::Likely => t.plain(),
+        Confidence::Possible => t.dim(),
+    }
+}
+
+/// Every line of the detail view of the selected cause.
+pub fn detail_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {
+    let t = Theme { color: app.color };
+    let mut out = Vec::new();
+    let para = |out: &mut Vec<Line<'static>>, text: &str, style: Style| {
+        for l in wrap(text, width) {
+            out.push(Line::styled(l, style));
+        }
+    };
+    if !s.all_done() {
+        para(
+            &mut out,
+            "The causes and their fixes appear once every probe has answered.",
+            t.dim(),
+        );
+        return out;
+    }
+    let Some(rc) = s.report.causes.get(s.cause_sel) else {
+        para(&mut out, "No cause matched.", t.dim());
+        return out;
+    };
+    let (mark, style) = mark(&t, app, rc);
+    para(
+        &mut out,
+        &format!("{mark} {} ({})", rc.title, rc.confidence.as_str()),
+        style.patch(t.bold()),
+    );
+    para(&mut out, &rc.summary, t.plain());
+    if !rc.evidence.is_empty() {
+        heading(&mut out, &t, "Why connfix thinks so");
+        for e in &rc.evidence {
+            para(&mut out, &format!("• {e}"), t.plain());
+        }
+    }
+    let Some(cause) = app.kb.cause(&rc.id) else {
+        return out;
+    };
+    heading(&mut out, &t, "How to fix it");
+    for (i, f) in cause.fixes.iter().enumerate() {
+        para(&mut out, &format!("{}. {f}", i + 1), t.plain());
+    }
+    snippets(&mut out, &t, cause, s.lang, width);
+    heading(&mut out, &t, "How to confirm it by hand");
+    markdown(&mut out, &t, &cause.confirm, width);
+    heading(&mut out, &t, "What is happening");
+    markdown(&mut out, &t, &cause.what, width);
+    heading(&mut out, &t, "Don't");
+    markdown(&mut out, &t, &cause.dont, width);
+    out
+}
+
+fn heading(out: &mut Vec<Line<'static>>, t: &Theme, text: &str) {
+    out.push(Line::raw(""));
+    out.push(Line::styled(text.to_string(), t.accent().patch(t.bold())));
+}
+
+fn snippets(out: &mut Vec<Line<'static>>, t: &Theme, cause: &Cause, lang: usize, width: usize) {
+    heading(out, t, "Code  (←/→ language · c copy)");
+    let mut tabs = Vec::new();
+    for (i, label) in LANGUAGE_LABELS.iter().enumerate() {
+        let has = cause.snippets.iter().any(|s| s.lang == LANGUAGES[i]);
+        let style = if i == lang {
+            t.selected().patch(t.bold())
+        } else if has {
+            t.plain()
+        } else {
+            t.dim()
+        };
+        tabs.push(Span::styled(format!(" {label} "), style));
+        tabs.push(Span::raw(" "));
+    }
+    out.push(Line::from(tabs));
+    match cause.snippets.iter().find(|s| s.lang == LANGUAGES[lang]) {
+        Some(sn) => {
+            for l in wrap(&sn.caption, width) {
+                out.push(Line::styled(l, t.dim()));
+            }
+            for l in sn.code.lines() {
+                out.push(Line::styled(
+                    format!("  {}", ellipsis(l, width.saturating_sub(2))),
+                    t.code(),
+                ));
+            }
+        }
+        None => out.push(Line::styled(
+            format!("no {} snippet for this cause", LANGUAGE_LABELS[lang]),
+            t.dim(),
+        )),
+    }
+}
+
+/// The knowledge files' Markdown, simply: fenced blocks as code, the rest wrapped.
+fn markdown(out: &mut Vec<Line<'static>>, t: &Theme, text: &str, width: usize) {
+    let mut in_code = false;
+    for line in text.trim().lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            out.push(Line::styled(
+                format!("  {}", ellipsis(line, width.saturating_sub(2))),
+                t.code(),
+            ));
+        } else {
+            for l in wrap(line, width) {
+                out.push(Line::styled(l, t.plain()));
+            }
+        }
+    }
+}

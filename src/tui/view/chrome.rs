@@ -1,0 +1,209 @@
+//! Header, banner, footer, the help overlay and the too-small message.
+
+use super::layout::{MIN_HEIGHT, MIN_WIDTH, centered};
+use super::spinner;
+use super::text::ellipsis;
+use super::theme::Theme;
+use crate::diagnose::live::NodeState;
+use crate::knowledge::causes::Severity;
+use crate::tui::app::{App, Pane, Session};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+
+pub fn header(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
+    let t = Theme { color: app.color };
+    let state: Vec<Span> = if !s.all_done() {
+        vec![Span::styled(
+            format!(
+                "{} probing {}/{}",
+                spinner(app.tick),
+                s.done_count(),
+                s.slots.len()
+            ),
+            t.accent(),
+        )]
+    } else {
+        let v = &s.report.verdict;
+        let sev = app.kb.cause(&v.id).map(|c| c.severity);
+        let (mark, style) = match sev {
+            Some(Severity::Ok) => ("✓", t.ok()),
+            Some(Severity::Warning) => ("▲", t.warn()),
+            _ => ("✗", t.bad()),
+        };
+        vec![
+            Span::styled(format!("{mark} {}", v.title), style.patch(t.bold())),
+            Span::styled(format!(" ({})", v.confidence.as_str()), t.dim()),
+        ]
+    };
+    let state_width: usize = state.iter().map(|s| s.width()).sum();
+    let name = " connfix ";
+    let room = (area.width as usize).saturating_sub(name.len() + state_width + 3);
+    let mut spans = vec![
+        Span::styled(name, t.key().patch(t.selected())),
+        Span::raw(" "),
+        Span::styled(ellipsis(&s.target.redacted, room), t.bold()),
+    ];
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    spans.push(Span::raw(" ".repeat(
+        (area.width as usize).saturating_sub(used + state_width + 1),
+    )));
+    spans.extend(state);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn banner(frame: &mut Frame, area: Rect, app: &App) {
+    if let Some(b) = &app.banner {
+        let t = Theme { color: app.color };
+        let text = ellipsis(b, area.width as usize);
+        frame.render_widget(Paragraph::new(Line::styled(text, t.dim())), area);
+    }
+}
+
+pub fn footer(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
+    let t = Theme { color: app.color };
+    let mut keys: Vec<(&str, String)> = vec![("Tab", "pane".into())];
+    match app.focus {
+        Pane::Tree => {
+            keys.push(("↑↓", "select".into()));
+            if let Some(n) = s.selected_node() {
+                match (&n.state, n.probe) {
+                    (NodeState::Asking(_), _) => keys.push(("y/n/s", "answer".into())),
+                    (NodeState::Answered(st), _)
+                        if st.by == crate::diagnose::engine::AnsweredBy::Person =>
+                    {
+                        keys.push(("y/n/u", "change".into()))
+                    }
+                    (_, Some(p)) => keys.push(("r", format!("re-run {}", p.as_str()))),
+                    _ => {}
+                }
+            }
+        }
+        Pane::Evidence => keys.push(("↑↓ PgUp/PgDn", "scroll".into())),
+        Pane::Causes => {
+            keys.push(("↑↓", "cause".into()));
+            keys.push(("←→", "language".into()));
+            keys.push(("c", "copy".into()));
+            keys.push(("PgUp/PgDn", "scroll".into()));
+        }
+    }
+    keys.push(("R", "re-run all".into()));
+    keys.push(("?", "help".into()));
+    keys.push(("q", "quit".into()));
+    let mut spans = Vec::new();
+    for (k, what) in keys {
+        spans.push(Span::styled(format!(" {k}"), t.key()));
+        spans.push(Span::raw(format!(" {what} ")));
+    }
+    if let Some(f) = &app.flash {
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        let room = (area.width as usize).saturating_sub(used + 2);
+        if room > 10 {
+            spans.push(Span::raw("  "));
+            spans.push(Span::styled(ellipsis(f, room), t.warn()));
+        } else {
+            spans = vec![Span::styled(ellipsis(f, area.width as usize), t.warn())];
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Every key, grouped by where it applies.
+pub const HELP: &[(&str, &[(&str, &str)])] = &[
+    (
+        "Everywhere",
+        &[
+            ("Tab / Shift-Tab", "next / previous pane (or click a pane)"),
+            (
+                "r",
+                "re-run the probe of the selected question (and the steps after it)",
+            ),
+            ("R", "re-run every probe"),
+            (
+                "c",
+                "copy the shown code snippet to the clipboard (OSC 52, works over SSH)",
+            ),
+            ("?  F1", "this help; Esc or ? closes it"),
+            (
+                "q  Esc  Ctrl-C",
+                "quit (probes are stopped, the terminal restored)",
+            ),
+        ],
+    ),
+    (
+        "Decision tree",
+        &[
+            ("↑ ↓  k j  Home End", "select a question"),
+            (
+                "y  n",
+                "answer the selected question yes / no (or change your answer)",
+            ),
+            ("s", "skip a question you cannot answer"),
+            ("u  Backspace", "take your answer back"),
+            ("h", "hide / show the questions that do not apply"),
+        ],
+    ),
+    ("Evidence", &[("↑ ↓  PgUp PgDn  Home End  wheel", "scroll")]),
+    (
+        "Causes & fixes",
+        &[
+            ("↑ ↓  k j", "select a cause"),
+            (
+                "← →  [ ]  1-6",
+                "code language: Python, Node.js, Go, Java, Rust, Shell",
+            ),
+            ("PgUp PgDn  J K  wheel", "scroll the details"),
+        ],
+    ),
+];
+
+pub fn help(frame: &mut Frame, area: Rect, app: &App) {
+    let t = Theme { color: app.color };
+    let mut lines = Vec::new();
+    for (group, keys) in HELP {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(*group, t.accent().patch(t.bold())));
+        for (k, what) in *keys {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {k:<34}"), t.key()),
+                Span::raw(*what),
+            ]));
+        }
+    }
+    let h = lines.len() as u16 + 2;
+    let w = 108.min(area.width);
+    let r = centered(area, w, h);
+    frame.render_widget(Clear, r);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Thick)
+        .border_style(t.accent())
+        .title(" Keys · Esc closes ")
+        .title_style(t.key());
+    frame.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+pub fn too_small(frame: &mut Frame, area: Rect, app: &App) {
+    let t = Theme { color: app.color };
+    let text = format!(
+        "connfix needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}.\nEnlarge the window, or press q to quit.",
+        area.width, area.height
+    );
+    let h = 4.min(area.height);
+    let r = Rect::new(
+        area.x,
+        area.y + area.height.saturating_sub(h) / 2,
+        area.width,
+        h,
+    );
+    frame.render_widget(
+        Paragraph::new(text)
+            .style(t.warn())
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        r,
+    );
+}

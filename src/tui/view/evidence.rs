@@ -1,0 +1,538 @@
+//! The evidence pane: what each probe found, updated as results arrive. Rows that bear on
+//! the target (the listener on its port, a rule that hits it) are highlighted.
+
+use super::text::{ellipsis, wrap};
+use super::theme::Theme;
+use super::{pane_block, spinner};
+use crate::probe::dns::DnsData;
+use crate::probe::environment::EnvData;
+use crate::probe::firewall::FirewallData;
+use crate::probe::http::{HttpData, TlsOutcome};
+use crate::probe::listeners::ListenerData;
+use crate::probe::proxy::ProxyData;
+use crate::probe::tcp::{AfterConnect, Outcome, TcpData, errno_name};
+use crate::probe::unix::UnixData;
+use crate::probe::{ProbeData, ProbeReport, Status};
+use crate::target::Target;
+use crate::tui::app::{App, Pane, Session, SlotState};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+
+/// How many listeners unrelated to the target are listed before "… and N more".
+const OTHER_LISTENERS: usize = 8;
+/// How far from the target port a listener counts as "nearby".
+const NEARBY: u16 = 10;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
+    let t = Theme { color: app.color };
+    let block = pane_block(&t, " Evidence ", app.focus == Pane::Evidence);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines = lines(app, s, inner.width as usize);
+    let max = max_scroll(lines.len(), inner.height as usize);
+    let scroll = s.evidence_scroll.min(max);
+    let total = lines.len();
+    let visible: Vec<Line> = lines
+        .into_iter()
+        .skip(scroll)
+        .take(inner.height as usize)
+        .collect();
+    frame.render_widget(Paragraph::new(visible), inner);
+    if max > 0 {
+        let mut state = ScrollbarState::new(max + 1).position(scroll);
+        let _ = total;
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight),
+            area,
+            &mut state,
+        );
+    }
+}
+
+pub fn max_scroll(lines: usize, height: usize) -> usize {
+    lines.saturating_sub(height)
+}
+
+/// Every line of the pane for a width of `width` columns.
+pub fn lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {
+    let t = Theme { color: app.color };
+    let mut out: Vec<Line<'static>> = Vec::new();
+    for slot in &s.slots {
+        if !out.is_empty() {
+            out.push(Line::raw(""));
+        }
+        let name = title(slot.id.as_str());
+        match &slot.state {
+            SlotState::Pending => out.push(Line::from(vec![
+                Span::styled("· ", t.dim()),
+                Span::styled(name, t.bold()),
+                Span::styled("  waiting to start", t.dim()),
+            ])),
+            SlotState::Running(since) => {
+                let secs = app.now.saturating_duration_since(*since).as_secs_f64();
+                out.push(Line::from(vec![
+                    Span::styled(format!("{} ", spinner(app.tick)), t.accent()),
+                    Span::styled(name, t.bold()),
+                    Span::styled(format!("  running… {secs:.1} s"), t.accent()),
+                ]));
+            }
+            SlotState::Done(r) => {
+                let (mark, style) = match r.status {
+                    Status::Ok => ("✓", t.ok()),
+                    Status::Problem => ("✗", t.bad()),
+                    Status::Skipped => ("–", t.dim()),
+                    Status::Error => ("!", t.warn()),
+                };
+                let time = if r.status == Status::Skipped {
+                    String::new()
+                } else {
+                    format!("  {}", ms(r.elapsed_ms))
+                };
+                out.push(Line::from(vec![
+                    Span::styled(format!("{mark} "), style),
+                    Span::styled(name, t.bold()),
+                    Span::styled(time, t.dim()),
+                ]));
+                for l in wrap(&r.summary, width.saturating_sub(2)) {
+                    out.push(Line::styled(format!("  {l}"), t.dim()));
+                }
+                let mut body = Body {
+                    t,
+                    width,
+                    lines: Vec::new(),
+                };
+                body.report(r, &s.target);
+                out.extend(body.lines);
+            }
+        }
+    }
+    out
+}
+
+fn title(id: &str) -> String {
+    match id {
+        "dns" => "DNS",
+        "tcp" => "TCP connect",
+        "listeners" => "Listening sockets",
+        "firewall" => "Firewall",
+        "proxy" => "Proxy",
+        "environment" => "Environment",
+        "http" => "HTTP / TLS",
+        "unix" => "Unix socket",
+        other => other,
+    }
+    .to_string()
+}
+
+fn ms(v: f64) -> String {
+    if v >= 1000.0 {
+        format!("{:.2} s", v / 1000.0)
+    } else {
+        format!("{v:.1} ms")
+    }
+}
+
+/// Builds the detail lines under one probe's heading.
+struct Body {
+    t: Theme,
+    width: usize,
+    lines: Vec<Line<'static>>,
+}
+
+impl Body {
+    fn line(&mut self, text: impl AsRef<str>, style: Style) {
+        for l in wrap(text.as_ref(), self.width.saturating_sub(4)) {
+            self.lines.push(Line::styled(format!("    {l}"), style));
+        }
+    }
+
+    /// A row of a table: cut, never wrapped, so columns stay aligned.
+    fn row(&mut self, text: String, style: Style) {
+        self.lines.push(Line::styled(
+            ellipsis(&format!("    {text}"), self.width),
+            style,
+        ));
+    }
+
+    fn report(&mut self, r: &ProbeReport, target: &Target) {
+        match &r.data {
+            ProbeData::Dns(d) => self.dns(d),
+            ProbeData::Tcp(d) => self.tcp(d),
+            ProbeData::Listeners(d) => self.listeners(d, target, &r.summary),
+            ProbeData::Firewall(d) => self.firewall(d, target.port.unwrap_or(0)),
+            ProbeData::Proxy(d) => self.proxy(d),
+            ProbeData::Environment(d) => self.environment(d),
+            ProbeData::Http(d) => self.http(d),
+            ProbeData::Unix(d) => self.unix(d),
+            ProbeData::None => {}
+        }
+    }
+
+    fn dns(&mut self, d: &DnsData) {
+        let t = self.t;
+        let sys = match (&d.system.error, d.system.addresses.is_empty()) {
+            (Some(e), _) => format!("system resolver: {} ({:?})", e.message, e.kind),
+            (None, true) => "system resolver: no addresses".into(),
+            (None, false) => format!("system resolver: {}", join(&d.system.addresses)),
+        };
+        let style = if d.system.error.is_some() {
+            t.bad()
+        } else {
+            t.plain()
+        };
+        self.line(format!("{sys}  [{}]", ms(d.system.elapsed_ms)), style);
+        if !d.hosts_file.is_empty() {
+            self.line(format!("hosts file: {}", join(&d.hosts_file)), t.plain());
+        }
+        match (&d.direct, &d.direct_skipped) {
+            (Some(a), _) => {
+                let agrees = sorted(&a.addresses) == sorted(&d.system.addresses);
+                let style = if agrees { t.plain() } else { t.highlight() };
+                let addrs = if a.addresses.is_empty() {
+                    format!("{:?}", a.outcome).to_lowercase()
+                } else {
+                    join(&a.addresses)
+                };
+                self.line(
+                    format!(
+                        "direct query to {}: {addrs}  [{}]",
+                        a.servers.join(", "),
+                        ms(a.elapsed_ms)
+                    ),
+                    style,
+                );
+                if !a.detail.is_empty() {
+                    self.line(&a.detail, t.dim());
+                }
+            }
+            (None, Some(why)) => self.line(format!("direct query: {why}"), t.dim()),
+            (None, None) => {}
+        }
+    }
+
+    fn tcp(&mut self, d: &TcpData) {
+        let t = self.t;
+        let results: Vec<String> = d
+            .attempts
+            .iter()
+            .map(|a| match a.outcome {
+                Outcome::Connected => "connected".to_string(),
+                o => {
+                    let errno = a.errno.map(|n| format!(" ({})", errno_name(n)));
+                    format!(
+                        "{}{}",
+                        format!("{o:?}").to_lowercase(),
+                        errno.unwrap_or_default()
+                    )
+                }
+            })
+            .collect();
+        let aw = column(d.attempts.iter().map(|a| a.address.to_string()), "address");
+        let rw = column(results.iter().cloned(), "result");
+        self.row(
+            format!("{:<aw$}  {:<rw$}  {:>9}", "address", "result", "time"),
+            t.dim(),
+        );
+        for (a, result) in d.attempts.iter().zip(results) {
+            let style = if a.outcome == Outcome::Connected {
+                t.ok()
+            } else {
+                t.bad()
+            };
+            self.row(
+                format!(
+                    "{:<aw$}  {result:<rw$}  {:>9}",
+                    a.address.to_string(),
+                    ms(a.elapsed_ms)
+                ),
+                style,
+            );
+            match &a.after_connect {
+                Some(AfterConnect::Reset) => {
+                    self.line("then: the server reset the connection", t.bad())
+                }
+                Some(AfterConnect::Closed) => {
+                    self.line("then: the server closed it at once", t.warn())
+                }
+                Some(AfterConnect::Banner(b)) => {
+                    self.line(format!("then: the server said {b:?}"), t.dim())
+                }
+                Some(AfterConnect::Waiting) | None => {}
+            }
+        }
+    }
+
+    fn listeners(&mut self, d: &ListenerData, target: &Target, summary: &str) {
+        let t = self.t;
+        if let Some(e) = &d.error {
+            self.line(e, t.warn());
+            return;
+        }
+        let port = target.port.unwrap_or(0);
+        let relevance = |p: u16| {
+            if p == port {
+                2
+            } else if p.abs_diff(port) <= NEARBY {
+                1
+            } else {
+                0
+            }
+        };
+        let mut socks: Vec<_> = d.sockets.iter().collect();
+        socks.sort_by_key(|l| {
+            (
+                std::cmp::Reverse(relevance(l.address.port())),
+                l.address.port(),
+            )
+        });
+        let aw = column(
+            d.sockets.iter().map(|l| l.address.ip().to_string()),
+            "address",
+        );
+        self.row(
+            format!("{:<aw$}  {:>5}  {:>7}  process", "address", "port", "pid"),
+            t.dim(),
+        );
+        let mut others = 0;
+        for l in socks {
+            let rel = relevance(l.address.port());
+            if rel == 0 {
+                others += 1;
+                if others > OTHER_LISTENERS {
+                    continue;
+                }
+            }
+            let style = match rel {
+                2 => t.ok().patch(t.bold()),
+                1 => t.highlight(),
+                _ => t.plain(),
+            };
+            let pid = l.pid.map(|p| p.to_string()).unwrap_or_else(|| "?".into());
+            let proc = l
+                .process
+                .clone()
+                .unwrap_or_else(|| format!("uid {}", l.uid));
+            let v6 = match l.v6only {
+                Some(true) => " v6only",
+                _ => "",
+            };
+            let marker = match rel {
+                2 => " ← the target port",
+                1 => " ← nearby",
+                _ => "",
+            };
+            self.row(
+                format!(
+                    "{:<aw$}  {:>5}  {pid:>7}  {proc}{v6}{marker}",
+                    l.address.ip().to_string(),
+                    l.address.port(),
+                ),
+                style,
+            );
+        }
+        if others > OTHER_LISTENERS {
+            self.line(
+                format!("… and {} more on other ports", others - OTHER_LISTENERS),
+                t.dim(),
+            );
+        }
+        if d.sockets.is_empty() {
+            self.line("no TCP socket is listening on this machine", t.dim());
+        }
+        if let Some(note) = d
+            .owner_note
+            .as_ref()
+            .filter(|n| !summary.contains(n.as_str()))
+        {
+            self.line(note, t.warn());
+        }
+        if !d.own_addresses.is_empty() {
+            self.line(
+                format!("this machine's addresses: {}", join(&d.own_addresses)),
+                t.dim(),
+            );
+        }
+    }
+
+    fn firewall(&mut self, d: &FirewallData, port: u16) {
+        let t = self.t;
+        if !d.readable {
+            let why = d
+                .unreadable_reason
+                .as_deref()
+                .unwrap_or("the rules could not be read");
+            self.line(why, t.warn());
+            return;
+        }
+        self.line(
+            format!(
+                "read from {} · {} rules in all",
+                d.sources.join(", "),
+                d.total_rules
+            ),
+            t.dim(),
+        );
+        let hits = d.affecting(port);
+        if hits.is_empty() {
+            self.line(
+                format!("no reject or drop rule can hit TCP port {port}"),
+                t.ok(),
+            );
+        }
+        for r in hits {
+            let style = if r.names_port(port) {
+                t.highlight()
+            } else {
+                t.plain()
+            };
+            let what = if r.default_policy { "policy" } else { "rule" };
+            self.line(
+                format!("{} {what} in {} {}: {}", r.tool, r.table, r.chain, r.text),
+                style,
+            );
+        }
+    }
+
+    fn proxy(&mut self, d: &ProxyData) {
+        let t = self.t;
+        if d.variables.is_empty() {
+            self.line("no proxy variable is set", t.dim());
+        }
+        for (k, v) in &d.variables {
+            self.line(format!("{k}={v}"), t.plain());
+        }
+        if let Some(u) = &d.applies {
+            let style = if u.reachable { t.plain() } else { t.bad() };
+            self.line(
+                format!("applies: {} → {} ({})", u.variable, u.address, u.detail),
+                style,
+            );
+        }
+        if let Some(b) = &d.bypassed_by {
+            self.line(
+                format!("bypassed: NO_PROXY entry {b} exempts the target"),
+                t.dim(),
+            );
+        }
+        if let Some(n) = &d.note {
+            self.line(n, t.dim());
+        }
+    }
+
+    fn environment(&mut self, d: &EnvData) {
+        let t = self.t;
+        let mut kinds = Vec::new();
+        if d.container {
+            kinds.push(format!(
+                "container ({})",
+                d.runtime.as_deref().unwrap_or("runtime unknown")
+            ));
+        }
+        if d.kubernetes {
+            kinds.push("Kubernetes pod".into());
+        }
+        if d.wsl {
+            kinds.push("WSL".into());
+        }
+        if kinds.is_empty() {
+            kinds.push("a plain host (no container, WSL or Kubernetes seen)".into());
+        }
+        self.line(
+            kinds.join(", "),
+            if d.container {
+                t.highlight()
+            } else {
+                t.plain()
+            },
+        );
+        for e in &d.evidence {
+            self.line(format!("• {e}"), t.dim());
+        }
+    }
+
+    fn http(&mut self, d: &HttpData) {
+        let t = self.t;
+        self.line(format!("GET {} via {}", d.url, d.address), t.plain());
+        if let Some(code) = d.status {
+            let style = if code >= 500 { t.bad() } else { t.ok() };
+            let server = d
+                .server
+                .as_deref()
+                .map(|s| format!(" · server {s}"))
+                .unwrap_or_default();
+            let ttfb = d
+                .ttfb_ms
+                .map(|v| format!(" · first byte {}", ms(v)))
+                .unwrap_or_default();
+            self.line(format!("status {code}{server}{ttfb}"), style);
+        }
+        match &d.tls {
+            Some(TlsOutcome::Ok) => self.line("TLS handshake and certificate: ok", t.ok()),
+            Some(TlsOutcome::PlainPort) => {
+                self.line("https asked, but the port speaks plain HTTP", t.bad())
+            }
+            Some(TlsOutcome::TlsPort) => self.line("http asked, but the port speaks TLS", t.bad()),
+            Some(TlsOutcome::CertificateRejected(why)) => {
+                self.line(format!("certificate rejected: {why}"), t.bad())
+            }
+            Some(TlsOutcome::HandshakeFailed(why)) => {
+                self.line(format!("TLS handshake failed: {why}"), t.bad())
+            }
+            None => {}
+        }
+        if d.reset {
+            self.line(
+                "the connection was reset while waiting for the answer",
+                t.bad(),
+            );
+        }
+        if let Some(e) = &d.error {
+            self.line(e, t.warn());
+        }
+    }
+
+    fn unix(&mut self, d: &UnixData) {
+        let t = self.t;
+        let outcome = format!("{:?}", d.outcome).to_lowercase();
+        self.line(format!("{}: {outcome}", d.path.display()), t.plain());
+        self.line(&d.detail, t.dim());
+        if let Some(m) = &d.mode {
+            let owner = d
+                .owner
+                .map(|(u, g)| format!(" uid {u} gid {g}"))
+                .unwrap_or_default();
+            self.line(format!("mode {m}{owner}"), t.dim());
+        }
+        if let Some(p) = &d.existing_parent {
+            self.line(
+                format!("nearest existing directory: {}", p.display()),
+                t.dim(),
+            );
+        }
+    }
+}
+
+/// The width of a table column: its widest cell or its heading.
+fn column(cells: impl Iterator<Item = String>, heading: &str) -> usize {
+    cells
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(heading.len())
+}
+
+fn join(ips: &[std::net::IpAddr]) -> String {
+    ips.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn sorted(ips: &[std::net::IpAddr]) -> Vec<std::net::IpAddr> {
+    let mut v = ips.to_vec();
+    v.sort();
+    v
+}

@@ -1,0 +1,80 @@
+//! Drawing: one pure function per pane, from the app's state alone.
+
+pub mod causes;
+pub mod evidence;
+pub mod layout;
+pub mod text;
+pub mod theme;
+pub mod tree;
+
+mod chrome;
+mod prompt;
+
+use crate::tui::app::App;
+use ratatui::Frame;
+use ratatui::widgets::{Block, BorderType, Borders};
+use theme::Theme;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub fn spinner(tick: u64) -> String {
+    SPINNER[(tick % SPINNER.len() as u64) as usize].to_string()
+}
+
+pub fn render(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if layout::too_small(area) {
+        chrome::too_small(frame, area, app);
+        return;
+    }
+    if let Some(p) = &app.prompt {
+        prompt::render(frame, area, app, p);
+        return;
+    }
+    let Some(s) = &app.session else {
+        return;
+    };
+    let panes = layout::panes(area, app.banner.is_some());
+    chrome::header(frame, panes.header, app, s);
+    chrome::banner(frame, panes.banner, app);
+    tree::render(frame, panes.tree, app, s);
+    evidence::render(frame, panes.evidence, app, s);
+    causes::render(frame, panes.causes, panes.detail, app, s);
+    chrome::footer(frame, panes.footer, app, s);
+    if app.help {
+        chrome::help(frame, area, app);
+    }
+}
+
+/// How far each scrollable pane can scroll at the current size: (evidence, detail).
+pub fn scroll_limits(app: &App) -> (usize, usize) {
+    let Some(s) = &app.session else {
+        return (0, 0);
+    };
+    let p = layout::panes(app.area(), app.banner.is_some());
+    let inner = |r: ratatui::layout::Rect| {
+        (
+            r.width.saturating_sub(2) as usize,
+            r.height.saturating_sub(2) as usize,
+        )
+    };
+    let (ew, eh) = inner(p.evidence);
+    let (dw, dh) = inner(p.detail);
+    (
+        evidence::lines(app, s, ew).len().saturating_sub(eh),
+        causes::detail_lines(app, s, dw).len().saturating_sub(dh),
+    )
+}
+
+pub(crate) fn pane_block<'a>(t: &Theme, title: &'a str, focused: bool) -> Block<'a> {
+    Block::new()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Rounded
+        })
+        .border_style(t.border(focused))
+        .title(title)
+        .title_style(if focused { t.key() } else { t.bold() })
+}

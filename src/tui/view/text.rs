@@ -1,0 +1,91 @@
+//! Word wrapping and truncation by display width, so scrolling knows how many rows a text
+//! takes before it is drawn.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Wraps `text` to `width` columns at spaces; words longer than a line are cut. Each input
+/// line gives at least one output line (so blank lines survive).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+        let mut cur = String::new();
+        for word in line.split(' ').filter(|w| !w.is_empty()) {
+            let need = if cur.is_empty() {
+                indent.width() + word.width()
+            } else {
+                cur.width() + 1 + word.width()
+            };
+            if need > width && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            if cur.is_empty() {
+                cur.push_str(&indent);
+            } else {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+            while cur.width() > width {
+                let head = truncate(&cur, width);
+                let rest = cur[head.len()..].to_string();
+                out.push(head);
+                cur = rest;
+            }
+        }
+        out.push(cur);
+    }
+    if out.is_empty() {
+        out.push(String::new());
+    }
+    out
+}
+
+/// The longest prefix of `s` that fits in `width` columns.
+pub fn truncate(s: &str, width: usize) -> String {
+    let mut used = 0;
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        end = i + c.len_utf8();
+    }
+    s[..end].to_string()
+}
+
+/// `s` cut to `width` columns with an ellipsis when it does not fit.
+pub fn ellipsis(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        s.to_string()
+    } else if width == 0 {
+        String::new()
+    } else {
+        format!("{}…", truncate(s, width - 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_spaces_and_cuts_long_words() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("a\n\nb", 5), ["a", "", "b"]);
+        assert_eq!(
+            wrap("  indented words here", 12),
+            ["  indented", "  words here"]
+        );
+    }
+
+    #[test]
+    fn truncates_by_display_width() {
+        assert_eq!(ellipsis("héllo wörld", 6), "héllo…");
+        assert_eq!(ellipsis("短い文字列", 5), "短い…");
+        assert_eq!(ellipsis("ok", 5), "ok");
+    }
+}
