@@ -709,10 +709,33 @@ impl App {
     }
 
     fn on_causes_key(&mut self, key: KeyEvent) {
+        let detail_width = layout::panes(self.area(), self.banner.is_some())
+            .detail
+            .width
+            .saturating_sub(2) as usize;
         let Some(s) = &mut self.session else {
             return;
         };
         let n = s.report.causes.len();
+        let langs = LANGUAGES.len();
+        let lang = match key.code {
+            KeyCode::Left | KeyCode::Char('[') | KeyCode::Char('h') => {
+                Some((s.lang + langs - 1) % langs)
+            }
+            KeyCode::Right | KeyCode::Char(']') | KeyCode::Char('l') => Some((s.lang + 1) % langs),
+            KeyCode::Char(d @ '1'..='6') => Some((d as usize) - ('1' as usize)),
+            _ => None,
+        };
+        if let Some(lang) = lang {
+            s.lang = lang;
+            // Bring the snippets into view: that is what the person is looking for.
+            let line = (self.session.as_ref())
+                .and_then(|s| view::causes::code_line(self, s, detail_width));
+            if let (Some(line), Some(s)) = (line, self.session.as_mut()) {
+                s.detail_scroll = line;
+            }
+            return;
+        }
         match key.code {
             KeyCode::Up | KeyCode::Char('k') if s.cause_sel > 0 => {
                 s.cause_sel -= 1;
@@ -722,13 +745,6 @@ impl App {
                 s.cause_sel += 1;
                 s.detail_scroll = 0;
             }
-            KeyCode::Left | KeyCode::Char('[') | KeyCode::Char('h') => {
-                s.lang = (s.lang + LANGUAGES.len() - 1) % LANGUAGES.len()
-            }
-            KeyCode::Right | KeyCode::Char(']') | KeyCode::Char('l') => {
-                s.lang = (s.lang + 1) % LANGUAGES.len()
-            }
-            KeyCode::Char(d @ '1'..='6') => s.lang = (d as usize) - ('1' as usize),
             KeyCode::Char('J') => s.detail_scroll += 1,
             KeyCode::Char('K') => s.detail_scroll = s.detail_scroll.saturating_sub(1),
             other => s.detail_scroll = scrolled(s.detail_scroll, other),

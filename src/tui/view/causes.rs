@@ -101,6 +101,15 @@ fn confidence_style(t: &Theme, c: Confidence) -> Style {
     }
 }
 
+const CODE_HEADING: &str = "Code  (←/→ language · c copy)";
+
+/// The line where the code snippets start, so switching language brings them into view.
+pub fn code_line(app: &App, s: &Session, width: usize) -> Option<usize> {
+    detail_lines(app, s, width)
+        .iter()
+        .position(|l| l.spans.first().is_some_and(|sp| sp.content == CODE_HEADING))
+}
+
 /// Every line of the detail view of the selected cause.
 pub fn detail_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {
     let t = Theme { color: app.color };
@@ -158,7 +167,7 @@ fn heading(out: &mut Vec<Line<'static>>, t: &Theme, text: &str) {
 }
 
 fn snippets(out: &mut Vec<Line<'static>>, t: &Theme, cause: &Cause, lang: usize, width: usize) {
-    heading(out, t, "Code  (←/→ language · c copy)");
+    heading(out, t, CODE_HEADING);
     let mut tabs = Vec::new();
     for (i, label) in LANGUAGE_LABELS.iter().enumerate() {
         let has = cause.snippets.iter().any(|s| s.lang == LANGUAGES[i]);
@@ -180,7 +189,10 @@ fn snippets(out: &mut Vec<Line<'static>>, t: &Theme, cause: &Cause, lang: usize,
             }
             for l in sn.code.lines() {
                 out.push(Line::styled(
-                    format!("  {}", ellipsis(l, width.saturating_sub(2))),
+                    format!(
+                        "  {}",
+                        ellipsis(&l.replace('\t', "    "), width.saturating_sub(2))
+                    ),
                     t.code(),
                 ));
             }
@@ -202,7 +214,10 @@ fn markdown(out: &mut Vec<Line<'static>>, t: &Theme, text: &str, width: usize) {
         }
         if in_code {
             out.push(Line::styled(
-                format!("  {}", ellipsis(line, width.saturating_sub(2))),
+                format!(
+                    "  {}",
+                    ellipsis(&line.replace('\t', "    "), width.saturating_sub(2))
+                ),
                 t.code(),
             ));
         } else {

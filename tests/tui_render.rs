@@ -1,0 +1,391 @@
+//! Rendering tests: the TUI drawn into ratatui's TestBackend at 120×40 in each state, and
+//! compared with insta snapshots (`cargo insta review` after an intended change).
+//!
+//! The probe results are fixed here (a PostgreSQL client pointed at 5432 while the server
+//! listens on 5433) so the screens do not depend on this machine's sockets.
+
+use connfix::knowledge::Knowledge;
+use connfix::probe::dns::{DnsData, SystemAnswer};
+use connfix::probe::environment::EnvData;
+use connfix::probe::firewall::FirewallData;
+use connfix::probe::listeners::{Listener, ListenerData};
+use connfix::probe::proxy::ProxyData;
+use connfix::probe::tcp::{Attempt, Outcome, TcpData};
+use connfix::probe::{self, ProbeData, ProbeEvent, ProbeId, ProbeReport, Settings};
+use connfix::target::{self, ParseOptions};
+use connfix::tui::app::App;
+use connfix::tui::event::{Command, Event};
+use connfix::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::sync::Arc;
+use std::time::Duration;
+
+const TARGET: &str = "postgres://app:hunter2@localhost:5432/app";
+
+fn app() -> (App, u64) {
+    let kb = Arc::new(Knowledge::bundled());
+    let mut app = App::new(kb.clone(), Settings::default(), (120, 40));
+    app.color = false;
+    let t = target::parse(TARGET, ParseOptions::default(), &kb.services, &|_| None).unwrap();
+    let cmds = app.start(t);
+    let run = cmds
+        .iter()
+        .find_map(|c| match c {
+            Command::StartAll { run } => Some(*run),
+            _ => None,
+        })
+        .expect("a new session starts its probes");
+    (app, run)
+}
+
+fn report(id: ProbeId, data: ProbeData, (status, summary): (probe::Status, String)) -> ProbeEvent {
+    ProbeEvent::Finished(Box::new(ProbeReport {
+        id,
+        status,
+        summary,
+        elapsed_ms: 1.5,
+        data,
+    }))
+}
+
+fn dns() -> ProbeEvent {
+    let d = DnsData {
+        name: "localhost".into(),
+        system: SystemAnswer {
+            addresses: vec!["127.0.0.1".parse().unwrap()],
+            error: None,
+            elapsed_ms: 0.3,
+        },
+        hosts_file: vec!["127.0.0.1".parse().unwrap()],
+        direct: None,
+        direct_skipped: Some("names like localhost are answered locally".into()),
+    };
+    let s = probe::dns::summarize(&d);
+    report(ProbeId::Dns, ProbeData::Dns(d), s)
+}
+
+fn tcp() -> ProbeEvent {
+    let d = TcpData {
+        attempts: vec![Attempt {
+            address: "127.0.0.1:5432".parse().unwrap(),
+            outcome: Outcome::Refused,
+            errno: Some(111),
+            message: "Connection refused".into(),
+            elapsed_ms: 0.2,
+            after_connect: None,
+        }],
+    };
+    let s = probe::tcp::summarize(&d, Duration::from_secs(5));
+    report(ProbeId::Tcp, ProbeData::Tcp(d), s)
+}
+
+fn listeners() -> ProbeEvent {
+    let l = |addr: &str, pid, process: &str| Listener {
+        address: addr.parse().unwrap(),
+        pid: Some(pid),
+        process: Some(process.into()),
+        cmdline: Some(process.into()),
+        uid: 113,
+        queued: 0,
+        backlog: Some(244),
+        v6only: Some(false),
+    };
+    let d = ListenerData {
+        sockets: vec![
+            l("127.0.0.1:5433", 4242, "postgres"),
+            l("0.0.0.0:22", 611, "sshd"),
+            l("127.0.0.53:53", 388, "systemd-resolve"),
+        ],
+        own_addresses: vec!["127.0.0.1".parse().unwrap(), "::1".parse().unwrap()],
+        owners_visible: true,
+        owner_note: None,
+        error: None,
+    };
+    let s = probe::listeners::summarize(&d);
+    report(ProbeId::Listeners, ProbeData::Listeners(d), s)
+}
+
+fn firewall() -> ProbeEvent {
+    let d = FirewallData {
+        readable: true,
+        sources: vec!["nft list ruleset".into()],
+        unreadable_reason: None,
+        rules: Vec::new(),
+        total_rules: 4,
+    };
+    let s = probe::firewall::summarize(&d, 5432);
+    report(ProbeId::Firewall, ProbeData::Firewall(d), s)
+}
+
+fn proxy() -> ProbeEvent {
+    let d = ProxyData::default();
+    let s = probe::proxy::summarize(&d);
+    report(ProbeId::Proxy, ProbeData::Proxy(d), s)
+}
+
+fn environment() -> ProbeEvent {
+    let d = EnvData {
+        evidence: vec!["no /.dockerenv, no container variable".into()],
+        ..EnvData::default()
+    };
+    report(
+        ProbeId::Environment,
+        ProbeData::Environment(d),
+        (probe::Status::Ok, "not in a container".into()),
+    )
+}
+
+fn feed(app: &mut App, run: u64, events: Vec<ProbeEvent>) {
+    for event in events {
+        app.update(Event::Probe { run, event });
+    }
+}
+
+fn finished() -> App {
+    let (mut app, run) = app();
+    feed(
+        &mut app,
+        run,
+        vec![
+            dns(),
+            tcp(),
+            listeners(),
+            firewall(),
+            proxy(),
+            environment(),
+        ],
+    );
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Command> {
+    app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| view::render(f, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn pending_before_any_probe_reports() {
+    let (app, _) = app();
+    insta::assert_snapshot!(screen(&app, 120, 40));
+}
+
+#[test]
+fn running_while_probes_report() {
+    let (mut app, run) = app();
+    feed(
+        &mut app,
+        run,
+        vec![
+            ProbeEvent::Started(ProbeId::Dns),
+            dns(),
+            ProbeEvent::Started(ProbeId::Tcp),
+            ProbeEvent::Started(ProbeId::Listeners),
+            listeners(),
+        ],
+    );
+    insta::assert_snapshot!(screen(&app, 120, 40));
+}
+
+#[test]
+fn verdict_with_a_question_asked() {
+    let app = finished();
+    let s = screen(&app, 120, 40);
+    // The password never reaches the screen.
+    assert!(!s.contains("hunter2"));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn answered_question_shows_who_answered() {
+    let mut app = finished();
+    key(&mut app, KeyCode::Char('y'));
+    insta::assert_snapshot!(screen(&app, 120, 40));
+}
+
+#[test]
+fn causes_pane_with_the_go_snippet() {
+    let mut app = finished();
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right);
+    // Switching language scrolls the snippet into view.
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("func target()"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn evidence_pane_focused_and_scrolled() {
+    let mut app = finished();
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    insta::assert_snapshot!(screen(&app, 120, 40));
+}
+
+#[test]
+fn help_lists_every_key() {
+    let mut app = finished();
+    key(&mut app, KeyCode::Char('?'));
+    insta::assert_snapshot!(screen(&app, 120, 40));
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    let app = finished();
+    insta::assert_snapshot!(screen(&app, 60, 20));
+}
+
+#[test]
+fn prompt_with_recent_targets_and_an_error() {
+    let kb = Arc::new(Knowledge::bundled());
+    let mut app = App::new(kb, Settings::default(), (120, 40));
+    app.color = false;
+    app.history = vec!["localhost:5432".into(), "env:DATABASE_URL".into()];
+    app.ask_for_target();
+    for c in "db.internal".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!(screen(&app, 120, 40));
+}
+
+#[test]
+fn minimum_size_still_shows_every_pane() {
+    let app = finished();
+    let s = screen(&app, 80, 24);
+    for title in ["Decision tree", "Evidence", "Causes", "wrong-port"] {
+        assert!(s.contains(title), "{title} missing at 80×24:\n{s}");
+    }
+}
+
+// State changes behind the screens: the latest run wins, answers can be taken back, the
+// prompt never remembers a password, signals leave with the conventional code.
+
+#[test]
+fn a_rerun_drops_the_older_runs_results() {
+    let (mut app, first) = app();
+    feed(&mut app, first, vec![dns()]);
+    // The first node asks the DNS probe: `r` re-runs it, and TCP after it.
+    let cmds = key(&mut app, KeyCode::Char('r'));
+    let second = cmds
+        .iter()
+        .find_map(|c| match c {
+            Command::Rerun { run, probe } if *probe == ProbeId::Dns => Some(*run),
+            _ => None,
+        })
+        .expect("r on the DNS question re-runs DNS");
+    assert!(second > first);
+    // A TCP result from the first run arrives late: it is not shown as current.
+    feed(&mut app, first, vec![tcp()]);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("· DNS  waiting to start"), "{s}");
+    assert!(s.contains("· TCP connect  waiting to start"), "{s}");
+    feed(&mut app, second, vec![dns(), tcp()]);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("✓ DNS"), "{s}");
+    assert!(s.contains("✗ TCP connect"), "{s}");
+}
+
+#[test]
+fn rerun_all_restarts_every_probe_and_keeps_answers() {
+    let mut app = finished();
+    key(&mut app, KeyCode::Char('y'));
+    let cmds = key(&mut app, KeyCode::Char('R'));
+    assert!(cmds.iter().any(|c| matches!(c, Command::StartAll { .. })));
+    let s = app.session.as_ref().unwrap();
+    assert!(!s.all_done());
+    assert_eq!(s.done_count(), 0);
+    assert_eq!(s.answers.len(), 1, "answers survive a re-run");
+}
+
+#[test]
+fn an_answer_can_be_changed_and_taken_back() {
+    let mut app = finished();
+    let causes = |app: &App| -> Vec<(String, &'static str)> {
+        let s = app.session.as_ref().unwrap();
+        s.report
+            .causes
+            .iter()
+            .map(|c| (c.id.clone(), c.confidence.as_str()))
+            .collect()
+    };
+    let before = causes(&app);
+    assert!(before.contains(&("startup-race".into(), "possible")));
+    key(&mut app, KeyCode::Char('y'));
+    assert!(causes(&app).contains(&("startup-race".into(), "likely")));
+    // Back up to the answered question and take the answer back.
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(causes(&app), before);
+    assert!(app.session.as_ref().unwrap().answers.is_empty());
+}
+
+#[test]
+fn a_probe_question_cannot_be_answered_by_the_person() {
+    let mut app = finished();
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Char('n'));
+    assert!(app.session.as_ref().unwrap().answers.is_empty());
+    assert!(app.flash.as_deref().unwrap_or("").contains("probe"));
+}
+
+#[test]
+fn the_prompt_remembers_targets_without_their_password() {
+    let kb = Arc::new(Knowledge::bundled());
+    let mut app = App::new(kb, Settings::default(), (120, 40));
+    app.ask_for_target();
+    app.update(Event::Paste(
+        "postgres://app:s3cret@localhost:5432/app\nsecond line".into(),
+    ));
+    let cmds = key(&mut app, KeyCode::Enter);
+    let remembered = cmds
+        .iter()
+        .find_map(|c| match c {
+            Command::Remember(t) => Some(t.clone()),
+            _ => None,
+        })
+        .expect("a good target is remembered");
+    assert_eq!(remembered, "postgres://app:***@localhost:5432/app");
+    assert!(app.session.is_some());
+}
+
+#[test]
+fn signals_quit_with_the_conventional_exit_code() {
+    let mut app = finished();
+    let cmds = app.update(Event::Signal(15));
+    assert!(cmds.contains(&Command::Quit));
+    assert!(app.quit);
+    assert_eq!(app.exit_code, 143);
+}
+
+#[test]
+fn mouse_clicks_focus_panes_and_the_wheel_scrolls() {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut app = finished();
+    let mouse = |kind, column, row| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // The evidence pane is top right at 120×40.
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 90, 5));
+    assert_eq!(app.focus, connfix::tui::app::Pane::Evidence);
+    app.update(mouse(MouseEventKind::ScrollDown, 90, 5));
+    assert_eq!(app.session.as_ref().unwrap().evidence_scroll, 3);
+    // A click on the second cause selects it.
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 5, 24));
+    assert_eq!(app.focus, connfix::tui::app::Pane::Causes);
+    assert_eq!(app.session.as_ref().unwrap().cause_sel, 1);
+}
