@@ -90,7 +90,10 @@ pub async fn run(json: bool, flags: &CheckFlags, kb: Arc<Knowledge>) -> Result<i
     let result = if interactive {
         let mut flags = flags.clone();
         flags.timeout.get_or_insert_with(|| "2s".into());
-        let banner = format!("{story} The demo stops its service when you quit.");
+        let banner = format!(
+            "Demo: a web service listens on 127.0.0.1:{} but its client uses port {} (quitting stops the service)",
+            scenario.service_port, scenario.client_port
+        );
         cli::run_tui(tui::Start::Target(target), &flags, kb, Some(banner)).await
     } else {
         if !json {

@@ -4,9 +4,24 @@
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
 
 static LOG: Mutex<Option<File>> = Mutex::new(None);
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// Notes when the process started, for the start-up figures in the log.
+pub fn mark_start() {
+    STARTED.get_or_init(Instant::now);
+}
+
+/// Milliseconds since [`mark_start`] (0 when it was never called).
+pub fn ms_since_start() -> f64 {
+    STARTED
+        .get()
+        .map(|t| t.elapsed().as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+}
 
 /// Past this size the old log is moved to `connfix.log.1` when a new one is opened.
 const ROTATE_AT: u64 = 1024 * 1024;

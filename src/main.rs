@@ -3,6 +3,7 @@ use connfix::cli::{self, Cli, Command, EXIT_USAGE};
 use connfix::knowledge::Knowledge;
 
 fn main() {
+    connfix::log::mark_start();
     let cli = Cli::parse();
     let (kb, kb_errors) = Knowledge::load();
     let kb = std::sync::Arc::new(kb);

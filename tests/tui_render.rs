@@ -1,18 +1,11 @@
 //! Rendering tests: the TUI drawn into ratatui's TestBackend at 120×40 in each state, and
 //! compared with insta snapshots (`cargo insta review` after an intended change).
 //!
-//! The probe results are fixed here (a PostgreSQL client pointed at 5432 while the server
-//! listens on 5433) so the screens do not depend on this machine's sockets.
+//! The probe results are fixed (see `fixtures/tui.rs`) so the screens do not depend on this
+//! machine's sockets.
 
 use connfix::knowledge::Knowledge;
-use connfix::probe::dns::{DnsData, SystemAnswer};
-use connfix::probe::environment::EnvData;
-use connfix::probe::firewall::FirewallData;
-use connfix::probe::listeners::{Listener, ListenerData};
-use connfix::probe::proxy::ProxyData;
-use connfix::probe::tcp::{Attempt, Outcome, TcpData};
-use connfix::probe::{self, ProbeData, ProbeEvent, ProbeId, ProbeReport, Settings};
-use connfix::target::{self, ParseOptions};
+use connfix::probe::{ProbeEvent, ProbeId, Settings};
 use connfix::tui::app::App;
 use connfix::tui::event::{Command, Event};
 use connfix::tui::view;
@@ -20,145 +13,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::sync::Arc;
-use std::time::Duration;
 
-const TARGET: &str = "postgres://app:hunter2@localhost:5432/app";
-
-fn app() -> (App, u64) {
-    let kb = Arc::new(Knowledge::bundled());
-    let mut app = App::new(kb.clone(), Settings::default(), (120, 40));
-    app.color = false;
-    let t = target::parse(TARGET, ParseOptions::default(), &kb.services, &|_| None).unwrap();
-    let cmds = app.start(t);
-    let run = cmds
-        .iter()
-        .find_map(|c| match c {
-            Command::StartAll { run } => Some(*run),
-            _ => None,
-        })
-        .expect("a new session starts its probes");
-    (app, run)
-}
-
-fn report(id: ProbeId, data: ProbeData, (status, summary): (probe::Status, String)) -> ProbeEvent {
-    ProbeEvent::Finished(Box::new(ProbeReport {
-        id,
-        status,
-        summary,
-        elapsed_ms: 1.5,
-        data,
-    }))
-}
-
-fn dns() -> ProbeEvent {
-    let d = DnsData {
-        name: "localhost".into(),
-        system: SystemAnswer {
-            addresses: vec!["127.0.0.1".parse().unwrap()],
-            error: None,
-            elapsed_ms: 0.3,
-        },
-        hosts_file: vec!["127.0.0.1".parse().unwrap()],
-        direct: None,
-        direct_skipped: Some("names like localhost are answered locally".into()),
-    };
-    let s = probe::dns::summarize(&d);
-    report(ProbeId::Dns, ProbeData::Dns(d), s)
-}
-
-fn tcp() -> ProbeEvent {
-    let d = TcpData {
-        attempts: vec![Attempt {
-            address: "127.0.0.1:5432".parse().unwrap(),
-            outcome: Outcome::Refused,
-            errno: Some(111),
-            message: "Connection refused".into(),
-            elapsed_ms: 0.2,
-            after_connect: None,
-        }],
-    };
-    let s = probe::tcp::summarize(&d, Duration::from_secs(5));
-    report(ProbeId::Tcp, ProbeData::Tcp(d), s)
-}
-
-fn listeners() -> ProbeEvent {
-    let l = |addr: &str, pid, process: &str| Listener {
-        address: addr.parse().unwrap(),
-        pid: Some(pid),
-        process: Some(process.into()),
-        cmdline: Some(process.into()),
-        uid: 113,
-        queued: 0,
-        backlog: Some(244),
-        v6only: Some(false),
-    };
-    let d = ListenerData {
-        sockets: vec![
-            l("127.0.0.1:5433", 4242, "postgres"),
-            l("0.0.0.0:22", 611, "sshd"),
-            l("127.0.0.53:53", 388, "systemd-resolve"),
-        ],
-        own_addresses: vec!["127.0.0.1".parse().unwrap(), "::1".parse().unwrap()],
-        owners_visible: true,
-        owner_note: None,
-        error: None,
-    };
-    let s = probe::listeners::summarize(&d);
-    report(ProbeId::Listeners, ProbeData::Listeners(d), s)
-}
-
-fn firewall() -> ProbeEvent {
-    let d = FirewallData {
-        readable: true,
-        sources: vec!["nft list ruleset".into()],
-        unreadable_reason: None,
-        rules: Vec::new(),
-        total_rules: 4,
-    };
-    let s = probe::firewall::summarize(&d, 5432);
-    report(ProbeId::Firewall, ProbeData::Firewall(d), s)
-}
-
-fn proxy() -> ProbeEvent {
-    let d = ProxyData::default();
-    let s = probe::proxy::summarize(&d);
-    report(ProbeId::Proxy, ProbeData::Proxy(d), s)
-}
-
-fn environment() -> ProbeEvent {
-    let d = EnvData {
-        evidence: vec!["no /.dockerenv, no container variable".into()],
-        ..EnvData::default()
-    };
-    report(
-        ProbeId::Environment,
-        ProbeData::Environment(d),
-        (probe::Status::Ok, "not in a container".into()),
-    )
-}
-
-fn feed(app: &mut App, run: u64, events: Vec<ProbeEvent>) {
-    for event in events {
-        app.update(Event::Probe { run, event });
-    }
-}
-
-fn finished() -> App {
-    let (mut app, run) = app();
-    feed(
-        &mut app,
-        run,
-        vec![
-            dns(),
-            tcp(),
-            listeners(),
-            firewall(),
-            proxy(),
-            environment(),
-        ],
-    );
-    app
-}
+#[path = "fixtures/tui.rs"]
+mod fixtures;
+use fixtures::*;
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Command> {
     app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))

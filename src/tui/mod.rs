@@ -93,10 +93,23 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
     runner.execute(&mut app, first);
 
     let mut dirty = true;
+    let mut frames = 0u64;
+    let (mut draw_total, mut draw_max) = (Duration::ZERO, Duration::ZERO);
     while !app.quit {
-        if dirty && let Err(e) = terminal.draw(|f| view::render(f, &app)) {
-            crate::log::line(&format!("drawing failed: {e}"));
-            break;
+        if dirty {
+            let t0 = std::time::Instant::now();
+            if let Err(e) = terminal.draw(|f| view::render(f, &app)) {
+                crate::log::line(&format!("drawing failed: {e}"));
+                break;
+            }
+            let took = t0.elapsed();
+            draw_total += took;
+            draw_max = draw_max.max(took);
+            frames += 1;
+            if frames == 1 {
+                let ms = crate::log::ms_since_start();
+                crate::log::line(&format!("first frame drawn {ms:.1} ms after start"));
+            }
         }
         let Some(ev) = rx.recv().await else { break };
         // A tick only changes the screen while something animates.
@@ -116,7 +129,11 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
     runner.all.cancel();
     stop_input.store(true, Ordering::Relaxed);
     terminal::leave();
-    crate::log::line("TUI closed");
+    let mean_us = draw_total.as_micros() / u128::from(frames.max(1));
+    crate::log::line(&format!(
+        "TUI closed after {frames} frames; drawing took {mean_us} µs on average, {} µs at most",
+        draw_max.as_micros()
+    ));
     Ok(app.exit_code)
 }
 
