@@ -152,21 +152,16 @@ pub fn ms_since(start: Instant) -> f64 {
 
 /// The probes that run for `target`, in display order.
 pub fn planned(target: &Target) -> Vec<ProbeId> {
-    if target.unix_path.is_some() {
-        return vec![ProbeId::Unix, ProbeId::Environment];
-    }
-    let mut ids = vec![
-        ProbeId::Dns,
-        ProbeId::Tcp,
-        ProbeId::Listeners,
-        ProbeId::Firewall,
-        ProbeId::Proxy,
-        ProbeId::Environment,
-    ];
-    if target.is_http() {
-        ids.push(ProbeId::Http);
-    }
-    ids
+    let unix = target.is_unix();
+    ProbeId::ALL
+        .into_iter()
+        .filter(|id| match id {
+            ProbeId::Unix => unix,
+            ProbeId::Environment => true,
+            ProbeId::Http => !unix && target.is_http(),
+            _ => !unix,
+        })
+        .collect()
 }
 
 /// What re-running `id` runs again: a chain stage takes the later stages with it, since

@@ -109,6 +109,11 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
             if frames == 1 {
                 let ms = crate::log::ms_since_start();
                 crate::log::line(&format!("first frame drawn {ms:.1} ms after start"));
+                // Lets the tests check that a panic restores the terminal (debug builds only).
+                #[cfg(debug_assertions)]
+                if std::env::var_os("CONNFIX_TEST_PANIC").is_some() {
+                    panic!("CONNFIX_TEST_PANIC is set: panicking on purpose");
+                }
             }
         }
         let Some(ev) = rx.recv().await else { break };

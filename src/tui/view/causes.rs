@@ -1,9 +1,9 @@
 //! The causes and fixes: ranked causes on the left; on the right the selected one in full
 //! (why connfix thinks so, how to confirm, how to fix, code in six languages, what not to do).
 
-use super::pane_block;
 use super::text::{ellipsis, wrap};
 use super::theme::Theme;
+use super::{pane_block, scrolled_lines};
 use crate::diagnose::engine::RankedCause;
 use crate::knowledge::causes::{Cause, Confidence, LANGUAGES, Severity};
 use crate::tui::app::{App, LANGUAGE_LABELS, Pane, Session};
@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+use ratatui::widgets::Paragraph;
 
 pub fn render(frame: &mut Frame, list: Rect, detail: Rect, app: &App, s: &Session) {
     let t = Theme { color: app.color };
@@ -31,22 +31,7 @@ pub fn render(frame: &mut Frame, list: Rect, detail: Rect, app: &App, s: &Sessio
     let inner = block.inner(detail);
     frame.render_widget(block, detail);
     let lines = detail_lines(app, s, inner.width as usize);
-    let max = lines.len().saturating_sub(inner.height as usize);
-    let scroll = s.detail_scroll.min(max);
-    let visible: Vec<Line> = lines
-        .into_iter()
-        .skip(scroll)
-        .take(inner.height as usize)
-        .collect();
-    frame.render_widget(Paragraph::new(visible), inner);
-    if max > 0 {
-        let mut state = ScrollbarState::new(max + 1).position(scroll);
-        frame.render_stateful_widget(
-            Scrollbar::new(ScrollbarOrientation::VerticalRight),
-            detail,
-            &mut state,
-        );
-    }
+    scrolled_lines(frame, detail, inner, lines, s.detail_scroll);
 }
 
 fn list_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {

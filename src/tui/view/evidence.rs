@@ -3,7 +3,7 @@
 
 use super::text::{ellipsis, wrap};
 use super::theme::Theme;
-use super::{pane_block, spinner};
+use super::{pane_block, scrolled_lines, spinner};
 use crate::probe::dns::DnsData;
 use crate::probe::environment::EnvData;
 use crate::probe::firewall::FirewallData;
@@ -19,7 +19,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
 /// How many listeners unrelated to the target are listed before "… and N more".
 const OTHER_LISTENERS: usize = 8;
@@ -32,28 +31,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let lines = lines(app, s, inner.width as usize);
-    let max = max_scroll(lines.len(), inner.height as usize);
-    let scroll = s.evidence_scroll.min(max);
-    let total = lines.len();
-    let visible: Vec<Line> = lines
-        .into_iter()
-        .skip(scroll)
-        .take(inner.height as usize)
-        .collect();
-    frame.render_widget(Paragraph::new(visible), inner);
-    if max > 0 {
-        let mut state = ScrollbarState::new(max + 1).position(scroll);
-        let _ = total;
-        frame.render_stateful_widget(
-            Scrollbar::new(ScrollbarOrientation::VerticalRight),
-            area,
-            &mut state,
-        );
-    }
-}
-
-pub fn max_scroll(lines: usize, height: usize) -> usize {
-    lines.saturating_sub(height)
+    scrolled_lines(frame, area, inner, lines, s.evidence_scroll);
 }
 
 /// Every line of the pane for a width of `width` columns.

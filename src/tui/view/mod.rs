@@ -12,7 +12,11 @@ mod prompt;
 
 use crate::tui::app::App;
 use ratatui::Frame;
-use ratatui::widgets::{Block, BorderType, Borders};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{
+    Block, BorderType, Borders, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
+};
 use theme::Theme;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -64,6 +68,33 @@ pub fn scroll_limits(app: &App) -> (usize, usize) {
         evidence::lines(app, s, ew).len().saturating_sub(eh),
         causes::detail_lines(app, s, dw).len().saturating_sub(dh),
     )
+}
+
+/// Draws `lines` from `scroll` (kept inside the content) into `inner`, with a scrollbar on
+/// the border of `area` when they do not all fit.
+pub(crate) fn scrolled_lines(
+    frame: &mut Frame,
+    area: Rect,
+    inner: Rect,
+    lines: Vec<Line<'static>>,
+    scroll: usize,
+) {
+    let max = lines.len().saturating_sub(inner.height as usize);
+    let scroll = scroll.min(max);
+    let visible: Vec<Line> = lines
+        .into_iter()
+        .skip(scroll)
+        .take(inner.height as usize)
+        .collect();
+    frame.render_widget(Paragraph::new(visible), inner);
+    if max > 0 {
+        let mut state = ScrollbarState::new(max + 1).position(scroll);
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight),
+            area,
+            &mut state,
+        );
+    }
 }
 
 pub(crate) fn pane_block<'a>(t: &Theme, title: &'a str, focused: bool) -> Block<'a> {
