@@ -167,17 +167,13 @@ pub fn planned(target: &Target) -> Vec<ProbeId> {
 /// What re-running `id` runs again: a chain stage takes the later stages with it, since
 /// their answers were built on the earlier one's.
 pub fn rerun_set(target: &Target, id: ProbeId) -> Vec<ProbeId> {
-    let chain: &[ProbeId] = match id {
-        ProbeId::Dns => &[ProbeId::Dns, ProbeId::Tcp, ProbeId::Http],
-        ProbeId::Tcp => &[ProbeId::Tcp, ProbeId::Http],
-        other => return vec![other],
+    let ids = match id {
+        ProbeId::Dns => vec![ProbeId::Dns, ProbeId::Tcp, ProbeId::Http],
+        ProbeId::Tcp => vec![ProbeId::Tcp, ProbeId::Http],
+        other => vec![other],
     };
     let planned = planned(target);
-    chain
-        .iter()
-        .copied()
-        .filter(|p| planned.contains(p))
-        .collect()
+    ids.into_iter().filter(|p| planned.contains(p)).collect()
 }
 
 /// Starts every probe that applies to `target`. Independent probes run concurrently; the
@@ -426,5 +422,43 @@ fn first_connected(r: &ProbeReport) -> Option<SocketAddr> {
     match &r.data {
         ProbeData::Tcp(d) => d.first_connected(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::services::Services;
+    use crate::target::{ParseOptions, parse};
+
+    fn target(text: &str) -> Target {
+        parse(text, ParseOptions::default(), &Services::bundled(), &|_| {
+            None
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn plans_only_the_probes_that_apply() {
+        use ProbeId::*;
+        let web = target("http://localhost:8080/");
+        assert_eq!(
+            planned(&web),
+            [Dns, Tcp, Listeners, Firewall, Proxy, Environment, Http]
+        );
+        assert_eq!(planned(&target("db:5432")).len(), 6);
+        assert_eq!(planned(&target("unix:/run/x.sock")), [Environment, Unix]);
+    }
+
+    #[test]
+    fn a_rerun_takes_the_later_chain_stages_along() {
+        use ProbeId::*;
+        let web = target("http://localhost:8080/");
+        assert_eq!(rerun_set(&web, Dns), [Dns, Tcp, Http]);
+        assert_eq!(rerun_set(&web, Tcp), [Tcp, Http]);
+        assert_eq!(rerun_set(&target("db:5432"), Dns), [Dns, Tcp]);
+        assert_eq!(rerun_set(&target("db:5432"), Firewall), [Firewall]);
+        // A probe that does not apply to the target is not run at all.
+        assert!(rerun_set(&target("db:5432"), Unix).is_empty());
     }
 }
