@@ -190,10 +190,13 @@ impl Session {
         if self.cause_sel >= self.report.causes.len() {
             self.cause_sel = 0;
         }
-        // Until the person moves, keep the selection on the first open question.
+        // Until the person moves, keep the selection on the first open question, or on
+        // the first answered one when nothing is left to ask.
         if self.all_done()
             && !self.tree_touched
-            && let Some(i) = self.first_open_question()
+            && let Some(i) = self.first_open_question().or_else(|| {
+                (self.live.iter()).position(|n| matches!(n.state, NodeState::Answered(_)))
+            })
         {
             self.tree_sel = i;
         }

@@ -222,7 +222,7 @@ fn detail(s: &Session, node: &LiveNode, width: usize, spin: &str) -> Vec<(String
             )
         }
         NodeState::Skipped => add(
-            "an earlier answer makes this question irrelevant",
+            "does not apply to this target, given what the probes found",
             Detail::Note,
         ),
         NodeState::Asking(q) => {
