@@ -247,3 +247,11 @@ fn mouse_clicks_focus_panes_and_the_wheel_scrolls() {
     assert_eq!(app.focus, connfix::tui::app::Pane::Causes);
     assert_eq!(app.session.as_ref().unwrap().cause_sel, 1);
 }
+
+#[test]
+fn taking_back_an_unanswered_question_says_so() {
+    let mut app = finished();
+    let cmds = key(&mut app, KeyCode::Char('u'));
+    assert!(cmds.is_empty(), "nothing to log or do: {cmds:?}");
+    assert!(app.flash.as_deref().unwrap_or("").contains("not answered"));
+}

@@ -685,6 +685,11 @@ impl App {
             });
             return Vec::new();
         };
+        if answer.is_none() && s.answer_of(&key).is_none() {
+            self.flash =
+                Some("you have not answered this one; select a ◆ answer to take it back".into());
+            return Vec::new();
+        }
         s.answers.retain(|(k, _)| *k != key);
         let said = match answer {
             Some(a) => {

@@ -100,9 +100,7 @@ pub fn detail_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> 
     let t = Theme { color: app.color };
     let mut out = Vec::new();
     let para = |out: &mut Vec<Line<'static>>, text: &str, style: Style| {
-        for l in wrap(text, width) {
-            out.push(Line::styled(l, style));
-        }
+        out.extend(with_code_spans(wrap(text, width), style, t.code()));
     };
     if !s.all_done() {
         para(
@@ -144,6 +142,30 @@ pub fn detail_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> 
     heading(&mut out, &t, "Don't");
     markdown(&mut out, &t, &cause.dont, width);
     out
+}
+
+/// Shows `inline code` in the code style without its backticks; a span may run across the
+/// wrapped lines of one paragraph.
+fn with_code_spans(lines: Vec<String>, plain: Style, code: Style) -> Vec<Line<'static>> {
+    let mut in_code = false;
+    lines
+        .into_iter()
+        .map(|l| {
+            let mut spans = Vec::new();
+            for (i, part) in l.split('`').enumerate() {
+                if i > 0 {
+                    in_code = !in_code;
+                }
+                if !part.is_empty() {
+                    spans.push(Span::styled(
+                        part.to_string(),
+                        if in_code { code } else { plain },
+                    ));
+                }
+            }
+            Line::from(spans)
+        })
+        .collect()
 }
 
 fn heading(out: &mut Vec<Line<'static>>, t: &Theme, text: &str) {
@@ -206,9 +228,7 @@ fn markdown(out: &mut Vec<Line<'static>>, t: &Theme, text: &str, width: usize) {
                 t.code(),
             ));
         } else {
-            for l in wrap(line, width) {
-                out.push(Line::styled(l, t.plain()));
-            }
+            out.extend(with_code_spans(wrap(line, width), t.plain(), t.code()));
         }
     }
 }
