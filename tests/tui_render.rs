@@ -255,3 +255,45 @@ fn taking_back_an_unanswered_question_says_so() {
     assert!(cmds.is_empty(), "nothing to log or do: {cmds:?}");
     assert!(app.flash.as_deref().unwrap_or("").contains("not answered"));
 }
+
+#[test]
+fn at_the_minimum_size_the_header_keeps_the_target_and_help_wraps() {
+    let mut app = finished();
+    let s = screen(&app, 80, 24);
+    let header = s.lines().next().unwrap_or_default();
+    assert!(header.contains("postgres://app:***@localhost"), "{header}");
+    key(&mut app, KeyCode::Char('?'));
+    let s = screen(&app, 80, 24);
+    // The longest descriptions wrap instead of being cut at the edge.
+    assert!(s.contains("SSH)"), "{s}");
+    assert!(s.contains("restored)"), "{s}");
+}
+
+#[test]
+fn a_rerun_of_tcp_while_dns_runs_starts_at_dns() {
+    let (mut app, run) = app();
+    feed(&mut app, run, vec![ProbeEvent::Started(ProbeId::Dns)]);
+    // Select "Does a TCP connection succeed?" and re-run it.
+    let tcp_node = app
+        .session
+        .as_ref()
+        .unwrap()
+        .live
+        .iter()
+        .position(|n| n.id == "connects")
+        .unwrap();
+    for _ in 0..tcp_node {
+        key(&mut app, KeyCode::Down);
+    }
+    let cmds = key(&mut app, KeyCode::Char('r'));
+    assert!(
+        cmds.iter().any(|c| matches!(
+            c,
+            Command::Rerun {
+                probe: ProbeId::Dns,
+                ..
+            }
+        )),
+        "{cmds:?}"
+    );
+}

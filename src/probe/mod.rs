@@ -265,7 +265,9 @@ pub async fn run_all(target: Arc<Target>, settings: Settings) -> Vec<ProbeReport
 }
 
 /// A probe's whole run, bounded: it gets `limit` plus a grace period for its own cleanup,
-/// after which it is reported as an error rather than waited on.
+/// after which it is reported as an error rather than waited on. It runs as its own task,
+/// so a probe that panics (a bug) is reported as an error instead of never finishing, and
+/// cancelling drops it at once (its child processes are killed on drop).
 async fn bounded<F>(
     id: ProbeId,
     limit: Duration,
@@ -273,19 +275,41 @@ async fn bounded<F>(
     fut: F,
 ) -> Option<ProbeReport>
 where
-    F: Future<Output = ProbeReport>,
+    F: Future<Output = ProbeReport> + Send + 'static,
 {
     let start = Instant::now();
     let grace = limit + Duration::from_millis(500);
-    tokio::select! {
+    let error = |summary: String| ProbeReport {
+        id,
+        status: Status::Error,
+        summary,
+        elapsed_ms: ms_since(start),
+        data: ProbeData::None,
+    };
+    let mut task = tokio::spawn(fut);
+    let outcome = tokio::select! {
         _ = cancel.cancelled() => None,
-        r = tokio::time::timeout(grace, fut) => Some(r.unwrap_or_else(|_| ProbeReport {
-            id,
-            status: Status::Error,
-            summary: format!("did not finish within {:.1} s", grace.as_secs_f64()),
-            elapsed_ms: ms_since(start),
-            data: ProbeData::None,
+        r = tokio::time::timeout(grace, &mut task) => Some(r),
+    };
+    match outcome {
+        None => {
+            task.abort();
+            None
+        }
+        Some(Ok(Ok(report))) => Some(report),
+        Some(Ok(Err(e))) => Some(error(if e.is_panic() {
+            "failed with an internal error (a bug in connfix; the log or stderr has the details)"
+                .into()
+        } else {
+            "was stopped before it finished".into()
         })),
+        Some(Err(_)) => {
+            task.abort();
+            Some(error(format!(
+                "did not finish within {:.1} s",
+                grace.as_secs_f64()
+            )))
+        }
     }
 }
 

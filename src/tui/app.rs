@@ -20,8 +20,11 @@ use std::time::Instant;
 /// The language names shown on the snippet tabs, in the order of [`LANGUAGES`].
 pub const LANGUAGE_LABELS: [&str; 6] = ["Python", "Node.js", "Go", "Java", "Rust", "Shell"];
 
-/// How many recent targets the prompt offers.
+/// How many recent targets are kept, and how many the prompt shows.
 pub const HISTORY_LEN: usize = 20;
+pub const HISTORY_SHOWN: usize = 8;
+/// Longer input than this is not a target (the parser refuses far less); typing stops here.
+const MAX_INPUT: usize = 4096;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -342,7 +345,8 @@ impl App {
     pub fn update(&mut self, event: Event) -> Vec<Command> {
         let tick = matches!(event, Event::Tick);
         let out = self.apply(event);
-        if !tick {
+        // Below the minimum size the panes are not drawn, so there is nothing to clamp to.
+        if !tick && !layout::too_small(self.area()) {
             self.clamp_scrolls();
         }
         out
@@ -500,7 +504,7 @@ impl App {
             KeyCode::Home => p.cursor = 0,
             KeyCode::End => p.cursor = p.input.chars().count(),
             KeyCode::Up | KeyCode::Down if !self.history.is_empty() => {
-                let last = self.history.len() - 1;
+                let last = self.history.len().min(HISTORY_SHOWN) - 1;
                 let sel = match (p.history_sel, key.code) {
                     (None, KeyCode::Up) => Some(0),
                     (None, _) => None,
@@ -571,6 +575,11 @@ impl App {
                 Some("this question is yours to answer (y/n/s); R re-runs every probe".into());
             return Vec::new();
         };
+        let probe = self
+            .session
+            .as_ref()
+            .map(|s| rerun_start(s, probe))
+            .unwrap_or(probe);
         let run = self.new_run();
         let Some(s) = &mut self.session else {
             return Vec::new();
@@ -724,7 +733,12 @@ impl App {
         let Some(s) = &mut self.session else {
             return;
         };
-        let n = s.report.causes.len();
+        // The list shows "waiting" until every probe is done: nothing to select yet.
+        let n = if s.all_done() {
+            s.report.causes.len()
+        } else {
+            0
+        };
         let langs = LANGUAGES.len();
         let lang = match key.code {
             KeyCode::Left | KeyCode::Char('[') | KeyCode::Char('h') => {
@@ -760,6 +774,10 @@ impl App {
     }
 
     fn on_mouse(&mut self, m: MouseEvent) {
+        // Clicks on the help or on the too-small message do not reach the panes behind.
+        if self.help || layout::too_small(self.area()) {
+            return;
+        }
         let rects = layout::panes(self.area(), self.banner.is_some());
         let Some(s) = &mut self.session else {
             return;
@@ -782,9 +800,13 @@ impl App {
                         s.tree_sel = i;
                         s.tree_touched = true;
                     }
-                } else if rects.causes.contains(at) {
-                    let row = m.row.saturating_sub(rects.causes.y + 1) as usize;
-                    if row < s.report.causes.len() {
+                } else if rects.causes.contains(at) && s.all_done() {
+                    let rows = rects.causes.height.saturating_sub(2) as usize;
+                    let row = m.row.saturating_sub(rects.causes.y + 1) as usize
+                        + view::causes::list_offset(s.cause_sel, rows);
+                    if row < rows + view::causes::list_offset(s.cause_sel, rows)
+                        && row < s.report.causes.len()
+                    {
                         s.cause_sel = row;
                         s.detail_scroll = 0;
                     }
@@ -823,6 +845,20 @@ impl App {
     }
 }
 
+/// A chain stage is built on the one before it: re-running TCP while DNS is still running
+/// would connect to no addresses. So a re-run starts at the earliest stage not yet done.
+fn rerun_start(s: &Session, probe: ProbeId) -> ProbeId {
+    const CHAIN: [ProbeId; 3] = [ProbeId::Dns, ProbeId::Tcp, ProbeId::Http];
+    let Some(pos) = CHAIN.iter().position(|p| *p == probe) else {
+        return probe;
+    };
+    CHAIN[..pos]
+        .iter()
+        .copied()
+        .find(|p| matches!(s.progress(*p), Progress::Pending | Progress::Running))
+        .unwrap_or(probe)
+}
+
 /// Line scrolling shared by the scrollable panes; the view clamps to the content.
 fn scrolled(v: usize, code: KeyCode) -> usize {
     match code {
@@ -845,7 +881,7 @@ impl Prompt {
             .unwrap_or(self.input.len())
     }
     fn insert(&mut self, c: char) {
-        if c.is_control() {
+        if c.is_control() || self.input.len() >= MAX_INPUT {
             return;
         }
         let b = self.byte_at(self.cursor);

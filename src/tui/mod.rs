@@ -15,7 +15,7 @@ use crate::target::{ParseOptions, Target};
 use app::App;
 use event::{Command, Event};
 use ratatui::crossterm::event::{self as ct, Event as CtEvent};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -195,6 +195,22 @@ impl Runner {
                 Command::Quit => self.all.cancel(),
             }
         }
+        self.prune(app);
+    }
+
+    /// Cancels the runs that no probe listens to any more (all their probes were re-run
+    /// since), so repeated re-runs of a hanging probe do not pile up.
+    fn prune(&mut self, app: &App) {
+        let live: HashSet<u64> = (app.session.iter())
+            .flat_map(|s| s.slots.iter().map(|slot| slot.run))
+            .collect();
+        self.runs.retain(|run, token| {
+            let keep = live.contains(run);
+            if !keep {
+                token.cancel();
+            }
+            keep
+        });
     }
 
     /// Passes a run's probe events into the loop, tagged with the run.

@@ -21,7 +21,8 @@ pub fn render(frame: &mut Frame, list: Rect, detail: Rect, app: &App, s: &Sessio
     let inner = block.inner(list);
     frame.render_widget(block, list);
     let rows = list_lines(app, s, inner.width as usize);
-    frame.render_widget(Paragraph::new(rows), inner);
+    let offset = list_offset(s.cause_sel, inner.height as usize);
+    frame.render_widget(Paragraph::new(rows).scroll((offset as u16, 0)), inner);
 
     let title = match s.report.causes.get(s.cause_sel) {
         Some(c) if s.all_done() => format!(" {} ", c.id),
@@ -32,6 +33,11 @@ pub fn render(frame: &mut Frame, list: Rect, detail: Rect, app: &App, s: &Sessio
     frame.render_widget(block, detail);
     let lines = detail_lines(app, s, inner.width as usize);
     scrolled_lines(frame, detail, inner, lines, s.detail_scroll);
+}
+
+/// The first cause shown, so that the selected one is in a list of `rows` rows.
+pub fn list_offset(sel: usize, rows: usize) -> usize {
+    (sel + 1).saturating_sub(rows.max(1))
 }
 
 fn list_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {

@@ -2,7 +2,7 @@
 
 use super::layout::{MIN_HEIGHT, MIN_WIDTH, centered};
 use super::spinner;
-use super::text::ellipsis;
+use super::text::{ellipsis, wrap};
 use super::theme::Theme;
 use crate::diagnose::live::NodeState;
 use crate::knowledge::causes::Severity;
@@ -11,6 +11,11 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+
+/// Columns the header always keeps for the target.
+const TARGET_ROOM: usize = 30;
+/// Width of the key column in the help.
+const HELP_KEYS: usize = 26;
 
 pub fn header(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
     let t = Theme { color: app.color };
@@ -37,8 +42,18 @@ pub fn header(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
             Span::styled(format!(" ({})", v.confidence.as_str()), t.dim()),
         ]
     };
-    let state_width: usize = state.iter().map(|s| s.width()).sum();
+    // The target keeps at least TARGET_ROOM columns; a long verdict gives way.
     let name = " connfix ";
+    let target_room = s.target.redacted.chars().count().min(TARGET_ROOM);
+    let state_room = (area.width as usize).saturating_sub(name.len() + target_room + 3);
+    let mut state = state;
+    let mut used_by_state = 0;
+    for span in &mut state {
+        let fits = ellipsis(&span.content, state_room.saturating_sub(used_by_state));
+        used_by_state += fits.chars().count();
+        span.content = fits.into();
+    }
+    let state_width: usize = state.iter().map(|s| s.width()).sum();
     let room = (area.width as usize).saturating_sub(name.len() + state_width + 3);
     let mut spans = vec![
         Span::styled(name, t.key().patch(t.selected())),
@@ -114,7 +129,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
     (
         "Everywhere",
         &[
-            ("Tab / Shift-Tab", "next / previous pane (or click a pane)"),
+            ("Tab  Shift-Tab", "next / previous pane (or click a pane)"),
             (
                 "r",
                 "re-run the probe of the selected question (and the steps after it)",
@@ -124,9 +139,9 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
                 "c",
                 "copy the shown code snippet to the clipboard (OSC 52, works over SSH)",
             ),
-            ("?  F1", "this help; Esc or ? closes it"),
+            ("?  F1", "this help; Esc, q or ? closes it"),
             (
-                "q  Esc  Ctrl-C",
+                "q  Esc  Ctrl-C  Ctrl-Q",
                 "quit (probes are stopped, the terminal restored)",
             ),
         ],
@@ -134,32 +149,45 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
     (
         "Decision tree",
         &[
-            ("↑ ↓  k j  Home End", "select a question"),
+            (
+                "↑ ↓  k j  g G  PgUp PgDn",
+                "select a question (or click it)",
+            ),
             (
                 "y  n",
-                "answer the selected question yes / no (or change your answer)",
+                "answer the selected question yes / no, or change your answer",
             ),
             ("s", "skip a question you cannot answer"),
-            ("u  Backspace", "take your answer back"),
+            ("u  Backspace  Delete", "take your answer back"),
             ("h", "hide / show the questions that do not apply"),
         ],
     ),
-    ("Evidence", &[("↑ ↓  PgUp PgDn  Home End  wheel", "scroll")]),
+    (
+        "Evidence",
+        &[(
+            "↑ ↓  k j  PgUp PgDn  Space",
+            "scroll (also the mouse wheel; g G or Home End: ends)",
+        )],
+    ),
     (
         "Causes & fixes",
         &[
-            ("↑ ↓  k j", "select a cause"),
+            ("↑ ↓  k j", "select a cause (or click it)"),
             (
-                "← →  [ ]  1-6",
+                "← →  [ ]  h l  1-6",
                 "code language: Python, Node.js, Go, Java, Rust, Shell",
             ),
-            ("PgUp PgDn  J K  wheel", "scroll the details"),
+            (
+                "PgUp PgDn  J K  Space",
+                "scroll the details (also the mouse wheel)",
+            ),
         ],
     ),
 ];
 
 pub fn help(frame: &mut Frame, area: Rect, app: &App) {
     let t = Theme { color: app.color };
+    let w = 100.min(area.width);
     let mut lines = Vec::new();
     for (group, keys) in HELP {
         if !lines.is_empty() {
@@ -167,14 +195,18 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
         }
         lines.push(Line::styled(*group, t.accent().patch(t.bold())));
         for (k, what) in *keys {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {k:<34}"), t.key()),
-                Span::raw(*what),
-            ]));
+            // Descriptions wrap beside the key column, so a narrow terminal loses nothing.
+            let room = (w as usize).saturating_sub(HELP_KEYS + 5);
+            for (i, part) in wrap(what, room).into_iter().enumerate() {
+                let key = if i == 0 { *k } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {key:<HELP_KEYS$} "), t.key()),
+                    Span::raw(part),
+                ]));
+            }
         }
     }
     let h = lines.len() as u16 + 2;
-    let w = 108.min(area.width);
     let r = centered(area, w, h);
     frame.render_widget(Clear, r);
     let block = Block::new()
@@ -192,7 +224,7 @@ pub fn too_small(frame: &mut Frame, area: Rect, app: &App) {
         "connfix needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}.\nEnlarge the window, or press q to quit.",
         area.width, area.height
     );
-    let h = 4.min(area.height);
+    let h = 6.min(area.height);
     let r = Rect::new(
         area.x,
         area.y + area.height.saturating_sub(h) / 2,

@@ -3,7 +3,7 @@
 use super::layout::centered;
 use super::text::ellipsis;
 use super::theme::Theme;
-use crate::tui::app::{App, Prompt};
+use crate::tui::app::{App, HISTORY_SHOWN, Prompt};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -24,7 +24,7 @@ const FORMS: &[(&str, &str)] = &[
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, p: &Prompt) {
     let t = Theme { color: app.color };
-    let shown = app.history.len().min(8);
+    let shown = app.history.len().min(HISTORY_SHOWN);
     let h = (12 + FORMS.len() + shown) as u16;
     let r = centered(area, 90, h);
     let block = Block::new()
@@ -41,8 +41,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, p: &Prompt) {
         Line::raw("Type the target your program fails to reach, then Enter."),
         Line::raw(""),
     ];
-    // The input box, drawn as one line between brackets.
-    let input = ellipsis(&p.input, w.saturating_sub(4));
+    // The input line scrolls sideways to keep the cursor in view.
+    let room = w.saturating_sub(3).max(1);
+    let start = p.cursor.saturating_sub(room);
+    let input: String = p.input.chars().skip(start).take(room).collect();
     lines.push(Line::from(vec![
         Span::styled("> ", t.key()),
         Span::styled(input, t.bold()),
@@ -86,9 +88,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, p: &Prompt) {
     ]));
     frame.render_widget(Paragraph::new(lines), inner);
     // The cursor sits after the typed character it follows.
-    let before: String = p.input.chars().take(p.cursor).collect();
-    let x = inner.x + 2 + unicode_width::UnicodeWidthStr::width(before.as_str()) as u16;
-    if x < inner.x + inner.width {
-        frame.set_cursor_position(Position::new(x, inner.y + 2));
+    let before: String = p.input.chars().skip(start).take(p.cursor - start).collect();
+    let x = 2 + unicode_width::UnicodeWidthStr::width(before.as_str());
+    if x < inner.width as usize {
+        frame.set_cursor_position(Position::new(inner.x + x as u16, inner.y + 2));
     }
 }

@@ -9,6 +9,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut out = Vec::new();
     for line in text.lines() {
+        let first = out.len();
         let indent: String = line.chars().take_while(|c| *c == ' ').collect();
         let mut cur = String::new();
         for word in line.split(' ').filter(|w| !w.is_empty()) {
@@ -27,13 +28,20 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
             }
             cur.push_str(word);
             while cur.width() > width {
-                let head = truncate(&cur, width);
+                let mut head = truncate(&cur, width);
+                if head.is_empty() {
+                    // A character wider than the line still goes somewhere.
+                    head = cur.chars().next().map(String::from).unwrap_or_default();
+                }
                 let rest = cur[head.len()..].to_string();
                 out.push(head);
                 cur = rest;
             }
         }
-        out.push(cur);
+        // Blank lines survive; the empty tail left by a cut word does not.
+        if !cur.is_empty() || out.len() == first {
+            out.push(cur);
+        }
     }
     if out.is_empty() {
         out.push(String::new());
@@ -80,6 +88,9 @@ mod tests {
             wrap("  indented words here", 12),
             ["  indented", "  words here"]
         );
+        // A double-width character on a one-column line must not loop forever.
+        assert_eq!(wrap("界面", 1), ["界", "面"]);
+        assert_eq!(wrap("x", 0), ["x"]);
     }
 
     #[test]
