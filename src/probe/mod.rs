@@ -474,6 +474,29 @@ mod tests {
         assert_eq!(planned(&target("unix:/run/x.sock")), [Environment, Unix]);
     }
 
+    #[tokio::test]
+    async fn a_probe_that_panics_is_reported_as_an_error() {
+        let token = CancellationToken::new();
+        let r = bounded(ProbeId::Dns, Duration::from_secs(5), &token, async {
+            panic!("a deliberate bug in a probe")
+        })
+        .await
+        .expect("a report, not silence");
+        assert_eq!(r.status, Status::Error);
+        assert!(r.summary.contains("internal error"), "{}", r.summary);
+    }
+
+    #[tokio::test]
+    async fn cancelling_stops_a_hanging_probe_at_once() {
+        let token = CancellationToken::new();
+        token.cancel();
+        let r = bounded(ProbeId::Tcp, Duration::from_secs(600), &token, async {
+            std::future::pending::<ProbeReport>().await
+        })
+        .await;
+        assert!(r.is_none());
+    }
+
     #[test]
     fn a_rerun_takes_the_later_chain_stages_along() {
         use ProbeId::*;
