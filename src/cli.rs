@@ -262,8 +262,7 @@ pub async fn run_tui(
     let opts = tui::Options {
         settings,
         parse_opts,
-        public: ctx.public,
-        answers: ctx.answers,
+        flags: ctx,
         log_file: flags.log_file.clone(),
         banner,
     };

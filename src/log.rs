@@ -26,12 +26,16 @@ pub fn ms_since_start() -> f64 {
 /// Past this size the old log is moved to `connfix.log.1` when a new one is opened.
 const ROTATE_AT: u64 = 1024 * 1024;
 
-/// Where logs go by default: the state directory (`~/.local/state/connfix`), or the cache
-/// directory where the platform has no state directory.
-pub fn default_path() -> Option<PathBuf> {
+/// connfix's state directory (`~/.local/state/connfix`), or the cache directory where the
+/// platform has no state directory: the log and the recent targets live here.
+pub fn state_dir() -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "connfix")?;
-    let dir = dirs.state_dir().unwrap_or(dirs.cache_dir());
-    Some(dir.join("connfix.log"))
+    Some(dirs.state_dir().unwrap_or(dirs.cache_dir()).to_path_buf())
+}
+
+/// Where logs go by default.
+pub fn default_path() -> Option<PathBuf> {
+    Some(state_dir()?.join("connfix.log"))
 }
 
 /// Opens (creating its directory) the log at `path`; afterwards [`line`] appends to it.

@@ -88,6 +88,8 @@ pub struct Session {
     pub target: Arc<Target>,
     pub slots: Vec<Slot>,
     pub answers: Vec<(String, PersonAnswer)>,
+    /// `--public`: the target must be reachable from the internet.
+    pub public: bool,
     /// Derived from the finished probes and the answers; rebuilt on every change.
     pub report: CheckReport,
     pub live: Vec<LiveNode>,
@@ -161,29 +163,77 @@ impl Session {
             .and_then(|n| n.ask.clone())
     }
 
-    /// Rebuilds the report and the live tree from the slots and answers.
-    fn refresh(&mut self, kb: &Knowledge, public: bool) {
-        let ctx = Context {
-            public,
-            answers: self
-                .answers
-                .iter()
+    /// A session whose probes are about to start.
+    fn new(target: Arc<Target>, run: u64, flags: &Context, kb: &Knowledge) -> Session {
+        let slots = probe::planned(&target)
+            .into_iter()
+            .map(|id| Slot {
+                id,
+                run,
+                state: SlotState::Pending,
+            })
+            .collect();
+        let answers = (flags.answers.iter())
+            .map(|(k, yes)| {
+                let a = if *yes {
+                    PersonAnswer::Yes
+                } else {
+                    PersonAnswer::No
+                };
+                (k.clone(), a)
+            })
+            .collect();
+        let started_at = check::now();
+        let report = check::assemble((*target).clone(), Vec::new(), flags, kb, started_at.clone());
+        let mut s = Session {
+            target,
+            slots,
+            answers,
+            public: flags.public,
+            report,
+            live: Vec::new(),
+            started_at,
+            tree_sel: 0,
+            tree_touched: false,
+            hide_skipped: false,
+            evidence_scroll: 0,
+            cause_sel: 0,
+            detail_scroll: 0,
+            lang: 0,
+        };
+        s.follow_report(kb);
+        s
+    }
+
+    /// The engine's context: `--public` and the person's yes/no answers.
+    fn context(&self) -> Context {
+        Context {
+            public: self.public,
+            answers: (self.answers.iter())
                 .filter_map(|(k, a)| match a {
                     PersonAnswer::Yes => Some((k.clone(), true)),
                     PersonAnswer::No => Some((k.clone(), false)),
                     PersonAnswer::Skip => None,
                 })
                 .collect(),
-        };
-        let mut reports = self.reports();
-        reports.sort_by_key(|r| r.id);
+        }
+    }
+
+    /// Rebuilds the report and the live tree from the slots and answers.
+    fn refresh(&mut self, kb: &Knowledge) {
+        // Slots are in plan order, which is probe id order, as the report lists them.
         self.report = check::assemble(
             (*self.target).clone(),
-            reports,
-            &ctx,
+            self.reports(),
+            &self.context(),
             kb,
             self.started_at.clone(),
         );
+        self.follow_report(kb);
+    }
+
+    /// Brings the live tree and the selections in line with a new report.
+    fn follow_report(&mut self, kb: &Knowledge) {
         self.live = live::live_tree(
             &kb.tree.nodes,
             &self.report.path,
@@ -220,9 +270,8 @@ pub struct App {
     pub kb: Arc<Knowledge>,
     pub settings: Settings,
     pub parse_opts: ParseOptions,
-    pub public: bool,
-    /// Answers given with `--answer`, applied to each new session.
-    pub preset_answers: Vec<(String, bool)>,
+    /// `--public` and the `--answer`s given on the command line, for each new session.
+    pub flags: Context,
     pub prompt: Option<Prompt>,
     pub session: Option<Session>,
     pub focus: Pane,
@@ -254,8 +303,7 @@ impl App {
             kb,
             settings,
             parse_opts: ParseOptions::default(),
-            public: false,
-            preset_answers: Vec::new(),
+            flags: Context::default(),
             prompt: None,
             session: None,
             focus: Pane::Tree,
@@ -284,49 +332,7 @@ impl App {
     pub fn start(&mut self, target: Target) -> Vec<Command> {
         let run = self.new_run();
         let target = Arc::new(target);
-        let slots = probe::planned(&target)
-            .into_iter()
-            .map(|id| Slot {
-                id,
-                run,
-                state: SlotState::Pending,
-            })
-            .collect();
-        let started_at = check::now();
-        let placeholder = check::assemble(
-            (*target).clone(),
-            Vec::new(),
-            &Context::default(),
-            &self.kb,
-            started_at.clone(),
-        );
-        let mut s = Session {
-            target: target.clone(),
-            slots,
-            answers: self
-                .preset_answers
-                .iter()
-                .map(|(k, yes)| {
-                    let a = if *yes {
-                        PersonAnswer::Yes
-                    } else {
-                        PersonAnswer::No
-                    };
-                    (k.clone(), a)
-                })
-                .collect(),
-            report: placeholder,
-            live: Vec::new(),
-            started_at,
-            tree_sel: 0,
-            tree_touched: false,
-            hide_skipped: false,
-            evidence_scroll: 0,
-            cause_sel: 0,
-            detail_scroll: 0,
-            lang: 0,
-        };
-        s.refresh(&self.kb, self.public);
+        let s = Session::new(target.clone(), run, &self.flags, &self.kb);
         self.session = Some(s);
         self.prompt = None;
         self.focus = Pane::Tree;
@@ -416,7 +422,10 @@ impl App {
         };
         let mut out = Vec::new();
         match event {
-            ProbeEvent::Started(_) => slot.state = SlotState::Running(Instant::now()),
+            ProbeEvent::Started(_) => {
+                slot.state = SlotState::Running(Instant::now());
+                s.refresh(&self.kb);
+            }
             ProbeEvent::Finished(r) => {
                 out.push(Command::Log(format!(
                     "probe {} {:?} in {} ms: {}",
@@ -426,15 +435,16 @@ impl App {
                     r.summary
                 )));
                 slot.state = SlotState::Done(r);
+                s.refresh(&self.kb);
+                if s.all_done() {
+                    let v = &s.report.verdict;
+                    out.push(Command::Log(format!(
+                        "verdict: {} ({})",
+                        v.id,
+                        v.confidence.as_str()
+                    )));
+                }
             }
-        }
-        s.refresh(&self.kb, self.public);
-        if s.all_done() && matches!(out.first(), Some(Command::Log(_))) {
-            out.push(Command::Log(format!(
-                "verdict: {} ({})",
-                s.report.verdict.id,
-                s.report.verdict.confidence.as_str()
-            )));
         }
         out
     }
@@ -561,7 +571,7 @@ impl App {
             slot.run = run;
             slot.state = SlotState::Pending;
         }
-        s.refresh(&self.kb, self.public);
+        s.refresh(&self.kb);
         self.flash = Some("re-running every probe".into());
         vec![
             Command::Log("re-running every probe".into()),
@@ -596,7 +606,7 @@ impl App {
             slot.run = run;
             slot.state = SlotState::Pending;
         }
-        s.refresh(&self.kb, self.public);
+        s.refresh(&self.kb);
         let names: Vec<&str> = ids.iter().map(|p| p.as_str()).collect();
         self.flash = Some(format!("re-running {}", names.join(" → ")));
         vec![
@@ -666,7 +676,7 @@ impl App {
             KeyCode::Backspace | KeyCode::Delete | KeyCode::Char('u') => self.answer(None),
             KeyCode::Char('h') => {
                 s.hide_skipped = !s.hide_skipped;
-                s.refresh(&self.kb, self.public);
+                s.refresh(&self.kb);
                 Vec::new()
             }
             _ => Vec::new(),
@@ -708,7 +718,7 @@ impl App {
             None => "answer taken back".into(),
         };
         s.tree_touched = true;
-        s.refresh(&self.kb, self.public);
+        s.refresh(&self.kb);
         // Move on to the next open question, if any.
         if answer.is_some()
             && let Some(i) = s.first_open_question()

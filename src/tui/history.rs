@@ -5,9 +5,7 @@ use super::app::HISTORY_LEN;
 use std::path::PathBuf;
 
 pub fn path() -> Option<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "connfix")?;
-    let dir = dirs.state_dir().unwrap_or(dirs.cache_dir());
-    Some(dir.join("recent-targets"))
+    Some(crate::log::state_dir()?.join("recent-targets"))
 }
 
 pub fn load() -> Vec<String> {

@@ -38,8 +38,8 @@ pub enum Start {
 pub struct Options {
     pub settings: Settings,
     pub parse_opts: ParseOptions,
-    pub public: bool,
-    pub answers: Vec<(String, bool)>,
+    /// `--public` and `--answer`.
+    pub flags: crate::diagnose::Context,
     pub log_file: Option<PathBuf>,
     /// A line under the header (the demo explains what it staged).
     pub banner: Option<String>,
@@ -65,8 +65,7 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
         .unwrap_or((80, 24));
     let mut app = App::new(kb, opts.settings, size);
     app.parse_opts = opts.parse_opts;
-    app.public = opts.public;
-    app.preset_answers = opts.answers;
+    app.flags = opts.flags;
     app.banner = opts.banner;
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     app.history = history::load();
@@ -116,18 +115,17 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
                 }
             }
         }
-        let Some(ev) = rx.recv().await else { break };
-        // A tick only changes the screen while something animates.
-        dirty = !matches!(ev, Event::Tick) || app.animating();
-        let cmds = app.update(ev);
-        runner.execute(&mut app, cmds);
-        // Take whatever else is already queued before drawing again.
-        while let Ok(ev) = rx.try_recv() {
+        let Some(mut ev) = rx.recv().await else { break };
+        dirty = false;
+        loop {
+            // A tick only changes the screen while something animates.
             dirty |= !matches!(ev, Event::Tick) || app.animating();
             let cmds = app.update(ev);
             runner.execute(&mut app, cmds);
-            if app.quit {
-                break;
+            // Take whatever else is already queued before drawing again.
+            match rx.try_recv() {
+                Ok(next) if !app.quit => ev = next,
+                _ => break,
             }
         }
     }
@@ -154,33 +152,8 @@ impl Runner {
     fn execute(&mut self, app: &mut App, cmds: Vec<Command>) {
         for c in cmds {
             match c {
-                Command::StartAll { run } => {
-                    for (_, token) in self.runs.drain() {
-                        token.cancel();
-                    }
-                    if let Some(s) = &app.session {
-                        let token = self.all.child_token();
-                        let rx =
-                            probe::spawn(s.target.clone(), app.settings.clone(), token.clone());
-                        self.forward(run, rx);
-                        self.runs.insert(run, token);
-                    }
-                }
-                Command::Rerun { run, probe } => {
-                    if let Some(s) = &app.session {
-                        let token = self.all.child_token();
-                        let prior = s.reports();
-                        let rx = probe::spawn_rerun(
-                            s.target.clone(),
-                            app.settings.clone(),
-                            probe,
-                            &prior,
-                            token.clone(),
-                        );
-                        self.forward(run, rx);
-                        self.runs.insert(run, token);
-                    }
-                }
+                Command::StartAll { run } => self.launch(app, run, None),
+                Command::Rerun { run, probe } => self.launch(app, run, Some(probe)),
                 Command::Copy(text) => {
                     let mut out = std::io::stdout();
                     let _ = out.write_all(clipboard::osc52(&text).as_bytes());
@@ -213,8 +186,20 @@ impl Runner {
         });
     }
 
-    /// Passes a run's probe events into the loop, tagged with the run.
-    fn forward(&self, run: u64, mut rx: mpsc::Receiver<probe::ProbeEvent>) {
+    /// Starts run `run`: every probe, or `only` one again (with the chain after it). The runs
+    /// it replaces are cancelled by [`Runner::prune`].
+    fn launch(&mut self, app: &App, run: u64, only: Option<probe::ProbeId>) {
+        let Some(s) = &app.session else {
+            return;
+        };
+        let token = self.all.child_token();
+        let (target, settings) = (s.target.clone(), app.settings.clone());
+        let mut rx = match only {
+            None => probe::spawn(target, settings, token.clone()),
+            Some(id) => probe::spawn_rerun(target, settings, id, &s.reports(), token.clone()),
+        };
+        self.runs.insert(run, token);
+        // Pass the run's probe events into the loop, tagged with the run.
         let tx = self.tx.clone();
         tokio::spawn(async move {
             while let Some(event) = rx.recv().await {

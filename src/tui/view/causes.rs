@@ -4,7 +4,6 @@
 use super::text::{ellipsis, wrap};
 use super::theme::Theme;
 use super::{pane_block, scrolled_lines};
-use crate::diagnose::engine::RankedCause;
 use crate::knowledge::causes::{Cause, Confidence, LANGUAGES, Severity};
 use crate::tui::app::{App, LANGUAGE_LABELS, Pane, Session};
 use ratatui::Frame;
@@ -57,7 +56,7 @@ fn list_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let (mark, style) = mark(&t, app, c);
+            let (mark, style) = mark(&t, app, &c.id);
             let conf = c.confidence.as_str();
             // Ids are short and stable; the title heads the details beside.
             let name = ellipsis(&c.id, width.saturating_sub(conf.len() + 5));
@@ -76,8 +75,9 @@ fn list_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {
         .collect()
 }
 
-fn mark(t: &Theme, app: &App, c: &RankedCause) -> (&'static str, Style) {
-    match app.kb.cause(&c.id).map(|k| k.severity) {
+/// The mark and style of a cause by its severity: ✓ fine, ▲ a warning, ✗ a problem.
+pub fn mark(t: &Theme, app: &App, id: &str) -> (&'static str, Style) {
+    match app.kb.cause(id).map(|k| k.severity) {
         Some(Severity::Ok) => ("✓", t.ok()),
         Some(Severity::Warning) => ("▲", t.warn()),
         _ => ("✗", t.bad()),
@@ -120,7 +120,7 @@ pub fn detail_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> 
         para(&mut out, "No cause matched.", t.dim());
         return out;
     };
-    let (mark, style) = mark(&t, app, rc);
+    let (mark, style) = mark(&t, app, &rc.id);
     para(
         &mut out,
         &format!("{mark} {} ({})", rc.title, rc.confidence.as_str()),

@@ -5,12 +5,11 @@ use super::spinner;
 use super::text::{ellipsis, wrap};
 use super::theme::Theme;
 use crate::diagnose::live::NodeState;
-use crate::knowledge::causes::Severity;
 use crate::tui::app::{App, Pane, Session};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 /// Columns the header always keeps for the target.
 const TARGET_ROOM: usize = 30;
@@ -31,12 +30,7 @@ pub fn header(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
         )]
     } else {
         let v = &s.report.verdict;
-        let sev = app.kb.cause(&v.id).map(|c| c.severity);
-        let (mark, style) = match sev {
-            Some(Severity::Ok) => ("✓", t.ok()),
-            Some(Severity::Warning) => ("▲", t.warn()),
-            _ => ("✗", t.bad()),
-        };
+        let (mark, style) = super::causes::mark(&t, app, &v.id);
         vec![
             Span::styled(format!("{mark} {}", v.title), style.patch(t.bold())),
             Span::styled(format!(" ({})", v.confidence.as_str()), t.dim()),
@@ -209,12 +203,7 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
     let h = lines.len() as u16 + 2;
     let r = centered(area, w, h);
     frame.render_widget(Clear, r);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Thick)
-        .border_style(t.accent())
-        .title(" Keys · Esc closes ")
-        .title_style(t.key());
+    let block = super::pane_block(&t, " Keys · Esc closes ", true);
     frame.render_widget(Paragraph::new(lines).block(block), r);
 }
 
