@@ -5,6 +5,7 @@
 //! [`diagnose`] (facts, path, causes) → [`render`] / JSON.
 
 pub mod check;
+pub mod checklist;
 pub mod cli;
 pub mod demo;
 pub mod diagnose;
@@ -12,5 +13,6 @@ pub mod knowledge;
 pub mod log;
 pub mod probe;
 pub mod render;
+pub mod session;
 pub mod target;
 pub mod tui;

@@ -4,7 +4,7 @@
 //! `env:NAME` targets can be tested without touching the process environment.
 
 use crate::knowledge::services::Services;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -15,7 +15,7 @@ pub const MAX_TARGET_LEN: usize = 2048;
 
 /// What the person asked connfix to reach. Secrets never live in any field: they are
 /// replaced by `***` while parsing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     /// The input as given (an `env:` reference stays a reference), with secrets redacted.
     pub input: String,

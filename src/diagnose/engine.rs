@@ -5,9 +5,9 @@ use crate::knowledge::Knowledge;
 use crate::knowledge::causes::{Cause, Confidence, Rule, Severity};
 use crate::knowledge::tree::Node;
 use crate::probe::{ProbeReport, Status};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Diagnosis {
     pub verdict: Verdict,
     pub causes: Vec<RankedCause>,
@@ -15,7 +15,7 @@ pub struct Diagnosis {
     pub questions: Vec<Question>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
     pub id: String,
     pub title: String,
@@ -23,7 +23,7 @@ pub struct Verdict {
     pub summary: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RankedCause {
     pub id: String,
     pub title: String,
@@ -35,7 +35,7 @@ pub struct RankedCause {
     pub fixes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Answer {
     Yes,
@@ -44,14 +44,14 @@ pub enum Answer {
     Unknown,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AnsweredBy {
     Probe,
     Person,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub node: String,
     pub question: String,
@@ -63,7 +63,7 @@ pub struct Step {
     pub evidence: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
     pub node: String,
     /// The key to answer it with: `--answer KEY=yes|no`.

@@ -11,11 +11,11 @@ use crate::probe::tcp::{AfterConnect, Outcome, TcpData};
 use crate::probe::unix::{UnixData, UnixOutcome};
 use crate::probe::{ProbeData, ProbeReport};
 use crate::target::Target;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 /// A named fact with the evidence behind it, in words a person can check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fact {
     pub name: String,
     pub detail: String,
@@ -23,7 +23,7 @@ pub struct Fact {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct FactSet(pub Vec<Fact>);
 

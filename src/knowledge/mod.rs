@@ -3,10 +3,12 @@
 //! (`<config>/knowledge/`, same layout) add to them or replace them by id.
 
 pub mod causes;
+pub mod checklists;
 pub mod services;
 pub mod tree;
 
 use causes::Cause;
+use checklists::ChecklistDef;
 use serde::Serialize;
 use services::Services;
 use std::fmt;
@@ -36,6 +38,8 @@ pub struct Knowledge {
     pub causes: Vec<Cause>,
     pub tree: Tree,
     pub services: Services,
+    /// Incident checklists, in id order.
+    pub checklists: Vec<ChecklistDef>,
 }
 
 pub(crate) fn bundled_file(path: &str) -> Option<&'static str> {
@@ -84,6 +88,10 @@ impl Knowledge {
     pub fn cause(&self, id: &str) -> Option<&Cause> {
         self.causes.iter().find(|c| c.id == id)
     }
+
+    pub fn checklist(&self, id: &str) -> Option<&ChecklistDef> {
+        self.checklists.iter().find(|c| c.id == id)
+    }
 }
 
 /// Validates a directory laid out like assets/knowledge. Returns every error found.
@@ -92,7 +100,7 @@ pub fn check_dir(dir: &Path) -> Vec<KbError> {
         Ok(sources) if sources.is_empty() => vec![KbError {
             file: dir.display().to_string(),
             line: 0,
-            message: "no knowledge files here (expected causes/*.md, tree.toml or services.toml)"
+            message: "no knowledge files here (expected causes/*.md, checklists/*.toml, tree.toml or services.toml)"
                 .into(),
         }],
         Ok(sources) => build(sources).1,
@@ -119,18 +127,21 @@ fn read_dir_sources(dir: &Path) -> Result<Vec<Source>, KbError> {
             out.push(read_source(&path, name)?);
         }
     }
-    let causes = dir.join("causes");
-    if causes.is_dir() {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&causes)
-            .map_err(|e| io_error(&causes, e))?
+    for (sub, ext) in [("causes", "md"), ("checklists", "toml")] {
+        let folder = dir.join(sub);
+        if !folder.is_dir() {
+            continue;
+        }
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .map_err(|e| io_error(&folder, e))?
             .flatten()
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
             .collect();
         paths.sort();
         for path in paths {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
-            let rel = format!("causes/{name}");
+            let rel = format!("{sub}/{name}");
             out.push(read_source(&path, &rel)?);
         }
     }
@@ -160,6 +171,7 @@ fn build(sources: Vec<Source>) -> (Knowledge, Vec<KbError>) {
         causes: Vec::new(),
         tree: Tree::default(),
         services: Services::default(),
+        checklists: Vec::new(),
     };
     let mut errors = Vec::new();
     for src in sources {
@@ -184,6 +196,14 @@ fn build(sources: Vec<Source>) -> (Knowledge, Vec<KbError>) {
                     message: e.message().to_string(),
                 }),
             }
+        } else if src.rel.starts_with("checklists/") {
+            match checklists::parse(&src.shown, &src.text) {
+                Ok(c) => match kb.checklists.iter_mut().find(|x| x.id == c.id) {
+                    Some(x) => *x = c,
+                    None => kb.checklists.push(c),
+                },
+                Err(e) => errors.extend(e),
+            }
         } else if let Some(name) = src.rel.strip_prefix("causes/") {
             match causes::parse(name, &src.shown, &src.text) {
                 Ok(c) => match kb.causes.iter_mut().find(|x| x.id == c.id) {
@@ -194,6 +214,7 @@ fn build(sources: Vec<Source>) -> (Knowledge, Vec<KbError>) {
             }
         }
     }
+    kb.checklists.sort_by(|a, b| a.id.cmp(&b.id));
     (kb, errors)
 }
 

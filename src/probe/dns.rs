@@ -12,12 +12,12 @@ use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{RData, RecordType};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ffi::{CStr, CString};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DnsData {
     pub name: String,
     pub system: SystemAnswer,
@@ -29,7 +29,7 @@ pub struct DnsData {
     pub direct_skipped: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SystemAnswer {
     /// In getaddrinfo's order, duplicates removed: the order clients try them in.
     pub addresses: Vec<IpAddr>,
@@ -37,14 +37,14 @@ pub struct SystemAnswer {
     pub elapsed_ms: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GaiError {
     pub code: i32,
     pub kind: GaiKind,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GaiKind {
     /// EAI_NONAME: the name is not known.
@@ -58,7 +58,7 @@ pub enum GaiKind {
     Other,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DirectAnswer {
     pub servers: Vec<String>,
     pub outcome: DirectOutcome,
@@ -67,7 +67,7 @@ pub struct DirectAnswer {
     pub elapsed_ms: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DirectOutcome {
     Answer,

@@ -2,10 +2,10 @@
 //! Kubernetes pod, or WSL. Decided from files any process can read.
 
 use super::{ProbeData, ProbeId, ProbeReport, Status, ms_since};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::Instant;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnvData {
     pub container: bool,
     /// docker, podman, kubernetes, lxc, ... when known.

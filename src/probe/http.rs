@@ -5,12 +5,12 @@
 
 use super::{ProbeData, ProbeId, ProbeReport, Status, ms_since};
 use crate::target::Target;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::error::Error as _;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HttpData {
     /// The URL requested (redacted), sent to `address`.
     pub url: String,
@@ -24,7 +24,7 @@ pub struct HttpData {
     pub reset: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TlsOutcome {
     Ok,

@@ -4,12 +4,12 @@
 
 use super::{ProbeData, ProbeId, ProbeReport, Status, ms_since};
 use crate::target::is_secret_key;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ListenerData {
     pub sockets: Vec<Listener>,
     /// Addresses configured on this host's interfaces (loopback included).
@@ -23,7 +23,7 @@ pub struct ListenerData {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Listener {
     pub address: SocketAddr,
     pub pid: Option<i32>,

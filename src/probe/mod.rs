@@ -13,7 +13,7 @@ pub mod tcp;
 pub mod unix;
 
 use crate::target::Target;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ProbeId {
     Dns,
@@ -60,7 +60,7 @@ impl ProbeId {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Ok,
@@ -70,7 +70,7 @@ pub enum Status {
 }
 
 /// What a probe observed. Serialized as the probe's `data` object.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ProbeData {
     Dns(dns::DnsData),
@@ -84,7 +84,28 @@ pub enum ProbeData {
     None,
 }
 
-#[derive(Debug, Clone, Serialize)]
+impl ProbeData {
+    /// Reads back a saved probe's `data`. The JSON form is untagged, so the probe id says
+    /// which shape to expect.
+    pub fn from_json(id: ProbeId, v: serde_json::Value) -> Result<ProbeData, serde_json::Error> {
+        use serde_json::from_value;
+        if v.is_null() {
+            return Ok(ProbeData::None);
+        }
+        Ok(match id {
+            ProbeId::Dns => ProbeData::Dns(from_value(v)?),
+            ProbeId::Tcp => ProbeData::Tcp(from_value(v)?),
+            ProbeId::Listeners => ProbeData::Listeners(from_value(v)?),
+            ProbeId::Firewall => ProbeData::Firewall(from_value(v)?),
+            ProbeId::Proxy => ProbeData::Proxy(from_value(v)?),
+            ProbeId::Environment => ProbeData::Environment(from_value(v)?),
+            ProbeId::Http => ProbeData::Http(from_value(v)?),
+            ProbeId::Unix => ProbeData::Unix(from_value(v)?),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProbeReport {
     pub id: ProbeId,
     pub status: Status,

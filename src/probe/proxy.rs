@@ -3,11 +3,11 @@
 
 use super::{ProbeData, ProbeId, ProbeReport, Status, ms_since};
 use crate::target::{Target, redact_loose};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProxyData {
     /// Every proxy variable that is set, values redacted.
     pub variables: Vec<(String, String)>,
@@ -18,7 +18,7 @@ pub struct ProxyData {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProxyUse {
     pub variable: String,
     pub url: String,

@@ -3,7 +3,7 @@
 //! fails clients in a way a bare port check would call healthy.
 
 use super::{ProbeData, ProbeId, ProbeReport, Status, ms_since};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::io;
 use std::net::SocketAddr;
@@ -19,12 +19,12 @@ const AFTER_CONNECT_WAIT: Duration = Duration::from_millis(250);
 /// At most this many addresses are tried (a name can resolve to dozens).
 const MAX_ADDRESSES: usize = 16;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TcpData {
     pub attempts: Vec<Attempt>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Attempt {
     pub address: SocketAddr,
     pub outcome: Outcome,
@@ -37,7 +37,7 @@ pub struct Attempt {
     pub after_connect: Option<AfterConnect>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Connected,
@@ -51,7 +51,7 @@ pub enum Outcome {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AfterConnect {
     /// The server waited for us to speak, as most do.

@@ -2,12 +2,12 @@
 //! we connect.
 
 use super::{ProbeData, ProbeId, ProbeReport, Status, ms_since};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnixData {
     pub path: PathBuf,
     pub outcome: UnixOutcome,
@@ -19,7 +19,7 @@ pub struct UnixData {
     pub existing_parent: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnixOutcome {
     Connected,

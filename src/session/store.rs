@@ -1,0 +1,409 @@
+//! Where sessions live on disk: `<data dir>/sessions/<ID>.json`, written atomically (temp
+//! file, fsync, rename, fsync of the directory), so a crash, `kill -9` or a full disk leaves
+//! either the old file or the new one, never half of one. A file connfix cannot read is
+//! reported and left exactly as it is.
+
+use super::{SCHEMA_VERSION, SessionRecord};
+use std::fmt;
+use std::fs::{self, File, OpenOptions};
+use std::hash::{BuildHasher, Hasher};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::io::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+
+/// The session store under one data directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Store {
+    pub root: PathBuf,
+}
+
+/// Why a session file could not be read. Each says what is wrong; none is ever "fixed" by
+/// writing over the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    Missing,
+    Io(String),
+    Empty,
+    /// Not text: binary garbage, or not UTF-8.
+    NotText,
+    /// The JSON stops in the middle (a copy cut short, a disk that filled).
+    Truncated { line: usize, column: usize },
+    NotJson { line: usize, column: usize },
+    /// Valid JSON but not a connfix session.
+    NotSession,
+    /// Written by a connfix whose format this one does not read.
+    Schema { found: u64 },
+    /// The right version but a field is wrong or missing.
+    Damaged(String),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Missing => f.write_str("no such session file"),
+            LoadError::Io(e) => write!(f, "cannot read it: {e}"),
+            LoadError::Empty => f.write_str("the file is empty"),
+            LoadError::NotText => f.write_str("the file is not text (binary data)"),
+            LoadError::Truncated { line, column } => write!(
+                f,
+                "the file is cut short (the JSON stops at line {line}, column {column})"
+            ),
+            LoadError::NotJson { line, column } => {
+                write!(f, "the file is not valid JSON (at line {line}, column {column})")
+            }
+            LoadError::NotSession => {
+                f.write_str("the file is JSON but not a connfix session (no schema_version)")
+            }
+            LoadError::Schema { found } if *found > u64::from(SCHEMA_VERSION) => write!(
+                f,
+                "it was written by a newer connfix (session format {found}; this one reads {SCHEMA_VERSION}); upgrade connfix to open it"
+            ),
+            LoadError::Schema { found } => write!(
+                f,
+                "it uses session format {found}, which this connfix does not read (it reads {SCHEMA_VERSION})"
+            ),
+            LoadError::Damaged(e) => write!(f, "the file is damaged: {e}"),
+        }
+    }
+}
+
+/// One entry of `report list`: a readable session, or the reason it is not.
+#[derive(Debug)]
+pub struct Listed {
+    pub id: String,
+    pub path: PathBuf,
+    pub record: Result<SessionRecord, LoadError>,
+}
+
+/// Holds a session open for writing: a second connfix cannot resume it meanwhile.
+/// The lock goes with the process, so after a crash or `kill -9` the session is free.
+#[derive(Debug)]
+pub struct Lock {
+    _file: File,
+}
+
+impl Store {
+    pub fn new(root: impl Into<PathBuf>) -> Store {
+        Store { root: root.into() }
+    }
+
+    /// `$XDG_DATA_HOME/connfix` (usually `~/.local/share/connfix`).
+    pub fn default_root() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "connfix").map(|d| d.data_dir().to_path_buf())
+    }
+
+    pub fn open_default() -> Result<Store, String> {
+        Store::default_root().map(Store::new).ok_or_else(|| {
+            "no home directory, so no place for sessions; set HOME or XDG_DATA_HOME".to_string()
+        })
+    }
+
+    pub fn sessions_dir(&self) -> PathBuf {
+        self.root.join("sessions")
+    }
+
+    pub fn reports_dir(&self) -> PathBuf {
+        self.root.join("reports")
+    }
+
+    pub fn path_of(&self, id: &str) -> PathBuf {
+        self.sessions_dir().join(format!("{id}.json"))
+    }
+
+    /// A fresh id, `YYYYMMDD-HHMMSS-xxxx`: sortable by time, and reserved on disk (when the
+    /// directory is writable) so that two connfix processes never pick the same one.
+    pub fn new_id(&self) -> String {
+        let stamp = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+        let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();
+        let stamp = format!("{}-{}", &digits[..8], &digits[8..14]);
+        let dir = self.sessions_dir();
+        let _ = fs::DirBuilder::new().recursive(true).mode(0o700).create(&dir);
+        for _ in 0..64 {
+            let id = format!("{stamp}-{:04x}", random16());
+            let reserved = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(dir.join(format!("{id}.lock")));
+            match reserved {
+                Ok(_) => return id,
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                // Not writable: the id is still unique enough; saving will report the problem.
+                Err(_) => return id,
+            }
+        }
+        format!("{stamp}-{:04x}", random16())
+    }
+
+    /// Writes the session atomically; returns where it went.
+    pub fn save(&self, rec: &SessionRecord) -> Result<PathBuf, String> {
+        let path = self.path_of(&rec.id);
+        let json = serde_json::to_vec_pretty(rec)
+            .map_err(|e| format!("cannot encode the session: {e}"))?;
+        write_atomic(&path, &json).map_err(|e| format!("cannot save to {}: {e}", path.display()))?;
+        Ok(path)
+    }
+
+    pub fn load(&self, id: &str) -> Result<SessionRecord, LoadError> {
+        read_record(&self.path_of(id))
+    }
+
+    /// Takes the session's lock, or says who holds it.
+    pub fn lock(&self, id: &str) -> Result<Lock, String> {
+        let path = self.sessions_dir().join(format!("{id}.lock"));
+        let _ = fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(self.sessions_dir());
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| format!("cannot lock session {id} ({}): {e}", path.display()))?;
+        // SAFETY: flock on a file descriptor we own; it does not touch memory.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        if rc != 0 {
+            let holder = fs::read_to_string(&path).unwrap_or_default();
+            let holder = holder.trim();
+            let who = if holder.is_empty() {
+                String::new()
+            } else {
+                format!(" (pid {holder})")
+            };
+            return Err(format!(
+                "session {id} is open in another connfix{who}; close that one first"
+            ));
+        }
+        let _ = file.set_len(0);
+        let _ = write!(file, "{}", std::process::id());
+        Ok(Lock { _file: file })
+    }
+
+    /// Every session file, newest first, readable or not.
+    pub fn list(&self) -> Result<Vec<Listed>, String> {
+        let dir = self.sessions_dir();
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
+        };
+        let mut out: Vec<Listed> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .filter_map(|path| {
+                let id = path.file_stem()?.to_str()?.to_string();
+                (!id.starts_with('.')).then(|| Listed {
+                    record: read_record(&path),
+                    id,
+                    path,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| b.id.cmp(&a.id));
+        Ok(out)
+    }
+
+    /// Finds a session from what the person typed: `last` (or nothing) for the newest
+    /// readable one, a full id, or the start of one when only one id starts that way.
+    pub fn resolve(&self, query: Option<&str>) -> Result<String, String> {
+        let all = self.list()?;
+        let q = query.map(str::trim).unwrap_or("last");
+        if all.is_empty() {
+            return Err(format!(
+                "no saved sessions in {}; a session is saved by the TUI as you go, or by `connfix check TARGET --save`",
+                self.sessions_dir().display()
+            ));
+        }
+        if q == "last" || q.is_empty() {
+            return all
+                .iter()
+                .find(|l| l.record.is_ok())
+                .map(|l| l.id.clone())
+                .ok_or_else(|| {
+                    "no readable session left; `connfix report list` shows what is wrong with each"
+                        .to_string()
+                });
+        }
+        if let Some(l) = all.iter().find(|l| l.id == q) {
+            return Ok(l.id.clone());
+        }
+        let matching: Vec<&Listed> = all.iter().filter(|l| l.id.starts_with(q)).collect();
+        match matching.as_slice() {
+            [one] => Ok(one.id.clone()),
+            [] => Err(format!(
+                "no session '{q}'; `connfix report list` shows the ids (or use `last`)"
+            )),
+            many => Err(format!(
+                "'{q}' matches {} sessions ({}, ...); give more of the id",
+                many.len(),
+                many[0].id
+            )),
+        }
+    }
+}
+
+/// Reads and checks one session file.
+pub fn read_record(path: &Path) -> Result<SessionRecord, LoadError> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(LoadError::Missing),
+        Err(e) => return Err(LoadError::Io(e.to_string())),
+    };
+    parse_record(&bytes)
+}
+
+pub fn parse_record(bytes: &[u8]) -> Result<SessionRecord, LoadError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(LoadError::Empty);
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err(LoadError::NotText);
+    };
+    if text.contains('\0') {
+        return Err(LoadError::NotText);
+    }
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        let (line, column) = (e.line(), e.column());
+        if e.is_eof() {
+            LoadError::Truncated { line, column }
+        } else {
+            LoadError::NotJson { line, column }
+        }
+    })?;
+    let Some(version) = value.get("schema_version") else {
+        return Err(LoadError::NotSession);
+    };
+    match version.as_u64() {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(found) => return Err(LoadError::Schema { found }),
+        None => return Err(LoadError::NotSession),
+    }
+    let rec: SessionRecord =
+        serde_json::from_value(value).map_err(|e| LoadError::Damaged(e.to_string()))?;
+    // Each probe's data must read back too, or resuming would fail later.
+    for run in &rec.probe_runs {
+        run.report().map_err(LoadError::Damaged)?;
+    }
+    Ok(rec)
+}
+
+/// Writes `bytes` to `path` so that readers see the old file or the new one, never a mix,
+/// even across a crash: a temp file beside it, fsync, rename over, fsync the directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)?;
+        File::open(dir)?.sync_all()
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn random16() -> u16 {
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.finish() as u16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::SessionKind;
+
+    fn sample(id: &str) -> SessionRecord {
+        let mut r = SessionRecord::new(id.into(), SessionKind::Diagnosis, "2026-11-21T10:00:00.000Z".into());
+        r.notes.push(crate::session::Note {
+            at: "2026-11-21T10:01:00.000Z".into(),
+            text: "restarted the pod".into(),
+            about: None,
+        });
+        r
+    }
+
+    #[test]
+    fn save_load_round_trip_and_ids_are_unique() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let a = store.new_id();
+        let b = store.new_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), "20261121-143005-abcd".len(), "{a}");
+        store.save(&sample(&a)).unwrap();
+        let back = store.load(&a).unwrap();
+        assert_eq!(back.notes, sample(&a).notes);
+        assert_eq!(store.resolve(None).unwrap(), a);
+        assert_eq!(store.resolve(Some(&a[..18])).unwrap(), a);
+        // No temp files are left behind.
+        let names: Vec<String> = fs::read_dir(store.sessions_dir())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
+    }
+
+    #[test]
+    fn bad_files_are_named_for_what_is_wrong() {
+        let ok = serde_json::to_string(&sample("x")).unwrap();
+        let cases: Vec<(Vec<u8>, &str)> = vec![
+            (Vec::new(), "empty"),
+            (b"  \n".to_vec(), "empty"),
+            (ok.as_bytes()[..ok.len() / 2].to_vec(), "cut short"),
+            (vec![0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 0xff], "not text"),
+            (b"{\"a\": 1}".to_vec(), "not a connfix session"),
+            (b"hello".to_vec(), "not valid JSON"),
+            (ok.replace("\"schema_version\":1", "\"schema_version\":9").into_bytes(), "newer connfix"),
+            (ok.replace("\"kind\":\"diagnosis\"", "\"kind\":\"party\"").into_bytes(), "damaged"),
+        ];
+        for (bytes, want) in cases {
+            let e = parse_record(&bytes).unwrap_err().to_string();
+            assert!(e.contains(want), "{want}: got {e}");
+        }
+    }
+
+    #[test]
+    fn a_held_lock_names_its_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let first = store.lock("abc").unwrap();
+        let e = store.lock("abc").unwrap_err();
+        assert!(e.contains("open in another connfix"), "{e}");
+        assert!(e.contains(&std::process::id().to_string()), "{e}");
+        drop(first);
+        store.lock("abc").unwrap();
+    }
+}
