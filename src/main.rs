@@ -23,7 +23,22 @@ fn main() {
     };
     let result = runtime.block_on(async {
         match (&cli.command, &cli.target) {
-            (Some(Command::Check { target, flags }), _) => cli::run_check(target, flags, &kb).await,
+            (Some(Command::Check {
+                target,
+                flags,
+                save,
+            }),
+            _) => cli::run_check(target, flags, *save, &kb).await,
+            (Some(Command::Checklist { name, list, target }), _) => {
+                cli::checklist::run(name.as_deref(), *list, target.as_ref(), &cli.check, kb.clone())
+                    .await
+            }
+            (Some(Command::Report { action }), _) => {
+                cli::report::run(action, &kb, cli.check.json)
+            }
+            (Some(Command::Resume { id }), _) => {
+                cli::run_resume(id.as_deref(), &cli.check, kb.clone()).await
+            }
             (Some(Command::Demo { json }), _) => {
                 connfix::demo::run(*json || cli.check.json, &cli.check, kb.clone()).await
             }

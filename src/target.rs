@@ -561,6 +561,32 @@ pub fn redact_loose(text: &str) -> String {
     )
 }
 
+/// Redacts free text a person typed (a note): URLs with credentials, `NAME=value` pairs
+/// whose name says secret, `Bearer` tokens and long generated tokens, word by word.
+pub fn redact_text(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut after_bearer = false;
+    for word in text.split(' ') {
+        let redacted = if after_bearer && !word.is_empty() {
+            "***".to_string()
+        } else if let Some((k, v)) = word.split_once('=').filter(|(k, v)| {
+            !v.is_empty() && is_secret_key(k.trim_start_matches(['-', '$']))
+        }) {
+            let _ = v;
+            format!("{k}=***")
+        } else if word.contains('@') && word.contains(':') {
+            redact_loose(word)
+        } else if looks_secret(word.trim_matches(|c: char| !c.is_ascii_alphanumeric())) {
+            "***".to_string()
+        } else {
+            word.to_string()
+        };
+        after_bearer = word.eq_ignore_ascii_case("bearer");
+        out.push(redacted);
+    }
+    out.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -571,6 +597,18 @@ mod tests {
 
     fn p(s: &str) -> Result<Target, TargetError> {
         parse(s, ParseOptions::default(), &services(), &|_| None)
+    }
+
+    #[test]
+    fn notes_lose_their_secrets() {
+        let note = "tried postgres://app:hunter2@db:5432/app with PGPASSWORD=hunter2 and Authorization: Bearer abc.def then token 9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+        let r = redact_text(note);
+        assert!(!r.contains("hunter2"), "{r}");
+        assert!(!r.contains("abc.def"), "{r}");
+        assert!(!r.contains("9f8e7d6c5b4a"), "{r}");
+        assert!(r.contains("postgres://app:***@db:5432/app"), "{r}");
+        assert!(r.contains("PGPASSWORD=***"), "{r}");
+        assert_eq!(redact_text("restarted the pod at 10:02"), "restarted the pod at 10:02");
     }
 
     #[test]

@@ -191,9 +191,13 @@ fn an_answer_can_be_changed_and_taken_back() {
 fn a_probe_question_cannot_be_answered_by_the_person() {
     let mut app = finished();
     key(&mut app, KeyCode::Home);
-    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Char('y'));
     assert!(app.session.as_ref().unwrap().answers.is_empty());
     assert!(app.flash.as_deref().unwrap_or("").contains("probe"));
+    // Away from the person's questions, n is for notes.
+    key(&mut app, KeyCode::Char('n'));
+    assert!(app.input.is_some(), "n opens the note box on a probe's question");
+    assert!(app.session.as_ref().unwrap().answers.is_empty());
 }
 
 #[test]

@@ -67,6 +67,17 @@ pub enum Outcome {
     NotApplicable,
 }
 
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "passed",
+            Outcome::Fail => "failed",
+            Outcome::Unknown => "could not tell",
+            Outcome::NotApplicable => "does not apply to this target",
+        }
+    }
+}
+
 /// What a step's automatic check found, with the facts behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AutoResult {

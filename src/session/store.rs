@@ -113,31 +113,6 @@ impl Store {
         self.sessions_dir().join(format!("{id}.json"))
     }
 
-    /// A fresh id, `YYYYMMDD-HHMMSS-xxxx`: sortable by time, and reserved on disk (when the
-    /// directory is writable) so that two connfix processes never pick the same one.
-    pub fn new_id(&self) -> String {
-        let stamp = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
-        let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();
-        let stamp = format!("{}-{}", &digits[..8], &digits[8..14]);
-        let dir = self.sessions_dir();
-        let _ = fs::DirBuilder::new().recursive(true).mode(0o700).create(&dir);
-        for _ in 0..64 {
-            let id = format!("{stamp}-{:04x}", random16());
-            let reserved = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(dir.join(format!("{id}.lock")));
-            match reserved {
-                Ok(_) => return id,
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                // Not writable: the id is still unique enough; saving will report the problem.
-                Err(_) => return id,
-            }
-        }
-        format!("{stamp}-{:04x}", random16())
-    }
-
     /// Writes the session atomically; returns where it went.
     pub fn save(&self, rec: &SessionRecord) -> Result<PathBuf, String> {
         let path = self.path_of(&rec.id);
@@ -149,40 +124,6 @@ impl Store {
 
     pub fn load(&self, id: &str) -> Result<SessionRecord, LoadError> {
         read_record(&self.path_of(id))
-    }
-
-    /// Takes the session's lock, or says who holds it.
-    pub fn lock(&self, id: &str) -> Result<Lock, String> {
-        let path = self.sessions_dir().join(format!("{id}.lock"));
-        let _ = fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(self.sessions_dir());
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(&path)
-            .map_err(|e| format!("cannot lock session {id} ({}): {e}", path.display()))?;
-        // SAFETY: flock on a file descriptor we own; it does not touch memory.
-        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-        if rc != 0 {
-            let holder = fs::read_to_string(&path).unwrap_or_default();
-            let holder = holder.trim();
-            let who = if holder.is_empty() {
-                String::new()
-            } else {
-                format!(" (pid {holder})")
-            };
-            return Err(format!(
-                "session {id} is open in another connfix{who}; close that one first"
-            ));
-        }
-        let _ = file.set_len(0);
-        let _ = write!(file, "{}", std::process::id());
-        Ok(Lock { _file: file })
     }
 
     /// Every session file, newest first, readable or not.
@@ -208,6 +149,20 @@ impl Store {
             .collect();
         out.sort_by(|a, b| b.id.cmp(&a.id));
         Ok(out)
+    }
+
+    /// A session named on the command line: the path of a session file (anything with a
+    /// `/` or ending in `.json`), or an id as [`Store::resolve`] takes it.
+    pub fn locate(&self, arg: Option<&str>) -> Result<PathBuf, String> {
+        if let Some(a) = arg.filter(|a| a.contains('/') || a.ends_with(".json")) {
+            let p = PathBuf::from(a);
+            return if p.is_file() {
+                Ok(p)
+            } else {
+                Err(format!("{a}: no such session file; give an id from `connfix report list` or the path of a .json session"))
+            };
+        }
+        Ok(self.path_of(&self.resolve(arg)?))
     }
 
     /// Finds a session from what the person typed: `last` (or nothing) for the newest
@@ -247,6 +202,41 @@ impl Store {
             )),
         }
     }
+}
+
+/// Takes the lock of the session saved at `path` (a `.lock` file beside it), or says who
+/// holds it.
+pub fn lock(path: &Path) -> Result<Lock, String> {
+    let lock_path = path.with_extension("lock");
+    let shown = path.file_stem().unwrap_or_default().to_string_lossy();
+    if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = fs::DirBuilder::new().recursive(true).mode(0o700).create(dir);
+    }
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&lock_path)
+        .map_err(|e| format!("cannot lock session {shown} ({}): {e}", lock_path.display()))?;
+    // SAFETY: flock on a file descriptor we own; it does not touch memory.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc != 0 {
+        let holder = fs::read_to_string(&lock_path).unwrap_or_default();
+        let holder = holder.trim();
+        let who = if holder.is_empty() {
+            String::new()
+        } else {
+            format!(" (pid {holder})")
+        };
+        return Err(format!(
+            "session {shown} is open in another connfix{who}; close that one first"
+        ));
+    }
+    let _ = file.set_len(0);
+    let _ = write!(file, "{}", std::process::id());
+    Ok(Lock { _file: file })
 }
 
 /// Reads and checks one session file.
@@ -326,7 +316,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
-fn random16() -> u16 {
+/// A fresh session id, `YYYYMMDD-HHMMSS-xxxxxx`: sorts by time, and the random part keeps
+/// two sessions started in the same second apart (the lock catches the rest).
+pub fn new_id() -> String {
+    let stamp = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();
+    format!("{}-{}-{:06x}", &digits[..8], &digits[8..14], random24())
+}
+
+fn random24() -> u32 {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u32(std::process::id());
     h.write_u128(
@@ -335,7 +333,7 @@ fn random16() -> u16 {
             .map(|d| d.as_nanos())
             .unwrap_or(0),
     );
-    h.finish() as u16
+    (h.finish() & 0xff_ffff) as u32
 }
 
 #[cfg(test)]
@@ -357,15 +355,15 @@ mod tests {
     fn save_load_round_trip_and_ids_are_unique() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path());
-        let a = store.new_id();
-        let b = store.new_id();
+        let a = new_id();
+        let b = new_id();
         assert_ne!(a, b);
-        assert_eq!(a.len(), "20261121-143005-abcd".len(), "{a}");
+        assert_eq!(a.len(), "20261121-143005-abcdef".len(), "{a}");
         store.save(&sample(&a)).unwrap();
         let back = store.load(&a).unwrap();
         assert_eq!(back.notes, sample(&a).notes);
         assert_eq!(store.resolve(None).unwrap(), a);
-        assert_eq!(store.resolve(Some(&a[..18])).unwrap(), a);
+        assert_eq!(store.resolve(Some(&a[..19])).unwrap(), a);
         // No temp files are left behind.
         let names: Vec<String> = fs::read_dir(store.sessions_dir())
             .unwrap()
@@ -399,11 +397,11 @@ mod tests {
     fn a_held_lock_names_its_holder() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path());
-        let first = store.lock("abc").unwrap();
-        let e = store.lock("abc").unwrap_err();
-        assert!(e.contains("open in another connfix"), "{e}");
+        let first = lock(&store.path_of("abc")).unwrap();
+        let e = lock(&store.path_of("abc")).unwrap_err();
+        assert!(e.contains("session abc is open in another connfix"), "{e}");
         assert!(e.contains(&std::process::id().to_string()), "{e}");
         drop(first);
-        store.lock("abc").unwrap();
+        lock(&store.path_of("abc")).unwrap();
     }
 }

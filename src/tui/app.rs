@@ -2,7 +2,14 @@
 //! needs doing outside (start probes, copy, log) comes back as [`Command`]s.
 
 use super::event::{Command, Event};
+use super::journal::Journal;
 use super::view::{self, layout};
+use crate::checklist::{ChecklistRun, StepState};
+use crate::diagnose::FactSet;
+use crate::knowledge::checklists::ChecklistDef;
+use crate::session::{AnswerRecord, DiagnosisRecord, Note, ProbeRun, Said, SavedSettings, SessionKind, SessionRecord, store};
+use std::path::PathBuf;
+use std::time::SystemTime;
 use crate::check::{self, CheckReport};
 use crate::diagnose::Context;
 use crate::diagnose::live::{self, LiveNode, NodeState, Progress};
@@ -80,6 +87,39 @@ pub struct Prompt {
     /// Which recent target the input shows, when browsing them.
     pub history_sel: Option<usize>,
     pub error: Option<String>,
+}
+
+/// What a one-line input box is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputPurpose {
+    /// A timestamped note about the session (n).
+    Note,
+    /// Another directory to save into, after the data directory failed.
+    SaveDir,
+}
+
+/// A one-line input box over the screen.
+#[derive(Debug)]
+pub struct LineInput {
+    pub purpose: InputPurpose,
+    pub field: Prompt,
+    /// Shown above the box (e.g. why the save failed).
+    pub context: Option<String>,
+}
+
+/// Which screen a session shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Diagnosis,
+    Checklist,
+}
+
+/// An incident checklist being stepped through.
+#[derive(Debug)]
+pub struct ChecklistUi {
+    pub run: ChecklistRun,
+    pub sel: usize,
+    pub detail_scroll: usize,
 }
 
 /// A diagnosis of one target, live.
@@ -286,6 +326,13 @@ pub struct App {
     /// A line under the header explaining what is being shown (the demo says what it staged).
     pub banner: Option<String>,
     pub history: Vec<String>,
+    /// The session record being kept (and autosaved) as things happen.
+    pub journal: Option<Journal>,
+    pub checklist: Option<ChecklistUi>,
+    pub screen: Screen,
+    pub input: Option<LineInput>,
+    /// The wall clock at the last tick, for the elapsed-time display.
+    pub wall: SystemTime,
     pub quit: bool,
     /// Set on a signal: the exit code to leave with.
     pub exit_code: i32,
@@ -315,6 +362,11 @@ impl App {
             flash: None,
             banner: None,
             history: Vec::new(),
+            journal: None,
+            checklist: None,
+            screen: Screen::Diagnosis,
+            input: None,
+            wall: SystemTime::now(),
             quit: false,
             exit_code: 0,
             next_run: 0,
@@ -333,6 +385,12 @@ impl App {
         let run = self.new_run();
         let target = Arc::new(target);
         let s = Session::new(target.clone(), run, &self.flags, &self.kb);
+        self.journal = Some(Journal::new(
+            store::new_id(),
+            SessionKind::Diagnosis,
+            s.started_at.clone(),
+            SavedSettings::from_settings(&self.settings, self.flags.public),
+        ));
         self.session = Some(s);
         self.prompt = None;
         self.focus = Pane::Tree;
@@ -345,6 +403,155 @@ impl App {
     fn new_run(&mut self) -> u64 {
         self.next_run += 1;
         self.next_run
+    }
+
+    /// Starts stepping through a checklist; with a target, its probes run the automatic
+    /// checks.
+    pub fn start_checklist(&mut self, def: &ChecklistDef, target: Option<Target>) -> Vec<Command> {
+        let started_at = check::now();
+        self.journal = Some(Journal::new(
+            store::new_id(),
+            SessionKind::Checklist,
+            started_at,
+            SavedSettings::from_settings(&self.settings, self.flags.public),
+        ));
+        self.checklist = Some(ChecklistUi {
+            run: ChecklistRun::new(def),
+            sel: 0,
+            detail_scroll: 0,
+        });
+        self.screen = Screen::Checklist;
+        self.prompt = None;
+        let mut out = vec![Command::Log(format!("checklist {}", def.id))];
+        if let Some(t) = target {
+            let run = self.new_run();
+            let target = Arc::new(t);
+            out.push(Command::Log(format!("checking against {}", target.redacted)));
+            self.session = Some(Session::new(target, run, &self.flags, &self.kb));
+            self.evaluate_checklist();
+            out.push(Command::StartAll { run });
+        }
+        out
+    }
+
+    /// Reopens a saved session: its probe results, answers, notes and checklist state come
+    /// back as they were; probes that had not finished run again.
+    pub fn resume(&mut self, rec: &SessionRecord, file: PathBuf) -> Vec<Command> {
+        self.settings = rec.settings.to_settings();
+        self.flags.public = rec.settings.public;
+        self.journal = Some(Journal::resume(rec, file));
+        self.prompt = None;
+        self.checklist = rec.checklist.clone().map(|run| ChecklistUi {
+            sel: run.next_pending(run.steps.len().saturating_sub(1)).unwrap_or(0),
+            run,
+            detail_scroll: 0,
+        });
+        self.screen = if self.checklist.is_some() {
+            Screen::Checklist
+        } else {
+            Screen::Diagnosis
+        };
+        let mut out = vec![Command::Log(format!("resumed session {}", rec.id))];
+        if let Some(t) = &rec.target {
+            let old_run = self.new_run();
+            let mut flags = self.flags.clone();
+            flags.answers.clear();
+            let mut s = Session::new(Arc::new(t.clone()), old_run, &flags, &self.kb);
+            s.started_at = rec.started_at.clone();
+            s.answers = (rec.current_answers().into_iter())
+                .map(|(k, said)| {
+                    let a = match said {
+                        Said::Yes => PersonAnswer::Yes,
+                        Said::No => PersonAnswer::No,
+                        _ => PersonAnswer::Skip,
+                    };
+                    (k, a)
+                })
+                .collect();
+            for run in rec.latest_runs() {
+                if let (Some(slot), Ok(report)) =
+                    (s.slots.iter_mut().find(|sl| sl.id == run.probe), run.report())
+                {
+                    slot.state = SlotState::Done(Box::new(report));
+                }
+            }
+            let missing = !s.all_done();
+            if missing {
+                let run = self.new_run();
+                for slot in &mut s.slots {
+                    if !matches!(slot.state, SlotState::Done(_)) {
+                        slot.run = run;
+                    }
+                }
+                out.push(Command::Log("re-running the probes that had not finished".into()));
+                out.push(Command::StartAll { run });
+            }
+            s.refresh(&self.kb);
+            self.session = Some(s);
+            self.evaluate_checklist();
+        }
+        let notes = rec.notes.len();
+        self.flash = Some(format!(
+            "resumed session {} (started {}): {} probe results, {notes} note{}",
+            rec.id,
+            rec.started_at.get(..16).unwrap_or(&rec.started_at).replace('T', " "),
+            rec.latest_runs().len(),
+            if notes == 1 { "" } else { "s" }
+        ));
+        out
+    }
+
+    /// The session as it should be saved now.
+    pub fn record(&self) -> Option<SessionRecord> {
+        let j = self.journal.as_ref()?;
+        let mut r = j.record(check::now());
+        if let Some(s) = &self.session {
+            r.target = Some((*s.target).clone());
+            if s.all_done() {
+                r.diagnosis = Some(DiagnosisRecord::from_report(&s.report));
+            }
+        }
+        r.checklist = self.checklist.as_ref().map(|c| c.run.clone());
+        Some(r)
+    }
+
+    /// Re-judges the checklist's automatic steps from the session's facts.
+    fn evaluate_checklist(&mut self) {
+        let (Some(c), Some(s)) = (&mut self.checklist, &self.session) else {
+            return;
+        };
+        let facts = FactSet(s.report.facts.clone());
+        if c.run.evaluate(&facts, |p| s.progress(p), &check::now())
+            && let Some(j) = &mut self.journal
+        {
+            j.unsaved = true;
+        }
+    }
+
+    /// Marks the session closed (it is saved once more on the way out).
+    pub fn close(&mut self) {
+        if let Some(j) = &mut self.journal {
+            j.ended_at = Some(check::now());
+            j.unsaved = true;
+        }
+    }
+
+    /// The runner tells how saving a report went: a failure asks for another directory.
+    pub fn report_saved(&mut self, result: Result<String, String>, cwd: &std::path::Path) {
+        match result {
+            Ok(msg) => self.flash = Some(msg),
+            Err(e) => {
+                let mut field = Prompt::default();
+                for c in cwd.display().to_string().chars() {
+                    field.insert(c);
+                }
+                self.input = Some(LineInput {
+                    purpose: InputPurpose::SaveDir,
+                    field,
+                    context: Some(format!("{e}. The session is kept in memory.")),
+                });
+            }
+        }
     }
 
     /// Applies one event; returns what the runner must do.
@@ -360,10 +567,13 @@ impl App {
 
     /// Keeps scroll positions inside their content, so "End" then "Up" moves at once.
     fn clamp_scrolls(&mut self) {
-        let (evidence, detail) = view::scroll_limits(self);
+        let (evidence, detail, step) = view::scroll_limits(self);
         if let Some(s) = &mut self.session {
             s.evidence_scroll = s.evidence_scroll.min(evidence);
             s.detail_scroll = s.detail_scroll.min(detail);
+        }
+        if let Some(c) = &mut self.checklist {
+            c.detail_scroll = c.detail_scroll.min(step);
         }
     }
 
@@ -372,6 +582,7 @@ impl App {
             Event::Tick => {
                 self.tick = self.tick.wrapping_add(1);
                 self.now = Instant::now();
+                self.wall = SystemTime::now();
                 Vec::new()
             }
             Event::Resize(w, h) => {
@@ -379,6 +590,7 @@ impl App {
                 Vec::new()
             }
             Event::Signal(sig) => {
+                self.close();
                 self.quit = true;
                 self.exit_code = 128 + sig;
                 vec![
@@ -397,7 +609,12 @@ impl App {
                 Vec::new()
             }
             Event::Paste(text) => {
-                if let Some(p) = &mut self.prompt {
+                let field = match (&mut self.input, &mut self.prompt) {
+                    (Some(i), _) => Some(&mut i.field),
+                    (None, Some(p)) => Some(p),
+                    _ => None,
+                };
+                if let Some(p) = field {
                     // A target is one line: keep the first non-empty one.
                     let line = text.lines().map(str::trim).find(|l| !l.is_empty());
                     for c in line.unwrap_or("").chars() {
@@ -434,8 +651,18 @@ impl App {
                     r.elapsed_ms,
                     r.summary
                 )));
+                let finished = ProbeRun::new(run, &r, Vec::new(), check::now());
                 slot.state = SlotState::Done(r);
                 s.refresh(&self.kb);
+                if let Some(j) = &mut self.journal {
+                    let mut finished = finished;
+                    finished.facts = s.report.facts.iter()
+                        .filter(|f| f.source == id.as_str())
+                        .cloned()
+                        .collect();
+                    j.probe_runs.push(finished);
+                    j.unsaved = true;
+                }
                 if s.all_done() {
                     let v = &s.report.verdict;
                     out.push(Command::Log(format!(
@@ -446,6 +673,7 @@ impl App {
                 }
             }
         }
+        self.evaluate_checklist();
         out
     }
 
@@ -453,6 +681,9 @@ impl App {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q')) {
             return self.quit_now();
+        }
+        if self.input.is_some() {
+            return self.on_input_key(key);
         }
         if self.prompt.is_some() {
             return self.on_prompt_key(key);
@@ -469,6 +700,17 @@ impl App {
         match key.code {
             KeyCode::Char('q') | KeyCode::Esc => return self.quit_now(),
             KeyCode::Char('?') | KeyCode::F(1) => self.help = true,
+            KeyCode::Char('N') => self.open_note(),
+            KeyCode::Char('S') => return self.save_report(),
+            KeyCode::Char('n') if !self.question_selected() => self.open_note(),
+            KeyCode::Char('s') if !self.question_selected() => return self.save_report(),
+            KeyCode::Char('t') if self.checklist.is_some() && self.session.is_some() => {
+                self.screen = match self.screen {
+                    Screen::Checklist => Screen::Diagnosis,
+                    Screen::Diagnosis => Screen::Checklist,
+                };
+            }
+            _ if self.screen == Screen::Checklist => return self.on_checklist_key(key),
             KeyCode::Tab => self.focus = self.focus.next(),
             KeyCode::BackTab => self.focus = self.focus.prev(),
             KeyCode::Char('R') => return self.rerun_all(),
@@ -483,7 +725,213 @@ impl App {
         Vec::new()
     }
 
+    /// True when the tree's selected row is a question for the person: there y/n/s answer
+    /// it, so notes and saving use N and S.
+    pub fn question_selected(&self) -> bool {
+        if self.screen != Screen::Diagnosis || self.focus != Pane::Tree {
+            return false;
+        }
+        let Some(n) = self.session.as_ref().and_then(|s| s.selected_node()) else {
+            return false;
+        };
+        matches!(n.state, NodeState::Asking(_))
+            || matches!(&n.state, NodeState::Answered(step) if step.by == crate::diagnose::engine::AnsweredBy::Person)
+    }
+
+    fn open_note(&mut self) {
+        if self.journal.is_none() {
+            return;
+        }
+        self.input = Some(LineInput {
+            purpose: InputPurpose::Note,
+            field: Prompt::default(),
+            context: None,
+        });
+    }
+
+    fn save_report(&mut self) -> Vec<Command> {
+        if self.journal.is_none() {
+            return Vec::new();
+        }
+        vec![Command::SaveReport]
+    }
+
+    /// What a note is about: the selected checklist step or tree question.
+    fn note_about(&self) -> Option<String> {
+        match self.screen {
+            Screen::Checklist => {
+                let c = self.checklist.as_ref()?;
+                c.run.steps.get(c.sel).map(|st| st.id.clone())
+            }
+            Screen::Diagnosis => self.session.as_ref()?.selected_node().map(|n| n.id.clone()),
+        }
+    }
+
+    fn on_input_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let Some(input) = &mut self.input else {
+            return Vec::new();
+        };
+        let p = &mut input.field;
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => {
+                self.flash = Some(match input.purpose {
+                    InputPurpose::Note => "note discarded".into(),
+                    InputPurpose::SaveDir => {
+                        "not saved elsewhere; the session stays in memory until you quit".into()
+                    }
+                });
+                self.input = None;
+            }
+            KeyCode::Enter => return self.submit_input(),
+            KeyCode::Char('u') if ctrl => {
+                p.input.clear();
+                p.cursor = 0;
+            }
+            KeyCode::Char(c) if !ctrl => p.insert(c),
+            KeyCode::Backspace if p.cursor > 0 => {
+                p.cursor -= 1;
+                p.remove(p.cursor);
+            }
+            KeyCode::Delete if p.cursor < p.input.chars().count() => p.remove(p.cursor),
+            KeyCode::Left => p.cursor = p.cursor.saturating_sub(1),
+            KeyCode::Right => p.cursor = (p.cursor + 1).min(p.input.chars().count()),
+            KeyCode::Home => p.cursor = 0,
+            KeyCode::End => p.cursor = p.input.chars().count(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn submit_input(&mut self) -> Vec<Command> {
+        let about = self.note_about();
+        let Some(input) = self.input.take() else {
+            return Vec::new();
+        };
+        let text = input.field.input.trim().to_string();
+        match input.purpose {
+            InputPurpose::Note if text.is_empty() => {
+                self.flash = Some("empty note discarded".into());
+                Vec::new()
+            }
+            InputPurpose::Note => {
+                let Some(j) = &mut self.journal else {
+                    return Vec::new();
+                };
+                let text = crate::target::redact_text(&text);
+                j.notes.push(Note {
+                    at: check::now(),
+                    text,
+                    about,
+                });
+                j.unsaved = true;
+                let n = j.notes.len();
+                self.flash = Some(format!(
+                    "note {n} added; s saves a report with it (it is autosaved already)"
+                ));
+                vec![Command::Log(format!("note {n} added"))]
+            }
+            InputPurpose::SaveDir if text.is_empty() => {
+                self.input = Some(input);
+                Vec::new()
+            }
+            InputPurpose::SaveDir => {
+                if let Some(j) = &mut self.journal {
+                    j.alt_dir = Some(PathBuf::from(&text));
+                    j.unsaved = true;
+                }
+                vec![Command::SaveReport]
+            }
+        }
+    }
+
+    fn on_checklist_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let Some(c) = &mut self.checklist else {
+            return Vec::new();
+        };
+        let last = c.run.steps.len().saturating_sub(1);
+        let moved = match key.code {
+            KeyCode::Up | KeyCode::Char('k') => Some(c.sel.saturating_sub(1)),
+            KeyCode::Down | KeyCode::Char('j') => Some((c.sel + 1).min(last)),
+            KeyCode::Home | KeyCode::Char('g') => Some(0),
+            KeyCode::End | KeyCode::Char('G') => Some(last),
+            _ => None,
+        };
+        if let Some(i) = moved {
+            if i != c.sel {
+                c.detail_scroll = 0;
+            }
+            c.sel = i;
+            return Vec::new();
+        }
+        let state = match key.code {
+            KeyCode::Char('d') | KeyCode::Enter => Some(StepState::Done),
+            KeyCode::Char('f') => Some(StepState::Failed),
+            KeyCode::Char('x') => Some(StepState::Skipped),
+            KeyCode::Char('a') => Some(StepState::NotApplicable),
+            _ => None,
+        };
+        let now = check::now();
+        if let Some(state) = state {
+            let sel = c.sel;
+            if c.run.set(sel, state, &now) {
+                let title = c.run.steps[sel].title.clone();
+                if let Some(next) = c.run.next_pending(sel) {
+                    c.sel = next;
+                    c.detail_scroll = 0;
+                }
+                let n = c.run.counts();
+                self.flash = Some(if n.pending == 0 {
+                    format!(
+                        "every step is settled ({} done, {} failed); s saves the report",
+                        n.done, n.failed
+                    )
+                } else {
+                    format!("\"{title}\": {}", state.as_str())
+                });
+                if let Some(j) = &mut self.journal {
+                    j.unsaved = true;
+                }
+                return vec![Command::Log(format!("step {title}: {}", state.as_str()))];
+            }
+            return Vec::new();
+        }
+        match key.code {
+            KeyCode::Char('u') | KeyCode::Backspace => {
+                let sel = c.sel;
+                if c.run.reset(sel, &now) {
+                    self.flash = Some(if c.run.steps[sel].auto.is_some() {
+                        "handed back to the automatic check".into()
+                    } else {
+                        "back to pending".into()
+                    });
+                    if let Some(j) = &mut self.journal {
+                        j.unsaved = true;
+                    }
+                }
+            }
+            KeyCode::PageDown | KeyCode::Char(' ') | KeyCode::Char('J') => c.detail_scroll += 5,
+            KeyCode::PageUp | KeyCode::Char('K') => {
+                c.detail_scroll = c.detail_scroll.saturating_sub(5)
+            }
+            KeyCode::Char('r') | KeyCode::Char('R') => {
+                if self.session.is_none() {
+                    self.flash = Some(
+                        "no target to check; start with `connfix checklist NAME --target TARGET`"
+                            .into(),
+                    );
+                    return Vec::new();
+                }
+                c.run.clear_checks();
+                return self.rerun_all();
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
     fn quit_now(&mut self) -> Vec<Command> {
+        self.close();
         self.quit = true;
         vec![Command::Quit]
     }
@@ -572,6 +1020,7 @@ impl App {
             slot.state = SlotState::Pending;
         }
         s.refresh(&self.kb);
+        self.evaluate_checklist();
         self.flash = Some("re-running every probe".into());
         vec![
             Command::Log("re-running every probe".into()),
@@ -692,6 +1141,7 @@ impl App {
             return Vec::new();
         };
         let node_id = node.id.clone();
+        let question = node.question.clone();
         let asked = matches!(node.state, NodeState::Asking(_))
             || matches!(&node.state, NodeState::Answered(step) if step.by == crate::diagnose::engine::AnsweredBy::Person);
         let Some(key) = s.ask_key(&self.kb, &node_id).filter(|_| asked) else {
@@ -710,6 +1160,20 @@ impl App {
             return Vec::new();
         }
         s.answers.retain(|(k, _)| *k != key);
+        if let Some(j) = &mut self.journal {
+            j.answers.push(AnswerRecord {
+                at: check::now(),
+                key: key.clone(),
+                question,
+                said: match answer {
+                    Some(PersonAnswer::Yes) => Said::Yes,
+                    Some(PersonAnswer::No) => Said::No,
+                    Some(PersonAnswer::Skip) => Said::Skip,
+                    None => Said::Withdrawn,
+                },
+            });
+            j.unsaved = true;
+        }
         let said = match answer {
             Some(a) => {
                 s.answers.push((key.clone(), a));
@@ -785,7 +1249,28 @@ impl App {
 
     fn on_mouse(&mut self, m: MouseEvent) {
         // Clicks on the help or on the too-small message do not reach the panes behind.
-        if self.help || layout::too_small(self.area()) {
+        if self.help || self.input.is_some() || layout::too_small(self.area()) {
+            return;
+        }
+        let p = layout::checklist_panes(self.area(), self.banner.is_some());
+        if let (Screen::Checklist, Some(c)) = (self.screen, &mut self.checklist) {
+            let at = Position::new(m.column, m.row);
+            match m.kind {
+                MouseEventKind::Down(MouseButton::Left) if p.list.contains(at) => {
+                    let rows = p.list.height.saturating_sub(2) as usize;
+                    let offset = c.sel.saturating_sub(rows.saturating_sub(1));
+                    let row = (m.row.saturating_sub(p.list.y + 1)) as usize + offset;
+                    if row < c.run.steps.len() && m.row > p.list.y {
+                        c.sel = row;
+                        c.detail_scroll = 0;
+                    }
+                }
+                MouseEventKind::ScrollDown if p.detail.contains(at) => c.detail_scroll += 3,
+                MouseEventKind::ScrollUp if p.detail.contains(at) => {
+                    c.detail_scroll = c.detail_scroll.saturating_sub(3)
+                }
+                _ => {}
+            }
             return;
         }
         let rects = layout::panes(self.area(), self.banner.is_some());
@@ -851,7 +1336,9 @@ impl App {
 
     /// True while something on screen moves by itself (a spinner, a clock).
     pub fn animating(&self) -> bool {
-        self.session.as_ref().is_some_and(|s| !s.all_done())
+        let clock = self.screen == Screen::Checklist && self.checklist.is_some();
+        // The checklist clock shows seconds: redraw once a second for it.
+        self.session.as_ref().is_some_and(|s| !s.all_done()) || (clock && self.tick % 10 == 0)
     }
 }
 

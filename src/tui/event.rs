@@ -37,6 +37,9 @@ pub enum Command {
     Copy(String),
     /// Remember a target in the recent-targets list.
     Remember(String),
+    /// Save the session and write its Markdown and HTML reports (to the data directory, or
+    /// to the directory the person chose after a failure).
+    SaveReport,
     /// Write a line to the log file.
     Log(String),
     Quit,

@@ -6,10 +6,14 @@ pub mod app;
 pub mod clipboard;
 pub mod event;
 pub mod history;
+pub mod journal;
 pub mod terminal;
 pub mod view;
 
 use crate::knowledge::Knowledge;
+use crate::knowledge::checklists::ChecklistDef;
+use crate::session::SessionRecord;
+use crate::session::store::{self, Lock, Store};
 use crate::probe::{self, Settings};
 use crate::target::{ParseOptions, Target};
 use app::App;
@@ -33,6 +37,11 @@ pub enum Start {
     /// A bare `connfix`: ask for the target.
     Prompt,
     Target(Target),
+    /// `connfix checklist NAME [--target TARGET]`.
+    Checklist(Box<ChecklistDef>, Option<Target>),
+    /// `connfix resume`: a saved session, the file it came from, and its lock (taken
+    /// before the terminal is, so a refusal is a plain message).
+    Resume(Box<SessionRecord>, PathBuf, Lock),
 }
 
 pub struct Options {
@@ -81,6 +90,8 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
         tx: tx.clone(),
         all: CancellationToken::new(),
         runs: HashMap::new(),
+        store: Store::open_default(),
+        lock: None,
     };
     let first = match start {
         Start::Prompt => {
@@ -88,8 +99,14 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
             Vec::new()
         }
         Start::Target(t) => app.start(t),
+        Start::Checklist(def, target) => app.start_checklist(&def, target),
+        Start::Resume(rec, path, lock) => {
+            runner.lock = Some((path.clone(), lock));
+            app.resume(&rec, path)
+        }
     };
     runner.execute(&mut app, first);
+    runner.autosave(&mut app);
 
     let mut dirty = true;
     let mut frames = 0u64;
@@ -128,6 +145,17 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
                 _ => break,
             }
         }
+        // Saved at every change, so a crash, kill -9 or closed terminal loses nothing.
+        let had_error = app.journal.as_ref().is_some_and(|j| j.save_error.is_some());
+        runner.autosave(&mut app);
+        dirty |= had_error != app.journal.as_ref().is_some_and(|j| j.save_error.is_some());
+    }
+    runner.autosave(&mut app);
+    if let Some(j) = &app.journal
+        && let Some(file) = &j.file
+        && j.save_error.is_none()
+    {
+        crate::log::line(&format!("session {} saved in {}", j.id, file.display()));
     }
     runner.all.cancel();
     stop_input.store(true, Ordering::Relaxed);
@@ -146,6 +174,10 @@ struct Runner {
     /// Parent of every run's token: cancelling it stops all probes.
     all: CancellationToken,
     runs: HashMap<u64, CancellationToken>,
+    /// The data directory's session store (an error when there is no home directory).
+    store: Result<Store, String>,
+    /// The lock of the session file being written, taken at its first save.
+    lock: Option<(PathBuf, Lock)>,
 }
 
 impl Runner {
@@ -165,10 +197,104 @@ impl Runner {
                     }
                 }
                 Command::Log(line) => crate::log::line(&line),
+                Command::SaveReport => self.save_report(app),
                 Command::Quit => self.all.cancel(),
             }
         }
         self.prune(app);
+    }
+
+    /// Where the session file goes: the directory the person chose after a failure, the
+    /// file it was resumed from, or the data directory.
+    fn session_path(&self, app: &App) -> Result<PathBuf, String> {
+        let j = app.journal.as_ref().ok_or("no session")?;
+        if let Some(dir) = &j.alt_dir {
+            return Ok(dir.join(format!("connfix-{}.json", j.id)));
+        }
+        if let Some(f) = &j.file {
+            return Ok(f.clone());
+        }
+        self.store.as_ref().map(|s| s.path_of(&j.id)).map_err(Clone::clone)
+    }
+
+    /// Writes the session if it changed. A failure is shown and the session stays in
+    /// memory; the next change tries again.
+    fn autosave(&mut self, app: &mut App) {
+        if !app.journal.as_ref().is_some_and(|j| j.unsaved) {
+            return;
+        }
+        let Some(rec) = app.record() else {
+            return;
+        };
+        let result = self.session_path(app).and_then(|path| {
+            if self.lock.as_ref().is_none_or(|(p, _)| *p != path) {
+                let lock = store::lock(&path)?;
+                self.lock = Some((path.clone(), lock));
+            }
+            let json = serde_json::to_vec_pretty(&rec)
+                .map_err(|e| format!("cannot encode the session: {e}"))?;
+            store::write_atomic(&path, &json)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            Ok(path)
+        });
+        let Some(j) = app.journal.as_mut() else {
+            return;
+        };
+        j.unsaved = false;
+        match result {
+            Ok(path) => {
+                j.file = Some(path);
+                j.save_error = None;
+            }
+            Err(e) => {
+                if j.save_error.as_ref() != Some(&e) {
+                    crate::log::line(&format!("session not saved: {e}"));
+                }
+                j.save_error = Some(e);
+            }
+        }
+    }
+
+    /// `s`: saves the session and writes its reports beside it.
+    fn save_report(&mut self, app: &mut App) {
+        let Some(j) = app.journal.as_mut() else {
+            return;
+        };
+        j.unsaved = true;
+        self.autosave(app);
+        let Some(j) = app.journal.as_ref() else {
+            return;
+        };
+        let result = match (&j.save_error, &j.alt_dir, &self.store) {
+            (Some(e), _, _) => Err(e.clone()),
+            (None, Some(dir), _) => self.write_reports(app, dir, &format!("connfix-{}", j.id)),
+            (None, None, Ok(store)) => self.write_reports(app, &store.reports_dir(), &j.id),
+            (None, None, Err(e)) => Err(e.clone()),
+        };
+        if let Err(e) = &result {
+            crate::log::line(&format!("report not saved: {e}"));
+        }
+        let cwd = std::env::current_dir().unwrap_or_default();
+        app.report_saved(result, &cwd);
+    }
+
+    fn write_reports(&self, app: &App, dir: &std::path::Path, stem: &str) -> Result<String, String> {
+        let rec = app.record().ok_or("no session")?;
+        let md = dir.join(format!("{stem}.md"));
+        let html = dir.join(format!("{stem}.html"));
+        for (path, text) in [
+            (&md, crate::session::markdown::render(&rec, &app.kb)),
+            (&html, crate::session::html::render(&rec, &app.kb)),
+        ] {
+            store::write_atomic(path, text.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        crate::log::line(&format!("report saved: {}", md.display()));
+        Ok(format!(
+            "report saved: {} (and .html); `connfix report export {}` gives other formats",
+            md.display(),
+            rec.id
+        ))
     }
 
     /// Cancels the runs that no probe listens to any more (all their probes were re-run

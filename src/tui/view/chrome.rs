@@ -5,7 +5,7 @@ use super::spinner;
 use super::text::{ellipsis, wrap};
 use super::theme::Theme;
 use crate::diagnose::live::NodeState;
-use crate::tui::app::{App, Pane, Session};
+use crate::tui::app::{App, Pane, Screen, Session};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
@@ -71,7 +71,6 @@ pub fn banner(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 pub fn footer(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
-    let t = Theme { color: app.color };
     let mut keys: Vec<(&str, String)> = vec![("Tab", "pane".into())];
     match app.focus {
         Pane::Tree => {
@@ -98,14 +97,34 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
         }
     }
     keys.push(("R", "re-run all".into()));
+    if app.question_selected() {
+        keys.push(("N", "note".into()));
+        keys.push(("S", "save".into()));
+    } else {
+        keys.push(("n", "note".into()));
+        keys.push(("s", "save".into()));
+    }
+    if app.checklist.is_some() {
+        keys.push(("t", "checklist".into()));
+    }
     keys.push(("?", "help".into()));
     keys.push(("q", "quit".into()));
+    key_line(frame, area, app, keys);
+}
+
+/// The footer: keys that apply now, then the latest message (or, until saving works again,
+/// why the session is not being saved).
+pub(super) fn key_line(frame: &mut Frame, area: Rect, app: &App, keys: Vec<(&str, String)>) {
+    let t = Theme { color: app.color };
     let mut spans = Vec::new();
     for (k, what) in keys {
         spans.push(Span::styled(format!(" {k}"), t.key()));
         spans.push(Span::raw(format!(" {what} ")));
     }
-    if let Some(f) = &app.flash {
+    let unsaved = (app.journal.as_ref())
+        .and_then(|j| j.save_error.as_ref())
+        .map(|e| format!("⚠ not saved: {e}. s saves elsewhere"));
+    if let Some(f) = app.flash.as_ref().or(unsaved.as_ref()) {
         let used: usize = spans.iter().map(|s| s.width()).sum();
         let room = (area.width as usize).saturating_sub(used + 2);
         if room > 10 {
@@ -129,6 +148,14 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
                 "re-run the probe of the selected question (and the steps after it)",
             ),
             ("R", "re-run every probe"),
+            (
+                "n  (N on a question)",
+                "add a timestamped note to the session",
+            ),
+            (
+                "s  (S on a question)",
+                "save the session's report (Markdown and HTML); it is autosaved anyway",
+            ),
             (
                 "c",
                 "copy the shown code snippet to the clipboard (OSC 52, works over SSH)",
@@ -154,6 +181,19 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("s", "skip a question you cannot answer"),
             ("u  Backspace  Delete", "take your answer back"),
             ("h", "hide / show the questions that do not apply"),
+        ],
+    ),
+    (
+        "Checklist",
+        &[
+            ("↑ ↓  k j", "select a step"),
+            ("d  Enter", "mark the step done"),
+            ("f", "mark it failed"),
+            ("x", "skip it"),
+            ("a", "not applicable here"),
+            ("u", "undo: back to pending, or to the automatic check"),
+            ("r  R", "run the automatic checks again"),
+            ("t", "switch between the checklist and the target's diagnosis"),
         ],
     ),
     (
@@ -183,7 +223,12 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
     let t = Theme { color: app.color };
     let w = 100.min(area.width);
     let mut lines = Vec::new();
-    for (group, keys) in HELP {
+    let checklist = app.screen == Screen::Checklist;
+    // Each screen lists its own keys.
+    let shown = HELP
+        .iter()
+        .filter(|(g, _)| *g == "Everywhere" || (*g == "Checklist") == checklist);
+    for (group, keys) in shown {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }

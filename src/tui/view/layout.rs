@@ -61,6 +61,41 @@ pub fn panes(area: Rect, banner: bool) -> Panes {
     }
 }
 
+/// The checklist screen: steps on the left, the selected step's details on the right.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChecklistPanes {
+    pub header: Rect,
+    pub banner: Rect,
+    pub list: Rect,
+    pub detail: Rect,
+    pub footer: Rect,
+}
+
+/// Share of the width given to the list of steps.
+const STEPS_PERCENT: u16 = 45;
+
+pub fn checklist_panes(area: Rect, banner: bool) -> ChecklistPanes {
+    let [header, banner_area, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(banner)),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let [list, detail] = Layout::horizontal([
+        Constraint::Percentage(STEPS_PERCENT),
+        Constraint::Percentage(100 - STEPS_PERCENT),
+    ])
+    .areas(body);
+    ChecklistPanes {
+        header,
+        banner: banner_area,
+        list,
+        detail,
+        footer,
+    }
+}
+
 /// A box of at most `w`×`h` in the middle of `area` (for the help and the prompt).
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);

@@ -1,6 +1,7 @@
 //! Drawing: one pure function per pane, from the app's state alone.
 
 pub mod causes;
+pub mod checklist;
 pub mod evidence;
 pub mod layout;
 pub mod text;
@@ -8,9 +9,10 @@ pub mod theme;
 pub mod tree;
 
 mod chrome;
+mod input;
 mod prompt;
 
-use crate::tui::app::App;
+use crate::tui::app::{App, Screen, Session};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -35,9 +37,20 @@ pub fn render(frame: &mut Frame, app: &App) {
         prompt::render(frame, area, app, p);
         return;
     }
-    let Some(s) = &app.session else {
-        return;
-    };
+    if let (Screen::Checklist, Some(c)) = (app.screen, &app.checklist) {
+        checklist::render(frame, area, app, c);
+    } else if let Some(s) = &app.session {
+        diagnosis(frame, area, app, s);
+    }
+    if app.help {
+        chrome::help(frame, area, app);
+    }
+    if let Some(input) = &app.input {
+        input::render(frame, area, app, input);
+    }
+}
+
+fn diagnosis(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
     let panes = layout::panes(area, app.banner.is_some());
     chrome::header(frame, panes.header, app, s);
     chrome::banner(frame, panes.banner, app);
@@ -45,28 +58,32 @@ pub fn render(frame: &mut Frame, app: &App) {
     evidence::render(frame, panes.evidence, app, s);
     causes::render(frame, panes.causes, panes.detail, app, s);
     chrome::footer(frame, panes.footer, app, s);
-    if app.help {
-        chrome::help(frame, area, app);
-    }
 }
 
-/// How far each scrollable pane can scroll at the current size: (evidence, detail).
-pub fn scroll_limits(app: &App) -> (usize, usize) {
-    let Some(s) = &app.session else {
-        return (0, 0);
-    };
-    let p = layout::panes(app.area(), app.banner.is_some());
+/// How far each scrollable pane can scroll at the current size: (evidence, cause detail,
+/// checklist step detail).
+pub fn scroll_limits(app: &App) -> (usize, usize, usize) {
     let inner = |r: ratatui::layout::Rect| {
         (
             r.width.saturating_sub(2) as usize,
             r.height.saturating_sub(2) as usize,
         )
     };
+    let step = app.checklist.as_ref().map_or(0, |c| {
+        let p = layout::checklist_panes(app.area(), app.banner.is_some());
+        let (w, h) = inner(p.detail);
+        checklist::detail_lines(app, c, w).len().saturating_sub(h)
+    });
+    let Some(s) = &app.session else {
+        return (0, 0, step);
+    };
+    let p = layout::panes(app.area(), app.banner.is_some());
     let (ew, eh) = inner(p.evidence);
     let (dw, dh) = inner(p.detail);
     (
         evidence::lines(app, s, ew).len().saturating_sub(eh),
         causes::detail_lines(app, s, dw).len().saturating_sub(dh),
+        step,
     )
 }
 

@@ -1,10 +1,14 @@
 //! The command line: parsing flags into settings, and the modes they select.
 
+pub mod checklist;
+pub mod report;
+
 use crate::check::{self, CheckReport};
 use crate::diagnose::Context;
 use crate::knowledge::{self, Knowledge};
 use crate::probe::Settings;
 use crate::render::doctor::{self, Style};
+use crate::session::{SessionRecord, store};
 use crate::target::{self, ParseOptions, Target};
 use crate::tui;
 use clap::{Args, Parser, Subcommand};
@@ -48,6 +52,9 @@ pub enum Command {
         target: OsString,
         #[command(flatten)]
         flags: CheckFlags,
+        /// Also save the result as a session (`connfix report show ID` prints it later).
+        #[arg(long)]
+        save: bool,
     },
     /// Set up a broken service on loopback and diagnose it in the TUI, to see what connfix
     /// does; it stops what it started when you quit. Prints the report when not on a terminal.
@@ -55,6 +62,29 @@ pub enum Command {
         /// Print the report as JSON instead of opening the TUI.
         #[arg(long)]
         json: bool,
+    },
+    /// Step through an incident checklist in the TUI (`--list` shows them); with --target,
+    /// the steps a probe can check are checked live.
+    Checklist {
+        /// The checklist's id, e.g. database-unreachable.
+        name: Option<String>,
+        /// List the checklists (bundled and your own).
+        #[arg(long)]
+        list: bool,
+        /// The service the incident is about; probes check the automatic steps against it.
+        #[arg(long, value_name = "TARGET")]
+        target: Option<OsString>,
+    },
+    /// Saved sessions: list them, print one, export one as Markdown, JSON or HTML.
+    Report {
+        #[command(subcommand)]
+        action: report::ReportAction,
+    },
+    /// Reopen a session in the TUI (the last one, or ID) after a crash, a kill or a closed
+    /// terminal, with its probe results, answers, notes and checklist state.
+    Resume {
+        /// A session id (or `last`, or the start of an id), or the path of a session file.
+        id: Option<String>,
     },
     /// Inspect and validate the knowledge files (causes, decision tree, services).
     Kb {
@@ -237,12 +267,20 @@ pub fn print_report(report: &CheckReport, json: bool) {
 pub async fn run_check(
     raw: &OsString,
     flags: &CheckFlags,
+    save: bool,
     kb: &Knowledge,
 ) -> Result<i32, UsageError> {
     let (settings, ctx, opts) = settings(flags, kb)?;
     let target = parse_target(raw, opts, kb)?;
-    let report = check::run(target, settings, &ctx, kb).await;
+    let report = check::run(target, settings.clone(), &ctx, kb).await;
     print_report(&report, flags.json);
+    if save {
+        let rec = SessionRecord::from_check(store::new_id(), &report, &settings, ctx.public);
+        if let Err(e) = report::save_check(&rec) {
+            eprintln!("connfix: the check was not saved: {e}");
+            return Ok(EXIT_USAGE);
+        }
+    }
     Ok(report.exit_code())
 }
 
@@ -280,11 +318,30 @@ pub async fn run_target(
     kb: Arc<Knowledge>,
 ) -> Result<i32, UsageError> {
     if flags.json || !interactive() {
-        return run_check(raw, flags, &kb).await;
+        return run_check(raw, flags, false, &kb).await;
     }
     let (_, _, opts) = settings(flags, &kb)?;
     let target = parse_target(raw, opts, &kb)?;
     run_tui(tui::Start::Target(target), flags, kb, None).await
+}
+
+/// `connfix resume [ID]`: the saved session back in the TUI.
+pub async fn run_resume(
+    id: Option<&str>,
+    flags: &CheckFlags,
+    kb: Arc<Knowledge>,
+) -> Result<i32, UsageError> {
+    let store = store::Store::open_default().map_err(UsageError)?;
+    let path = store.locate(id).map_err(UsageError)?;
+    let rec = report::load_path(&path)?;
+    if !interactive() {
+        return usage(format!(
+            "resume opens the TUI, and this is not a terminal; `connfix report show {}` prints the session instead",
+            rec.id
+        ));
+    }
+    let lock = store::lock(&path).map_err(UsageError)?;
+    run_tui(tui::Start::Resume(Box::new(rec), path, lock), flags, kb, None).await
 }
 
 /// `connfix kb ...`: returns the exit code.
