@@ -331,6 +331,8 @@ pub struct App {
     pub checklist: Option<ChecklistUi>,
     pub screen: Screen,
     pub input: Option<LineInput>,
+    /// Enter was pressed on a question: the next y / n / s answers it.
+    pub answering: bool,
     /// The wall clock at the last tick, for the elapsed-time display.
     pub wall: SystemTime,
     pub quit: bool,
@@ -366,6 +368,7 @@ impl App {
             checklist: None,
             screen: Screen::Diagnosis,
             input: None,
+            answering: false,
             wall: SystemTime::now(),
             quit: false,
             exit_code: 0,
@@ -700,10 +703,9 @@ impl App {
         match key.code {
             KeyCode::Char('q') | KeyCode::Esc => return self.quit_now(),
             KeyCode::Char('?') | KeyCode::F(1) => self.help = true,
-            KeyCode::Char('N') => self.open_note(),
-            KeyCode::Char('S') => return self.save_report(),
-            KeyCode::Char('n') if !self.question_selected() => self.open_note(),
-            KeyCode::Char('s') if !self.question_selected() => return self.save_report(),
+            _ if self.answering => return self.on_answer_key(key),
+            KeyCode::Char('n') => self.open_note(),
+            KeyCode::Char('s') => return self.save_report(),
             KeyCode::Char('t') if self.checklist.is_some() && self.session.is_some() => {
                 self.screen = match self.screen {
                     Screen::Checklist => Screen::Diagnosis,
@@ -725,8 +727,21 @@ impl App {
         Vec::new()
     }
 
-    /// True when the tree's selected row is a question for the person: there y/n/s answer
-    /// it, so notes and saving use N and S.
+    /// The keys while the person answers the selected question (after Enter): y, n, s.
+    fn on_answer_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        self.answering = false;
+        match key.code {
+            KeyCode::Char('y') => self.answer(Some(PersonAnswer::Yes)),
+            KeyCode::Char('n') => self.answer(Some(PersonAnswer::No)),
+            KeyCode::Char('s') => self.answer(Some(PersonAnswer::Skip)),
+            KeyCode::Char('u') | KeyCode::Backspace | KeyCode::Delete => self.answer(None),
+            KeyCode::Esc => Vec::new(),
+            // Anything else leaves answering and does what it does.
+            _ => self.on_key(key),
+        }
+    }
+
+    /// True when the tree's selected row is a question for the person (Enter answers it).
     pub fn question_selected(&self) -> bool {
         if self.screen != Screen::Diagnosis || self.focus != Pane::Tree {
             return false;
@@ -1031,7 +1046,7 @@ impl App {
     fn rerun_selected(&mut self) -> Vec<Command> {
         let Some(probe) = self.session.as_ref().and_then(|s| s.selected_node()?.probe) else {
             self.flash =
-                Some("this question is yours to answer (y/n/s); R re-runs every probe".into());
+                Some("this question is yours to answer (Enter); R re-runs every probe".into());
             return Vec::new();
         };
         let probe = self
@@ -1120,8 +1135,15 @@ impl App {
         }
         match key.code {
             KeyCode::Char('y') => self.answer(Some(PersonAnswer::Yes)),
-            KeyCode::Char('n') => self.answer(Some(PersonAnswer::No)),
-            KeyCode::Char('s') => self.answer(Some(PersonAnswer::Skip)),
+            KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Char('a') => {
+                if self.question_selected() {
+                    self.answering = true;
+                } else {
+                    // Says why this one is not the person's to answer.
+                    return self.answer(Some(PersonAnswer::Yes));
+                }
+                Vec::new()
+            }
             KeyCode::Backspace | KeyCode::Delete | KeyCode::Char('u') => self.answer(None),
             KeyCode::Char('h') => {
                 s.hide_skipped = !s.hide_skipped;
@@ -1274,6 +1296,7 @@ impl App {
             return;
         }
         let rects = layout::panes(self.area(), self.banner.is_some());
+        let answering = std::mem::take(&mut self.answering);
         let Some(s) = &mut self.session else {
             return;
         };
@@ -1291,7 +1314,7 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) => {
                 self.focus = pane;
                 if pane == Pane::Tree {
-                    if let Some(i) = view::tree::node_at(s, rects.tree, m.row) {
+                    if let Some(i) = view::tree::node_at(s, rects.tree, m.row, answering) {
                         s.tree_sel = i;
                         s.tree_touched = true;
                     }

@@ -77,11 +77,16 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
             keys.push(("↑↓", "select".into()));
             if let Some(n) = s.selected_node() {
                 match (&n.state, n.probe) {
-                    (NodeState::Asking(_), _) => keys.push(("y/n/s", "answer".into())),
+                    _ if app.answering => {
+                        keys.push(("y/n/s", "yes/no/skip".into()));
+                        keys.push(("Esc", "cancel".into()));
+                    }
+                    (NodeState::Asking(_), _) => keys.push(("Enter", "answer".into())),
                     (NodeState::Answered(st), _)
                         if st.by == crate::diagnose::engine::AnsweredBy::Person =>
                     {
-                        keys.push(("y/n/u", "change".into()))
+                        keys.push(("Enter", "change".into()));
+                        keys.push(("u", "take back".into()));
                     }
                     (_, Some(p)) => keys.push(("r", format!("re-run {}", p.as_str()))),
                     _ => {}
@@ -97,13 +102,8 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
         }
     }
     keys.push(("R", "re-run all".into()));
-    if app.question_selected() {
-        keys.push(("N", "note".into()));
-        keys.push(("S", "save".into()));
-    } else {
-        keys.push(("n", "note".into()));
-        keys.push(("s", "save".into()));
-    }
+    keys.push(("n", "note".into()));
+    keys.push(("s", "save".into()));
     if app.checklist.is_some() {
         keys.push(("t", "checklist".into()));
     }
@@ -148,13 +148,10 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
                 "re-run the probe of the selected question (and the steps after it)",
             ),
             ("R", "re-run every probe"),
+            ("n", "add a timestamped note to the session"),
             (
-                "n  (N on a question)",
-                "add a timestamped note to the session",
-            ),
-            (
-                "s  (S on a question)",
-                "save the session's report (Markdown and HTML); it is autosaved anyway",
+                "s",
+                "save the session's report (Markdown and HTML); the session itself is autosaved",
             ),
             (
                 "c",
@@ -175,10 +172,10 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
                 "select a question (or click it)",
             ),
             (
-                "y  n",
-                "answer the selected question yes / no, or change your answer",
+                "Enter  Space",
+                "answer the selected question (or change your answer): then y yes, n no, s skip if you cannot tell",
             ),
-            ("s", "skip a question you cannot answer"),
+            ("y", "answer yes at once"),
             ("u  Backspace  Delete", "take your answer back"),
             ("h", "hide / show the questions that do not apply"),
         ],

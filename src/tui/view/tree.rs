@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
 }
 
 /// The node shown at screen row `row` of the pane at `area`, for mouse clicks.
-pub fn node_at(s: &Session, area: Rect, row: u16) -> Option<usize> {
+pub fn node_at(s: &Session, area: Rect, row: u16, answering: bool) -> Option<usize> {
     let inner = area.inner(ratatui::layout::Margin::new(1, 1));
     if row < inner.y || row >= inner.y + inner.height {
         return None;
@@ -48,7 +48,7 @@ pub fn node_at(s: &Session, area: Rect, row: u16) -> Option<usize> {
     let heights: Vec<(usize, usize)> = s
         .visible_nodes()
         .into_iter()
-        .map(|i| (i, row_height(s, i, inner.width as usize)))
+        .map(|i| (i, row_height(s, i, inner.width as usize, answering)))
         .collect();
     let offset = offset_of(&heights, s.tree_sel, inner.height as usize);
     let mut y = (row - inner.y) as usize + offset;
@@ -70,9 +70,9 @@ fn rows<'a>(app: &App, s: &'a Session, width: usize) -> Rows<'a> {
         .collect()
 }
 
-fn row_height(s: &Session, i: usize, width: usize) -> usize {
+fn row_height(s: &Session, i: usize, width: usize, answering: bool) -> usize {
     if i == s.tree_sel {
-        1 + detail(s, &s.live[i], width, "").len()
+        1 + detail(answering, s, &s.live[i], width, "").len()
     } else {
         1 + usize::from(summary_evidence(&s.live[i]).is_some())
     }
@@ -172,7 +172,7 @@ fn node_lines<'a>(
     let mut lines = vec![line];
     if selected {
         lines.extend(
-            detail(s, node, width, &spinner(app.tick))
+            detail(app.answering, s, node, width, &spinner(app.tick))
                 .into_iter()
                 .map(|(text, kind)| {
                     let style = match kind {
@@ -204,7 +204,13 @@ enum Detail {
 }
 
 /// The lines under the selected node, already wrapped.
-fn detail(s: &Session, node: &LiveNode, width: usize, spin: &str) -> Vec<(String, Detail)> {
+fn detail(
+    answering: bool,
+    s: &Session,
+    node: &LiveNode,
+    width: usize,
+    spin: &str,
+) -> Vec<(String, Detail)> {
     let mut out = Vec::new();
     let mut add = |text: &str, kind| {
         let indent = " ".repeat(ANSWER_WIDTH + 2);
@@ -229,9 +235,12 @@ fn detail(s: &Session, node: &LiveNode, width: usize, spin: &str) -> Vec<(String
             if let Some(why) = &q.why {
                 add(&format!("Why ask: {why}"), Detail::Note);
             }
-            match s.answer_of(&q.key) {
-                Some(_) => add("y yes · n no · u take back the skip", Detail::Hint),
-                None => add("y yes · n no · s skip (don't know)", Detail::Hint),
+            if answering {
+                add("y yes · n no · s skip (don't know) · Esc cancel", Detail::Hint)
+            } else if s.answer_of(&q.key).is_some() {
+                add("Enter answer · u take back the skip", Detail::Hint)
+            } else {
+                add("Enter, then y yes · n no · s skip", Detail::Hint)
             }
         }
         NodeState::Answered(step) => {
@@ -239,9 +248,10 @@ fn detail(s: &Session, node: &LiveNode, width: usize, spin: &str) -> Vec<(String
                 add(&format!("• {e}"), Detail::Evidence);
             }
             match step.by {
-                AnsweredBy::Person => {
-                    add("y / n to change your answer · u take it back", Detail::Hint)
+                AnsweredBy::Person if answering => {
+                    add("y yes · n no · s skip (don't know) · Esc cancel", Detail::Hint)
                 }
+                AnsweredBy::Person => add("Enter change your answer · u take it back", Detail::Hint),
                 AnsweredBy::Probe => {
                     if step.evidence.is_empty() {
                         add("no fact pointed either way", Detail::Note);
