@@ -569,9 +569,10 @@ pub fn redact_text(text: &str) -> String {
     for word in text.split(' ') {
         let redacted = if after_bearer && !word.is_empty() {
             "***".to_string()
-        } else if let Some((k, v)) = word.split_once('=').filter(|(k, v)| {
-            !v.is_empty() && is_secret_key(k.trim_start_matches(['-', '$']))
-        }) {
+        } else if let Some((k, v)) = word
+            .split_once('=')
+            .filter(|(k, v)| !v.is_empty() && is_secret_key(k.trim_start_matches(['-', '$'])))
+        {
             let _ = v;
             format!("{k}=***")
         } else if word.contains('@') && word.contains(':') {
@@ -608,7 +609,10 @@ mod tests {
         assert!(!r.contains("9f8e7d6c5b4a"), "{r}");
         assert!(r.contains("postgres://app:***@db:5432/app"), "{r}");
         assert!(r.contains("PGPASSWORD=***"), "{r}");
-        assert_eq!(redact_text("restarted the pod at 10:02"), "restarted the pod at 10:02");
+        assert_eq!(
+            redact_text("restarted the pod at 10:02"),
+            "restarted the pod at 10:02"
+        );
     }
 
     #[test]

@@ -196,7 +196,10 @@ fn a_probe_question_cannot_be_answered_by_the_person() {
     assert!(app.flash.as_deref().unwrap_or("").contains("probe"));
     // Away from the person's questions, n is for notes.
     key(&mut app, KeyCode::Char('n'));
-    assert!(app.input.is_some(), "n opens the note box on a probe's question");
+    assert!(
+        app.input.is_some(),
+        "n opens the note box on a probe's question"
+    );
     assert!(app.session.as_ref().unwrap().answers.is_empty());
 }
 

@@ -377,8 +377,15 @@ mod tests {
         assert!(run.evaluate(&facts(&["tcp.all_failed"]), progress, "t2"));
         assert_eq!(run.steps[0].state, StepState::Failed);
         assert_eq!(run.steps[0].by, Some(SetBy::Check));
-        assert_eq!(run.steps[0].auto.as_ref().unwrap().evidence, ["tcp.all_failed: seen"]);
-        assert_eq!(run.steps[1].state, StepState::Pending, "manual steps wait for the person");
+        assert_eq!(
+            run.steps[0].auto.as_ref().unwrap().evidence,
+            ["tcp.all_failed: seen"]
+        );
+        assert_eq!(
+            run.steps[1].state,
+            StepState::Pending,
+            "manual steps wait for the person"
+        );
     }
 
     #[test]

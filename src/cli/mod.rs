@@ -341,7 +341,13 @@ pub async fn run_resume(
         ));
     }
     let lock = store::lock(&path).map_err(UsageError)?;
-    run_tui(tui::Start::Resume(Box::new(rec), path, lock), flags, kb, None).await
+    run_tui(
+        tui::Start::Resume(Box::new(rec), path, lock),
+        flags,
+        kb,
+        None,
+    )
+    .await
 }
 
 /// `connfix kb ...`: returns the exit code.

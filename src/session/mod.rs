@@ -7,7 +7,7 @@ pub mod markdown;
 pub mod store;
 
 use crate::check::CheckReport;
-use crate::checklist::ChecklistRun;
+use crate::checklist::{ChecklistRun, SetBy};
 use crate::diagnose::Fact;
 use crate::diagnose::engine::{Question, RankedCause, Step, Verdict};
 use crate::probe::{ProbeData, ProbeId, ProbeReport, Settings, Status};
@@ -271,7 +271,12 @@ impl SessionRecord {
     pub fn outcome(&self) -> String {
         if let Some(c) = &self.checklist {
             let n = c.counts();
-            return format!("{}/{} steps settled, {} failed", n.settled(), n.total, n.failed);
+            return format!(
+                "{}/{} steps settled, {} failed",
+                n.settled(),
+                n.total,
+                n.failed
+            );
         }
         match &self.diagnosis {
             Some(d) => format!("{} ({})", d.verdict.id, d.verdict.confidence.as_str()),
@@ -298,15 +303,23 @@ impl SessionRecord {
             },
         }];
         for r in &self.probe_runs {
-            out.push(Event {
-                at: r.finished_at.clone(),
-                what: format!(
-                    "probe {} {} in {:.0} ms: {}",
+            let what = match r.status {
+                Status::Skipped => format!(
+                    "probe {} skipped: {}",
                     r.probe.as_str(),
-                    status_word(r.status),
-                    r.elapsed_ms,
+                    r.summary.trim_start_matches("skipped: ")
+                ),
+                status => format!(
+                    "probe {} {} in {}: {}",
+                    r.probe.as_str(),
+                    status_word(status),
+                    millis(r.elapsed_ms),
                     r.summary
                 ),
+            };
+            out.push(Event {
+                at: r.finished_at.clone(),
+                what,
             });
         }
         for a in &self.answers {
@@ -333,7 +346,10 @@ impl SessionRecord {
                             "step \"{}\" {} ({})",
                             s.title,
                             h.state.as_str(),
-                            h.by.as_str()
+                            match h.by {
+                                SetBy::Person => "set by a person",
+                                SetBy::Check => "set by its automatic check",
+                            }
                         ),
                     });
                 }
@@ -348,6 +364,15 @@ impl SessionRecord {
         // RFC 3339 times of one writer sort as text; the sort is stable for equal times.
         out.sort_by(|a, b| a.at.cmp(&b.at));
         out
+    }
+}
+
+/// `0.4` → `0.4 ms`, `12.6` → `13 ms`: sub-millisecond runs keep a decimal.
+fn millis(ms: f64) -> String {
+    if ms < 1.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
     }
 }
 

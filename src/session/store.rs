@@ -30,12 +30,20 @@ pub enum LoadError {
     /// Not text: binary garbage, or not UTF-8.
     NotText,
     /// The JSON stops in the middle (a copy cut short, a disk that filled).
-    Truncated { line: usize, column: usize },
-    NotJson { line: usize, column: usize },
+    Truncated {
+        line: usize,
+        column: usize,
+    },
+    NotJson {
+        line: usize,
+        column: usize,
+    },
     /// Valid JSON but not a connfix session.
     NotSession,
     /// Written by a connfix whose format this one does not read.
-    Schema { found: u64 },
+    Schema {
+        found: u64,
+    },
     /// The right version but a field is wrong or missing.
     Damaged(String),
 }
@@ -52,7 +60,10 @@ impl fmt::Display for LoadError {
                 "the file is cut short (the JSON stops at line {line}, column {column})"
             ),
             LoadError::NotJson { line, column } => {
-                write!(f, "the file is not valid JSON (at line {line}, column {column})")
+                write!(
+                    f,
+                    "the file is not valid JSON (at line {line}, column {column})"
+                )
             }
             LoadError::NotSession => {
                 f.write_str("the file is JSON but not a connfix session (no schema_version)")
@@ -118,7 +129,8 @@ impl Store {
         let path = self.path_of(&rec.id);
         let json = serde_json::to_vec_pretty(rec)
             .map_err(|e| format!("cannot encode the session: {e}"))?;
-        write_atomic(&path, &json).map_err(|e| format!("cannot save to {}: {e}", path.display()))?;
+        write_atomic(&path, &json)
+            .map_err(|e| format!("cannot save to {}: {e}", path.display()))?;
         Ok(path)
     }
 
@@ -159,7 +171,9 @@ impl Store {
             return if p.is_file() {
                 Ok(p)
             } else {
-                Err(format!("{a}: no such session file; give an id from `connfix report list` or the path of a .json session"))
+                Err(format!(
+                    "{a}: no such session file; give an id from `connfix report list` or the path of a .json session"
+                ))
             };
         }
         Ok(self.path_of(&self.resolve(arg)?))
@@ -210,7 +224,10 @@ pub fn lock(path: &Path) -> Result<Lock, String> {
     let lock_path = path.with_extension("lock");
     let shown = path.file_stem().unwrap_or_default().to_string_lossy();
     if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let _ = fs::DirBuilder::new().recursive(true).mode(0o700).create(dir);
+        let _ = fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir);
     }
     let mut file = OpenOptions::new()
         .read(true)
@@ -219,7 +236,10 @@ pub fn lock(path: &Path) -> Result<Lock, String> {
         .truncate(false)
         .mode(0o600)
         .open(&lock_path)
-        .map_err(|e| format!("cannot lock session {shown} ({}): {e}", lock_path.display()))?;
+        .map_err(|e| {
+            let dir = lock_path.parent().unwrap_or(Path::new("."));
+            format!("cannot save session {shown} in {}: {e}", dir.display())
+        })?;
     // SAFETY: flock on a file descriptor we own; it does not touch memory.
     let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
     if rc != 0 {
@@ -292,7 +312,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let tmp = dir.join(format!(
         ".{name}.{}.{}.tmp",
@@ -342,7 +365,11 @@ mod tests {
     use crate::session::SessionKind;
 
     fn sample(id: &str) -> SessionRecord {
-        let mut r = SessionRecord::new(id.into(), SessionKind::Diagnosis, "2026-11-21T10:00:00.000Z".into());
+        let mut r = SessionRecord::new(
+            id.into(),
+            SessionKind::Diagnosis,
+            "2026-11-21T10:00:00.000Z".into(),
+        );
         r.notes.push(crate::session::Note {
             at: "2026-11-21T10:01:00.000Z".into(),
             text: "restarted the pod".into(),
@@ -384,8 +411,16 @@ mod tests {
             (vec![0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 0xff], "not text"),
             (b"{\"a\": 1}".to_vec(), "not a connfix session"),
             (b"hello".to_vec(), "not valid JSON"),
-            (ok.replace("\"schema_version\":1", "\"schema_version\":9").into_bytes(), "newer connfix"),
-            (ok.replace("\"kind\":\"diagnosis\"", "\"kind\":\"party\"").into_bytes(), "damaged"),
+            (
+                ok.replace("\"schema_version\":1", "\"schema_version\":9")
+                    .into_bytes(),
+                "newer connfix",
+            ),
+            (
+                ok.replace("\"kind\":\"diagnosis\"", "\"kind\":\"party\"")
+                    .into_bytes(),
+                "damaged",
+            ),
         ];
         for (bytes, want) in cases {
             let e = parse_record(&bytes).unwrap_err().to_string();

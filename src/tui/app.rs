@@ -4,25 +4,28 @@
 use super::event::{Command, Event};
 use super::journal::Journal;
 use super::view::{self, layout};
-use crate::checklist::{ChecklistRun, StepState};
-use crate::diagnose::FactSet;
-use crate::knowledge::checklists::ChecklistDef;
-use crate::session::{AnswerRecord, DiagnosisRecord, Note, ProbeRun, Said, SavedSettings, SessionKind, SessionRecord, store};
-use std::path::PathBuf;
-use std::time::SystemTime;
 use crate::check::{self, CheckReport};
+use crate::checklist::{ChecklistRun, StepState};
 use crate::diagnose::Context;
+use crate::diagnose::FactSet;
 use crate::diagnose::live::{self, LiveNode, NodeState, Progress};
 use crate::knowledge::Knowledge;
 use crate::knowledge::causes::LANGUAGES;
+use crate::knowledge::checklists::ChecklistDef;
 use crate::probe::{self, ProbeEvent, ProbeId, ProbeReport, Settings};
+use crate::session::{
+    AnswerRecord, DiagnosisRecord, Note, ProbeRun, Said, SavedSettings, SessionKind, SessionRecord,
+    store,
+};
 use crate::target::{self, ParseOptions, Target};
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::{Position, Rect};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
+use std::time::SystemTime;
 
 /// The language names shown on the snippet tabs, in the order of [`LANGUAGES`].
 pub const LANGUAGE_LABELS: [&str; 6] = ["Python", "Node.js", "Go", "Java", "Rust", "Shell"];
@@ -429,7 +432,10 @@ impl App {
         if let Some(t) = target {
             let run = self.new_run();
             let target = Arc::new(t);
-            out.push(Command::Log(format!("checking against {}", target.redacted)));
+            out.push(Command::Log(format!(
+                "checking against {}",
+                target.redacted
+            )));
             self.session = Some(Session::new(target, run, &self.flags, &self.kb));
             self.evaluate_checklist();
             out.push(Command::StartAll { run });
@@ -445,7 +451,9 @@ impl App {
         self.journal = Some(Journal::resume(rec, file));
         self.prompt = None;
         self.checklist = rec.checklist.clone().map(|run| ChecklistUi {
-            sel: run.next_pending(run.steps.len().saturating_sub(1)).unwrap_or(0),
+            sel: run
+                .next_pending(run.steps.len().saturating_sub(1))
+                .unwrap_or(0),
             run,
             detail_scroll: 0,
         });
@@ -472,9 +480,10 @@ impl App {
                 })
                 .collect();
             for run in rec.latest_runs() {
-                if let (Some(slot), Ok(report)) =
-                    (s.slots.iter_mut().find(|sl| sl.id == run.probe), run.report())
-                {
+                if let (Some(slot), Ok(report)) = (
+                    s.slots.iter_mut().find(|sl| sl.id == run.probe),
+                    run.report(),
+                ) {
                     slot.state = SlotState::Done(Box::new(report));
                 }
             }
@@ -486,7 +495,9 @@ impl App {
                         slot.run = run;
                     }
                 }
-                out.push(Command::Log("re-running the probes that had not finished".into()));
+                out.push(Command::Log(
+                    "re-running the probes that had not finished".into(),
+                ));
                 out.push(Command::StartAll { run });
             }
             s.refresh(&self.kb);
@@ -497,7 +508,10 @@ impl App {
         self.flash = Some(format!(
             "resumed session {} (started {}): {} probe results, {notes} note{}",
             rec.id,
-            rec.started_at.get(..16).unwrap_or(&rec.started_at).replace('T', " "),
+            rec.started_at
+                .get(..16)
+                .unwrap_or(&rec.started_at)
+                .replace('T', " "),
             rec.latest_runs().len(),
             if notes == 1 { "" } else { "s" }
         ));
@@ -659,7 +673,10 @@ impl App {
                 s.refresh(&self.kb);
                 if let Some(j) = &mut self.journal {
                     let mut finished = finished;
-                    finished.facts = s.report.facts.iter()
+                    finished.facts = s
+                        .report
+                        .facts
+                        .iter()
                         .filter(|f| f.source == id.as_str())
                         .cloned()
                         .collect();
@@ -1361,7 +1378,8 @@ impl App {
     pub fn animating(&self) -> bool {
         let clock = self.screen == Screen::Checklist && self.checklist.is_some();
         // The checklist clock shows seconds: redraw once a second for it.
-        self.session.as_ref().is_some_and(|s| !s.all_done()) || (clock && self.tick % 10 == 0)
+        self.session.as_ref().is_some_and(|s| !s.all_done())
+            || (clock && self.tick.is_multiple_of(10))
     }
 }
 

@@ -30,7 +30,12 @@ pub struct Journal {
 }
 
 impl Journal {
-    pub fn new(id: String, kind: SessionKind, started_at: String, settings: SavedSettings) -> Journal {
+    pub fn new(
+        id: String,
+        kind: SessionKind,
+        started_at: String,
+        settings: SavedSettings,
+    ) -> Journal {
         let started = humantime::parse_rfc3339(&started_at).unwrap_or_else(|_| SystemTime::now());
         Journal {
             id,

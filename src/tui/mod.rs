@@ -12,9 +12,9 @@ pub mod view;
 
 use crate::knowledge::Knowledge;
 use crate::knowledge::checklists::ChecklistDef;
+use crate::probe::{self, Settings};
 use crate::session::SessionRecord;
 use crate::session::store::{self, Lock, Store};
-use crate::probe::{self, Settings};
 use crate::target::{ParseOptions, Target};
 use app::App;
 use event::{Command, Event};
@@ -214,7 +214,10 @@ impl Runner {
         if let Some(f) = &j.file {
             return Ok(f.clone());
         }
-        self.store.as_ref().map(|s| s.path_of(&j.id)).map_err(Clone::clone)
+        self.store
+            .as_ref()
+            .map(|s| s.path_of(&j.id))
+            .map_err(Clone::clone)
     }
 
     /// Writes the session if it changed. A failure is shown and the session stays in
@@ -278,7 +281,12 @@ impl Runner {
         app.report_saved(result, &cwd);
     }
 
-    fn write_reports(&self, app: &App, dir: &std::path::Path, stem: &str) -> Result<String, String> {
+    fn write_reports(
+        &self,
+        app: &App,
+        dir: &std::path::Path,
+        stem: &str,
+    ) -> Result<String, String> {
         let rec = app.record().ok_or("no session")?;
         let md = dir.join(format!("{stem}.md"));
         let html = dir.join(format!("{stem}.html"));

@@ -55,6 +55,9 @@ pub struct Options {
     pub clipboard: bool,
     /// Put before the connfix binary, e.g. `ip netns exec NAME`.
     pub prefix: Vec<String>,
+    /// Extra environment for connfix (set after the isolating defaults, so they win), e.g.
+    /// `XDG_DATA_HOME` to share a session store between two runs.
+    pub env: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -64,6 +67,7 @@ impl Default for Options {
             height: 40,
             clipboard: false,
             prefix: Vec::new(),
+            env: Vec::new(),
         }
     }
 }
@@ -104,6 +108,9 @@ impl Tmux {
 
         let mut cmd = tmux.command();
         tmux.isolate(&mut cmd);
+        for (k, v) in &opts.env {
+            cmd.env(k, v);
+        }
         // With more than one argument tmux runs the command itself, so nothing is re-quoted.
         cmd.arg("-f").arg(&conf).args([
             "-L",
@@ -149,6 +156,7 @@ impl Tmux {
             ("HOME", "home"),
             ("XDG_CONFIG_HOME", "config"),
             ("XDG_STATE_HOME", "state"),
+            ("XDG_DATA_HOME", "data"),
             ("XDG_CACHE_HOME", "cache"),
         ] {
             cmd.env(var, self.dir.path().join(sub));

@@ -127,11 +127,16 @@ pub(super) fn key_line(frame: &mut Frame, area: Rect, app: &App, keys: Vec<(&str
     if let Some(f) = app.flash.as_ref().or(unsaved.as_ref()) {
         let used: usize = spans.iter().map(|s| s.width()).sum();
         let room = (area.width as usize).saturating_sub(used + 2);
-        if room > 10 {
+        // A message is read in full: when it does not fit beside the keys, it takes the
+        // line (the keys come back with the next key press).
+        if unicode_width::UnicodeWidthStr::width(f.as_str()) <= room {
             spans.push(Span::raw("  "));
-            spans.push(Span::styled(ellipsis(f, room), t.warn()));
+            spans.push(Span::styled(f.clone(), t.warn()));
         } else {
-            spans = vec![Span::styled(ellipsis(f, area.width as usize), t.warn())];
+            spans = vec![Span::styled(
+                format!(" {}", ellipsis(f, (area.width as usize).saturating_sub(1))),
+                t.warn(),
+            )];
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -190,7 +195,10 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("a", "not applicable here"),
             ("u", "undo: back to pending, or to the automatic check"),
             ("r  R", "run the automatic checks again"),
-            ("t", "switch between the checklist and the target's diagnosis"),
+            (
+                "t",
+                "switch between the checklist and the target's diagnosis",
+            ),
         ],
     ),
     (

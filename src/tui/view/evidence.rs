@@ -39,12 +39,19 @@ pub fn lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {
     let t = Theme { color: app.color };
     let mut out: Vec<Line<'static>> = Vec::new();
     // The person's notes come first: they are what they will look for.
-    let notes = app.journal.as_ref().map(|j| j.notes.as_slice()).unwrap_or(&[]);
+    let notes = app
+        .journal
+        .as_ref()
+        .map(|j| j.notes.as_slice())
+        .unwrap_or(&[]);
     if !notes.is_empty() {
         out.push(Line::styled("✎ Your notes", t.person().patch(t.bold())));
         for n in notes {
             let at = n.at.get(11..19).unwrap_or(&n.at);
-            for (i, l) in wrap(&n.text, width.saturating_sub(12)).into_iter().enumerate() {
+            for (i, l) in wrap(&n.text, width.saturating_sub(12))
+                .into_iter()
+                .enumerate()
+            {
                 let stamp = if i == 0 { at } else { "" };
                 out.push(Line::from(vec![
                     Span::styled(format!("  {stamp:<8}  "), t.dim()),

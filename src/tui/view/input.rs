@@ -65,6 +65,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, input: &LineInput) {
         .collect();
     let x = 2 + unicode_width::UnicodeWidthStr::width(before.as_str());
     if x < inner.width as usize {
-        frame.set_cursor_position(Position::new(inner.x + x as u16, inner.y + field_row as u16));
+        frame.set_cursor_position(Position::new(
+            inner.x + x as u16,
+            inner.y + field_row as u16,
+        ));
     }
 }

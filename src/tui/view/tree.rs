@@ -236,7 +236,10 @@ fn detail(
                 add(&format!("Why ask: {why}"), Detail::Note);
             }
             if answering {
-                add("y yes · n no · s skip (don't know) · Esc cancel", Detail::Hint)
+                add(
+                    "y yes · n no · s skip (don't know) · Esc cancel",
+                    Detail::Hint,
+                )
             } else if s.answer_of(&q.key).is_some() {
                 add("Enter answer · u take back the skip", Detail::Hint)
             } else {
@@ -248,10 +251,13 @@ fn detail(
                 add(&format!("• {e}"), Detail::Evidence);
             }
             match step.by {
-                AnsweredBy::Person if answering => {
-                    add("y yes · n no · s skip (don't know) · Esc cancel", Detail::Hint)
+                AnsweredBy::Person if answering => add(
+                    "y yes · n no · s skip (don't know) · Esc cancel",
+                    Detail::Hint,
+                ),
+                AnsweredBy::Person => {
+                    add("Enter change your answer · u take it back", Detail::Hint)
                 }
-                AnsweredBy::Person => add("Enter change your answer · u take it back", Detail::Hint),
                 AnsweredBy::Probe => {
                     if step.evidence.is_empty() {
                         add("no fact pointed either way", Detail::Note);
