@@ -120,7 +120,9 @@ impl StepRun {
     }
 
     fn set(&mut self, state: StepState, by: SetBy, at: &str) -> bool {
-        if self.state == state && self.by == Some(by) {
+        // A check that cannot tell leaves an untouched step as it is, with no history entry.
+        let untouched = state == StepState::Pending && self.by.is_none() && by == SetBy::Check;
+        if (self.state == state && self.by == Some(by)) || (self.state == state && untouched) {
             return false;
         }
         self.state = state;

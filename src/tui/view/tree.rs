@@ -236,10 +236,7 @@ fn detail(
                 add(&format!("Why ask: {why}"), Detail::Note);
             }
             if answering {
-                add(
-                    "y yes · n no · s skip (don't know) · Esc cancel",
-                    Detail::Hint,
-                )
+                add("y yes · n no · s skip · Esc cancel", Detail::Hint)
             } else if s.answer_of(&q.key).is_some() {
                 add("Enter answer · u take back the skip", Detail::Hint)
             } else {
@@ -251,10 +248,9 @@ fn detail(
                 add(&format!("• {e}"), Detail::Evidence);
             }
             match step.by {
-                AnsweredBy::Person if answering => add(
-                    "y yes · n no · s skip (don't know) · Esc cancel",
-                    Detail::Hint,
-                ),
+                AnsweredBy::Person if answering => {
+                    add("y yes · n no · s skip · Esc cancel", Detail::Hint)
+                }
                 AnsweredBy::Person => {
                     add("Enter change your answer · u take it back", Detail::Hint)
                 }
