@@ -122,7 +122,7 @@ impl StepRun {
     fn set(&mut self, state: StepState, by: SetBy, at: &str) -> bool {
         // A check that cannot tell leaves an untouched step as it is, with no history entry.
         let untouched = state == StepState::Pending && self.by.is_none() && by == SetBy::Check;
-        if (self.state == state && self.by == Some(by)) || (self.state == state && untouched) {
+        if self.state == state && (self.by == Some(by) || untouched) {
             return false;
         }
         self.state = state;
