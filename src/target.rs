@@ -561,31 +561,72 @@ pub fn redact_loose(text: &str) -> String {
     )
 }
 
-/// Redacts free text a person typed (a note): URLs with credentials, `NAME=value` pairs
-/// whose name says secret, `Bearer` tokens and long generated tokens, word by word.
+/// Redacts free text a person typed (a note): URLs with credentials or secret query
+/// parameters, `NAME=value` pairs whose name says secret, the word after `password:`,
+/// `--token`, `Bearer` or `Basic`, and long generated tokens, word by word.
 pub fn redact_text(text: &str) -> String {
     let mut out = Vec::new();
-    let mut after_bearer = false;
+    let mut hide_next = false;
     for word in text.split(' ') {
-        let redacted = if after_bearer && !word.is_empty() {
+        if word.is_empty() {
+            out.push(String::new());
+            continue;
+        }
+        let bare = word
+            .trim_start_matches(['-', '$'])
+            .trim_end_matches([':', '='])
+            .to_ascii_lowercase();
+        let scheme = matches!(bare.as_str(), "bearer" | "basic");
+        let redacted = if hide_next && !scheme {
+            hide_next = false;
             "***".to_string()
-        } else if let Some((k, v)) = word
-            .split_once('=')
-            .filter(|(k, v)| !v.is_empty() && is_secret_key(k.trim_start_matches(['-', '$'])))
-        {
-            let _ = v;
-            format!("{k}=***")
-        } else if word.contains('@') && word.contains(':') {
-            redact_loose(word)
-        } else if looks_secret(word.trim_matches(|c: char| !c.is_ascii_alphanumeric())) {
-            "***".to_string()
+        } else if let Some(r) = redact_token(word) {
+            r
         } else {
             word.to_string()
         };
-        after_bearer = word.eq_ignore_ascii_case("bearer");
+        if SECRET_WORDS.contains(&bare.as_str()) || scheme {
+            hide_next = true;
+        }
         out.push(redacted);
     }
     out.join(" ")
+}
+
+/// Words after which the next word is a secret (`password: x`, `--token x`, `Bearer x`).
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+    "api-key",
+    "api_key",
+    "authorization",
+    "bearer",
+    "basic",
+];
+
+/// One word or argument with its secret hidden, or None when it holds none: a URL keeps
+/// its host but loses the password and secret query values; `NAME=value` loses the value
+/// when NAME says secret; a long generated token becomes `***`.
+pub fn redact_token(word: &str) -> Option<String> {
+    if word.contains("://") || (word.contains('@') && word.contains(':')) {
+        let w = redact_loose(word);
+        let w = match w.split_once('?') {
+            Some((base, query)) => format!("{base}{}", redact_path_and_query(&format!("?{query}"))),
+            None => w,
+        };
+        return (w != word).then_some(w);
+    }
+    if let Some((k, v)) = word.split_once('=')
+        && !v.is_empty()
+        && is_secret_key(k.trim_start_matches(['-', '$']))
+    {
+        return Some(format!("{k}=***"));
+    }
+    looks_secret(word.trim_matches(|c: char| !c.is_ascii_alphanumeric())).then(|| "***".to_string())
 }
 
 #[cfg(test)]

@@ -313,3 +313,39 @@ fn an_unwritable_data_directory_offers_another_place() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("written after the move"));
 }
+
+#[test]
+fn quitting_while_nothing_can_be_saved_warns_then_keeps_a_copy_in_the_temp_directory() {
+    if !tmux::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file-not-dir");
+    fs::write(&blocker, "x").unwrap();
+    let tmp = dir.path().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    let mut o = opts(&blocker);
+    o.env.push(("TMPDIR".into(), tmp.display().to_string()));
+    let target = format!("127.0.0.1:{}", closed_port());
+    let tui = Tmux::start(&o, &[&target, "--timeout", "2s"]);
+    tui.wait_for_all(&[NOTHING, "not saved"], VERDICT);
+    tui.keys(&["n"]);
+    tui.type_text("only in memory so far");
+    tui.keys(&["Enter"]);
+    tui.keys(&["q"]);
+    tui.wait_for("q again quits and keeps a copy", REACT);
+    tui.keys(&["q"]);
+    assert_eq!(tui.wait_exit(REACT), 0);
+    let screen = tui.wait_for("a copy is in", REACT);
+    assert!(screen.contains("reopens it"), "{screen}");
+    let copies: Vec<PathBuf> = fs::read_dir(&tmp)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    let rec: Value = serde_json::from_slice(&fs::read(&copies[0]).unwrap()).unwrap();
+    assert_eq!(rec["notes"][0]["text"], "only in memory so far");
+    assert!(rec["ended_at"].is_string());
+}

@@ -203,12 +203,17 @@ impl ChecklistRun {
             Some(o) => state_of(o),
             None => StepState::Pending,
         };
-        let by = if s.auto.is_some() {
+        // An automatic step goes back to its check even while the check is still running.
+        let by = if s.automatic() {
             SetBy::Check
         } else {
             SetBy::Person
         };
-        s.set(state, by, at)
+        let changed = s.set(state, by, at);
+        if by == SetBy::Check && state == StepState::Pending {
+            s.by = None;
+        }
+        changed
     }
 
     /// Runs the automatic checks against what the probes found. A check is decided only
@@ -248,11 +253,11 @@ impl ChecklistRun {
             }
             step.auto = auto;
             changed = true;
-            if step.by != Some(SetBy::Person) {
-                let state = step
-                    .auto
-                    .as_ref()
-                    .map_or(StepState::Pending, |a| state_of(a.outcome));
+            // While a re-check runs, the step keeps what the last check found.
+            if step.by != Some(SetBy::Person)
+                && let Some(a) = &step.auto
+            {
+                let state = state_of(a.outcome);
                 step.set(state, SetBy::Check, at);
             }
         }
@@ -408,5 +413,18 @@ mod tests {
         );
         assert_eq!(run.counts().settled(), 2);
         assert_eq!(run.next_pending(0), Some(1));
+    }
+
+    #[test]
+    fn handing_back_while_the_check_runs_lets_it_decide() {
+        let mut run = ChecklistRun::new(&def());
+        run.set(0, StepState::Skipped, "t1");
+        run.clear_checks();
+        run.reset(0, "t2");
+        assert_eq!(run.steps[0].state, StepState::Pending);
+        assert_eq!(run.steps[0].by, None);
+        run.evaluate(&facts(&["tcp.connected"]), progress, "t3");
+        assert_eq!(run.steps[0].state, StepState::Done);
+        assert_eq!(run.steps[0].by, Some(SetBy::Check));
     }
 }

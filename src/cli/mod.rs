@@ -275,7 +275,8 @@ pub async fn run_check(
     let report = check::run(target, settings.clone(), &ctx, kb).await;
     print_report(&report, flags.json);
     if save {
-        let rec = SessionRecord::from_check(store::new_id(), &report, &settings, ctx.public);
+        let mut rec = SessionRecord::from_check(store::new_id(), &report, &settings, ctx.public);
+        rec.answers = crate::session::flag_answers(&ctx, kb, &report.started_at);
         if let Err(e) = report::save_check(&rec) {
             eprintln!("connfix: the check was not saved: {e}");
             return Ok(EXIT_USAGE);
@@ -333,14 +334,16 @@ pub async fn run_resume(
 ) -> Result<i32, UsageError> {
     let store = store::Store::open_default().map_err(UsageError)?;
     let path = store.locate(id).map_err(UsageError)?;
-    let rec = report::load_path(&path)?;
     if !interactive() {
+        let rec = report::load_path(&path)?;
         return usage(format!(
             "resume opens the TUI, and this is not a terminal; `connfix report show {}` prints the session instead",
             rec.id
         ));
     }
+    // Locked before it is read, so a connfix closing meanwhile cannot save over our copy.
     let lock = store::lock(&path).map_err(UsageError)?;
+    let rec = report::load_path(&path)?;
     run_tui(
         tui::Start::Resume(Box::new(rec), path, lock),
         flags,
@@ -366,10 +369,11 @@ pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
                     println!("{:<36} {}", c.id, c.title);
                 }
                 println!(
-                    "\n{} causes, {} questions in the tree, {} services",
+                    "\n{} causes, {} questions in the tree, {} services, {} checklists (`connfix checklist --list`)",
                     kb.causes.len(),
                     kb.tree.nodes.len(),
-                    kb.services.list.len()
+                    kb.services.list.len(),
+                    kb.checklists.len()
                 );
                 if let Some(d) = knowledge::user_dir() {
                     println!(

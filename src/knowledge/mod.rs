@@ -264,6 +264,36 @@ mod tests {
     }
 
     #[test]
+    fn user_checklists_are_checked_and_replace_bundled_ones_by_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let lists = dir.path().join("checklists");
+        std::fs::create_dir(&lists).unwrap();
+        let good = "id = \"database-unreachable\"\ntitle = \"Ours\"\nabout = \"a\"\n[[step]]\nid = \"a\"\ntitle = \"t\"\ndo = \"d\"\ngood = \"g\"\n";
+        std::fs::write(lists.join("db.toml"), good).unwrap();
+        std::fs::write(
+            lists.join("bad.toml"),
+            good.replace("id = \"a\"", "id = \"a\"\nfail_if = [\"tcp.nope\"]"),
+        )
+        .unwrap();
+        let errors = check_dir(dir.path());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].file.ends_with("bad.toml") && errors[0].line == 6,
+            "{errors:?}"
+        );
+        let mut sources = bundled_sources();
+        sources.push(Source {
+            rel: "checklists/db.toml".into(),
+            shown: "db.toml".into(),
+            text: good.into(),
+        });
+        let (kb, errors) = build(sources);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(kb.checklist("database-unreachable").unwrap().title, "Ours");
+        assert!(kb.checklists.len() >= 6);
+    }
+
+    #[test]
     fn every_contract_cause_has_a_file_with_fixes_and_code() {
         let kb = Knowledge::bundled();
         for id in CONTRACT_IDS {

@@ -238,15 +238,11 @@ pub fn redact_args(args: &[String]) -> String {
             hide_next = false;
             continue;
         }
-        if let Some((k, _)) = arg.split_once('=')
-            && is_secret_key(k)
-        {
-            out.push(format!("{k}=***"));
+        if let Some(r) = crate::target::redact_token(arg) {
+            out.push(r);
         } else if arg.starts_with('-') && is_secret_key(arg) {
             out.push(arg.clone());
             hide_next = true;
-        } else if arg.contains("://") && arg.contains('@') {
-            out.push(crate::target::redact_loose(arg));
         } else {
             out.push(arg.clone());
         }

@@ -285,6 +285,26 @@ impl SessionRecord {
     }
 }
 
+/// The `--answer KEY=yes|no` flags as recorded answers, so a saved or resumed session
+/// keeps them.
+pub fn flag_answers(
+    ctx: &crate::diagnose::Context,
+    kb: &crate::knowledge::Knowledge,
+    at: &str,
+) -> Vec<AnswerRecord> {
+    (ctx.answers.iter())
+        .map(|(key, yes)| AnswerRecord {
+            at: at.to_string(),
+            key: key.clone(),
+            question: (kb.tree.nodes.iter())
+                .find(|n| n.ask.as_deref() == Some(key.as_str()))
+                .map(|n| n.question.clone())
+                .unwrap_or_else(|| key.clone()),
+            said: if *yes { Said::Yes } else { Said::No },
+        })
+        .collect()
+}
+
 /// A timeline entry for the reports: what happened when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {

@@ -191,10 +191,11 @@ impl Store {
             ));
         }
         if q == "last" || q.is_empty() {
-            return all
-                .iter()
-                .find(|l| l.record.is_ok())
-                .map(|l| l.id.clone())
+            // The one touched last: a resumed older session counts from when it was saved.
+            return (all.iter())
+                .filter_map(|l| l.record.as_ref().ok().map(|r| (r.updated_at.as_str(), l)))
+                .max_by(|a, b| a.0.cmp(b.0))
+                .map(|(_, l)| l.id.clone())
                 .ok_or_else(|| {
                     "no readable session left; `connfix report list` shows what is wrong with each"
                         .to_string()
@@ -221,7 +222,10 @@ impl Store {
 /// Takes the lock of the session saved at `path` (a `.lock` file beside it), or says who
 /// holds it.
 pub fn lock(path: &Path) -> Result<Lock, String> {
-    let lock_path = path.with_extension("lock");
+    // Appended, not replacing the extension: a file named x.lock must never be its own lock.
+    let mut lock_path = path.as_os_str().to_owned();
+    lock_path.push(".lock");
+    let lock_path = PathBuf::from(lock_path);
     let shown = path.file_stem().unwrap_or_default().to_string_lossy();
     if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
         let _ = fs::DirBuilder::new()
@@ -259,8 +263,25 @@ pub fn lock(path: &Path) -> Result<Lock, String> {
     Ok(Lock { _file: file })
 }
 
+/// Far above any real session (a long one is a few hundred KiB).
+const MAX_SESSION_BYTES: u64 = 64 << 20;
+
 /// Reads and checks one session file.
 pub fn read_record(path: &Path) -> Result<SessionRecord, LoadError> {
+    // A pipe or a huge file in the sessions folder must not hang or swamp `report list`.
+    match fs::metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(LoadError::Missing),
+        Err(e) => return Err(LoadError::Io(e.to_string())),
+        Ok(m) if !m.is_file() => return Err(LoadError::Io("not a regular file".into())),
+        Ok(m) if m.len() > MAX_SESSION_BYTES => {
+            return Err(LoadError::Io(format!(
+                "{} MiB is more than a session can be ({} MiB at most)",
+                m.len() >> 20,
+                MAX_SESSION_BYTES >> 20
+            )));
+        }
+        Ok(_) => {}
+    }
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(LoadError::Missing),

@@ -336,6 +336,8 @@ pub struct App {
     pub input: Option<LineInput>,
     /// Enter was pressed on a question: the next y / n / s answers it.
     pub answering: bool,
+    /// q was pressed while the session cannot be saved: the next q quits anyway.
+    pub quit_armed: bool,
     /// The wall clock at the last tick, for the elapsed-time display.
     pub wall: SystemTime,
     pub quit: bool,
@@ -372,6 +374,7 @@ impl App {
             screen: Screen::Diagnosis,
             input: None,
             answering: false,
+            quit_armed: false,
             wall: SystemTime::now(),
             quit: false,
             exit_code: 0,
@@ -391,12 +394,14 @@ impl App {
         let run = self.new_run();
         let target = Arc::new(target);
         let s = Session::new(target.clone(), run, &self.flags, &self.kb);
-        self.journal = Some(Journal::new(
+        let mut journal = Journal::new(
             store::new_id(),
             SessionKind::Diagnosis,
             s.started_at.clone(),
             SavedSettings::from_settings(&self.settings, self.flags.public),
-        ));
+        );
+        journal.answers = crate::session::flag_answers(&self.flags, &self.kb, &s.started_at);
+        self.journal = Some(journal);
         self.session = Some(s);
         self.prompt = None;
         self.focus = Pane::Tree;
@@ -415,12 +420,14 @@ impl App {
     /// checks.
     pub fn start_checklist(&mut self, def: &ChecklistDef, target: Option<Target>) -> Vec<Command> {
         let started_at = check::now();
-        self.journal = Some(Journal::new(
+        let mut journal = Journal::new(
             store::new_id(),
             SessionKind::Checklist,
-            started_at,
+            started_at.clone(),
             SavedSettings::from_settings(&self.settings, self.flags.public),
-        ));
+        );
+        journal.answers = crate::session::flag_answers(&self.flags, &self.kb, &started_at);
+        self.journal = Some(journal);
         self.checklist = Some(ChecklistUi {
             run: ChecklistRun::new(def),
             sel: 0,
@@ -449,6 +456,8 @@ impl App {
         self.settings = rec.settings.to_settings();
         self.flags.public = rec.settings.public;
         self.journal = Some(Journal::resume(rec, file));
+        // New runs are numbered after the saved ones, so run numbers stay unique.
+        self.next_run = (rec.probe_runs.iter()).map(|r| r.run).max().unwrap_or(0);
         self.prompt = None;
         self.checklist = rec.checklist.clone().map(|run| ChecklistUi {
             sel: run
@@ -528,12 +537,25 @@ impl App {
                 r.diagnosis = Some(DiagnosisRecord::from_report(&s.report));
             }
         }
+        if self.checklist.is_some() && self.session.is_none() {
+            r.diagnosis = None;
+        }
         r.checklist = self.checklist.as_ref().map(|c| c.run.clone());
         Some(r)
     }
 
+    /// Keeps the last complete diagnosis, so a session saved during a re-run still has it.
+    fn remember_diagnosis(&mut self) {
+        if let (Some(s), Some(j)) = (&self.session, &mut self.journal)
+            && s.all_done()
+        {
+            j.diagnosis = Some(DiagnosisRecord::from_report(&s.report));
+        }
+    }
+
     /// Re-judges the checklist's automatic steps from the session's facts.
     fn evaluate_checklist(&mut self) {
+        self.remember_diagnosis();
         let (Some(c), Some(s)) = (&mut self.checklist, &self.session) else {
             return;
         };
@@ -607,7 +629,8 @@ impl App {
                 Vec::new()
             }
             Event::Signal(sig) => {
-                self.close();
+                // Not `close()`: a signal (a closed terminal, a kill) is an interruption, and
+                // the session stays open for `connfix resume`.
                 self.quit = true;
                 self.exit_code = 128 + sig;
                 vec![
@@ -858,9 +881,7 @@ impl App {
                 });
                 j.unsaved = true;
                 let n = j.notes.len();
-                self.flash = Some(format!(
-                    "note {n} added; s saves a report with it (it is autosaved already)"
-                ));
+                self.flash = Some(format!("note {n} added; s saves a report with it"));
                 vec![Command::Log(format!("note {n} added"))]
             }
             InputPurpose::SaveDir if text.is_empty() => {
@@ -963,6 +984,16 @@ impl App {
     }
 
     fn quit_now(&mut self) -> Vec<Command> {
+        // Quitting while saving fails would lose the session: say so once first.
+        if self
+            .journal
+            .as_ref()
+            .is_some_and(|j| j.save_error.is_some())
+            && !self.quit_armed
+        {
+            self.quit_armed = true;
+            return Vec::new();
+        }
         self.close();
         self.quit = true;
         vec![Command::Quit]
@@ -1222,10 +1253,17 @@ impl App {
         };
         s.tree_touched = true;
         s.refresh(&self.kb);
+        let next = if answer.is_some() {
+            s.first_open_question()
+        } else {
+            None
+        };
+        self.remember_diagnosis();
+        let Some(s) = &mut self.session else {
+            return Vec::new();
+        };
         // Move on to the next open question, if any.
-        if answer.is_some()
-            && let Some(i) = s.first_open_question()
-        {
+        if let Some(i) = next {
             s.tree_sel = i;
         }
         vec![Command::Log(format!("person answered {key}: {said}"))]

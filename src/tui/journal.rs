@@ -1,7 +1,9 @@
 //! What the TUI records as it goes, so it can be saved at every change and resumed: the
 //! session's id, every probe run, every answer, the notes, and where saving goes.
 
-use crate::session::{AnswerRecord, Note, ProbeRun, SavedSettings, SessionKind, SessionRecord};
+use crate::session::{
+    AnswerRecord, DiagnosisRecord, Note, ProbeRun, SavedSettings, SessionKind, SessionRecord,
+};
 use std::path::PathBuf;
 use std::time::SystemTime;
 
@@ -27,6 +29,8 @@ pub struct Journal {
     pub alt_dir: Option<PathBuf>,
     /// Why the last save failed; cleared by the next one that works.
     pub save_error: Option<String>,
+    /// The last complete diagnosis, kept while a re-run is under way.
+    pub diagnosis: Option<DiagnosisRecord>,
 }
 
 impl Journal {
@@ -51,6 +55,7 @@ impl Journal {
             file: None,
             alt_dir: None,
             save_error: None,
+            diagnosis: None,
         }
     }
 
@@ -65,6 +70,7 @@ impl Journal {
         j.probe_runs = rec.probe_runs.clone();
         j.answers = rec.answers.clone();
         j.notes = rec.notes.clone();
+        j.diagnosis = rec.diagnosis.clone();
         j.file = Some(file);
         // Saving again marks it as open, until it is closed normally.
         j.unsaved = true;
@@ -81,6 +87,7 @@ impl Journal {
         r.probe_runs = self.probe_runs.clone();
         r.answers = self.answers.clone();
         r.notes = self.notes.clone();
+        r.diagnosis = self.diagnosis.clone();
         r
     }
 

@@ -28,6 +28,8 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+/// How long to wait before saving again after a save failed.
+const SAVE_RETRY: Duration = Duration::from_secs(2);
 /// How often spinners and clocks move while something runs.
 const TICK: Duration = Duration::from_millis(100);
 /// How long the input thread waits for a key before checking whether to stop.
@@ -92,6 +94,7 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
         runs: HashMap::new(),
         store: Store::open_default(),
         lock: None,
+        retry_at: None,
     };
     let first = match start {
         Start::Prompt => {
@@ -150,16 +153,37 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
         runner.autosave(&mut app);
         dirty |= had_error != app.journal.as_ref().is_some_and(|j| j.save_error.is_some());
     }
+    runner.retry_at = None;
     runner.autosave(&mut app);
-    if let Some(j) = &app.journal
-        && let Some(file) = &j.file
-        && j.save_error.is_none()
-    {
-        crate::log::line(&format!("session {} saved in {}", j.id, file.display()));
+    // The last chance not to lose the session: the temp directory, said on the way out.
+    let mut parting = None;
+    if let Some(j) = &mut app.journal {
+        if let Some(e) = j.save_error.take() {
+            j.alt_dir = Some(std::env::temp_dir());
+            j.unsaved = true;
+            runner.retry_at = None;
+            runner.autosave(&mut app);
+            parting = app.journal.as_ref().map(|j| match (&j.save_error, &j.file) {
+                (None, Some(f)) => format!(
+                    "connfix: the session could not be saved ({e}); a copy is in {} (`connfix resume {}` reopens it)",
+                    f.display(),
+                    f.display()
+                ),
+                _ => format!(
+                    "connfix: the session could not be saved ({e}), nor in the temp directory"
+                ),
+            });
+        } else if let Some(file) = &j.file {
+            crate::log::line(&format!("session {} saved in {}", j.id, file.display()));
+        }
     }
     runner.all.cancel();
     stop_input.store(true, Ordering::Relaxed);
     terminal::leave();
+    if let Some(p) = parting {
+        crate::log::line(&p);
+        eprintln!("{p}");
+    }
     let mean_us = draw_total.as_micros() / u128::from(frames.max(1));
     crate::log::line(&format!(
         "TUI closed after {frames} frames; drawing took {mean_us} µs on average, {} µs at most",
@@ -178,6 +202,8 @@ struct Runner {
     store: Result<Store, String>,
     /// The lock of the session file being written, taken at its first save.
     lock: Option<(PathBuf, Lock)>,
+    /// After a failed save, when to try again.
+    retry_at: Option<std::time::Instant>,
 }
 
 impl Runner {
@@ -226,6 +252,9 @@ impl Runner {
         if !app.journal.as_ref().is_some_and(|j| j.unsaved) {
             return;
         }
+        if self.retry_at.is_some_and(|t| std::time::Instant::now() < t) {
+            return;
+        }
         let Some(rec) = app.record() else {
             return;
         };
@@ -243,13 +272,16 @@ impl Runner {
         let Some(j) = app.journal.as_mut() else {
             return;
         };
-        j.unsaved = false;
         match result {
             Ok(path) => {
+                j.unsaved = false;
                 j.file = Some(path);
                 j.save_error = None;
+                self.retry_at = None;
             }
             Err(e) => {
+                // Still unsaved: tried again a little later, and at the end.
+                self.retry_at = Some(std::time::Instant::now() + SAVE_RETRY);
                 if j.save_error.as_ref() != Some(&e) {
                     crate::log::line(&format!("session not saved: {e}"));
                 }
@@ -264,6 +296,8 @@ impl Runner {
             return;
         };
         j.unsaved = true;
+        // The person asked: try now, whatever the retry delay says.
+        self.retry_at = None;
         self.autosave(app);
         let Some(j) = app.journal.as_ref() else {
             return;

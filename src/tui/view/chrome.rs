@@ -121,10 +121,14 @@ pub(super) fn key_line(frame: &mut Frame, area: Rect, app: &App, keys: Vec<(&str
         spans.push(Span::styled(format!(" {k}"), t.key()));
         spans.push(Span::raw(format!(" {what} ")));
     }
+    // Until saving works again, that is the message: nothing else matters as much.
     let unsaved = (app.journal.as_ref())
         .and_then(|j| j.save_error.as_ref())
-        .map(|e| format!("⚠ not saved: {e}. s saves elsewhere"));
-    if let Some(f) = app.flash.as_ref().or(unsaved.as_ref()) {
+        .map(|e| match app.quit_armed {
+            true => "⚠ the session is not saved: q again quits and keeps a copy in the temp directory; s saves it elsewhere".to_string(),
+            false => format!("⚠ not saved: {e}. s saves elsewhere"),
+        });
+    if let Some(f) = unsaved.as_ref().or(app.flash.as_ref()) {
         let used: usize = spans.iter().map(|s| s.width()).sum();
         let room = (area.width as usize).saturating_sub(used + 2);
         // A message is read in full: when it does not fit beside the keys, it takes the
