@@ -150,26 +150,8 @@ fn checklist() -> App {
         .expect("bundled")
         .clone();
     let t = target::parse(TARGET, ParseOptions::default(), &kb.services, &|_| None).unwrap();
-    let cmds = app.start_checklist(&def, Some(t));
-    let run = cmds
-        .iter()
-        .find_map(|c| match c {
-            Command::StartAll { run } => Some(*run),
-            _ => None,
-        })
-        .expect("the checks start their probes");
-    feed(
-        &mut app,
-        run,
-        vec![
-            dns(),
-            tcp(),
-            listeners(),
-            firewall(),
-            proxy(),
-            environment(),
-        ],
-    );
+    let run = run_of(&app.start_checklist(&def, Some(t)));
+    feed(&mut app, run, all_reports());
     app
 }
 

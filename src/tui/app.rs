@@ -839,21 +839,9 @@ impl App {
                 self.input = None;
             }
             KeyCode::Enter => return self.submit_input(),
-            KeyCode::Char('u') if ctrl => {
-                p.input.clear();
-                p.cursor = 0;
+            _ => {
+                p.edit(key.code, ctrl);
             }
-            KeyCode::Char(c) if !ctrl => p.insert(c),
-            KeyCode::Backspace if p.cursor > 0 => {
-                p.cursor -= 1;
-                p.remove(p.cursor);
-            }
-            KeyCode::Delete if p.cursor < p.input.chars().count() => p.remove(p.cursor),
-            KeyCode::Left => p.cursor = p.cursor.saturating_sub(1),
-            KeyCode::Right => p.cursor = (p.cursor + 1).min(p.input.chars().count()),
-            KeyCode::Home => p.cursor = 0,
-            KeyCode::End => p.cursor = p.input.chars().count(),
-            _ => {}
         }
         Vec::new()
     }
@@ -1007,23 +995,11 @@ impl App {
         match key.code {
             KeyCode::Esc => return self.quit_now(),
             KeyCode::Enter => return self.submit_prompt(),
-            KeyCode::Char('u') if ctrl => {
-                p.input.clear();
-                p.cursor = 0;
-            }
             KeyCode::Char(c) if !ctrl => {
                 p.insert(c);
                 p.history_sel = None;
             }
-            KeyCode::Backspace if p.cursor > 0 => {
-                p.cursor -= 1;
-                p.remove(p.cursor);
-            }
-            KeyCode::Delete if p.cursor < p.input.chars().count() => p.remove(p.cursor),
-            KeyCode::Left => p.cursor = p.cursor.saturating_sub(1),
-            KeyCode::Right => p.cursor = (p.cursor + 1).min(p.input.chars().count()),
-            KeyCode::Home => p.cursor = 0,
-            KeyCode::End => p.cursor = p.input.chars().count(),
+            code if p.edit(code, ctrl) => {}
             KeyCode::Up | KeyCode::Down if !self.history.is_empty() => {
                 let last = self.history.len().min(HISTORY_SHOWN) - 1;
                 let sel = match (p.history_sel, key.code) {
@@ -1449,6 +1425,29 @@ fn scrolled(v: usize, code: KeyCode) -> usize {
 }
 
 impl Prompt {
+    /// The line-editing keys shared by every input box; false when `code` is not one.
+    fn edit(&mut self, code: KeyCode, ctrl: bool) -> bool {
+        let len = self.input.chars().count();
+        match code {
+            KeyCode::Char('u') if ctrl => {
+                self.input.clear();
+                self.cursor = 0;
+            }
+            KeyCode::Char(c) if !ctrl => self.insert(c),
+            KeyCode::Backspace if self.cursor > 0 => {
+                self.cursor -= 1;
+                self.remove(self.cursor);
+            }
+            KeyCode::Delete if self.cursor < len => self.remove(self.cursor),
+            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Right => self.cursor = (self.cursor + 1).min(len),
+            KeyCode::Home => self.cursor = 0,
+            KeyCode::End => self.cursor = len,
+            _ => return false,
+        }
+        true
+    }
+
     fn byte_at(&self, char_idx: usize) -> usize {
         self.input
             .char_indices()

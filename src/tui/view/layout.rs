@@ -29,14 +29,19 @@ pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
-pub fn panes(area: Rect, banner: bool) -> Panes {
-    let [header, banner_area, body, footer] = Layout::vertical([
+/// Header, banner (empty without one), body, footer: the same on every screen.
+fn rows(area: Rect, banner: bool) -> [Rect; 4] {
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(u16::from(banner)),
         Constraint::Min(0),
         Constraint::Length(1),
     ])
-    .areas(area);
+    .areas(area)
+}
+
+pub fn panes(area: Rect, banner: bool) -> Panes {
+    let [header, banner_area, body, footer] = rows(area, banner);
     let [top, bottom] = Layout::vertical([
         Constraint::Percentage(TOP_PERCENT),
         Constraint::Percentage(100 - TOP_PERCENT),
@@ -75,13 +80,7 @@ pub struct ChecklistPanes {
 const STEPS_PERCENT: u16 = 45;
 
 pub fn checklist_panes(area: Rect, banner: bool) -> ChecklistPanes {
-    let [header, banner_area, body, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(u16::from(banner)),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, banner_area, body, footer] = rows(area, banner);
     let [list, detail] = Layout::horizontal([
         Constraint::Percentage(STEPS_PERCENT),
         Constraint::Percentage(100 - STEPS_PERCENT),
