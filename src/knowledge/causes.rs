@@ -120,10 +120,7 @@ pub fn parse(name: &str, source: &str, text: &str) -> Result<Cause, Vec<KbError>
     let close = close + 1; // index of the closing line
     let front = lines[1..close].join("\n");
     let fm: FrontMatter = toml::from_str(&front).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| 2 + front[..s.start.min(front.len())].matches('\n').count())
-            .unwrap_or(2);
+        let line = super::toml_error_line(&front, &e, 2);
         vec![at(line, format!("front matter: {}", e.message()))]
     })?;
 

@@ -50,18 +50,12 @@ pub fn parse(source: &str, text: &str) -> Result<ChecklistDef, Vec<KbError>> {
         line,
         message,
     };
-    let line_of = |needle: &str| {
-        text.lines()
-            .position(|l| l.contains(needle))
-            .map(|i| i + 1)
-            .unwrap_or(1)
-    };
+    let line_of = |needle: &str| super::line_of(text, needle);
     let mut def: ChecklistDef = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count())
-            .unwrap_or(1);
-        vec![at(line, e.message().to_string())]
+        vec![at(
+            super::toml_error_line(text, &e, 1),
+            e.message().to_string(),
+        )]
     })?;
     def.source = source.to_string();
     let mut errors = Vec::new();

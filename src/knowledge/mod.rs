@@ -54,6 +54,21 @@ pub fn user_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "connfix").map(|d| d.config_dir().join("knowledge"))
 }
 
+/// The 1-based line a TOML parse error points at (`first` for the text's first line).
+pub(crate) fn toml_error_line(text: &str, e: &toml::de::Error, first: usize) -> usize {
+    e.span().map_or(first, |s| {
+        first + text[..s.start.min(text.len())].matches('\n').count()
+    })
+}
+
+/// The first line containing `needle`, 1-based (1 when none does): where a validation
+/// error about a value points.
+pub(crate) fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map_or(1, |i| i + 1)
+}
+
 /// One knowledge file's text, from the bundle or from disk.
 struct Source {
     /// Path relative to the knowledge root (`causes/x.md`, `tree.toml`).
@@ -185,14 +200,7 @@ fn build(sources: Vec<Source>) -> (Knowledge, Vec<KbError>) {
                 Ok(s) => kb.services.merge(s),
                 Err(e) => errors.push(KbError {
                     file: src.shown.clone(),
-                    line: e
-                        .span()
-                        .map(|s| {
-                            1 + src.text[..s.start.min(src.text.len())]
-                                .matches('\n')
-                                .count()
-                        })
-                        .unwrap_or(1),
+                    line: toml_error_line(&src.text, &e, 1),
                     message: e.message().to_string(),
                 }),
             }

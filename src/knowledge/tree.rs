@@ -51,17 +51,12 @@ pub fn parse(source: &str, text: &str) -> Result<Tree, Vec<KbError>> {
         message,
     };
     let tree: Tree = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count())
-            .unwrap_or(1);
-        vec![at(line, e.message().to_string())]
+        vec![at(
+            super::toml_error_line(text, &e, 1),
+            e.message().to_string(),
+        )]
     })?;
-    let line_of = |needle: &str| {
-        text.lines()
-            .position(|l| l.contains(needle))
-            .map_or(1, |i| i + 1)
-    };
+    let line_of = |needle: &str| super::line_of(text, needle);
     let mut errors = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for node in &tree.nodes {

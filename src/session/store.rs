@@ -127,10 +127,7 @@ impl Store {
     /// Writes the session atomically; returns where it went.
     pub fn save(&self, rec: &SessionRecord) -> Result<PathBuf, String> {
         let path = self.path_of(&rec.id);
-        let json = serde_json::to_vec_pretty(rec)
-            .map_err(|e| format!("cannot encode the session: {e}"))?;
-        write_atomic(&path, &json)
-            .map_err(|e| format!("cannot save to {}: {e}", path.display()))?;
+        save_to(&path, rec)?;
         Ok(path)
     }
 
@@ -217,6 +214,13 @@ impl Store {
             )),
         }
     }
+}
+
+/// Writes a session to `path` atomically.
+pub fn save_to(path: &Path, rec: &SessionRecord) -> Result<(), String> {
+    let json =
+        serde_json::to_vec_pretty(rec).map_err(|e| format!("cannot encode the session: {e}"))?;
+    write_atomic(path, &json).map_err(|e| format!("cannot save to {}: {e}", path.display()))
 }
 
 /// Takes the lock of the session saved at `path` (a `.lock` file beside it), or says who

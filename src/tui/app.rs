@@ -537,9 +537,6 @@ impl App {
                 r.diagnosis = Some(DiagnosisRecord::from_report(&s.report));
             }
         }
-        if self.checklist.is_some() && self.session.is_none() {
-            r.diagnosis = None;
-        }
         r.checklist = self.checklist.as_ref().map(|c| c.run.clone());
         Some(r)
     }
@@ -555,7 +552,6 @@ impl App {
 
     /// Re-judges the checklist's automatic steps from the session's facts.
     fn evaluate_checklist(&mut self) {
-        self.remember_diagnosis();
         let (Some(c), Some(s)) = (&mut self.checklist, &self.session) else {
             return;
         };
@@ -716,6 +712,7 @@ impl App {
                 }
             }
         }
+        self.remember_diagnosis();
         self.evaluate_checklist();
         out
     }

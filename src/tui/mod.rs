@@ -263,10 +263,7 @@ impl Runner {
                 let lock = store::lock(&path)?;
                 self.lock = Some((path.clone(), lock));
             }
-            let json = serde_json::to_vec_pretty(&rec)
-                .map_err(|e| format!("cannot encode the session: {e}"))?;
-            store::write_atomic(&path, &json)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            store::save_to(&path, &rec)?;
             Ok(path)
         });
         let Some(j) = app.journal.as_mut() else {
