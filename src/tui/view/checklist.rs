@@ -150,7 +150,10 @@ pub fn detail_lines(app: &App, c: &ChecklistUi, width: usize) -> Vec<Line<'stati
         match (&step.auto, &app.session) {
             (_, None) => para(
                 &mut out,
-                "needs a target: start with `connfix checklist NAME --target TARGET` to have it checked",
+                &format!(
+                    "needs a target: start with `connfix checklist {} --target TARGET` to have it checked",
+                    c.run.id
+                ),
                 t.dim(),
             ),
             (None, Some(_)) => para(
