@@ -9,6 +9,7 @@ pub mod checklist;
 pub mod cli;
 pub mod demo;
 pub mod diagnose;
+pub mod explain;
 pub mod knowledge;
 pub mod log;
 pub mod probe;

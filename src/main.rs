@@ -29,6 +29,9 @@ fn main() {
                 save,
             }),
             _) => cli::run_check(target, flags, *save, &kb).await,
+            (Some(Command::Explain { file, check }), _) => {
+                cli::explain::run(file.as_deref(), *check, &cli.check, &kb).await
+            }
             (Some(Command::Checklist { name, list, target }), _) => {
                 cli::checklist::run(name.as_deref(), *list, target.as_ref(), &cli.check, kb.clone())
                     .await

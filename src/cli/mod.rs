@@ -1,6 +1,7 @@
 //! The command line: parsing flags into settings, and the modes they select.
 
 pub mod checklist;
+pub mod explain;
 pub mod report;
 
 use crate::check::{self, CheckReport};
@@ -55,6 +56,16 @@ pub enum Command {
         /// Also save the result as a session (`connfix report show ID` prints it later).
         #[arg(long)]
         save: bool,
+    },
+    /// Explain a pasted error: its kind, the program that printed it, the target it tried to
+    /// reach, the likely causes and the check to run next. Exit 0 recognised, 1 not, 2 bad
+    /// input (with --check: the check's exit code).
+    Explain {
+        /// A file holding the error text, or - (the default) to read standard input.
+        file: Option<PathBuf>,
+        /// Then diagnose the target the text names, as `connfix check` does.
+        #[arg(long)]
+        check: bool,
     },
     /// Set up a broken service on loopback and diagnose it in the TUI, to see what connfix
     /// does; it stops what it started when you quit. Prints the report when not on a terminal.

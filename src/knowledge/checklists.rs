@@ -1,7 +1,7 @@
 //! Incident checklists (`checklists/*.toml`): ordered steps, each with what to do, what
 //! good looks like, and optionally an automatic check made of named facts.
 
-use super::KbError;
+use super::{KbError, valid_id};
 use crate::diagnose::vocabulary;
 use serde::{Deserialize, Serialize};
 
@@ -111,13 +111,6 @@ pub fn parse(source: &str, text: &str) -> Result<ChecklistDef, Vec<KbError>> {
     } else {
         Err(errors)
     }
-}
-
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 #[cfg(test)]

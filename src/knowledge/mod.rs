@@ -5,12 +5,14 @@
 pub mod causes;
 pub mod checklists;
 pub mod services;
+pub mod signatures;
 pub mod tree;
 
 use causes::Cause;
 use checklists::ChecklistDef;
 use serde::Serialize;
 use services::Services;
+use signatures::ErrorKnowledge;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use tree::Tree;
@@ -40,6 +42,8 @@ pub struct Knowledge {
     pub services: Services,
     /// Incident checklists, in id order.
     pub checklists: Vec<ChecklistDef>,
+    /// Error signatures, failure kinds and errno values, for `connfix explain`.
+    pub errors: ErrorKnowledge,
 }
 
 pub(crate) fn bundled_file(path: &str) -> Option<&'static str> {
@@ -69,6 +73,14 @@ pub(crate) fn line_of(text: &str, needle: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
+/// Ids of causes, checklists, signatures and ecosystems: lowercase letters, digits, dashes.
+pub(crate) fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
 /// One knowledge file's text, from the bundle or from disk.
 struct Source {
     /// Path relative to the knowledge root (`causes/x.md`, `tree.toml`).
@@ -76,6 +88,8 @@ struct Source {
     /// What to call it in messages.
     shown: String,
     text: String,
+    /// Bundled files are checked by the tests; only the user's are checked in full at load.
+    bundled: bool,
 }
 
 impl Knowledge {
@@ -109,16 +123,26 @@ impl Knowledge {
     }
 }
 
-/// Validates a directory laid out like assets/knowledge. Returns every error found.
+/// Validates a directory laid out like assets/knowledge. Returns every error found in its
+/// files; they are read over the bundled knowledge, so they may name bundled causes.
 pub fn check_dir(dir: &Path) -> Vec<KbError> {
     match read_dir_sources(dir) {
         Ok(sources) if sources.is_empty() => vec![KbError {
             file: dir.display().to_string(),
             line: 0,
-            message: "no knowledge files here (expected causes/*.md, checklists/*.toml, tree.toml or services.toml)"
+            message: "no knowledge files here (expected causes/*.md, checklists/*.toml, errors/*.toml, tree.toml, services.toml or error-kinds.toml)"
                 .into(),
         }],
-        Ok(sources) => build(sources).1,
+        Ok(sources) => {
+            let mine: Vec<String> = sources.iter().map(|s| s.shown.clone()).collect();
+            let mut all = bundled_sources();
+            all.extend(sources);
+            build(all)
+                .1
+                .into_iter()
+                .filter(|e| mine.contains(&e.file))
+                .collect()
+        }
         Err(e) => vec![e],
     }
 }
@@ -130,19 +154,20 @@ fn bundled_sources() -> Vec<Source> {
             rel: rel.to_string(),
             shown: format!("assets/knowledge/{rel}"),
             text: text.to_string(),
+            bundled: true,
         })
         .collect()
 }
 
 fn read_dir_sources(dir: &Path) -> Result<Vec<Source>, KbError> {
     let mut out = Vec::new();
-    for name in ["tree.toml", "services.toml"] {
+    for name in ["tree.toml", "services.toml", "error-kinds.toml"] {
         let path = dir.join(name);
         if path.is_file() {
             out.push(read_source(&path, name)?);
         }
     }
-    for (sub, ext) in [("causes", "md"), ("checklists", "toml")] {
+    for (sub, ext) in [("causes", "md"), ("checklists", "toml"), ("errors", "toml")] {
         let folder = dir.join(sub);
         if !folder.is_dir() {
             continue;
@@ -169,6 +194,7 @@ fn read_source(path: &Path, rel: &str) -> Result<Source, KbError> {
         rel: rel.to_string(),
         shown: path.display().to_string(),
         text,
+        bundled: false,
     })
 }
 
@@ -187,10 +213,26 @@ fn build(sources: Vec<Source>) -> (Knowledge, Vec<KbError>) {
         tree: Tree::default(),
         services: Services::default(),
         checklists: Vec::new(),
+        errors: ErrorKnowledge::default(),
     };
     let mut errors = Vec::new();
+    let mut texts = std::collections::HashMap::new();
     for src in sources {
-        if src.rel == "tree.toml" {
+        if src.rel == "error-kinds.toml" {
+            errors.extend(signatures::parse_kinds(
+                &mut kb.errors,
+                &src.shown,
+                &src.text,
+            ));
+        } else if src.rel.starts_with("errors/") {
+            errors.extend(signatures::parse_file(
+                &mut kb.errors,
+                &src.shown,
+                &src.text,
+                !src.bundled,
+            ));
+            texts.insert(src.shown.clone(), src.text.clone());
+        } else if src.rel == "tree.toml" {
             match tree::parse(&src.shown, &src.text) {
                 Ok(t) => kb.tree = t,
                 Err(e) => errors.extend(e),
@@ -223,6 +265,12 @@ fn build(sources: Vec<Source>) -> (Knowledge, Vec<KbError>) {
         }
     }
     kb.checklists.sort_by(|a, b| a.id.cmp(&b.id));
+    let cause_ids: Vec<String> = kb.causes.iter().map(|c| c.id.clone()).collect();
+    errors.extend(signatures::cross_check(
+        &kb.errors,
+        &|id| cause_ids.iter().any(|c| c == id),
+        &|file| texts.get(file).cloned(),
+    ));
     (kb, errors)
 }
 
@@ -272,6 +320,69 @@ mod tests {
     }
 
     #[test]
+    fn bundled_signatures_compile_and_match_their_examples() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/knowledge");
+        let errors = check_dir(&dir);
+        assert!(
+            errors.is_empty(),
+            "{}",
+            errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        let kb = Knowledge::bundled();
+        assert!(kb.errors.signatures.len() >= 100);
+        assert!(signatures::missing_kinds(&kb.errors).is_empty());
+        assert!(kb.errors.compiled().iter().all(Option::is_some));
+    }
+
+    #[test]
+    fn user_signatures_are_checked_with_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let errors_dir = dir.path().join("errors");
+        std::fs::create_dir(&errors_dir).unwrap();
+        let text = "ecosystem = \"acme\"\ntitle = \"Acme\"\n\n[[signature]]\nid = \"acme-refused\"\nkind = \"refused\"\npattern = 'ACME-(?P<port>\\d+) refused'\nexamples = [\"ACME-80 refused\"]\nknowledge = [\"nothing-listening\"]\n\n[[signature]]\nid = \"acme-bad\"\npattern = '(?P<where>x'\n\n[[signature]]\nid = \"acme-wrong\"\npattern = 'nope (?P<colour>\\w+)'\nexamples = [\"yes\"]\n\n[[signature]]\nid = \"acme-cause\"\npattern = 'ACME down'\nexamples = [\"ACME down\"]\nknowledge = [\"no-such-cause\"]\n";
+        std::fs::write(errors_dir.join("acme.toml"), text).unwrap();
+        let errors = check_dir(dir.path());
+        let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        let find = |needle: &str| {
+            errors
+                .iter()
+                .find(|e| e.message.contains(needle))
+                .unwrap_or_else(|| panic!("no error about {needle}: {shown:?}"))
+        };
+        assert_eq!(find("does not compile").line, 12, "{shown:?}");
+        assert!(find("does not compile").file.ends_with("acme.toml"));
+        assert_eq!(find("unknown group (?P<colour>").line, 16);
+        assert_eq!(find("does not match its example").line, 16);
+        assert_eq!(find("no cause 'no-such-cause'").line, 21);
+        assert!(
+            !shown.iter().any(|e| e.contains("acme-refused")),
+            "{shown:?}"
+        );
+        // A good user signature is used by explain.
+        std::fs::write(
+            errors_dir.join("acme.toml"),
+            text.split("\n\n[[signature]]\nid = \"acme-bad\"")
+                .next()
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(check_dir(dir.path()).is_empty());
+        let mut sources = bundled_sources();
+        sources.extend(read_dir_sources(dir.path()).unwrap());
+        let (kb, errors) = build(sources);
+        assert!(errors.is_empty(), "{errors:?}");
+        let ex = crate::explain::explain("boot: ACME-8080 refused", &kb);
+        let f = ex.main().expect("found");
+        assert_eq!(f.ecosystem.as_deref(), Some("acme"));
+        assert_eq!(f.target.port, Some(8080));
+        assert_eq!(f.knowledge[0], "nothing-listening");
+    }
+
+    #[test]
     fn user_checklists_are_checked_and_replace_bundled_ones_by_id() {
         let dir = tempfile::tempdir().unwrap();
         let lists = dir.path().join("checklists");
@@ -294,6 +405,7 @@ mod tests {
             rel: "checklists/db.toml".into(),
             shown: "db.toml".into(),
             text: good.into(),
+            bundled: false,
         });
         let (kb, errors) = build(sources);
         assert!(errors.is_empty(), "{errors:?}");

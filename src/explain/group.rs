@@ -1,0 +1,492 @@
+//! Grouping matches into errors, and resolving each group into a finding.
+//!
+//! The matches of one line are one unit: a line is one message, whatever order its parts
+//! come in. Units are taken in text order, and a unit joins the error before it when its
+//! kind and its addresses do not contradict that error's (a traceback names the kind in one
+//! line and the target in another). A contradiction starts a new error: another host or
+//! port, or another definite kind. So does a shell prompt line once the error has a kind.
+
+use super::scan::{Addr, Hit};
+use super::text::Prepared;
+use super::{Evidence, Finding, Kind, TargetGuess};
+use crate::knowledge::Knowledge;
+use std::cmp::Reverse;
+use std::collections::HashSet;
+use std::net::IpAddr;
+
+/// Knowledge ids listed per finding, at most.
+const MAX_KNOWLEDGE: usize = 6;
+/// Distinct places kept per error: beyond this a line naming many addresses adds no more,
+/// so grouping stays linear in the number of matches.
+const MAX_PLACES: usize = 16;
+/// How far (in lines) a summary naming the same place may follow its error.
+const SUMMARY_GAP: usize = 2;
+/// Evidence lines per finding, at most.
+const MAX_EVIDENCE: usize = 3;
+/// Evidence lines are cut to about this many characters around the match.
+const EVIDENCE_WIDTH: usize = 200;
+
+/// The matches of one line.
+struct Unit<'k> {
+    hits: Vec<Hit<'k>>,
+    line: usize,
+    /// The definite kind the line names, from its most specific match, and that rank.
+    kind: Option<(Kind, i32)>,
+    /// The line is a shell command (`$ curl ...`, `>>> ...`): a new attempt starts here.
+    command: bool,
+}
+
+impl<'k> Unit<'k> {
+    fn new(h: Hit<'k>, prep: &Prepared) -> Self {
+        Unit {
+            line: h.line,
+            command: is_command(prep.line(h.line)),
+            hits: vec![h],
+            kind: None,
+        }
+    }
+
+    fn finish(mut self) -> Self {
+        self.kind = self
+            .hits
+            .iter()
+            .filter_map(|h| h.kind.filter(|k| k.is_specific()).map(|k| (k, h.sig.rank)))
+            .max_by_key(|(_, rank)| *rank);
+        self
+    }
+
+    fn places(&self) -> impl Iterator<Item = &Hit<'k>> {
+        self.hits.iter().filter(|h| h.addr.has_place())
+    }
+
+    fn has_substance(&self) -> bool {
+        self.hits
+            .iter()
+            .any(|h| h.kind.is_some() || h.addr.has_place() || h.addr.port.is_some())
+    }
+}
+
+/// A prompt at the start of a line: `$ `, `# `, `>>> `, `> `, `PS C:\> `.
+fn is_command(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("$ ")
+        || t.starts_with(">>> ")
+        || t.starts_with("> ")
+        || t.starts_with("# ")
+        || (t.starts_with("PS ") && t.contains("> "))
+}
+
+struct Group<'k> {
+    hits: Vec<Hit<'k>>,
+    /// The definite kind so far and the rank of the match that named it.
+    kind: Option<(Kind, i32)>,
+    /// The distinct places named so far, by role (destination, proxy).
+    places: Vec<(bool, Addr)>,
+    /// The last line that named a kind or a place.
+    last_line: usize,
+}
+
+impl<'k> Group<'k> {
+    fn new(u: Unit<'k>) -> Self {
+        let mut g = Group {
+            hits: Vec::new(),
+            kind: None,
+            places: Vec::new(),
+            last_line: u.line,
+        };
+        g.add(u);
+        g
+    }
+
+    fn accepts(&self, u: &Unit, work: &mut usize) -> bool {
+        *work += u.hits.len() * (1 + self.places.len());
+        if u.command && self.kind.is_some() {
+            return false;
+        }
+        let places_agree = u.places().all(|h| {
+            self.places
+                .iter()
+                .filter(|(proxy, _)| *proxy == h.sig.proxy)
+                .all(|(_, a)| compatible(a, &h.addr))
+        });
+        let kinds_agree = match (self.kind, u.kind) {
+            (Some((a, _)), Some((b, _))) => a == b,
+            _ => true,
+        };
+        // A program's summary right after the error it sums up may name another kind, less
+        // specifically (kubectl says "refused" after a failed lookup): same place, same error.
+        let summary = match (self.kind, u.kind) {
+            (Some((_, mine)), Some((_, theirs))) => {
+                theirs < mine
+                    && u.places().next().is_some()
+                    && u.line <= self.last_line + SUMMARY_GAP
+            }
+            _ => false,
+        };
+        places_agree && (kinds_agree || summary)
+    }
+
+    fn add(&mut self, u: Unit<'k>) {
+        if let Some((k, rank)) = u.kind {
+            match self.kind {
+                Some((_, mine)) if mine >= rank => {}
+                _ => self.kind = Some((k, rank)),
+            }
+        }
+        if u.has_substance() {
+            self.last_line = u.line;
+        }
+        for h in u.hits {
+            if h.addr.has_place()
+                && self.places.len() < MAX_PLACES
+                && !self
+                    .places
+                    .iter()
+                    .any(|(p, a)| *p == h.sig.proxy && same_place(a, &h.addr))
+            {
+                self.places.push((h.sig.proxy, h.addr.clone()));
+            }
+            self.hits.push(h);
+        }
+    }
+}
+
+fn same_place(a: &Addr, b: &Addr) -> bool {
+    a.unix_path == b.unix_path && a.host == b.host && a.port == b.port
+}
+
+/// Two addresses can be the same destination: the same socket path, or hosts that are equal
+/// (or a name and an IP it may resolve to) with ports that do not differ.
+fn compatible(a: &Addr, b: &Addr) -> bool {
+    match (&a.unix_path, &b.unix_path) {
+        (Some(x), Some(y)) => return x == y,
+        (Some(_), None) | (None, Some(_)) => return false,
+        (None, None) => {}
+    }
+    let ports = match (a.port, b.port) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    };
+    let hosts = match (&a.host, &b.host) {
+        (Some(x), Some(y)) => match (x.parse::<IpAddr>(), y.parse::<IpAddr>()) {
+            // Two addresses of one dual-stack name (::1 and 127.0.0.1 for localhost).
+            (Ok(i), Ok(j)) => i == j || i.is_ipv4() != j.is_ipv4(),
+            // A name and an address it may resolve to.
+            (Ok(_), Err(_)) | (Err(_), Ok(_)) => true,
+            (Err(_), Err(_)) => x.eq_ignore_ascii_case(y),
+        },
+        _ => true,
+    };
+    ports && hosts
+}
+
+/// Groups the hits and resolves the groups; the last error in the text comes first, and an
+/// error repeated later in the paste is reported once, where it was last seen.
+/// `work` counts the comparisons made, for the test that grouping stays linear.
+pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usize) -> Vec<Finding> {
+    let mut units: Vec<Unit> = Vec::new();
+    for h in hits {
+        match units.last_mut() {
+            Some(u) if u.line == h.line => u.hits.push(h),
+            _ => units.push(Unit::new(h, prep)),
+        }
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    for u in units.into_iter().map(Unit::finish) {
+        match groups.last_mut() {
+            Some(g) if g.accepts(&u, work) => g.add(u),
+            _ => groups.push(Group::new(u)),
+        }
+    }
+    let mut out: Vec<Finding> = Vec::new();
+    let mut seen = HashSet::new();
+    for g in groups.iter().rev() {
+        *work += g.hits.len();
+        let Some(f) = resolve(g, prep, kb) else {
+            continue;
+        };
+        let key = (f.kind, f.target.clone(), f.ecosystem.clone(), f.via_proxy);
+        if seen.insert(key) {
+            out.push(f);
+        }
+    }
+    out
+}
+
+fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge) -> Option<Finding> {
+    let errors = &kb.errors;
+    // The kind: a definite kind beats `other`, then the most specific signature, then a
+    // match that also names the place, then the later match (a "Caused by" chain ends with
+    // its root cause).
+    let kind_hit = g.hits.iter().filter(|h| h.kind.is_some()).max_by_key(|h| {
+        (
+            h.kind.is_some_and(Kind::is_specific),
+            h.sig.rank,
+            h.addr.has_place(),
+            h.start,
+        )
+    })?;
+    let kind = kind_hit.kind?;
+    let info = errors.kind(kind);
+
+    let errno = kind_hit.errno.or_else(|| {
+        g.hits
+            .iter()
+            .filter_map(|h| h.errno)
+            .find(|e| e.info.kind == kind)
+    });
+    let eco_hit = g
+        .hits
+        .iter()
+        .filter(|h| h.sig.ecosystem.is_some())
+        .max_by_key(|h| (h.sig.rank, Reverse(h.start)));
+    let ecosystem = eco_hit.and_then(|h| h.sig.ecosystem.clone());
+
+    // The proxy is the target when the text says the proxy failed and names it.
+    let via_proxy = g.hits.iter().any(|h| h.sig.proxy);
+    let proxy_named = g.hits.iter().any(|h| h.sig.proxy && h.addr.has_place());
+    let role: Vec<&Hit> = g
+        .hits
+        .iter()
+        .filter(|h| h.sig.proxy == proxy_named)
+        .collect();
+    // The connection that failed names the place; a URL of the request names it better (as
+    // the program was asked, with its scheme) when it can be the same place: a name beside
+    // the IP it resolved to. A URL that cannot be (a proxy, a unix socket) loses.
+    let key = |h: &&&Hit| {
+        (
+            h.addr.unix_path.is_some(),
+            h.addr.is_name(),
+            h.addr.port.is_some(),
+            h.sig.rank,
+            Reverse(h.start),
+        )
+    };
+    let places: Vec<&Hit> = role
+        .iter()
+        .filter(|h| h.addr.has_place())
+        .copied()
+        .collect();
+    let conn = places.iter().filter(|h| !h.addr.from_url).max_by_key(key);
+    let url = places.iter().filter(|h| h.addr.from_url).max_by_key(key);
+    let place_hit: Option<&Hit> = match (conn, url) {
+        (Some(c), Some(u)) if compatible(&c.addr, &u.addr) => Some(u),
+        (Some(c), _) => Some(c),
+        (None, u) => u.copied(),
+    };
+    let mut target = TargetGuess::default();
+    if via_proxy && !proxy_named {
+        // The proxy failed but the text does not say which: the destination is not it.
+    } else if let Some(h) = place_hit {
+        let a = &h.addr;
+        target.host = a.host.clone();
+        target.port = a.port;
+        target.unix_path = a.unix_path.clone();
+        target.scheme = a.scheme.clone();
+        if target.unix_path.is_none() && target.port.is_none() {
+            // A port printed beside the same host, or beside an IP the name resolved to.
+            target.port = role
+                .iter()
+                .filter(|o| o.addr.port.is_some() && o.addr.unix_path.is_none())
+                .find(|o| {
+                    o.addr.host.is_none()
+                        || o.addr.host == a.host
+                        || (a.is_name() && !o.addr.is_name())
+                })
+                .and_then(|o| o.addr.port);
+        }
+        if target.scheme.is_none() {
+            target.scheme = role
+                .iter()
+                .filter(|o| {
+                    o.addr.scheme.is_some() && (!o.addr.has_place() || compatible(&o.addr, a))
+                })
+                .max_by_key(|o| o.sig.rank)
+                .and_then(|o| o.addr.scheme.clone());
+        }
+    } else {
+        // Only a port (an error object's `port:` field) or the client's scheme: better
+        // than nothing.
+        target.port = role.iter().find_map(|h| h.addr.port);
+        target.scheme = role
+            .iter()
+            .filter(|h| h.addr.scheme.is_some())
+            .max_by_key(|h| h.sig.rank)
+            .and_then(|h| h.addr.scheme.clone());
+    }
+
+    let knowledge = knowledge_of(
+        g,
+        kind_hit,
+        kind,
+        errno.map(|e| e.info),
+        &target,
+        via_proxy,
+        kb,
+    );
+    let who = ecosystem
+        .as_deref()
+        .and_then(|e| errors.ecosystem_title(e))
+        .unwrap_or("The program");
+    let meaning = [kind_hit]
+        .into_iter()
+        .chain(g.hits.iter().filter(|h| h.kind.is_none_or(|k| k == kind)))
+        .filter_map(|h| h.sig.summary.as_deref())
+        .next()
+        .or(info.map(|i| i.summary.as_str()))
+        .unwrap_or("");
+    let place = match (&target, kind) {
+        (t, _) if t.unix_path.is_some() => format!("the socket {}", t.display()),
+        (t, Kind::Dns) if t.host.is_some() => t.host.clone().unwrap_or_default(),
+        (t, _) if !t.is_empty() => {
+            let mut bare = t.clone();
+            bare.scheme = None;
+            bare.display()
+        }
+        _ => "its target".to_string(),
+    };
+    let place = if via_proxy && proxy_named {
+        format!("the proxy {place}")
+    } else if via_proxy {
+        format!("{place} (through a proxy)")
+    } else {
+        place
+    };
+    let verb = info.map_or("could not connect to", |i| i.verb.as_str());
+    let errno_note = errno.map_or(String::new(), |e| format!(" ({})", e.info.name));
+    let summary = format!("{who} {verb} {place}{errno_note}. {meaning}")
+        .trim()
+        .to_string();
+
+    let mut lines: Vec<(usize, &Hit)> = [Some(kind_hit), place_hit, eco_hit]
+        .into_iter()
+        .flatten()
+        .map(|h| (h.line, h))
+        .collect();
+    lines.sort_by_key(|(l, _)| *l);
+    lines.dedup_by_key(|(l, _)| *l);
+    let evidence = lines
+        .into_iter()
+        .take(MAX_EVIDENCE)
+        .map(|(l, h)| Evidence {
+            line: prep.origin.get(l).copied().unwrap_or(l + 1),
+            text: excerpt(prep, h),
+            signature: h.sig.id.clone(),
+        })
+        .collect();
+    let origin = |l: usize| prep.origin.get(l).copied().unwrap_or(l + 1);
+    let first = g.hits.iter().map(|h| h.line).min().unwrap_or(0);
+    let last = g.hits.iter().map(|h| h.line).max().unwrap_or(0);
+    Some(Finding {
+        kind,
+        title: info.map_or_else(|| kind.as_str().to_string(), |i| i.title.clone()),
+        ecosystem,
+        errno: errno.map(|e| e.info.name.clone()),
+        errno_code: errno.and_then(|e| e.code),
+        platform: errno.and_then(|e| e.platform),
+        check: match target.check_arg() {
+            Some(t) => Some(format!("connfix check {t}")),
+            // The proxy the text blames is the one in the environment.
+            None if via_proxy && !proxy_named => Some(format!(
+                "connfix check env:{}",
+                if g.hits
+                    .iter()
+                    .any(|h| h.addr.scheme.as_deref() == Some("https"))
+                {
+                    "HTTPS_PROXY"
+                } else {
+                    "HTTP_PROXY"
+                }
+            )),
+            None => None,
+        },
+        target,
+        via_proxy,
+        knowledge,
+        summary,
+        evidence,
+        lines: [origin(first), origin(last)],
+    })
+}
+
+/// Cause ids, most likely first: the deciding signature's own list, else the errno's, then
+/// the kind's (its unix-socket list for a socket), a failed proxy leading when there is one.
+fn knowledge_of(
+    g: &Group,
+    kind_hit: &Hit,
+    kind: Kind,
+    errno: Option<&crate::knowledge::signatures::ErrnoInfo>,
+    target: &TargetGuess,
+    via_proxy: bool,
+    kb: &Knowledge,
+) -> Vec<String> {
+    let mut ids: Vec<&str> = Vec::new();
+    if via_proxy {
+        ids.push("proxy-unreachable");
+    }
+    let own = [kind_hit]
+        .into_iter()
+        .chain(g.hits.iter().filter(|h| h.kind.is_none_or(|k| k == kind)))
+        .find(|h| !h.sig.knowledge.is_empty())
+        .map(|h| &h.sig.knowledge);
+    if let Some(own) = own {
+        ids.extend(own.iter().map(String::as_str));
+    }
+    if let Some(e) = errno {
+        ids.extend(e.knowledge.iter().map(String::as_str));
+    }
+    if let Some(info) = kb.errors.kind(kind) {
+        let list = if target.unix_path.is_some() && !info.knowledge_unix.is_empty() {
+            &info.knowledge_unix
+        } else {
+            &info.knowledge
+        };
+        ids.extend(list.iter().map(String::as_str));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for id in ids {
+        if kb.cause(id).is_some() && !out.iter().any(|o| o == id) {
+            out.push(id.to_string());
+        }
+    }
+    out.truncate(MAX_KNOWLEDGE);
+    out
+}
+
+/// The line of a match, cut to about `EVIDENCE_WIDTH` characters around it, secrets hidden.
+/// Only whole words are kept, so a URL is never cut before the password it holds is seen
+/// and redacted.
+fn excerpt(prep: &Prepared, h: &Hit) -> String {
+    let line_start = prep.line_starts.get(h.line).copied().unwrap_or(0);
+    let line = prep.line(h.line);
+    let from = h.start.saturating_sub(line_start).min(line.len());
+    let (mut a, mut b) = if line.len() <= EVIDENCE_WIDTH {
+        (0, line.len())
+    } else {
+        let a = from.saturating_sub(EVIDENCE_WIDTH / 3);
+        (a, (a + EVIDENCE_WIDTH).min(line.len()))
+    };
+    while !line.is_char_boundary(a) {
+        a -= 1;
+    }
+    while !line.is_char_boundary(b) {
+        b += 1;
+    }
+    let mut words: Vec<&str> = line[a..b].split_whitespace().collect();
+    let cut_before = a > 0 && !line[..a].ends_with(char::is_whitespace);
+    let cut_after = b < line.len() && !line[b..].starts_with(char::is_whitespace);
+    if cut_after {
+        words.pop();
+    }
+    if cut_before && !words.is_empty() {
+        words.remove(0);
+    }
+    let mut s = crate::target::redact_text(&words.join(" "));
+    if a > 0 {
+        s.insert(0, '…');
+    }
+    if b < line.len() {
+        s.push('…');
+    }
+    s
+}

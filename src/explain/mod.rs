@@ -1,0 +1,176 @@
+//! Explaining pasted error text: which kind of failure it shows, which program printed it,
+//! and which target it was trying to reach. Pure: text and knowledge in, findings out.
+//!
+//! The steps: the paste is cleaned (`text`), every signature of the knowledge files is
+//! matched against it (`scan`), the matches are grouped into errors (`group`), and each
+//! group is resolved into a finding: the most specific match names the kind and the
+//! ecosystem, the best-placed address names the target.
+
+mod group;
+mod scan;
+pub mod text;
+
+use crate::knowledge::Knowledge;
+pub use crate::knowledge::signatures::{Kind, Platform};
+use serde::Serialize;
+
+/// Pastes longer than this are cut to their last part (errors at the end matter most).
+pub const MAX_INPUT: usize = 4 << 20;
+/// At most this many findings are reported; a paste with more says how many it left out.
+pub const MAX_FINDINGS: usize = 50;
+
+/// Where the failing connection was going, as far as the text says. IPv6 hosts carry no
+/// brackets.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct TargetGuess {
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub scheme: Option<String>,
+    pub unix_path: Option<String>,
+}
+
+impl TargetGuess {
+    pub fn is_empty(&self) -> bool {
+        self.host.is_none() && self.unix_path.is_none()
+    }
+
+    /// How a person would write it: `db:5432`, `[::1]:3000`, `https://api:443`, `/run/x.sock`.
+    pub fn display(&self) -> String {
+        if let Some(p) = &self.unix_path {
+            return p.clone();
+        }
+        let Some(host) = &self.host else {
+            return String::new();
+        };
+        let host = bracket(host);
+        match (&self.scheme, self.port) {
+            (Some(s), Some(p)) => format!("{s}://{host}:{p}"),
+            (Some(s), None) => format!("{s}://{host}"),
+            (None, Some(p)) => format!("{host}:{p}"),
+            (None, None) => host,
+        }
+    }
+
+    /// The `connfix check` argument for this target, when it names enough to run one: a
+    /// unix socket, a scheme (which has a default port), or a host with a port.
+    pub fn check_arg(&self) -> Option<String> {
+        if let Some(p) = &self.unix_path {
+            return Some(format!("unix:{p}"));
+        }
+        let host = self.host.as_ref()?;
+        (self.scheme.is_some() || self.port.is_some()).then(|| {
+            let mut t = self.clone();
+            t.host = Some(host.clone());
+            t.display()
+        })
+    }
+}
+
+fn bracket(host: &str) -> String {
+    if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    }
+}
+
+/// A line of the paste that a finding rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// 1-based line in the paste.
+    pub line: usize,
+    /// The line, shortened around the match, with secrets redacted.
+    pub text: String,
+    /// The signature that matched there.
+    pub signature: String,
+}
+
+/// One error found in the paste.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub kind: Kind,
+    /// The kind's heading, e.g. "Connection refused".
+    pub title: String,
+    pub ecosystem: Option<String>,
+    /// The symbolic errno, e.g. ECONNREFUSED, when the text shows one.
+    pub errno: Option<String>,
+    /// The number as written, when the errno was written as one.
+    pub errno_code: Option<i64>,
+    /// The system the number belongs to, when the number tells.
+    pub platform: Option<Platform>,
+    pub target: TargetGuess,
+    /// The text blames a proxy on the way.
+    pub via_proxy: bool,
+    /// Cause ids from the knowledge files, most likely first.
+    pub knowledge: Vec<String>,
+    /// One sentence: who failed to reach what, how, and what that means.
+    pub summary: String,
+    pub evidence: Vec<Evidence>,
+    /// First and last line of the paste this error spans.
+    pub lines: [usize; 2],
+    /// The command that diagnoses the target live, when the text names enough of it.
+    pub check: Option<String>,
+}
+
+/// Counters for the whole paste.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Bytes explained (after any cut).
+    pub bytes: usize,
+    pub lines: usize,
+    /// Signature matches found (capped).
+    pub matches: usize,
+    /// Bytes the patterns were run over, summed over all patterns.
+    pub scanned: usize,
+    /// Steps taken after matching (lines prepared, matched bytes read, comparisons made while
+    /// grouping): what the linearity test watches, with `scanned`.
+    pub work: usize,
+    /// True when the match cap was reached and later matches were ignored.
+    pub capped: bool,
+    /// Findings left out beyond `MAX_FINDINGS`.
+    pub left_out: usize,
+}
+
+/// Everything found in a paste: the last error first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    pub findings: Vec<Finding>,
+    pub stats: Stats,
+}
+
+impl Explanation {
+    pub fn main(&self) -> Option<&Finding> {
+        self.findings.first()
+    }
+}
+
+/// Explains `text` with the knowledge's signatures.
+pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
+    let prepared = text::prepare(text);
+    let (hits, mut stats) = scan::scan(&prepared, kb);
+    stats.bytes = text.len();
+    stats.lines = text.lines().count();
+    stats.work += prepared.line_starts.len();
+    let mut findings = group::findings(hits, &prepared, kb, &mut stats.work);
+    if findings.len() > MAX_FINDINGS {
+        stats.left_out = findings.len() - MAX_FINDINGS;
+        findings.truncate(MAX_FINDINGS);
+    }
+    Explanation { findings, stats }
+}
+
+/// Keeps the last `MAX_INPUT` bytes of a long paste, starting at a line; says how much
+/// was dropped.
+pub fn tail(text: &str) -> (&str, usize) {
+    if text.len() <= MAX_INPUT {
+        return (text, 0);
+    }
+    let mut cut = text.len() - MAX_INPUT;
+    while !text.is_char_boundary(cut) {
+        cut += 1;
+    }
+    if let Some(nl) = text[cut..].find('\n') {
+        cut += nl + 1;
+    }
+    (&text[cut..], cut)
+}

@@ -1,0 +1,320 @@
+//! Running every signature over the prepared text, and reading the target out of each match.
+
+use super::Stats;
+use super::text::Prepared;
+use crate::knowledge::Knowledge;
+use crate::knowledge::services::Services;
+use crate::knowledge::signatures::{ErrnoInfo, Kind, Platform, Signature};
+use regex::Captures;
+use std::net::IpAddr;
+
+/// All signatures together keep at most this many matches (memory stays bounded).
+const MAX_HITS: usize = 20_000;
+/// One signature keeps at most this many (a log repeating one line cannot crowd out the rest).
+const MAX_PER_SIGNATURE: usize = 2_000;
+
+/// An address read out of one match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Addr {
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub scheme: Option<String>,
+    pub unix_path: Option<String>,
+    /// It came from a whole URL (which names the host the program was asked for).
+    pub from_url: bool,
+}
+
+impl Addr {
+    pub fn has_place(&self) -> bool {
+        self.host.is_some() || self.unix_path.is_some()
+    }
+
+    /// The host is a name, not an IP literal.
+    pub fn is_name(&self) -> bool {
+        self.host
+            .as_deref()
+            .is_some_and(|h| h.parse::<IpAddr>().is_err())
+    }
+}
+
+/// One signature matching at one place.
+#[derive(Debug, Clone)]
+pub struct Hit<'k> {
+    pub sig: &'k Signature,
+    pub start: usize,
+    /// 0-based line of the prepared text.
+    pub line: usize,
+    pub kind: Option<Kind>,
+    pub errno: Option<Errno<'k>>,
+    pub addr: Addr,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Errno<'k> {
+    pub info: &'k ErrnoInfo,
+    pub platform: Option<Platform>,
+    pub code: Option<i64>,
+}
+
+pub fn scan<'k>(prep: &Prepared, kb: &'k Knowledge) -> (Vec<Hit<'k>>, Stats) {
+    let mut stats = Stats::default();
+    let mut hits = Vec::new();
+    let errors = &kb.errors;
+    for (sig, re) in errors.signatures.iter().zip(errors.compiled()) {
+        let Some(re) = re else { continue };
+        stats.scanned += prep.text.len();
+        for caps in re.captures_iter(&prep.text).take(MAX_PER_SIGNATURE) {
+            if hits.len() >= MAX_HITS {
+                stats.capped = true;
+                break;
+            }
+            let whole = caps.get(0).expect("group 0 always matches");
+            stats.work += whole.len();
+            let errno = group(&caps, "errno")
+                .or(sig.errno.as_deref())
+                .and_then(|written| {
+                    let (info, platform) = errors.errno(written, sig.kind)?;
+                    Some(Errno {
+                        info,
+                        platform,
+                        code: written.trim().parse().ok(),
+                    })
+                });
+            hits.push(Hit {
+                sig,
+                start: whole.start(),
+                line: prep.line_at(whole.start()),
+                kind: sig.kind.or(errno.map(|e| e.info.kind)),
+                errno,
+                addr: address(&caps, sig, &kb.services),
+            });
+        }
+    }
+    hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.sig.rank)));
+    stats.matches = hits.len();
+    (hits, stats)
+}
+
+fn group<'h>(caps: &Captures<'h>, name: &str) -> Option<&'h str> {
+    caps.name(name).map(|m| m.as_str())
+}
+
+/// Reads the named groups of one match into an address.
+fn address(caps: &Captures, sig: &Signature, services: &Services) -> Addr {
+    let get = |name| group(caps, name);
+    let mut a = get("url")
+        .map(|u| parse_url(u, services))
+        .unwrap_or_default();
+    if let Some((host, port)) = get("addr").and_then(split_addr) {
+        a.host = a.host.or(Some(host));
+        a.port = a.port.or(port);
+    }
+    if let Some(h) = get("host").and_then(clean_host) {
+        a.host = Some(h);
+    }
+    if let Some(p) = get("port").and_then(parse_port) {
+        a.port = Some(p);
+    }
+    if let Some(p) = get("path").and_then(clean_path) {
+        a.unix_path = Some(p);
+    }
+    if a.unix_path.is_some() {
+        a.host = None;
+        a.port = None;
+    }
+    if a.scheme.is_none() {
+        // A socket keeps only the client's own scheme (libpq → postgres), not http://.
+        a.scheme = if a.unix_path.is_some() {
+            sig.scheme.clone()
+        } else {
+            get("scheme")
+                .map(normal_scheme)
+                .or_else(|| sig.scheme.clone())
+        };
+    }
+    a
+}
+
+/// Lowercase, with the spellings people use for the same thing made one.
+fn normal_scheme(s: &str) -> String {
+    let s = s.trim().to_ascii_lowercase();
+    let s = s.strip_prefix("jdbc:").unwrap_or(&s);
+    match s {
+        "postgresql" => "postgres".into(),
+        "mongodb+srv" => "mongodb".into(),
+        "mariadb" => "mysql".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Splits a URL into what a check needs. A URL without a port takes its scheme's default.
+pub fn parse_url(url: &str, services: &Services) -> Addr {
+    let url = url.trim().trim_end_matches(['.', ',', ';', ')', '"', '\'']);
+    let Some((scheme, rest)) = url.split_once(':') else {
+        return Addr::default();
+    };
+    let scheme = normal_scheme(scheme);
+    let (scheme, rest) = if scheme == "jdbc" {
+        match rest.split_once(':') {
+            Some((s, r)) => (normal_scheme(s), r),
+            None => return Addr::default(),
+        }
+    } else {
+        (scheme, rest)
+    };
+    if scheme == "unix" {
+        let path = rest.trim_start_matches('/');
+        return Addr {
+            unix_path: clean_path(&format!("/{path}")),
+            from_url: true,
+            ..Addr::default()
+        };
+    }
+    let Some(rest) = rest.strip_prefix("//") else {
+        return Addr::default();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if scheme.ends_with("+unix") {
+        let decoded = authority.replace("%2F", "/").replace("%2f", "/");
+        return Addr {
+            unix_path: clean_path(&decoded),
+            from_url: true,
+            ..Addr::default()
+        };
+    }
+    // The password, if any, is dropped here and never reaches a finding.
+    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    // Several hosts (postgres://a:5432,b:5432/db): the first one.
+    let hostport = hostport.split(',').next().unwrap_or("");
+    let Some((host, port)) = split_addr(hostport) else {
+        return Addr::default();
+    };
+    let port = port.or_else(|| services.by_scheme(&scheme).map(|s| s.port));
+    // tcp:// and udp:// say only the transport; they are not services with a scheme.
+    let scheme = (!matches!(scheme.as_str(), "tcp" | "udp" | "tcp4" | "tcp6")).then_some(scheme);
+    Addr {
+        host: Some(host),
+        port,
+        scheme,
+        unix_path: None,
+        from_url: true,
+    }
+}
+
+/// `host:port`, `[v6]:port`, `v6:port` (as Node prints `::1:3000`), `name/ip:port` (as Java
+/// prints a resolved address: the name is the target) or a bare host.
+pub fn split_addr(s: &str) -> Option<(String, Option<u16>)> {
+    let s = s
+        .trim()
+        .trim_matches(|c| matches!(c, '\'' | '"' | '(' | ')' | ','));
+    let s = match s.split_once('/') {
+        Some((name, _)) if !name.is_empty() && !name.contains(':') => {
+            let port = s.rsplit_once(':').and_then(|(_, p)| parse_port(p));
+            return clean_host(name).map(|h| (h, port));
+        }
+        _ => s.trim_start_matches('/'),
+    };
+    if let Some(rest) = s.strip_prefix('[') {
+        let (host, after) = rest.split_once(']')?;
+        let port = after.strip_prefix(':').and_then(parse_port);
+        return clean_host(host).map(|h| (h, port));
+    }
+    if let Some((host, port)) = s.rsplit_once(':')
+        && let Some(port) = parse_port(port)
+        && let Some(host) = clean_host(host)
+    {
+        return Some((host, Some(port)));
+    }
+    clean_host(s).map(|h| (h, None))
+}
+
+/// A host name or IP literal as written, without quotes or brackets; None when it is not one.
+pub fn clean_host(h: &str) -> Option<String> {
+    let h = h
+        .trim()
+        .trim_matches(|c| matches!(c, '\'' | '"' | '[' | ']' | '(' | ')' | ','))
+        .trim_end_matches('.');
+    if h.is_empty() || h.len() > 253 {
+        return None;
+    }
+    if h.contains(':') {
+        let bare = h.split('%').next().unwrap_or(h);
+        return bare
+            .parse::<std::net::Ipv6Addr>()
+            .ok()
+            .map(|_| h.to_string());
+    }
+    if h.parse::<IpAddr>().is_ok() {
+        return Some(h.to_string());
+    }
+    let name_chars = h
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
+    // All digits and dots but not an address: a version or a counter, not a host.
+    let numeric = h.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let letters = h.chars().any(|c| c.is_ascii_alphabetic());
+    (name_chars && !numeric && letters && !h.starts_with(['-', '.'])).then(|| h.to_string())
+}
+
+pub fn parse_port(p: &str) -> Option<u16> {
+    let p = p.trim();
+    if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    p.parse::<u16>().ok().filter(|&n| n > 0)
+}
+
+fn clean_path(p: &str) -> Option<String> {
+    let p = p
+        .trim()
+        .trim_matches(|c| matches!(c, '\'' | '"' | '(' | ')' | ',' | '`'))
+        .trim_end_matches(['.', ':', ';']);
+    (p.starts_with('/') && p.len() > 1 && !p.contains(char::is_whitespace)).then(|| p.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn svc() -> Services {
+        Services::bundled()
+    }
+
+    #[test]
+    fn addresses_in_the_shapes_programs_print() {
+        let s = |x: &str| split_addr(x);
+        assert_eq!(s("127.0.0.1:5432"), Some(("127.0.0.1".into(), Some(5432))));
+        assert_eq!(s("::1:3000"), Some(("::1".into(), Some(3000))));
+        assert_eq!(s("[::1]:3000"), Some(("::1".into(), Some(3000))));
+        assert_eq!(s("fe80::1"), Some(("fe80::1".into(), None)));
+        assert_eq!(
+            s("localhost/127.0.0.1:9092"),
+            Some(("localhost".into(), Some(9092)))
+        );
+        assert_eq!(s("/127.0.0.1:9092"), Some(("127.0.0.1".into(), Some(9092))));
+        assert_eq!(s("'db.internal'"), Some(("db.internal".into(), None)));
+        assert_eq!(s("db:99999"), None);
+        assert_eq!(s("1.2.3"), None);
+        assert_eq!(s("<unknown>"), None);
+    }
+
+    #[test]
+    fn urls_give_host_port_and_scheme_but_never_the_password() {
+        let a = parse_url("postgres://app:s3cret@db:5432/app", &svc());
+        assert_eq!((a.host.as_deref(), a.port), (Some("db"), Some(5432)));
+        assert_eq!(a.scheme.as_deref(), Some("postgres"));
+        let a = parse_url("https://api.example.com/v1", &svc());
+        assert_eq!(a.port, Some(443));
+        let a = parse_url("jdbc:postgresql://localhost/app", &svc());
+        assert_eq!(
+            (a.scheme.as_deref(), a.port),
+            (Some("postgres"), Some(5432))
+        );
+        let a = parse_url("unix:///var/run/docker.sock", &svc());
+        assert_eq!(a.unix_path.as_deref(), Some("/var/run/docker.sock"));
+        let a = parse_url("http+unix://%2Fvar%2Frun%2Fdocker.sock/v1.24/info", &svc());
+        assert_eq!(a.unix_path.as_deref(), Some("/var/run/docker.sock"));
+        let a = parse_url("http://[::1]:8080/", &svc());
+        assert_eq!((a.host.as_deref(), a.port), (Some("::1"), Some(8080)));
+    }
+}

@@ -1,0 +1,278 @@
+//! Cleaning a paste before it is matched: colour codes out, line endings unified, JSON log
+//! lines opened up into their fields, and lines a terminal broke at its width joined again.
+//! Every line of the result remembers which line of the paste it came from.
+
+/// JSON log lines longer than this are matched as they are, not parsed.
+const MAX_JSON_LINE: usize = 256 * 1024;
+/// How deep a JSON log line is opened up.
+const MAX_JSON_DEPTH: usize = 8;
+/// Lines shorter than this are never taken for a terminal's hard wrap.
+const MIN_WRAP_WIDTH: usize = 40;
+
+/// The text to match, and for each of its lines the 1-based line of the paste it came from.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    pub text: String,
+    /// Byte offset where each line of `text` starts.
+    pub line_starts: Vec<usize>,
+    /// The paste's line number for each line of `text`.
+    pub origin: Vec<usize>,
+}
+
+impl Prepared {
+    /// The 0-based line of `text` holding byte `offset`.
+    pub fn line_at(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The text of line `i` (0-based), without its newline.
+    pub fn line(&self, i: usize) -> &str {
+        let start = self.line_starts.get(i).copied().unwrap_or(self.text.len());
+        // Every line, the last one included, ends with a newline.
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(self.text.len())
+            .saturating_sub(1);
+        &self.text[start.min(end)..end]
+    }
+}
+
+/// Prepares pasted text for matching.
+pub fn prepare(raw: &str) -> Prepared {
+    let clean = strip_ansi(raw).replace("\r\n", "\n").replace('\r', "\n");
+    let mut lines: Vec<(String, usize)> = Vec::new();
+    for (i, line) in clean.split('\n').enumerate() {
+        match open_json(line) {
+            Some(fields) => lines.extend(fields.into_iter().map(|f| (f, i + 1))),
+            // Quotes escaped inside a logged string (klog's err="Get \"https://...\": ...").
+            None if line.contains("\\\"") => lines.push((line.replace("\\\"", "\""), i + 1)),
+            None => lines.push((line.to_string(), i + 1)),
+        }
+    }
+    let lines = join_hard_wraps(lines);
+    let mut out = Prepared::default();
+    for (line, origin) in lines {
+        out.line_starts.push(out.text.len());
+        out.origin.push(origin);
+        out.text.push_str(&line);
+        out.text.push('\n');
+    }
+    out
+}
+
+/// Removes terminal escape sequences (colours, cursor moves, titles).
+fn strip_ansi(text: &str) -> String {
+    if !text.contains('\x1b') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\x1b' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            // CSI: parameters, then one final byte from @ to ~.
+            Some('[') => {
+                chars.next();
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            // OSC: up to BEL or ESC \.
+            Some(']') => {
+                chars.next();
+                while let Some(c) = chars.next() {
+                    if c == '\x07' {
+                        break;
+                    }
+                    if c == '\x1b' {
+                        chars.next();
+                        break;
+                    }
+                }
+            }
+            _ => {
+                chars.next();
+            }
+        }
+    }
+    out
+}
+
+/// A JSON object on one line becomes its fields, one `key: value` per line, with string
+/// values unescaped (so a stack trace inside a field becomes lines again).
+fn open_json(line: &str) -> Option<Vec<String>> {
+    let t = line.trim();
+    if t.len() < 2 || t.len() > MAX_JSON_LINE || !t.starts_with('{') || !t.ends_with('}') {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_str(t).ok()?;
+    let mut out = Vec::new();
+    flatten("", &value, 0, &mut out);
+    Some(out)
+}
+
+fn flatten(key: &str, v: &serde_json::Value, depth: usize, out: &mut Vec<String>) {
+    use serde_json::Value;
+    let prefix = if key.is_empty() {
+        String::new()
+    } else {
+        format!("{key}: ")
+    };
+    match v {
+        Value::Object(map) if depth < MAX_JSON_DEPTH => {
+            for (k, v) in map {
+                flatten(k, v, depth + 1, out);
+            }
+        }
+        Value::Array(items) if depth < MAX_JSON_DEPTH => {
+            for v in items {
+                flatten(key, v, depth + 1, out);
+            }
+        }
+        Value::String(s) => {
+            let mut lines = s.lines();
+            out.push(format!("{prefix}{}", lines.next().unwrap_or("")));
+            out.extend(lines.map(str::to_string));
+        }
+        other => out.push(format!("{prefix}{other}")),
+    }
+}
+
+/// A terminal that copies what it shows breaks long lines at its width. When two or more
+/// lines are exactly as long as the longest one, those lines were most likely cut there,
+/// and each is joined to the next unless the next one clearly starts a record of its own:
+/// it looks like a log record's start, or begins with the same shape as the record it
+/// would continue (repeated log lines of equal length are not a wrapped line).
+fn join_hard_wraps(lines: Vec<(String, usize)>) -> Vec<(String, usize)> {
+    let len = |s: &str| s.chars().count();
+    let width = lines.iter().map(|(l, _)| len(l)).max().unwrap_or(0);
+    let at_width = lines.iter().filter(|(l, _)| len(l) == width).count();
+    if width < MIN_WRAP_WIDTH || at_width < 2 {
+        return lines;
+    }
+    let mut out: Vec<(String, usize)> = Vec::with_capacity(lines.len());
+    let mut open = false;
+    let mut record_shape = String::new();
+    for (line, origin) in lines {
+        let full = len(&line) == width;
+        let continues = open && !starts_record(&line) && shape(&line) != record_shape;
+        match out.last_mut() {
+            Some((prev, _)) if continues => prev.push_str(&line),
+            _ => {
+                record_shape = shape(&line);
+                out.push((line, origin));
+            }
+        }
+        open = full;
+    }
+    out
+}
+
+/// The first characters of a line with digits and letters generalised: log records of one
+/// program share it ("a0000 00:00:00" for klog, "aaa-0     | " for compose).
+fn shape(line: &str) -> String {
+    line.chars()
+        .take(12)
+        .map(|c| match c {
+            '0'..='9' => '0',
+            c if c.is_alphabetic() => 'a',
+            c => c,
+        })
+        .collect()
+}
+
+/// Whether a line starts a new log record or traceback part rather than continuing a cut
+/// line: a timestamp, a log level, a stack frame, an exception chain marker, a JSON object.
+fn starts_record(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.len() != line.len() && (t.starts_with("at ") || t.starts_with("File \"")) {
+        return true;
+    }
+    const STARTS: &[&str] = &[
+        "Traceback",
+        "Caused by",
+        "During handling",
+        "The above exception",
+        "{",
+        "ERROR",
+        "WARN",
+        "INFO",
+        "DEBUG",
+        "FATAL",
+        "Exception in thread",
+    ];
+    if STARTS.iter().any(|s| t.starts_with(s)) {
+        return true;
+    }
+    // klog: E0501 12:30:01.482113
+    let b = t.as_bytes();
+    if b.len() > 14
+        && matches!(b[0], b'I' | b'W' | b'E' | b'F')
+        && b[1..5].iter().all(u8::is_ascii_digit)
+        && b[5] == b' '
+    {
+        return true;
+    }
+    // 2024-05-01, 2024/05/01, [2024-..., 12:00:01
+    let digits: String = t.trim_start_matches('[').chars().take(10).collect();
+    let b = digits.as_bytes();
+    (b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && matches!(b[4], b'-' | b'/')
+        && b[5..7].iter().all(u8::is_ascii_digit))
+        || (b.len() >= 8
+            && b[..2].iter().all(u8::is_ascii_digit)
+            && b[2] == b':'
+            && b[3..5].iter().all(u8::is_ascii_digit)
+            && b[5] == b':')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_codes_and_crlf_go() {
+        let p = prepare("\x1b[31mError\x1b[0m: connect\r\nnext\rlast");
+        assert_eq!(p.text, "Error: connect\nnext\nlast\n");
+        assert_eq!(p.origin, vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn json_lines_open_into_fields_and_keep_their_origin() {
+        let p = prepare(
+            "start\n{\"level\":\"error\",\"err\":{\"code\":\"ECONNREFUSED\",\"port\":5432},\"stack\":\"Error: x\\n    at y\"}\n",
+        );
+        assert!(p.text.contains("code: ECONNREFUSED\n"), "{}", p.text);
+        assert!(p.text.contains("port: 5432\n"));
+        assert!(p.text.contains("stack: Error: x\n    at y\n"));
+        assert!(p.origin[1..].iter().take(5).all(|&o| o == 2));
+    }
+
+    #[test]
+    fn hard_wrapped_lines_are_joined_but_records_are_not() {
+        let a = "x".repeat(50);
+        let text = format!("{a}\nrest of it\n{a}\n2024-05-01 12:00:00 next record\n");
+        let p = prepare(&text);
+        assert_eq!(p.line(0), format!("{a}rest of it"));
+        assert_eq!(p.line(1), a);
+        assert_eq!(p.line(2), "2024-05-01 12:00:00 next record");
+    }
+
+    #[test]
+    fn line_lookup() {
+        let p = prepare("ab\ncd\n");
+        assert_eq!(p.line_at(0), 0);
+        assert_eq!(p.line_at(3), 1);
+        assert_eq!(p.line(1), "cd");
+    }
+}

@@ -1,0 +1,497 @@
+//! Error signatures (`errors/*.toml`, one file per ecosystem) and the table of failure kinds
+//! and errno values (`error-kinds.toml`): what `connfix explain` recognises in pasted text.
+//!
+//! A signature is a regular expression with named groups that say where the target is:
+//! `url` (a whole URL), `addr` (`host:port`, `[v6]:port`, `v6:port` or Java's
+//! `name/ip:port`), `host`, `port`, `scheme`, `path` (a unix socket) and `errno` (a number or
+//! a symbolic name, looked up in the errno table). Patterns are compiled only when text is
+//! explained or a directory is validated, so other commands do not pay for them.
+
+use super::{KbError, line_of, toml_error_line, valid_id};
+use regex::{Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// The capture groups a pattern may name; any other name is a mistake worth reporting.
+pub const GROUPS: &[&str] = &["url", "addr", "host", "port", "scheme", "path", "errno"];
+
+/// Compiled patterns are capped so that one bad user pattern cannot eat the memory.
+const PATTERN_SIZE_LIMIT: usize = 1 << 20;
+
+/// What went wrong, as far as the text says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Refused,
+    Reset,
+    Timeout,
+    Dns,
+    Unreachable,
+    Tls,
+    /// A connection failure whose text does not say which.
+    Other,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::Refused,
+        Kind::Reset,
+        Kind::Timeout,
+        Kind::Dns,
+        Kind::Unreachable,
+        Kind::Tls,
+        Kind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Refused => "refused",
+            Kind::Reset => "reset",
+            Kind::Timeout => "timeout",
+            Kind::Dns => "dns",
+            Kind::Unreachable => "unreachable",
+            Kind::Tls => "tls",
+            Kind::Other => "other",
+        }
+    }
+
+    /// True for every kind that says what happened (all but `other`).
+    pub fn is_specific(self) -> bool {
+        self != Kind::Other
+    }
+}
+
+/// One signature, from a `[[signature]]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    pub id: String,
+    pub pattern: String,
+    /// The kind, when the text matched says it; otherwise the errno decides, if any.
+    #[serde(default)]
+    pub kind: Option<Kind>,
+    /// A fixed symbolic errno this message stands for (e.g. ECONNREFUSED).
+    #[serde(default)]
+    pub errno: Option<String>,
+    /// A fixed scheme implied by the program (libpq → postgres).
+    #[serde(default)]
+    pub scheme: Option<String>,
+    /// The address matched is a proxy that failed, not the final destination.
+    #[serde(default)]
+    pub proxy: bool,
+    /// How specific the match is: 0 generic OS text, 1 a library's message, 2 a program's
+    /// own wording, 3 a runtime wrapping another library's message. The highest rank names
+    /// the ecosystem and the kind.
+    #[serde(default = "default_rank")]
+    pub rank: i32,
+    /// What the message means, when it says more than its kind's summary.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Cause ids to show, most likely first (else the errno's or the kind's).
+    #[serde(default)]
+    pub knowledge: Vec<String>,
+    /// Texts this pattern must match; `kb check` tries each.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Set by the loader.
+    #[serde(skip)]
+    pub ecosystem: Option<String>,
+    #[serde(skip)]
+    pub source: String,
+}
+
+fn default_rank() -> i32 {
+    1
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignatureFile {
+    /// Omitted for texts any program may print (the OS's own wording).
+    #[serde(default)]
+    ecosystem: Option<String>,
+    /// How people call it ("Node.js").
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(rename = "signature", default)]
+    signatures: Vec<Signature>,
+}
+
+/// An ecosystem: its id and how to call it in a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ecosystem {
+    pub id: String,
+    pub title: String,
+}
+
+/// A failure kind's words and default knowledge.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindInfo {
+    pub id: Kind,
+    /// A heading, e.g. "Connection refused".
+    pub title: String,
+    /// Completes "<who> <verb> <target>", e.g. "was refused by".
+    pub verb: String,
+    pub summary: String,
+    pub knowledge: Vec<String>,
+    /// Used instead of `knowledge` when the target is a unix socket.
+    #[serde(default)]
+    pub knowledge_unix: Vec<String>,
+}
+
+/// One errno: its symbolic name, its kind and its numbers on each platform.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrnoInfo {
+    pub name: String,
+    pub kind: Kind,
+    #[serde(default)]
+    pub linux: Vec<i64>,
+    #[serde(default)]
+    pub macos: Vec<i64>,
+    #[serde(default)]
+    pub windows: Vec<i64>,
+    /// Other spellings (WSAECONNREFUSED, ConnectionRefused).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub knowledge: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KindsFile {
+    #[serde(rename = "kind", default)]
+    kinds: Vec<KindInfo>,
+    #[serde(rename = "errno", default)]
+    errnos: Vec<ErrnoInfo>,
+}
+
+/// Everything `explain` needs from the knowledge files.
+#[derive(Debug, Clone, Default)]
+pub struct ErrorKnowledge {
+    pub signatures: Vec<Signature>,
+    pub ecosystems: Vec<Ecosystem>,
+    pub kinds: Vec<KindInfo>,
+    pub errnos: Vec<ErrnoInfo>,
+    /// Where the kinds table came from, for messages.
+    pub kinds_source: String,
+    compiled: OnceLock<Vec<Option<Regex>>>,
+}
+
+/// The platform an errno number belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Linux,
+    Macos,
+    Windows,
+}
+
+impl ErrorKnowledge {
+    pub fn kind(&self, kind: Kind) -> Option<&KindInfo> {
+        self.kinds.iter().find(|k| k.id == kind)
+    }
+
+    pub fn ecosystem_title(&self, id: &str) -> Option<&str> {
+        self.ecosystems
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.title.as_str())
+    }
+
+    /// The compiled patterns, in signature order (None where one does not compile; the
+    /// loader has already reported it).
+    pub fn compiled(&self) -> &[Option<Regex>] {
+        self.compiled.get_or_init(|| {
+            self.signatures
+                .iter()
+                .map(|s| compile(&s.pattern).ok())
+                .collect()
+        })
+    }
+
+    /// Looks up an errno written as a name (ECONNREFUSED, WSAECONNREFUSED) or a number.
+    /// A number can mean different things on different systems; `hint` (the signature's
+    /// kind) picks among them, else the first listed wins. The platform is known only when
+    /// a number decided.
+    pub fn errno(
+        &self,
+        written: &str,
+        hint: Option<Kind>,
+    ) -> Option<(&ErrnoInfo, Option<Platform>)> {
+        let written = written.trim();
+        if let Ok(n) = written.parse::<i64>() {
+            let mut found = Vec::new();
+            for e in &self.errnos {
+                for (platform, list) in [
+                    (Platform::Linux, &e.linux),
+                    (Platform::Macos, &e.macos),
+                    (Platform::Windows, &e.windows),
+                ] {
+                    if list.contains(&n) {
+                        found.push((e, Some(platform)));
+                    }
+                }
+            }
+            return found
+                .iter()
+                .find(|(e, _)| Some(e.kind) == hint)
+                .or(found.first())
+                .copied();
+        }
+        self.errnos
+            .iter()
+            .find(|e| {
+                e.name.eq_ignore_ascii_case(written)
+                    || e.aliases.iter().any(|a| a.eq_ignore_ascii_case(written))
+            })
+            .map(|e| (e, None))
+    }
+
+    /// Adds a file's signatures, replacing any with the same id.
+    fn add(&mut self, file: SignatureFile, source: &str) {
+        if let Some(id) = &file.ecosystem {
+            let title = file.title.clone().unwrap_or_else(|| id.clone());
+            match self.ecosystems.iter_mut().find(|e| &e.id == id) {
+                Some(e) => e.title = title,
+                None => self.ecosystems.push(Ecosystem {
+                    id: id.clone(),
+                    title,
+                }),
+            }
+        }
+        for mut s in file.signatures {
+            s.ecosystem = file.ecosystem.clone();
+            s.source = source.to_string();
+            match self.signatures.iter_mut().find(|x| x.id == s.id) {
+                Some(x) => *x = s,
+                None => self.signatures.push(s),
+            }
+        }
+        self.compiled = OnceLock::new();
+    }
+
+    fn set_kinds(&mut self, file: KindsFile) {
+        for k in file.kinds {
+            match self.kinds.iter_mut().find(|x| x.id == k.id) {
+                Some(x) => *x = k,
+                None => self.kinds.push(k),
+            }
+        }
+        for e in file.errnos {
+            match self.errnos.iter_mut().find(|x| x.name == e.name) {
+                Some(x) => *x = e,
+                None => self.errnos.push(e),
+            }
+        }
+    }
+}
+
+pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .size_limit(PATTERN_SIZE_LIMIT)
+        .build()
+}
+
+/// Parses one `errors/*.toml` file into `into`. With `strict`, also compiles every pattern
+/// and tries it on its examples (bundled files are checked that way by a unit test and
+/// by `kb check`, not on every start).
+pub fn parse_file(
+    into: &mut ErrorKnowledge,
+    source: &str,
+    text: &str,
+    strict: bool,
+) -> Vec<KbError> {
+    let at = |line: usize, message: String| KbError {
+        file: source.to_string(),
+        line,
+        message,
+    };
+    let file: SignatureFile = match toml::from_str(text) {
+        Ok(f) => f,
+        Err(e) => return vec![at(toml_error_line(text, &e, 1), e.message().to_string())],
+    };
+    let mut errors = Vec::new();
+    if let Some(eco) = &file.ecosystem
+        && !valid_id(eco)
+    {
+        errors.push(at(
+            line_of(text, "ecosystem"),
+            format!("ecosystem '{eco}' must be lowercase letters, digits and dashes, e.g. python"),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut broken = std::collections::HashSet::new();
+    for s in &file.signatures {
+        let line = line_of(text, &format!("\"{}\"", s.id));
+        let before = errors.len();
+        if !valid_id(&s.id) {
+            errors.push(at(
+                line,
+                format!(
+                    "signature id '{}' must be lowercase letters, digits and dashes",
+                    s.id
+                ),
+            ));
+        }
+        if !seen.insert(s.id.as_str()) {
+            errors.push(at(
+                line,
+                format!("signature id '{}' is used twice in this file", s.id),
+            ));
+        }
+        if !(0..=3).contains(&s.rank) {
+            errors.push(at(
+                line,
+                format!("signature '{}': rank must be 0, 1, 2 or 3", s.id),
+            ));
+        }
+        if strict {
+            errors.extend(check_pattern(s).into_iter().map(|m| at(line, m)));
+        }
+        if errors.len() > before {
+            broken.insert(s.id.clone());
+        }
+    }
+    // The good signatures of a file with a broken one still work.
+    let mut file = file;
+    file.signatures.retain(|s| !broken.contains(&s.id));
+    if !file.signatures.is_empty() || broken.is_empty() {
+        into.add(file, source);
+    }
+    errors
+}
+
+/// Compiles a signature's pattern, checks its group names and tries it on its examples.
+fn check_pattern(s: &Signature) -> Vec<String> {
+    let re = match compile(&s.pattern) {
+        Ok(re) => re,
+        Err(e) => {
+            let first = e.to_string();
+            let first = first.lines().last().unwrap_or("").trim();
+            return vec![format!(
+                "signature '{}': the pattern does not compile: {first}",
+                s.id
+            )];
+        }
+    };
+    let mut out = Vec::new();
+    for name in re.capture_names().flatten() {
+        if !GROUPS.contains(&name) {
+            out.push(format!(
+                "signature '{}': unknown group (?P<{name}>...); use {}",
+                s.id,
+                GROUPS.join(", ")
+            ));
+        }
+    }
+    if s.examples.is_empty() {
+        out.push(format!(
+            "signature '{}' has no examples; add examples = [\"...\"] with a text it must match",
+            s.id
+        ));
+    }
+    for ex in &s.examples {
+        if !re.is_match(ex) {
+            out.push(format!(
+                "signature '{}' does not match its example {ex:?}",
+                s.id
+            ));
+        }
+    }
+    out
+}
+
+/// Parses `error-kinds.toml` into `into`.
+pub fn parse_kinds(into: &mut ErrorKnowledge, source: &str, text: &str) -> Vec<KbError> {
+    match toml::from_str::<KindsFile>(text) {
+        Ok(f) => {
+            into.set_kinds(f);
+            into.kinds_source = source.to_string();
+            Vec::new()
+        }
+        Err(e) => vec![KbError {
+            file: source.to_string(),
+            line: toml_error_line(text, &e, 1),
+            message: e.message().to_string(),
+        }],
+    }
+}
+
+/// Checks what only the whole knowledge can tell: cause ids exist, errno names in
+/// signatures are in the table, and every kind has its words.
+pub fn cross_check(
+    errors_kb: &ErrorKnowledge,
+    cause_exists: &dyn Fn(&str) -> bool,
+    text_of: &dyn Fn(&str) -> Option<String>,
+) -> Vec<KbError> {
+    let mut out = Vec::new();
+    let mut at = |file: &str, needle: &str, message: String| {
+        let line = text_of(file).map_or(1, |t| line_of(&t, needle));
+        out.push(KbError {
+            file: file.to_string(),
+            line,
+            message,
+        });
+    };
+    for s in &errors_kb.signatures {
+        for id in &s.knowledge {
+            if !cause_exists(id) {
+                at(
+                    &s.source,
+                    &format!("\"{}\"", s.id),
+                    format!(
+                        "signature '{}': no cause '{id}' (see `connfix kb list`)",
+                        s.id
+                    ),
+                );
+            }
+        }
+        if let Some(e) = &s.errno
+            && errors_kb.errno(e, s.kind).is_none()
+        {
+            at(
+                &s.source,
+                &format!("\"{}\"", s.id),
+                format!(
+                    "signature '{}': errno '{e}' is not in error-kinds.toml; use a name such as ECONNREFUSED",
+                    s.id
+                ),
+            );
+        }
+    }
+    for k in &errors_kb.kinds {
+        for id in k.knowledge.iter().chain(&k.knowledge_unix) {
+            if !cause_exists(id) {
+                at(
+                    &errors_kb.kinds_source,
+                    id,
+                    format!("kind '{}': no cause '{id}'", k.id.as_str()),
+                );
+            }
+        }
+    }
+    for e in &errors_kb.errnos {
+        for id in &e.knowledge {
+            if !cause_exists(id) {
+                at(
+                    &errors_kb.kinds_source,
+                    id,
+                    format!("errno {}: no cause '{id}'", e.name),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The kinds the table must describe, when it describes any (a user directory with only
+/// signatures leans on the bundled table).
+pub fn missing_kinds(errors_kb: &ErrorKnowledge) -> Vec<Kind> {
+    Kind::ALL
+        .into_iter()
+        .filter(|k| errors_kb.kind(*k).is_none())
+        .collect()
+}

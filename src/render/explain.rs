@@ -1,0 +1,188 @@
+//! The readable text of `connfix explain`: the last error in the paste in full (kind,
+//! program, target, what it means, the likely causes with their first fix, and the check
+//! to run next), then a line for each earlier error.
+
+use super::doctor::{Style, strip_markdown};
+use crate::explain::{Explanation, Finding};
+use crate::knowledge::Knowledge;
+use std::fmt::Write;
+
+/// Causes shown in full for the main finding.
+const TOP_CAUSES: usize = 3;
+/// Earlier errors listed, at most.
+const MAX_OTHERS: usize = 10;
+
+pub fn render(ex: &Explanation, kb: &Knowledge, style: Style) -> String {
+    let s = style;
+    let mut out = String::new();
+    let Some(main) = ex.main() else {
+        let _ = writeln!(
+            out,
+            "{} no connection error recognised in {} line{} of text.",
+            s.bold("connfix explain:"),
+            ex.stats.lines,
+            if ex.stats.lines == 1 { "" } else { "s" }
+        );
+        let _ = writeln!(
+            out,
+            "  It knows {} error signatures from {} ecosystems. If this is a connection failure, run\n  `connfix check TARGET` on what it tried to reach, or teach connfix the message: add a\n  signature under {} (see README, \"Error signatures\").",
+            kb.errors.signatures.len(),
+            kb.errors.ecosystems.len(),
+            crate::knowledge::user_dir()
+                .map(|d| d.join("errors").display().to_string())
+                .unwrap_or_else(|| "<config>/connfix/knowledge/errors".into())
+        );
+        return out;
+    };
+    finding(&mut out, main, kb, s);
+    let others = &ex.findings[1..];
+    if !others.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            s.bold(&format!(
+                "Earlier in the paste ({} more error{}, last first)",
+                others.len() + ex.stats.left_out,
+                if others.len() + ex.stats.left_out == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            ))
+        );
+        for f in others.iter().take(MAX_OTHERS) {
+            let _ = writeln!(
+                out,
+                "  {} {}  {}",
+                s.dim(&format!("line {:>4}", f.lines[1])),
+                headline(f, kb),
+                f.check.as_deref().map(|c| s.dim(c)).unwrap_or_default()
+            );
+        }
+        if others.len() > MAX_OTHERS {
+            let _ = writeln!(
+                out,
+                "  {}",
+                s.dim(&format!(
+                    "… and {} more (--json lists them all)",
+                    others.len() - MAX_OTHERS
+                ))
+            );
+        }
+    }
+    if ex.stats.capped {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            s.dim("(the paste matched too often; only its first matches were read)")
+        );
+    }
+    out
+}
+
+/// "Connection refused · Node.js · ECONNREFUSED · [::1]:3000"
+fn headline(f: &Finding, kb: &Knowledge) -> String {
+    let mut parts = vec![f.title.clone()];
+    if let Some(e) = f.ecosystem.as_deref() {
+        parts.push(kb.errors.ecosystem_title(e).unwrap_or(e).to_string());
+    }
+    if let Some(e) = &f.errno {
+        parts.push(e.clone());
+    }
+    if !f.target.is_empty() {
+        parts.push(f.target.display());
+    }
+    parts.join(" · ")
+}
+
+fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style) {
+    let mut head = vec![f.title.clone()];
+    if let Some(e) = f.ecosystem.as_deref() {
+        head.push(kb.errors.ecosystem_title(e).unwrap_or(e).to_string());
+    }
+    if let Some(e) = &f.errno {
+        let mut errno = e.clone();
+        if let (Some(code), Some(p)) = (f.errno_code, f.platform) {
+            let system = match p {
+                crate::explain::Platform::Linux => "Linux",
+                crate::explain::Platform::Macos => "macOS",
+                crate::explain::Platform::Windows => "Windows",
+            };
+            let _ = write!(errno, " ({code} on {system})");
+        }
+        head.push(errno);
+    }
+    let _ = writeln!(out, "{} {}", s.red("✗"), s.bold(&head.join(" · ")));
+    let target = if f.target.is_empty() {
+        s.dim("not named in the text")
+    } else {
+        let mut t = f.target.display();
+        if f.via_proxy {
+            t.push_str(" (through a proxy)");
+        }
+        t
+    };
+    let _ = writeln!(out, "  {:<9}{target}", s.dim("target"));
+    let _ = writeln!(out, "  {:<9}{}", s.dim("means"), f.summary);
+    for (i, e) in f.evidence.iter().enumerate() {
+        let label = if i == 0 { "seen" } else { "" };
+        let _ = writeln!(
+            out,
+            "  {:<9}{} {}",
+            s.dim(label),
+            s.dim(&format!("line {}:", e.line)),
+            e.text
+        );
+    }
+    let causes: Vec<_> = f.knowledge.iter().filter_map(|id| kb.cause(id)).collect();
+    if !causes.is_empty() {
+        let _ = writeln!(out, "\n  {}", s.bold("Likely causes, most likely first"));
+        for (i, c) in causes.iter().take(TOP_CAUSES).enumerate() {
+            let _ = writeln!(out, "    {}. {}  {}", i + 1, c.title, s.dim(&c.id));
+            if let Some(fix) = c.fixes.first() {
+                let fix = strip_markdown(fix.lines().next().unwrap_or(""));
+                let _ = writeln!(out, "       {} {}", s.green("fix:"), fix);
+            }
+        }
+        if causes.len() > TOP_CAUSES {
+            let rest: Vec<&str> = causes[TOP_CAUSES..].iter().map(|c| c.id.as_str()).collect();
+            let _ = writeln!(out, "    {} {}", s.dim("also:"), rest.join(", "));
+        }
+        let _ = writeln!(
+            out,
+            "    {}",
+            s.dim(&format!(
+                "(connfix kb show {} for how to confirm and fix it)",
+                causes[0].id
+            ))
+        );
+    }
+    match &f.check {
+        Some(cmd) => {
+            let _ = writeln!(
+                out,
+                "\n  {} {}   {}",
+                s.bold("Next:"),
+                cmd,
+                s.dim("(or add --check to run it now)")
+            );
+        }
+        None if f.target.host.is_some() => {
+            let _ = writeln!(
+                out,
+                "\n  {} connfix check {}:PORT   {}",
+                s.bold("Next:"),
+                f.target.display(),
+                s.dim("(the text names no port; give the one your program used)")
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "\n  {} connfix check TARGET   {}",
+                s.bold("Next:"),
+                s.dim("(the text does not say what it tried to reach)")
+            );
+        }
+    }
+}
