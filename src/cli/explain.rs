@@ -55,20 +55,9 @@ pub async fn run(
             "--check: the text holds no connection error connfix recognises, so there is no target to check; run `connfix check TARGET` yourself",
         );
     };
-    let arg = match (main.target.check_arg(), &main.target.host, opts.port) {
-        (Some(a), _, _) => a,
-        (None, Some(h), Some(_)) => h.clone(),
-        (None, Some(h), None) => {
-            return usage(format!(
-                "--check: the text names {h} but no port; add the port your program used, e.g. --port 443"
-            ));
-        }
-        (None, None, _) => {
-            return usage(
-                "--check: the text does not say what it tried to reach; run `connfix check TARGET` with the address your program used",
-            );
-        }
-    };
+    let arg = main
+        .check_target(opts.port)
+        .map_err(|why| UsageError(format!("--check: {why}")))?;
     let target = parse_target(&OsString::from(&arg), opts, kb)?;
     if !flags.json {
         print!("{}", crate::render::explain::render(&ex, kb, style()));

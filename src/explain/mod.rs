@@ -112,6 +112,46 @@ pub struct Finding {
     pub check: Option<String>,
 }
 
+impl Finding {
+    /// One line naming the error: "Connection refused · Node.js · ECONNREFUSED · [::1]:3000".
+    pub fn headline(&self, kb: &Knowledge) -> String {
+        let mut parts = vec![self.title.clone()];
+        if let Some(e) = self.ecosystem.as_deref() {
+            parts.push(kb.errors.ecosystem_title(e).unwrap_or(e).to_string());
+        }
+        if let Some(e) = &self.errno {
+            parts.push(e.clone());
+        }
+        if !self.target.is_empty() {
+            parts.push(self.target.display());
+        }
+        parts.join(" · ")
+    }
+
+    /// What `connfix check` should diagnose: the target the text names, or the host with
+    /// `port` (from --port) when the text gives none. Otherwise why not, in a sentence that
+    /// says what to do instead.
+    pub fn check_target(&self, port: Option<u16>) -> Result<String, String> {
+        if let Some(arg) = self.target.check_arg() {
+            return Ok(arg);
+        }
+        match (&self.target.host, port) {
+            (Some(_), Some(p)) => Ok(TargetGuess {
+                port: Some(p),
+                ..self.target.clone()
+            }
+            .display()),
+            (Some(h), None) => Err(format!(
+                "the text names {h} but no port; give the port your program used (connfix check {h}:PORT, or --port PORT)"
+            )),
+            (None, _) => Err(
+                "the text does not say what it tried to reach; run connfix check with the address your program used"
+                    .into(),
+            ),
+        }
+    }
+}
+
 /// Counters for the whole paste.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Stats {

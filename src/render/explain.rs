@@ -55,7 +55,7 @@ pub fn render(ex: &Explanation, kb: &Knowledge, style: Style) -> String {
                 out,
                 "  {} {}  {}",
                 s.dim(&format!("line {:>4}", f.lines[1])),
-                headline(f, kb),
+                f.headline(kb),
                 f.check.as_deref().map(|c| s.dim(c)).unwrap_or_default()
             );
         }
@@ -78,21 +78,6 @@ pub fn render(ex: &Explanation, kb: &Knowledge, style: Style) -> String {
         );
     }
     out
-}
-
-/// "Connection refused · Node.js · ECONNREFUSED · [::1]:3000"
-fn headline(f: &Finding, kb: &Knowledge) -> String {
-    let mut parts = vec![f.title.clone()];
-    if let Some(e) = f.ecosystem.as_deref() {
-        parts.push(kb.errors.ecosystem_title(e).unwrap_or(e).to_string());
-    }
-    if let Some(e) = &f.errno {
-        parts.push(e.clone());
-    }
-    if !f.target.is_empty() {
-        parts.push(f.target.display());
-    }
-    parts.join(" · ")
 }
 
 fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style) {

@@ -9,6 +9,7 @@ use crate::checklist::{ChecklistRun, StepState};
 use crate::diagnose::Context;
 use crate::diagnose::FactSet;
 use crate::diagnose::live::{self, LiveNode, NodeState, Progress};
+use crate::explain::Explanation;
 use crate::knowledge::Knowledge;
 use crate::knowledge::causes::LANGUAGES;
 use crate::knowledge::checklists::ChecklistDef;
@@ -108,6 +109,44 @@ pub struct LineInput {
     pub field: Prompt,
     /// Shown above the box (e.g. why the save failed).
     pub context: Option<String>,
+}
+
+/// The paste box (p): an error pasted or typed, explained as it arrives.
+#[derive(Debug, Default)]
+pub struct PasteBox {
+    pub text: String,
+    pub explanation: Explanation,
+    /// Why Enter could not diagnose; cleared when the text changes.
+    pub error: Option<String>,
+    /// Pasted text beyond `MAX_PASTE` was dropped.
+    pub cut: bool,
+}
+
+/// The paste box keeps at most this much text (the end of a longer paste).
+pub const MAX_PASTE: usize = 1 << 20;
+
+impl PasteBox {
+    fn add(&mut self, more: &str, kb: &Knowledge) {
+        self.text.push_str(more);
+        if self.text.len() > MAX_PASTE {
+            // Keep the end, from a line start: the last error matters most.
+            let mut cut = self.text.len() - MAX_PASTE;
+            while !self.text.is_char_boundary(cut) {
+                cut += 1;
+            }
+            if let Some(nl) = self.text[cut..].find('\n') {
+                cut += nl + 1;
+            }
+            self.text.drain(..cut);
+            self.cut = true;
+        }
+        self.refresh(kb);
+    }
+
+    fn refresh(&mut self, kb: &Knowledge) {
+        self.explanation = crate::explain::explain(&self.text, kb);
+        self.error = None;
+    }
 }
 
 /// Which screen a session shows.
@@ -334,6 +373,8 @@ pub struct App {
     pub checklist: Option<ChecklistUi>,
     pub screen: Screen,
     pub input: Option<LineInput>,
+    /// The paste box, while open.
+    pub paste: Option<PasteBox>,
     /// Enter was pressed on a question: the next y / n / s answers it.
     pub answering: bool,
     /// q was pressed while the session cannot be saved: the next q quits anyway.
@@ -373,6 +414,7 @@ impl App {
             checklist: None,
             screen: Screen::Diagnosis,
             input: None,
+            paste: None,
             answering: false,
             quit_armed: false,
             wall: SystemTime::now(),
@@ -644,6 +686,14 @@ impl App {
                 self.on_mouse(m);
                 Vec::new()
             }
+            Event::Paste(text) if self.paste.is_some() || self.wants_paste_box(&text) => {
+                let kb = self.kb.clone();
+                self.paste
+                    .get_or_insert_with(PasteBox::default)
+                    .add(&text, &kb);
+                self.prompt_error_clear();
+                Vec::new()
+            }
             Event::Paste(text) => {
                 let field = match (&mut self.input, &mut self.prompt) {
                     (Some(i), _) => Some(&mut i.field),
@@ -725,6 +775,9 @@ impl App {
         if self.input.is_some() {
             return self.on_input_key(key);
         }
+        if self.paste.is_some() {
+            return self.on_paste_key(key);
+        }
         if self.prompt.is_some() {
             return self.on_prompt_key(key);
         }
@@ -743,6 +796,7 @@ impl App {
             _ if self.answering => return self.on_answer_key(key),
             KeyCode::Char('n') => self.open_note(),
             KeyCode::Char('s') => return self.save_report(),
+            KeyCode::Char('p') => self.open_paste(),
             KeyCode::Char('t') if self.checklist.is_some() && self.session.is_some() => {
                 self.screen = match self.screen {
                     Screen::Checklist => Screen::Diagnosis,
@@ -788,6 +842,116 @@ impl App {
         };
         matches!(n.state, NodeState::Asking(_))
             || matches!(&n.state, NodeState::Answered(step) if step.by == crate::diagnose::engine::AnsweredBy::Person)
+    }
+
+    /// Where a paste goes: into the paste box when it is an error message rather than a
+    /// target (several lines, or a line that is not a target but explains as an error), or
+    /// when nothing else takes text.
+    fn wants_paste_box(&self, text: &str) -> bool {
+        if self.input.is_some() {
+            return false;
+        }
+        if self.prompt.is_none() {
+            return !self.help;
+        }
+        // At the prompt, a paste that explains as an error goes to the box, unless it is
+        // one line that is a target in its own right.
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let one_target = matches!(lines.as_slice(), [one]
+            if target::parse(one, self.parse_opts, &self.kb.services, &self.env).is_ok());
+        !one_target && crate::explain::explain(text, &self.kb).main().is_some()
+    }
+
+    fn prompt_error_clear(&mut self) {
+        if let Some(p) = &mut self.prompt {
+            p.error = None;
+        }
+    }
+
+    fn open_paste(&mut self) {
+        if self.checklist.is_some() {
+            self.flash = Some(
+                "the paste box starts a new diagnosis; use it from `connfix` or `connfix explain`, not during a checklist".into(),
+            );
+            return;
+        }
+        self.paste = Some(PasteBox::default());
+    }
+
+    fn on_paste_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let kb = self.kb.clone();
+        let Some(pb) = &mut self.paste else {
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Esc => self.paste = None,
+            KeyCode::Enter => return self.diagnose_paste(),
+            KeyCode::Char('u') if ctrl => {
+                *pb = PasteBox::default();
+            }
+            KeyCode::Char(c) if !ctrl => {
+                let mut buf = [0u8; 4];
+                pb.add(c.encode_utf8(&mut buf), &kb);
+            }
+            KeyCode::Backspace => {
+                pb.text.pop();
+                pb.refresh(&kb);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Enter in the paste box: diagnose the target of the last error in the paste.
+    fn diagnose_paste(&mut self) -> Vec<Command> {
+        let Some(pb) = &mut self.paste else {
+            return Vec::new();
+        };
+        let Some(f) = pb.explanation.main() else {
+            pb.error = Some(if pb.text.trim().is_empty() {
+                "paste the error first (your terminal's paste, or type it)".into()
+            } else {
+                "connfix recognises no connection error in this text; paste all of it, or press Esc and type the target".into()
+            });
+            return Vec::new();
+        };
+        let parsed = f.check_target(self.parse_opts.port).and_then(|arg| {
+            target::parse(&arg, self.parse_opts, &self.kb.services, &self.env)
+                .map_err(|e| e.to_string())
+        });
+        let t = match parsed {
+            Ok(t) => t,
+            Err(why) => {
+                pb.error = Some(why);
+                return Vec::new();
+            }
+        };
+        let headline = f.headline(&self.kb);
+        let evidence = f.evidence.first().map(|e| (e.line, e.text.clone()));
+        self.paste = None;
+        let mut out = vec![
+            Command::Remember(t.redacted.clone()),
+            Command::Log(format!("explained a paste: {headline}")),
+        ];
+        out.extend(self.start(t));
+        self.banner = Some(format!(
+            "From your paste: {headline}. Checking it live now."
+        ));
+        if let Some(j) = &mut self.journal {
+            let seen = evidence.map_or(String::new(), |(l, text)| format!(" (line {l}: {text})"));
+            j.notes.push(crate::session::Note {
+                at: check::now(),
+                text: target::redact_text(&format!("Pasted error: {headline}{seen}")),
+                about: None,
+            });
+            j.unsaved = true;
+        }
+        out
     }
 
     fn open_note(&mut self) {

@@ -200,6 +200,16 @@ impl Tmux {
         self.tmux(&["send-keys", "-t", SESSION, "-l", text]);
     }
 
+    /// Pastes `text` as a terminal does: wrapped in bracketed-paste markers when the program
+    /// asked for them.
+    #[allow(dead_code)] // only the paste-box tests paste
+    pub fn paste(&self, text: &str) {
+        let file = self.dir.path().join("paste-buffer.txt");
+        fs::write(&file, text).expect("write the paste buffer");
+        self.tmux(&["load-buffer", "-b", "paste", &file.display().to_string()]);
+        self.tmux(&["paste-buffer", "-p", "-d", "-b", "paste", "-t", SESSION]);
+    }
+
     /// Waits until the screen contains `text`; returns that screen.
     #[track_caller]
     pub fn wait_for(&self, text: &str, within: Duration) -> String {

@@ -104,6 +104,9 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
     keys.push(("R", "re-run all".into()));
     keys.push(("n", "note".into()));
     keys.push(("s", "save".into()));
+    if app.checklist.is_none() {
+        keys.push(("p", "paste error".into()));
+    }
     if app.checklist.is_some() {
         keys.push(("t", "checklist".into()));
     }
@@ -158,6 +161,10 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ),
             ("R", "re-run every probe"),
             ("n", "add a timestamped note to the session"),
+            (
+                "p",
+                "paste an error message: connfix explains it and Enter diagnoses its target (pasting anywhere opens it too)",
+            ),
             (
                 "s",
                 "save the session's report (Markdown and HTML); the session itself is autosaved",

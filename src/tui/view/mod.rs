@@ -10,6 +10,7 @@ pub mod tree;
 
 mod chrome;
 mod input;
+mod paste;
 mod prompt;
 
 use crate::tui::app::{App, Screen, Session};
@@ -35,6 +36,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
     if let Some(p) = &app.prompt {
         prompt::render(frame, area, app, p);
+        if let Some(pb) = &app.paste {
+            paste::render(frame, area, app, pb);
+        }
         return;
     }
     if let (Screen::Checklist, Some(c)) = (app.screen, &app.checklist) {
@@ -44,6 +48,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
     if app.help {
         chrome::help(frame, area, app);
+    }
+    if let Some(pb) = &app.paste {
+        paste::render(frame, area, app, pb);
     }
     if let Some(input) = &app.input {
         input::render(frame, area, app, input);

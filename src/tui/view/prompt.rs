@@ -20,6 +20,10 @@ const FORMS: &[(&str, &str)] = &[
     ),
     ("unix socket", "unix:/run/app.sock   /var/run/docker.sock"),
     ("environment", "env:DATABASE_URL   $REDIS_URL"),
+    (
+        "error text",
+        "paste what your program printed; connfix finds the target",
+    ),
 ];
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, p: &Prompt) {
