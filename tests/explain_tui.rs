@@ -13,7 +13,6 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::sync::Arc;
 use std::time::Duration;
 
-#[allow(dead_code)]
 #[path = "fixtures/tui.rs"]
 mod fixtures;
 mod support;
