@@ -535,11 +535,16 @@ pub fn is_secret_key(key: &str) -> bool {
 
 /// A long mix of letters and digits is almost certainly a generated token, not a word.
 fn looks_secret(s: &str) -> bool {
+    let mixed = |t: &str| {
+        t.chars().any(|c| c.is_ascii_digit()) && t.chars().any(|c| c.is_ascii_alphabetic())
+    };
     s.len() >= 24
-        && s.chars().any(|c| c.is_ascii_digit())
-        && s.chars().any(|c| c.is_ascii_alphabetic())
+        && mixed(s)
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '%'))
+        // A dotted name (urllib3.exceptions.NewConnectionError) is code, not a token; a
+        // dotted token (a JWT) has long random parts.
+        && (!s.contains('.') || s.split('.').any(|part| part.len() >= 16 && mixed(part)))
 }
 
 /// Best-effort redaction of text that did not parse (proxy settings, command lines), so

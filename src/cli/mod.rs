@@ -97,7 +97,8 @@ pub enum Command {
         /// A session id (or `last`, or the start of an id), or the path of a session file.
         id: Option<String>,
     },
-    /// Inspect and validate the knowledge files (causes, decision tree, services).
+    /// Inspect and validate the knowledge files (causes, decision tree, services, checklists,
+    /// error signatures).
     Kb {
         #[command(subcommand)]
         action: KbAction,
@@ -380,11 +381,13 @@ pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
                     println!("{:<36} {}", c.id, c.title);
                 }
                 println!(
-                    "\n{} causes, {} questions in the tree, {} services, {} checklists (`connfix checklist --list`)",
+                    "\n{} causes, {} questions in the tree, {} services, {} checklists (`connfix checklist --list`),\n{} error signatures from {} ecosystems (`connfix explain`)",
                     kb.causes.len(),
                     kb.tree.nodes.len(),
                     kb.services.list.len(),
-                    kb.checklists.len()
+                    kb.checklists.len(),
+                    kb.errors.signatures.len(),
+                    kb.errors.ecosystems.len()
                 );
                 if let Some(d) = knowledge::user_dir() {
                     println!(

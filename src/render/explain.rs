@@ -9,6 +9,8 @@ use std::fmt::Write;
 
 /// Causes shown in full for the main finding.
 const TOP_CAUSES: usize = 3;
+/// Long sentences are wrapped to this many columns after their label.
+const WIDTH: usize = 88;
 /// Earlier errors listed, at most.
 const MAX_OTHERS: usize = 10;
 
@@ -108,7 +110,13 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style) {
         t
     };
     let _ = writeln!(out, "  {:<9}{target}", s.dim("target"));
-    let _ = writeln!(out, "  {:<9}{}", s.dim("means"), f.summary);
+    for (i, line) in crate::tui::view::text::wrap(&f.summary, WIDTH)
+        .iter()
+        .enumerate()
+    {
+        let label = if i == 0 { "means" } else { "" };
+        let _ = writeln!(out, "  {:<9}{line}", s.dim(label));
+    }
     for (i, e) in f.evidence.iter().enumerate() {
         let label = if i == 0 { "seen" } else { "" };
         let _ = writeln!(
