@@ -320,9 +320,16 @@ impl Drop for Tmux {
 
 /// The code in the shell's "EXITED N" line, once it is there.
 pub fn exit_code(screen: &str) -> Option<i32> {
-    screen
-        .lines()
-        .find_map(|l| l.trim().strip_prefix(EXITED)?.trim().parse().ok())
+    // After a kill the shell writes where the cursor was left, so the line can wrap at the
+    // pane's edge ("…EX" / "ITED 137"): read the screen as one run of text.
+    let flat: String = screen.lines().collect();
+    let rest = &flat[flat.rfind(EXITED)? + EXITED.len()..];
+    let digits: String = rest
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
 
 /// Runs a command; its stdout, or a panic with its stderr.
