@@ -10,6 +10,7 @@ use super::scan::{Addr, Hit};
 use super::text::Prepared;
 use super::{Evidence, Finding, Kind, TargetGuess};
 use crate::knowledge::Knowledge;
+use crate::target;
 use std::cmp::Reverse;
 use std::collections::HashSet;
 use std::net::IpAddr;
@@ -103,11 +104,14 @@ impl<'k> Group<'k> {
         if u.command && self.kind.is_some() {
             return false;
         }
+        // A connection to the proxy this error goes through is part of it too.
         let places_agree = u.places().all(|h| {
-            self.places
-                .iter()
+            let same_role = (self.places.iter())
                 .filter(|(proxy, _)| *proxy == h.sig.proxy)
-                .all(|(_, a)| compatible(a, &h.addr))
+                .all(|(_, a)| compatible(a, &h.addr));
+            let to_the_proxy = !h.sig.proxy
+                && (self.places.iter()).any(|(proxy, a)| *proxy && compatible(a, &h.addr));
+            same_role || to_the_proxy
         });
         let kinds_agree = match (self.kind, u.kind) {
             (Some((a, _)), Some((b, _))) => a == b,
@@ -354,9 +358,8 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge) -> Option<Finding> {
     };
     let verb = info.map_or("could not connect to", |i| i.verb.as_str());
     let errno_note = errno.map_or(String::new(), |e| format!(" ({})", e.info.name));
-    let summary = format!("{who} {verb} {place}{errno_note}. {meaning}")
-        .trim()
-        .to_string();
+    let summary =
+        target::redact_text(format!("{who} {verb} {place}{errno_note}. {meaning}").trim());
 
     let mut lines: Vec<(usize, &Hit)> = [Some(kind_hit), place_hit, eco_hit]
         .into_iter()
@@ -481,7 +484,7 @@ fn excerpt(prep: &Prepared, h: &Hit) -> String {
     if cut_before && !words.is_empty() {
         words.remove(0);
     }
-    let mut s = crate::target::redact_text(&words.join(" "));
+    let mut s = target::redact_text(&words.join(" "));
     if a > 0 {
         s.insert(0, '…');
     }

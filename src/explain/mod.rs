@@ -165,6 +165,9 @@ pub struct Stats {
     /// Steps taken after matching (lines prepared, matched bytes read, comparisons made while
     /// grouping): what the linearity test watches, with `scanned`.
     pub work: usize,
+    /// How many readings of the text were made: 2 when lines looked cut at a terminal's
+    /// width and were also read joined.
+    pub passes: usize,
     /// True when the match cap was reached and later matches were ignored.
     pub capped: bool,
     /// Findings left out beyond `MAX_FINDINGS`.
@@ -186,12 +189,34 @@ impl Explanation {
 
 /// Explains `text` with the knowledge's signatures.
 pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
-    let prepared = text::prepare(text);
-    let (hits, mut stats) = scan::scan(&prepared, kb);
-    stats.bytes = text.len();
-    stats.lines = text.lines().count();
+    let mut ex = explain_prepared(&text::prepare(text), kb);
+    // A terminal may have cut long lines at its width. Joining them again is a guess that
+    // can also glue two records together, so the joined reading is used only when it names
+    // a target the plain reading does not.
+    if let Some(joined) = text::prepare_unwrapped(text) {
+        let other = explain_prepared(&joined, kb);
+        let names_target = |e: &Explanation| e.main().is_some_and(|f| !f.target.is_empty());
+        let scanned = ex.stats.scanned + other.stats.scanned;
+        let work = ex.stats.work + other.stats.work;
+        if other.main().is_some()
+            && (ex.main().is_none() || names_target(&other) && !names_target(&ex))
+        {
+            ex = other;
+        }
+        ex.stats.scanned = scanned;
+        ex.stats.work = work;
+        ex.stats.passes = 2;
+    }
+    ex.stats.bytes = text.len();
+    ex.stats.lines = text.lines().count();
+    ex
+}
+
+fn explain_prepared(prepared: &text::Prepared, kb: &Knowledge) -> Explanation {
+    let (hits, mut stats) = scan::scan(prepared, kb);
+    stats.passes = 1;
     stats.work += prepared.line_starts.len();
-    let mut findings = group::findings(hits, &prepared, kb, &mut stats.work);
+    let mut findings = group::findings(hits, prepared, kb, &mut stats.work);
     if findings.len() > MAX_FINDINGS {
         stats.left_out = findings.len() - MAX_FINDINGS;
         findings.truncate(MAX_FINDINGS);

@@ -173,6 +173,16 @@ pub fn parse_url(url: &str, services: &Services) -> Addr {
     let Some(rest) = rest.strip_prefix("//") else {
         return Addr::default();
     };
+    // nginx writes a unix upstream as http://unix:/run/app.sock:/path.
+    if let Some(path) = rest.strip_prefix("unix:") {
+        let path = path.split(':').next().unwrap_or("");
+        return Addr {
+            unix_path: clean_path(path),
+            scheme: Some(scheme),
+            from_url: true,
+            ..Addr::default()
+        };
+    }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     if scheme.ends_with("+unix") {
         let decoded = authority.replace("%2F", "/").replace("%2f", "/");
@@ -269,7 +279,9 @@ fn clean_path(p: &str) -> Option<String> {
         .trim()
         .trim_matches(|c| matches!(c, '\'' | '"' | '(' | ')' | ',' | '`'))
         .trim_end_matches(['.', ':', ';']);
-    (p.starts_with('/') && p.len() > 1 && !p.contains(char::is_whitespace)).then(|| p.to_string())
+    // A URL glued on is not part of a path (and may carry a password).
+    (p.starts_with('/') && p.len() > 1 && !p.contains(char::is_whitespace) && !p.contains("://"))
+        .then(|| p.to_string())
 }
 
 #[cfg(test)]

@@ -41,19 +41,56 @@ impl Prepared {
     }
 }
 
-/// Prepares pasted text for matching.
+/// Prepares pasted text for matching, line for line.
 pub fn prepare(raw: &str) -> Prepared {
+    assemble(
+        lines_of(raw)
+            .into_iter()
+            .map(|l| (l.text, l.origin))
+            .collect(),
+    )
+}
+
+/// The same text with the lines a terminal cut at its width joined again, when it looks
+/// cut (see `join_hard_wraps`); None when it does not.
+pub fn prepare_unwrapped(raw: &str) -> Option<Prepared> {
+    let lines = lines_of(raw);
+    let before = lines.len();
+    let joined = join_hard_wraps(lines);
+    (joined.len() < before).then(|| assemble(joined))
+}
+
+struct RawLine {
+    text: String,
+    /// 1-based line of the paste.
+    origin: usize,
+    /// A field of a JSON log line: never a piece of a cut line.
+    json: bool,
+}
+
+fn lines_of(raw: &str) -> Vec<RawLine> {
     let clean = strip_ansi(raw).replace("\r\n", "\n").replace('\r', "\n");
-    let mut lines: Vec<(String, usize)> = Vec::new();
+    let mut lines = Vec::new();
     for (i, line) in clean.split('\n').enumerate() {
+        let origin = i + 1;
         match open_json(line) {
-            Some(fields) => lines.extend(fields.into_iter().map(|f| (f, i + 1))),
+            Some(fields) => lines.extend(fields.into_iter().map(|text| RawLine {
+                text,
+                origin,
+                json: true,
+            })),
             // Quotes escaped inside a logged string (klog's err="Get \"https://...\": ...").
-            None if line.contains("\\\"") => lines.push((line.replace("\\\"", "\""), i + 1)),
-            None => lines.push((line.to_string(), i + 1)),
+            None => lines.push(RawLine {
+                text: line.replace("\\\"", "\""),
+                origin,
+                json: false,
+            }),
         }
     }
-    let lines = join_hard_wraps(lines);
+    lines
+}
+
+fn assemble(lines: Vec<(String, usize)>) -> Prepared {
     let mut out = Prepared::default();
     for (line, origin) in lines {
         out.line_starts.push(out.text.len());
@@ -152,24 +189,30 @@ fn flatten(key: &str, v: &serde_json::Value, depth: usize, out: &mut Vec<String>
 /// and each is joined to the next unless the next one clearly starts a record of its own:
 /// it looks like a log record's start, or begins with the same shape as the record it
 /// would continue (repeated log lines of equal length are not a wrapped line).
-fn join_hard_wraps(lines: Vec<(String, usize)>) -> Vec<(String, usize)> {
+fn join_hard_wraps(lines: Vec<RawLine>) -> Vec<(String, usize)> {
     let len = |s: &str| s.chars().count();
-    let width = lines.iter().map(|(l, _)| len(l)).max().unwrap_or(0);
-    let at_width = lines.iter().filter(|(l, _)| len(l) == width).count();
+    let width = (lines.iter().filter(|l| !l.json))
+        .map(|l| len(&l.text))
+        .max()
+        .unwrap_or(0);
+    let at_width = (lines.iter().filter(|l| !l.json))
+        .filter(|l| len(&l.text) == width)
+        .count();
     if width < MIN_WRAP_WIDTH || at_width < 2 {
-        return lines;
+        return lines.into_iter().map(|l| (l.text, l.origin)).collect();
     }
     let mut out: Vec<(String, usize)> = Vec::with_capacity(lines.len());
     let mut open = false;
     let mut record_shape = String::new();
-    for (line, origin) in lines {
-        let full = len(&line) == width;
-        let continues = open && !starts_record(&line) && shape(&line) != record_shape;
+    for l in lines {
+        let full = !l.json && len(&l.text) == width;
+        let continues =
+            open && !l.json && !starts_record(&l.text) && shape(&l.text) != record_shape;
         match out.last_mut() {
-            Some((prev, _)) if continues => prev.push_str(&line),
+            Some((prev, _)) if continues => prev.push_str(&l.text),
             _ => {
-                record_shape = shape(&line);
-                out.push((line, origin));
+                record_shape = shape(&l.text);
+                out.push((l.text, l.origin));
             }
         }
         open = full;
@@ -262,7 +305,8 @@ mod tests {
     fn hard_wrapped_lines_are_joined_but_records_are_not() {
         let a = "x".repeat(50);
         let text = format!("{a}\nrest of it\n{a}\n2024-05-01 12:00:00 next record\n");
-        let p = prepare(&text);
+        assert_eq!(prepare(&text).line(0), a);
+        let p = prepare_unwrapped(&text).expect("it looks cut");
         assert_eq!(p.line(0), format!("{a}rest of it"));
         assert_eq!(p.line(1), a);
         assert_eq!(p.line(2), "2024-05-01 12:00:00 next record");
