@@ -570,6 +570,9 @@ pub fn redact_loose(text: &str) -> String {
 /// parameters, `NAME=value` pairs whose name says secret, the word after `password:`,
 /// `--token`, `Bearer` or `Basic`, and long generated tokens, word by word.
 pub fn redact_text(text: &str) -> String {
+    // Tools whose password flag is glued to its value or has a short name of its own.
+    let mysql = text.contains("mysql");
+    let redis_cli = text.contains("redis-cli");
     let mut out = Vec::new();
     let mut hide_next = false;
     for word in text.split(' ') {
@@ -577,25 +580,68 @@ pub fn redact_text(text: &str) -> String {
             out.push(String::new());
             continue;
         }
-        let bare = word
-            .trim_start_matches(['-', '$'])
-            .trim_end_matches([':', '='])
-            .to_ascii_lowercase();
+        let bare = secret_word_form(word);
         let scheme = matches!(bare.as_str(), "bearer" | "basic");
         let redacted = if hide_next && !scheme {
             hide_next = false;
             "***".to_string()
         } else if let Some(r) = redact_token(word) {
             r
+        } else if let Some(r) = redact_glued(word, &mut hide_next) {
+            r
+        } else if mysql && word.len() > 2 && word.starts_with("-p") {
+            "-p***".to_string()
         } else {
             word.to_string()
         };
-        if SECRET_WORDS.contains(&bare.as_str()) || scheme {
+        if SECRET_WORDS.contains(&bare.as_str())
+            || scheme
+            || (redis_cli && word == "-a")
+            || word == "--pass"
+        {
             hide_next = true;
         }
         out.push(redacted);
     }
     out.join(" ")
+}
+
+/// A word as a key: without dashes, `$`, quotes, brackets and a trailing `:` or `=`, in
+/// lower case (`'password':` → `password`).
+fn secret_word_form(word: &str) -> String {
+    word.trim_start_matches(['-', '$', '\'', '"', '{', '(', '[', ','])
+        .trim_end_matches([',', '\'', '"'])
+        .trim_end_matches([':', '='])
+        .trim_end_matches(['\'', '"'])
+        .to_ascii_lowercase()
+}
+
+/// `password:hunter2` or `Authorization:Bearer` written as one word: the value after a
+/// secret key is hidden (a scheme word hides the word after it instead).
+fn redact_glued(word: &str, hide_next: &mut bool) -> Option<String> {
+    let at = word.find([':', '='])?;
+    let (key, value) = (&word[..at], &word[at + 1..]);
+    if value.is_empty() || !SECRET_WORDS.contains(&secret_word_form(key).as_str()) {
+        return None;
+    }
+    if matches!(value.to_ascii_lowercase().as_str(), "bearer" | "basic") {
+        *hide_next = true;
+        return None;
+    }
+    Some(format!("{}***", &word[..=at]))
+}
+
+/// A URL cut before its `@` (a paste broken across lines): `postgres://app:hun` may end in
+/// part of a password, so everything after `user:` goes. A port (`host:8080`) stays.
+fn redact_cut_url(word: &str) -> Option<String> {
+    let (scheme, rest) = word.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') || authority.starts_with('[') {
+        return None;
+    }
+    let (user, after) = authority.split_once(':')?;
+    let port_like = !after.is_empty() && after.bytes().all(|b| b.is_ascii_digit());
+    (!user.is_empty() && !after.is_empty() && !port_like).then(|| format!("{scheme}://{user}:***"))
 }
 
 /// Words after which the next word is a secret (`password: x`, `--token x`, `Bearer x`).
@@ -617,6 +663,9 @@ const SECRET_WORDS: &[&str] = &[
 /// its host but loses the password and secret query values; `NAME=value` loses the value
 /// when NAME says secret; a long generated token becomes `***`.
 pub fn redact_token(word: &str) -> Option<String> {
+    if let Some(r) = redact_cut_url(word) {
+        return Some(r);
+    }
     if word.contains("://") || (word.contains('@') && word.contains(':')) {
         let w = redact_loose(word);
         let w = match w.split_once('?') {
@@ -640,6 +689,41 @@ mod tests {
 
     fn services() -> Services {
         Services::bundled()
+    }
+
+    #[test]
+    fn secrets_in_pasted_text_are_hidden_in_their_common_shapes() {
+        let r = redact_text;
+        assert_eq!(
+            r("args {'host': 'db', 'password': 'hunter2'}"),
+            "args {'host': 'db', 'password': ***"
+        );
+        assert_eq!(r("password:hunter2 here"), "password:*** here");
+        assert_eq!(
+            r("Authorization:Bearer abc.def"),
+            "Authorization:Bearer ***"
+        );
+        assert_eq!(
+            r("$ mysql -uroot -phunter2 -h db"),
+            "$ mysql -uroot -p*** -h db"
+        );
+        assert_eq!(
+            r("$ redis-cli -a hunter2 -h cache"),
+            "$ redis-cli -a *** -h cache"
+        );
+        assert_eq!(
+            r("DATABASE_URL=postgres://app:hun"),
+            "DATABASE_URL=postgres://app:***"
+        );
+        assert_eq!(r("url postgres://app:hun"), "url postgres://app:***");
+        assert_eq!(
+            r("see http://localhost:8080/x"),
+            "see http://localhost:8080/x"
+        );
+        assert_eq!(
+            r("urllib3.exceptions.NewConnectionError: x"),
+            "urllib3.exceptions.NewConnectionError: x"
+        );
     }
 
     fn p(s: &str) -> Result<Target, TargetError> {

@@ -119,3 +119,25 @@ fn many_addresses_on_one_line_do_not_make_grouping_quadratic() {
     let b = explain::explain(&line, kb()).stats;
     assert!(b.work <= 12 * a.work, "work {} then {}", a.work, b.work);
 }
+
+/// The match caps keep the last matches: a long log of one error still ends with the
+/// error that came last, and says that some matches were dropped.
+#[test]
+fn the_last_error_survives_a_log_full_of_another() {
+    let mut text = String::new();
+    for i in 0..2_500 {
+        text.push_str(&format!(
+            "2024-05-01 12:{:02}:{:02} ERROR redis: connect ECONNREFUSED 127.0.0.1:6379\n",
+            i / 60 % 60,
+            i % 60
+        ));
+    }
+    text.push_str("Error: getaddrinfo ENOTFOUND db.internal\n");
+    text.push_str("Error: connect ECONNREFUSED 10.0.0.5:5432\n");
+    let ex = explain::explain(&text, kb());
+    let main = ex.main().expect("found");
+    assert_eq!(main.target.host.as_deref(), Some("10.0.0.5"));
+    assert_eq!(main.lines[1], 2_502);
+    assert!(ex.stats.capped);
+    assert_eq!(ex.findings.len(), 3, "{:?}", ex.findings);
+}

@@ -130,6 +130,19 @@ fn a_one_line_target_pasted_at_the_prompt_stays_a_target() {
     assert!(app.paste.is_none() && !app.quit);
 }
 
+#[test]
+fn a_paste_during_a_checklist_does_not_start_a_diagnosis() {
+    let kb = Arc::new(Knowledge::bundled());
+    let mut app = App::new(kb.clone(), Settings::default(), (120, 40));
+    let def = kb.checklist("database-unreachable").unwrap().clone();
+    app.start_checklist(&def, None);
+    app.update(Event::Paste(NODE_ERROR.into()));
+    assert!(app.paste.is_none());
+    key(&mut app, KeyCode::Char('p'));
+    assert!(app.paste.is_none());
+    assert!(app.session.is_none() && app.checklist.is_some());
+}
+
 /// The real TUI: a bracketed paste of the error a real client printed (Python's, against a
 /// closed loopback port) opens the box, Enter diagnoses the port it names.
 #[test]

@@ -21,14 +21,8 @@ pub async fn run(
     // Flags are checked before anything is read, so a typo does not cost a paste.
     let (check_settings, ctx, opts) = settings(flags, kb)?;
     let (text, skipped) = read_input(file)?;
-    let ex = explain::explain(&text, kb);
-    let ex = Explanation {
-        stats: explain::Stats {
-            bytes: ex.stats.bytes + skipped,
-            ..ex.stats
-        },
-        ..ex
-    };
+    let mut ex = explain::explain(&text, kb);
+    ex.stats.bytes += skipped;
     let mut doc = to_json(&ex, skipped);
     if !check {
         if flags.json {
@@ -160,6 +154,11 @@ fn read_input(file: Option<&Path>) -> Result<(String, usize), UsageError> {
             f.display().to_string()
         }
     });
+    // PowerShell's `>` writes UTF-16 with a byte order mark.
+    let bytes = match utf16(&bytes) {
+        Some(text) => text.into_bytes(),
+        None => bytes,
+    };
     if looks_binary(&bytes) {
         return usage(format!(
             "{name} looks like binary data, not text; give the error message as text"
@@ -205,6 +204,26 @@ fn read_tail(mut r: impl Read) -> std::io::Result<(Vec<u8>, usize)> {
         dropped += nl + 1;
     }
     Ok((buf, dropped))
+}
+
+/// Text in UTF-16 (little or big endian, with its byte order mark), decoded.
+fn utf16(bytes: &[u8]) -> Option<String> {
+    let (le, body) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    let units: Vec<u16> = body
+        .chunks_exact(2)
+        .map(|c| {
+            if le {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        })
+        .collect();
+    Some(String::from_utf16_lossy(&units))
 }
 
 /// NUL bytes, or mostly control characters, in the first 8 KiB.

@@ -67,6 +67,13 @@ impl<'k> Unit<'k> {
     }
 }
 
+/// A log record at a routine level (INFO, DEBUG, TRACE) in its first columns.
+fn is_routine(line: &str) -> bool {
+    let head: String = line.chars().take(48).collect();
+    head.split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| matches!(w, "INFO" | "DEBUG" | "TRACE" | "info" | "debug" | "trace"))
+}
+
 /// A prompt at the start of a line: `$ `, `# `, `>>> `, `> `, `PS C:\> `.
 fn is_command(line: &str) -> bool {
     let t = line.trim_start();
@@ -99,8 +106,7 @@ impl<'k> Group<'k> {
         g
     }
 
-    fn accepts(&self, u: &Unit, work: &mut usize) -> bool {
-        *work += u.hits.len() * (1 + self.places.len());
+    fn accepts(&self, u: &Unit) -> bool {
         if u.command && self.kind.is_some() {
             return false;
         }
@@ -197,8 +203,19 @@ pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usiz
     }
     let mut groups: Vec<Group> = Vec::new();
     for u in units.into_iter().map(Unit::finish) {
+        // A routine log record (INFO, DEBUG) that names an address but no failure is a
+        // request that worked, not the target of the error after it.
+        if u.kind.is_none()
+            && u.hits.iter().all(|h| h.kind.is_none())
+            && is_routine(prep.line(u.line))
+        {
+            continue;
+        }
+        if let Some(g) = groups.last() {
+            *work += u.hits.len() * (1 + g.places.len());
+        }
         match groups.last_mut() {
-            Some(g) if g.accepts(&u, work) => g.add(u),
+            Some(g) if g.accepts(&u) => g.add(u),
             _ => groups.push(Group::new(u)),
         }
     }
@@ -257,7 +274,7 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge) -> Option<Finding> {
     // The connection that failed names the place; a URL of the request names it better (as
     // the program was asked, with its scheme) when it can be the same place: a name beside
     // the IP it resolved to. A URL that cannot be (a proxy, a unix socket) loses.
-    let key = |h: &&&Hit| {
+    let key = |h: &&Hit| {
         (
             h.addr.unix_path.is_some(),
             h.addr.is_name(),
@@ -271,12 +288,20 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge) -> Option<Finding> {
         .filter(|h| h.addr.has_place())
         .copied()
         .collect();
-    let conn = places.iter().filter(|h| !h.addr.from_url).max_by_key(key);
-    let url = places.iter().filter(|h| h.addr.from_url).max_by_key(key);
+    let conn = places
+        .iter()
+        .copied()
+        .filter(|h| !h.addr.from_url)
+        .max_by_key(key);
+    let url = places
+        .iter()
+        .copied()
+        .filter(|h| h.addr.from_url)
+        .max_by_key(key);
     let place_hit: Option<&Hit> = match (conn, url) {
         (Some(c), Some(u)) if compatible(&c.addr, &u.addr) => Some(u),
         (Some(c), _) => Some(c),
-        (None, u) => u.copied(),
+        (None, u) => u,
     };
     let mut target = TargetGuess::default();
     if via_proxy && !proxy_named {
@@ -358,8 +383,9 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge) -> Option<Finding> {
     };
     let verb = info.map_or("could not connect to", |i| i.verb.as_str());
     let errno_note = errno.map_or(String::new(), |e| format!(" ({})", e.info.name));
-    let summary =
-        target::redact_text(format!("{who} {verb} {place}{errno_note}. {meaning}").trim());
+    let summary = capitalized(&target::redact_text(
+        format!("{who} {verb} {place}{errno_note}. {meaning}").trim(),
+    ));
 
     let mut lines: Vec<(usize, &Hit)> = [Some(kind_hit), place_hit, eco_hit]
         .into_iter()
@@ -454,6 +480,14 @@ fn knowledge_of(
     }
     out.truncate(MAX_KNOWLEDGE);
     out
+}
+
+/// The sentence with its first letter in upper case ("the PostgreSQL client …" starts one).
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The line of a match, cut to about `EVIDENCE_WIDTH` characters around it, secrets hidden.

@@ -57,12 +57,8 @@ impl TargetGuess {
         if let Some(p) = &self.unix_path {
             return Some(format!("unix:{p}"));
         }
-        let host = self.host.as_ref()?;
-        (self.scheme.is_some() || self.port.is_some()).then(|| {
-            let mut t = self.clone();
-            t.host = Some(host.clone());
-            t.display()
-        })
+        self.host.as_ref()?;
+        (self.scheme.is_some() || self.port.is_some()).then(|| self.display())
     }
 }
 
@@ -110,6 +106,16 @@ pub struct Finding {
     pub lines: [usize; 2],
     /// The command that diagnoses the target live, when the text names enough of it.
     pub check: Option<String>,
+}
+
+impl Platform {
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::Linux => "Linux",
+            Platform::Macos => "macOS",
+            Platform::Windows => "Windows",
+        }
+    }
 }
 
 impl Finding {
@@ -189,7 +195,9 @@ impl Explanation {
 
 /// Explains `text` with the knowledge's signatures.
 pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
-    let mut ex = explain_prepared(&text::prepare(text), kb);
+    let plain = text::prepare(text);
+    let plain_lines = plain.origin.last().copied().unwrap_or(0);
+    let mut ex = explain_prepared(&plain, kb);
     // A terminal may have cut long lines at its width. Joining them again is a guess that
     // can also glue two records together, so the joined reading is used only when it names
     // a target the plain reading does not.
@@ -199,7 +207,7 @@ pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
         let scanned = ex.stats.scanned + other.stats.scanned;
         let work = ex.stats.work + other.stats.work;
         if other.main().is_some()
-            && (ex.main().is_none() || names_target(&other) && !names_target(&ex))
+            && (ex.main().is_none() || (names_target(&other) && !names_target(&ex)))
         {
             ex = other;
         }
@@ -208,7 +216,9 @@ pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
         ex.stats.passes = 2;
     }
     ex.stats.bytes = text.len();
-    ex.stats.lines = text.lines().count();
+    // Counted as the parser counts them (a lone CR ends a line too), so evidence line
+    // numbers and this count agree.
+    ex.stats.lines = plain_lines;
     ex
 }
 
@@ -224,18 +234,42 @@ fn explain_prepared(prepared: &text::Prepared, kb: &Knowledge) -> Explanation {
     Explanation { findings, stats }
 }
 
-/// Keeps the last `MAX_INPUT` bytes of a long paste, starting at a line; says how much
-/// was dropped.
-pub fn tail(text: &str) -> (&str, usize) {
-    if text.len() <= MAX_INPUT {
-        return (text, 0);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn main_of(text: &str) -> Option<Finding> {
+        explain(text, &Knowledge::bundled()).main().cloned()
     }
-    let mut cut = text.len() - MAX_INPUT;
-    while !text.is_char_boundary(cut) {
-        cut += 1;
+
+    #[test]
+    fn everyday_errnos_alone_are_not_connection_errors() {
+        assert!(main_of("OSError: [Errno 2] No such file or directory: '/etc/app.conf'").is_none());
+        assert!(main_of("InterruptedError: [Errno 4] Interrupted system call").is_none());
+        assert!(main_of("PermissionError: [Errno 13] Permission denied: '/var/log/x'").is_none());
+        // The same numbers where a connection says so still count.
+        let f = main_of("connect() to unix:/run/app.sock failed (2: No such file or directory) while connecting to upstream").unwrap();
+        assert_eq!(f.target.unix_path.as_deref(), Some("/run/app.sock"));
+        let f = main_of("socket.gaierror: [Errno 8] nodename nor servname provided, or not known")
+            .unwrap();
+        assert_eq!(f.kind, Kind::Dns);
     }
-    if let Some(nl) = text[cut..].find('\n') {
-        cut += nl + 1;
+
+    #[test]
+    fn a_request_that_worked_is_not_the_target_of_the_error_after_it() {
+        let f = main_of("INFO GET https://api.example.com/health took 12ms\nERROR java.net.ConnectException: Connection refused\n").unwrap();
+        assert_eq!(f.kind, Kind::Refused);
+        assert!(f.target.is_empty(), "{:?}", f.target);
     }
-    (&text[cut..], cut)
+
+    #[test]
+    fn summaries_start_with_a_capital() {
+        let f = main_of("psql: error: connection to server at \"db\" (10.0.0.5), port 5432 failed: Connection refused").unwrap();
+        assert!(
+            f.summary
+                .starts_with("The PostgreSQL client was refused by db:5432"),
+            "{}",
+            f.summary
+        );
+    }
 }

@@ -6,12 +6,14 @@ use crate::knowledge::Knowledge;
 use crate::knowledge::services::Services;
 use crate::knowledge::signatures::{ErrnoInfo, Kind, Platform, Signature};
 use regex::Captures;
+use std::collections::VecDeque;
 use std::net::IpAddr;
 
-/// All signatures together keep at most this many matches (memory stays bounded).
+/// All signatures together keep at most this many matches, and one signature at most
+/// `MAX_PER_SIGNATURE` (a log repeating one line cannot crowd out the rest). Both keep the
+/// *last* matches: the error at the end of a paste matters most.
 const MAX_HITS: usize = 20_000;
-/// One signature keeps at most this many (a log repeating one line cannot crowd out the rest).
-const MAX_PER_SIGNATURE: usize = 2_000;
+const MAX_PER_SIGNATURE: usize = 1_000;
 
 /// An address read out of one match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -63,11 +65,21 @@ pub fn scan<'k>(prep: &Prepared, kb: &'k Knowledge) -> (Vec<Hit<'k>>, Stats) {
     for (sig, re) in errors.signatures.iter().zip(errors.compiled()) {
         let Some(re) = re else { continue };
         stats.scanned += prep.text.len();
-        for caps in re.captures_iter(&prep.text).take(MAX_PER_SIGNATURE) {
-            if hits.len() >= MAX_HITS {
+        // Only the spans are kept while scanning; the last ones become hits.
+        let mut last = VecDeque::new();
+        for caps in re.captures_iter(&prep.text) {
+            if last.len() == MAX_PER_SIGNATURE {
+                last.pop_front();
                 stats.capped = true;
-                break;
             }
+            last.push_back(caps);
+        }
+        // A pattern naming no place says only an errno, and an errno that is not a network
+        // failure by itself (ENOENT, EACCES) then says nothing: `[Errno 2]` is as often a
+        // missing config file as a missing socket.
+        let names_place = (re.capture_names().flatten())
+            .any(|n| matches!(n, "url" | "addr" | "host" | "port" | "path"));
+        for caps in last {
             let whole = caps.get(0).expect("group 0 always matches");
             stats.work += whole.len();
             let errno = group(&caps, "errno")
@@ -80,17 +92,23 @@ pub fn scan<'k>(prep: &Prepared, kb: &'k Knowledge) -> (Vec<Hit<'k>>, Stats) {
                         code: written.trim().parse().ok(),
                     })
                 });
+            let errno_kind =
+                (errno.map(|e| e.info.kind)).filter(|k| names_place || k.is_specific());
             hits.push(Hit {
                 sig,
                 start: whole.start(),
                 line: prep.line_at(whole.start()),
-                kind: sig.kind.or(errno.map(|e| e.info.kind)),
+                kind: sig.kind.or(errno_kind),
                 errno,
                 addr: address(&caps, sig, &kb.services),
             });
         }
     }
     hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.sig.rank)));
+    if hits.len() > MAX_HITS {
+        hits.drain(..hits.len() - MAX_HITS);
+        stats.capped = true;
+    }
     stats.matches = hits.len();
     (hits, stats)
 }
@@ -248,11 +266,11 @@ pub fn clean_host(h: &str) -> Option<String> {
         return None;
     }
     if h.contains(':') {
-        let bare = h.split('%').next().unwrap_or(h);
-        return bare
-            .parse::<std::net::Ipv6Addr>()
-            .ok()
-            .map(|_| h.to_string());
+        // An IPv6 literal, with a zone id (fe80::1%eth0) of name characters only.
+        let (bare, zone) = h.split_once('%').unwrap_or((h, "x"));
+        let zone_ok = !zone.is_empty()
+            && (zone.chars()).all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        return (zone_ok && bare.parse::<std::net::Ipv6Addr>().is_ok()).then(|| h.to_string());
     }
     if h.parse::<IpAddr>().is_ok() {
         return Some(h.to_string());
@@ -308,6 +326,8 @@ mod tests {
         assert_eq!(s("db:99999"), None);
         assert_eq!(s("1.2.3"), None);
         assert_eq!(s("<unknown>"), None);
+        assert_eq!(s("fe80::1%eth0"), Some(("fe80::1%eth0".into(), None)));
+        assert_eq!(clean_host("::1%x:postgres://app:hunter2@db"), None);
     }
 
     #[test]

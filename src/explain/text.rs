@@ -136,6 +136,11 @@ fn strip_ansi(text: &str) -> String {
                     }
                 }
             }
+            // Character set designations: ESC ( B and the like take one more character.
+            Some('(' | ')' | '*' | '+') => {
+                chars.next();
+                chars.next();
+            }
             _ => {
                 chars.next();
             }
@@ -285,7 +290,7 @@ mod tests {
 
     #[test]
     fn colour_codes_and_crlf_go() {
-        let p = prepare("\x1b[31mError\x1b[0m: connect\r\nnext\rlast");
+        let p = prepare("\x1b[31mError\x1b[0m: connect\x1b(B\r\nnext\rlast");
         assert_eq!(p.text, "Error: connect\nnext\nlast\n");
         assert_eq!(p.origin, vec![1, 2, 3]);
     }

@@ -305,33 +305,21 @@ mod tests {
         "startup-race",
     ];
 
+    #[track_caller]
+    fn assert_no_errors(errors: &[KbError]) {
+        let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}", shown.join("\n"));
+    }
+
     #[test]
     fn bundled_knowledge_is_valid() {
-        let (_, errors) = build(bundled_sources());
-        assert!(
-            errors.is_empty(),
-            "{}",
-            errors
-                .iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
+        assert_no_errors(&build(bundled_sources()).1);
     }
 
     #[test]
     fn bundled_signatures_compile_and_match_their_examples() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/knowledge");
-        let errors = check_dir(&dir);
-        assert!(
-            errors.is_empty(),
-            "{}",
-            errors
-                .iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
+        assert_no_errors(&check_dir(&dir));
         let kb = Knowledge::bundled();
         assert!(kb.errors.signatures.len() >= 100);
         assert!(signatures::missing_kinds(&kb.errors).is_empty());

@@ -4,8 +4,9 @@
 //! A signature is a regular expression with named groups that say where the target is:
 //! `url` (a whole URL), `addr` (`host:port`, `[v6]:port`, `v6:port` or Java's
 //! `name/ip:port`), `host`, `port`, `scheme`, `path` (a unix socket) and `errno` (a number or
-//! a symbolic name, looked up in the errno table). Patterns are compiled only when text is
-//! explained or a directory is validated, so other commands do not pay for them.
+//! a symbolic name, looked up in the errno table). The bundled patterns are compiled only
+//! when text is explained (a test checks them all); the user's own are compiled when they
+//! are loaded, so a broken one is reported at once.
 
 use super::{KbError, line_of, toml_error_line, valid_id};
 use regex::{Regex, RegexBuilder};
@@ -235,6 +236,10 @@ impl ErrorKnowledge {
                     }
                 }
             }
+            // getaddrinfo's small positive numbers (macOS EAI_*) are everyday errnos
+            // elsewhere (4 is EINTR on Linux): they count only where a DNS failure is said.
+            let eai_ok = hint == Some(Kind::Dns) || !(0..11000).contains(&n);
+            found.retain(|(e, _)| e.kind != Kind::Dns || eai_ok);
             return found
                 .iter()
                 .find(|(e, _)| Some(e.kind) == hint)

@@ -73,10 +73,11 @@ pub fn render(ex: &Explanation, kb: &Knowledge, style: Style) -> String {
         }
     }
     if ex.stats.capped {
-        let _ = writeln!(
+        let _ =
+            writeln!(
             out,
             "\n{}",
-            s.dim("(the paste matched too often; only its first matches were read)")
+            s.dim("(the paste matched very often; only the last matches of each pattern were read)")
         );
     }
     out
@@ -90,12 +91,7 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style) {
     if let Some(e) = &f.errno {
         let mut errno = e.clone();
         if let (Some(code), Some(p)) = (f.errno_code, f.platform) {
-            let system = match p {
-                crate::explain::Platform::Linux => "Linux",
-                crate::explain::Platform::Macos => "macOS",
-                crate::explain::Platform::Windows => "Windows",
-            };
-            let _ = write!(errno, " ({code} on {system})");
+            let _ = write!(errno, " ({code} on {})", p.name());
         }
         head.push(errno);
     }

@@ -116,6 +116,9 @@ pub struct LineInput {
 pub struct PasteBox {
     pub text: String,
     pub explanation: Explanation,
+    /// The text changed since it was last explained (typing is explained on the next tick,
+    /// not on every key).
+    pub stale: bool,
     /// Why Enter could not diagnose; cleared when the text changes.
     pub error: Option<String>,
     /// Pasted text beyond `MAX_PASTE` was dropped.
@@ -126,7 +129,7 @@ pub struct PasteBox {
 pub const MAX_PASTE: usize = 1 << 20;
 
 impl PasteBox {
-    fn add(&mut self, more: &str, kb: &Knowledge) {
+    fn add(&mut self, more: &str) {
         self.text.push_str(more);
         if self.text.len() > MAX_PASTE {
             // Keep the end, from a line start: the last error matters most.
@@ -140,12 +143,20 @@ impl PasteBox {
             self.text.drain(..cut);
             self.cut = true;
         }
-        self.refresh(kb);
+        self.changed();
     }
 
-    fn refresh(&mut self, kb: &Knowledge) {
-        self.explanation = crate::explain::explain(&self.text, kb);
+    fn changed(&mut self) {
+        self.stale = true;
         self.error = None;
+    }
+
+    /// Explains the text if it changed.
+    fn refresh(&mut self, kb: &Knowledge) {
+        if self.stale {
+            self.explanation = crate::explain::explain(&self.text, kb);
+            self.stale = false;
+        }
     }
 }
 
@@ -657,6 +668,9 @@ impl App {
     fn apply(&mut self, event: Event) -> Vec<Command> {
         match event {
             Event::Tick => {
+                if let Some(pb) = &mut self.paste {
+                    pb.refresh(&self.kb);
+                }
                 self.tick = self.tick.wrapping_add(1);
                 self.now = Instant::now();
                 self.wall = SystemTime::now();
@@ -688,9 +702,10 @@ impl App {
             }
             Event::Paste(text) if self.paste.is_some() || self.wants_paste_box(&text) => {
                 let kb = self.kb.clone();
-                self.paste
-                    .get_or_insert_with(PasteBox::default)
-                    .add(&text, &kb);
+                let pb = self.paste.get_or_insert_with(PasteBox::default);
+                pb.add(&text);
+                // A paste arrives whole: explain it now, not on the next tick.
+                pb.refresh(&kb);
                 self.prompt_error_clear();
                 Vec::new()
             }
@@ -848,7 +863,8 @@ impl App {
     /// target (several lines, or a line that is not a target but explains as an error), or
     /// when nothing else takes text.
     fn wants_paste_box(&self, text: &str) -> bool {
-        if self.input.is_some() {
+        // A checklist session is not replaced by a paste (see `open_paste`).
+        if self.input.is_some() || self.checklist.is_some() {
             return false;
         }
         if self.prompt.is_none() {
@@ -863,7 +879,15 @@ impl App {
             .collect();
         let one_target = matches!(lines.as_slice(), [one]
             if target::parse(one, self.parse_opts, &self.kb.services, &self.env).is_ok());
-        !one_target && crate::explain::explain(text, &self.kb).main().is_some()
+        // Only the end is kept (and explained), as the box keeps it.
+        let mut cut = text.len().saturating_sub(MAX_PASTE);
+        while !text.is_char_boundary(cut) {
+            cut += 1;
+        }
+        !one_target
+            && crate::explain::explain(&text[cut..], &self.kb)
+                .main()
+                .is_some()
     }
 
     fn prompt_error_clear(&mut self) {
@@ -884,23 +908,23 @@ impl App {
 
     fn on_paste_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let kb = self.kb.clone();
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
         let Some(pb) = &mut self.paste else {
             return Vec::new();
         };
         match key.code {
             KeyCode::Esc => self.paste = None,
+            // Typed text needs line breaks too; Enter itself diagnoses.
+            KeyCode::Enter if alt => pb.add("\n"),
             KeyCode::Enter => return self.diagnose_paste(),
-            KeyCode::Char('u') if ctrl => {
-                *pb = PasteBox::default();
-            }
+            KeyCode::Char('u') if ctrl => *pb = PasteBox::default(),
             KeyCode::Char(c) if !ctrl => {
                 let mut buf = [0u8; 4];
-                pb.add(c.encode_utf8(&mut buf), &kb);
+                pb.add(c.encode_utf8(&mut buf));
             }
             KeyCode::Backspace => {
                 pb.text.pop();
-                pb.refresh(&kb);
+                pb.changed();
             }
             _ => {}
         }
@@ -912,6 +936,7 @@ impl App {
         let Some(pb) = &mut self.paste else {
             return Vec::new();
         };
+        pb.refresh(&self.kb);
         let Some(f) = pb.explanation.main() else {
             pb.error = Some(if pb.text.trim().is_empty() {
                 "paste the error first (your terminal's paste, or type it)".into()

@@ -149,6 +149,8 @@ fn keys<'a>(pb: &PasteBox, t: Theme) -> Line<'a> {
     Line::from(vec![
         Span::styled("Enter", t.key()),
         Span::raw(format!(" diagnose{target}  ")),
+        Span::styled("Alt-Enter", t.key()),
+        Span::raw(" new line  "),
         Span::styled("Esc", t.key()),
         Span::raw(" close  "),
         Span::styled("Ctrl-U", t.key()),
