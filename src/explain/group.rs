@@ -266,83 +266,15 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge) -> Option<Finding> {
     // The proxy is the target when the text says the proxy failed and names it.
     let via_proxy = g.hits.iter().any(|h| h.sig.proxy);
     let proxy_named = g.hits.iter().any(|h| h.sig.proxy && h.addr.has_place());
-    let role: Vec<&Hit> = g
-        .hits
-        .iter()
-        .filter(|h| h.sig.proxy == proxy_named)
-        .collect();
-    // The connection that failed names the place; a URL of the request names it better (as
-    // the program was asked, with its scheme) when it can be the same place: a name beside
-    // the IP it resolved to. A URL that cannot be (a proxy, a unix socket) loses.
-    let key = |h: &&Hit| {
-        (
-            h.addr.unix_path.is_some(),
-            h.addr.is_name(),
-            h.addr.port.is_some(),
-            h.sig.rank,
-            Reverse(h.start),
-        )
-    };
-    let places: Vec<&Hit> = role
-        .iter()
-        .filter(|h| h.addr.has_place())
-        .copied()
-        .collect();
-    let conn = places
-        .iter()
-        .copied()
-        .filter(|h| !h.addr.from_url)
-        .max_by_key(key);
-    let url = places
-        .iter()
-        .copied()
-        .filter(|h| h.addr.from_url)
-        .max_by_key(key);
-    let place_hit: Option<&Hit> = match (conn, url) {
-        (Some(c), Some(u)) if compatible(&c.addr, &u.addr) => Some(u),
-        (Some(c), _) => Some(c),
-        (None, u) => u,
-    };
-    let mut target = TargetGuess::default();
-    if via_proxy && !proxy_named {
+    let (target, place_hit) = if via_proxy && !proxy_named {
         // The proxy failed but the text does not say which: the destination is not it.
-    } else if let Some(h) = place_hit {
-        let a = &h.addr;
-        target.host = a.host.clone();
-        target.port = a.port;
-        target.unix_path = a.unix_path.clone();
-        target.scheme = a.scheme.clone();
-        if target.unix_path.is_none() && target.port.is_none() {
-            // A port printed beside the same host, or beside an IP the name resolved to.
-            target.port = role
-                .iter()
-                .filter(|o| o.addr.port.is_some() && o.addr.unix_path.is_none())
-                .find(|o| {
-                    o.addr.host.is_none()
-                        || o.addr.host == a.host
-                        || (a.is_name() && !o.addr.is_name())
-                })
-                .and_then(|o| o.addr.port);
-        }
-        if target.scheme.is_none() {
-            target.scheme = role
-                .iter()
-                .filter(|o| {
-                    o.addr.scheme.is_some() && (!o.addr.has_place() || compatible(&o.addr, a))
-                })
-                .max_by_key(|o| o.sig.rank)
-                .and_then(|o| o.addr.scheme.clone());
-        }
+        (TargetGuess::default(), None)
     } else {
-        // Only a port (an error object's `port:` field) or the client's scheme: better
-        // than nothing.
-        target.port = role.iter().find_map(|h| h.addr.port);
-        target.scheme = role
-            .iter()
-            .filter(|h| h.addr.scheme.is_some())
-            .max_by_key(|h| h.sig.rank)
-            .and_then(|h| h.addr.scheme.clone());
-    }
+        let role: Vec<&Hit> = (g.hits.iter())
+            .filter(|h| h.sig.proxy == proxy_named)
+            .collect();
+        place_of(&role)
+    };
 
     let knowledge = knowledge_of(
         g,
@@ -436,6 +368,62 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge) -> Option<Finding> {
         evidence,
         lines: [origin(first), origin(last)],
     })
+}
+
+/// The target among the matches of one role (the destination, or the proxy): the
+/// connection that failed, or a URL of the request when it can be the same place (a name
+/// beside the IP it resolved to, with its scheme; a URL that cannot be, such as a proxy's
+/// or a unix socket's, loses). Returns the match it rests on, for the evidence.
+fn place_of<'a, 'k>(role: &[&'a Hit<'k>]) -> (TargetGuess, Option<&'a Hit<'k>>) {
+    let key = |h: &&Hit| {
+        (
+            h.addr.unix_path.is_some(),
+            h.addr.is_name(),
+            h.addr.port.is_some(),
+            h.sig.rank,
+            Reverse(h.start),
+        )
+    };
+    let places = || role.iter().copied().filter(|h| h.addr.has_place());
+    let conn = places().filter(|h| !h.addr.from_url).max_by_key(key);
+    let url = places().filter(|h| h.addr.from_url).max_by_key(key);
+    let place_hit = match (conn, url) {
+        (Some(c), Some(u)) if compatible(&c.addr, &u.addr) => Some(u),
+        (Some(c), _) => Some(c),
+        (None, u) => u,
+    };
+    let mut target = TargetGuess::default();
+    let Some(h) = place_hit else {
+        // Only a port (an error object's `port:` field) or the client's scheme: better
+        // than nothing.
+        target.port = role.iter().find_map(|h| h.addr.port);
+        target.scheme = (role.iter())
+            .filter(|h| h.addr.scheme.is_some())
+            .max_by_key(|h| h.sig.rank)
+            .and_then(|h| h.addr.scheme.clone());
+        return (target, None);
+    };
+    let a = &h.addr;
+    target.host = a.host.clone();
+    target.port = a.port;
+    target.unix_path = a.unix_path.clone();
+    target.scheme = a.scheme.clone();
+    if target.unix_path.is_none() && target.port.is_none() {
+        // A port printed beside the same host, or beside an IP the name resolved to.
+        target.port = (role.iter())
+            .filter(|o| o.addr.port.is_some() && o.addr.unix_path.is_none())
+            .find(|o| {
+                o.addr.host.is_none() || o.addr.host == a.host || (a.is_name() && !o.addr.is_name())
+            })
+            .and_then(|o| o.addr.port);
+    }
+    if target.scheme.is_none() {
+        target.scheme = (role.iter())
+            .filter(|o| o.addr.scheme.is_some() && (!o.addr.has_place() || compatible(&o.addr, a)))
+            .max_by_key(|o| o.sig.rank)
+            .and_then(|o| o.addr.scheme.clone());
+    }
+    (target, Some(h))
 }
 
 /// Cause ids, most likely first: the deciding signature's own list, else the errno's, then
