@@ -57,8 +57,8 @@ impl TargetGuess {
         if let Some(p) = &self.unix_path {
             return Some(format!("unix:{p}"));
         }
-        self.host.as_ref()?;
-        (self.scheme.is_some() || self.port.is_some()).then(|| self.display())
+        let runnable = self.host.is_some() && (self.scheme.is_some() || self.port.is_some());
+        runnable.then(|| self.display())
     }
 }
 

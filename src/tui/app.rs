@@ -700,16 +700,19 @@ impl App {
                 self.on_mouse(m);
                 Vec::new()
             }
-            Event::Paste(text) if self.paste.is_some() || self.wants_paste_box(&text) => {
-                let kb = self.kb.clone();
-                let pb = self.paste.get_or_insert_with(PasteBox::default);
-                pb.add(&text);
-                // A paste arrives whole: explain it now, not on the next tick.
-                pb.refresh(&kb);
-                self.prompt_error_clear();
-                Vec::new()
-            }
             Event::Paste(text) => {
+                let kb = self.kb.clone();
+                if let Some(pb) = &mut self.paste {
+                    pb.add(&text);
+                    // A paste arrives whole: explain it now, not on the next tick.
+                    pb.refresh(&kb);
+                    return Vec::new();
+                }
+                if let Some(pb) = self.box_for_paste(&text) {
+                    self.paste = Some(pb);
+                    self.prompt_error_clear();
+                    return Vec::new();
+                }
                 let field = match (&mut self.input, &mut self.prompt) {
                     (Some(i), _) => Some(&mut i.field),
                     (None, Some(p)) => Some(p),
@@ -859,35 +862,29 @@ impl App {
             || matches!(&n.state, NodeState::Answered(step) if step.by == crate::diagnose::engine::AnsweredBy::Person)
     }
 
-    /// Where a paste goes: into the paste box when it is an error message rather than a
-    /// target (several lines, or a line that is not a target but explains as an error), or
-    /// when nothing else takes text.
-    fn wants_paste_box(&self, text: &str) -> bool {
+    /// The paste box a paste opens, explained already: when the paste is an error message
+    /// rather than a target (at the prompt: it explains as an error and is not one line that
+    /// is a target in its own right), or when nothing else takes text. None otherwise.
+    fn box_for_paste(&self, text: &str) -> Option<PasteBox> {
         // A checklist session is not replaced by a paste (see `open_paste`).
-        if self.input.is_some() || self.checklist.is_some() {
-            return false;
+        if self.input.is_some() || self.checklist.is_some() || (self.prompt.is_none() && self.help)
+        {
+            return None;
         }
-        if self.prompt.is_none() {
-            return !self.help;
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        let one_target = match (lines.next(), lines.next()) {
+            (Some(one), None) => {
+                target::parse(one, self.parse_opts, &self.kb.services, &self.env).is_ok()
+            }
+            _ => false,
+        };
+        if self.prompt.is_some() && one_target {
+            return None;
         }
-        // At the prompt, a paste that explains as an error goes to the box, unless it is
-        // one line that is a target in its own right.
-        let lines: Vec<&str> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        let one_target = matches!(lines.as_slice(), [one]
-            if target::parse(one, self.parse_opts, &self.kb.services, &self.env).is_ok());
-        // Only the end is kept (and explained), as the box keeps it.
-        let mut cut = text.len().saturating_sub(MAX_PASTE);
-        while !text.is_char_boundary(cut) {
-            cut += 1;
-        }
-        !one_target
-            && crate::explain::explain(&text[cut..], &self.kb)
-                .main()
-                .is_some()
+        let mut pb = PasteBox::default();
+        pb.add(text);
+        pb.refresh(&self.kb);
+        (self.prompt.is_none() || pb.explanation.main().is_some()).then_some(pb)
     }
 
     fn prompt_error_clear(&mut self) {
