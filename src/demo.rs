@@ -97,7 +97,7 @@ pub async fn run(json: bool, flags: &CheckFlags, kb: Arc<Knowledge>) -> Result<i
         cli::run_tui(tui::Start::Target(target), &flags, kb, Some(banner)).await
     } else {
         if !json {
-            println!("{story}\n");
+            crate::outln!("{story}\n");
         }
         let settings = Settings {
             timeout: Duration::from_secs(2),

@@ -4,6 +4,38 @@
 //! Data flows one way: input → [`target`] → [`probe`] (observations) →
 //! [`diagnose`] (facts, path, causes) → [`render`] / JSON.
 
+/// `print!` for headless output: when the reader has gone (`connfix check x | head -1`),
+/// connfix stops quietly with the exit code a SIGPIPE would give, instead of panicking.
+#[macro_export]
+macro_rules! out {
+    ($($t:tt)*) => {
+        $crate::stdout_write(format_args!($($t)*))
+    };
+}
+
+/// `println!` for headless output; see [`out!`].
+#[macro_export]
+macro_rules! outln {
+    () => {
+        $crate::stdout_write(format_args!("\n"))
+    };
+    ($($t:tt)*) => {
+        $crate::stdout_write(format_args!("{}\n", format_args!($($t)*)))
+    };
+}
+
+#[doc(hidden)]
+pub fn stdout_write(args: std::fmt::Arguments) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(141);
+        }
+        eprintln!("connfix: cannot write the output: {e}");
+        std::process::exit(1);
+    }
+}
+
 pub mod check;
 pub mod checklist;
 pub mod cli;

@@ -237,3 +237,28 @@ fn demo_diagnoses_its_staged_fault() {
     assert_verdict(&v, "wrong-port");
     assert_eq!(code, 0, "a demo that found its staged fault succeeded");
 }
+
+/// `connfix ... | head -1`: when the reader goes away, connfix stops quietly (exit 141, as
+/// SIGPIPE would) instead of panicking.
+#[test]
+fn a_reader_that_goes_away_is_not_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = connfix()
+        .args(["kb", "list"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run connfix");
+    drop(child.stdout.take());
+    let status = child.wait().expect("wait");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(matches!(status.code(), Some(0 | 141)), "{status:?} {err}");
+}

@@ -56,9 +56,9 @@ pub async fn run(
         run.evaluate(&FactSet(report.facts.clone()), progress, &check::now());
     }
     if flags.json {
-        println!("{}", serde_json::to_string_pretty(&run).unwrap_or_default());
+        crate::outln!("{}", serde_json::to_string_pretty(&run).unwrap_or_default());
     } else {
-        print!("{}", text(&run));
+        crate::out!("{}", text(&run));
     }
     Ok(0)
 }
@@ -73,19 +73,19 @@ fn print_list(kb: &Knowledge, json: bool) {
                     "source": c.source})
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        crate::outln!("{}", serde_json::Value::Array(rows));
         return;
     }
     for c in &kb.checklists {
         let auto = c.steps.iter().filter(|s| s.automatic()).count();
-        println!(
+        crate::outln!(
             "{:<32} {} ({} steps, {auto} checked automatically)",
             c.id,
             c.title,
             c.steps.len()
         );
     }
-    println!(
+    crate::outln!(
         "\nRun one with `connfix checklist NAME --target TARGET`; your own go in {}.",
         crate::knowledge::user_dir()
             .map(|d| d.join("checklists").display().to_string())

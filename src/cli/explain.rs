@@ -26,7 +26,7 @@ pub async fn run(
     let mut doc = to_json(&ex, skipped);
     if !check {
         if flags.json {
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            crate::outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         } else {
             if skipped > 0 {
                 eprintln!(
@@ -35,7 +35,7 @@ pub async fn run(
                     MAX_INPUT >> 20
                 );
             }
-            print!("{}", crate::render::explain::render(&ex, kb, style()));
+            crate::out!("{}", crate::render::explain::render(&ex, kb, style()));
         }
         return Ok(if ex.main().is_some() {
             0
@@ -54,8 +54,8 @@ pub async fn run(
         .map_err(|why| UsageError(format!("--check: {why}")))?;
     let target = parse_target(&OsString::from(&arg), opts, kb)?;
     if !flags.json {
-        print!("{}", crate::render::explain::render(&ex, kb, style()));
-        println!("\nRunning: connfix check {}\n", target.redacted);
+        crate::out!("{}", crate::render::explain::render(&ex, kb, style()));
+        crate::outln!("\nRunning: connfix check {}\n", target.redacted);
     }
     let report = crate::check::run(target, check_settings, &ctx, kb).await;
     if flags.json {
@@ -65,7 +65,7 @@ pub async fn run(
                 serde_json::to_value(&report).unwrap_or(Value::Null),
             );
         }
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        crate::outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
         print_report(&report, false);
     }

@@ -267,11 +267,11 @@ pub fn style() -> Style {
 pub fn print_report(report: &CheckReport, json: bool) {
     if json {
         match serde_json::to_string_pretty(report) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => crate::outln!("{s}"),
             Err(e) => eprintln!("connfix: could not write JSON: {e}"),
         }
     } else {
-        print!("{}", doctor::render(report, style()));
+        crate::out!("{}", doctor::render(report, style()));
     }
 }
 
@@ -375,12 +375,12 @@ pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
                     .iter()
                     .map(|c| serde_json::json!({"id": c.id, "title": c.title, "severity": c.severity, "source": c.source}))
                     .collect();
-                println!("{}", serde_json::Value::Array(rows));
+                crate::outln!("{}", serde_json::Value::Array(rows));
             } else {
                 for c in &kb.causes {
-                    println!("{:<36} {}", c.id, c.title);
+                    crate::outln!("{:<36} {}", c.id, c.title);
                 }
-                println!(
+                crate::outln!(
                     "\n{} causes, {} questions in the tree, {} services, {} checklists (`connfix checklist --list`),\n{} error signatures from {} ecosystems (`connfix explain`)",
                     kb.causes.len(),
                     kb.tree.nodes.len(),
@@ -390,7 +390,7 @@ pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
                     kb.errors.ecosystems.len()
                 );
                 if let Some(d) = knowledge::user_dir() {
-                    println!(
+                    crate::outln!(
                         "Your own files go in {} (same layout as assets/knowledge).",
                         d.display()
                     );
@@ -414,24 +414,24 @@ pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
             }
             let errors = knowledge::check_dir(&dir);
             if json {
-                println!("{}", serde_json::json!({"dir": dir, "errors": errors}));
+                crate::outln!("{}", serde_json::json!({"dir": dir, "errors": errors}));
             } else if errors.is_empty() {
-                println!("{}: ok", dir.display());
+                crate::outln!("{}: ok", dir.display());
             } else {
                 for e in &errors {
-                    println!("{e}");
+                    crate::outln!("{e}");
                 }
-                println!("{} error(s)", errors.len());
+                crate::outln!("{} error(s)", errors.len());
             }
             if errors.is_empty() { 0 } else { 1 }
         }
         KbAction::Show { id } => match kb.cause(id) {
             Some(c) if json => {
-                println!("{}", serde_json::to_string_pretty(c).unwrap_or_default());
+                crate::outln!("{}", serde_json::to_string_pretty(c).unwrap_or_default());
                 0
             }
             Some(c) => {
-                print!("{}", crate::render::doctor::render_cause(c));
+                crate::out!("{}", crate::render::doctor::render_cause(c));
                 0
             }
             None => {
@@ -441,7 +441,7 @@ pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
         },
         KbAction::Facts => {
             for (name, meaning) in crate::diagnose::vocabulary::FACTS {
-                println!("{name:<28} {meaning}");
+                crate::outln!("{name:<28} {meaning}");
             }
             0
         }

@@ -61,7 +61,7 @@ pub fn run(action: &ReportAction, kb: &Knowledge, json: bool) -> Result<i32, Usa
         ReportAction::Show { id } => {
             let rec = load(&store, Some(id))?;
             let format = if json { Format::Json } else { Format::Md };
-            print!("{}", render(&rec, format, kb));
+            crate::out!("{}", render(&rec, format, kb));
             Ok(0)
         }
         ReportAction::Export { id, format, output } => {
@@ -116,19 +116,22 @@ fn list(store: &Store, json: bool) -> Result<i32, UsageError> {
                 Err(e) => serde_json::json!({"id": l.id, "path": l.path, "error": e.to_string()}),
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        crate::outln!("{}", serde_json::Value::Array(rows));
         return Ok(0);
     }
     if all.is_empty() {
-        println!(
+        crate::outln!(
             "No saved sessions yet in {}.\nThe TUI saves each session as you go; `connfix check TARGET --save` saves a check.",
             store.sessions_dir().display()
         );
         return Ok(0);
     }
-    println!(
+    crate::outln!(
         "{:<22}  {:<10}  {:<17}  {:<40}  OUTCOME",
-        "ID", "KIND", "STARTED (UTC)", "TARGET / CHECKLIST"
+        "ID",
+        "KIND",
+        "STARTED (UTC)",
+        "TARGET / CHECKLIST"
     );
     for l in &all {
         match &l.record {
@@ -142,7 +145,7 @@ fn list(store: &Store, json: bool) -> Result<i32, UsageError> {
                 } else {
                     ""
                 };
-                println!(
+                crate::outln!(
                     "{:<22}  {:<10}  {:<17}  {:<40}  {}{open}",
                     l.id,
                     kind,
@@ -151,10 +154,10 @@ fn list(store: &Store, json: bool) -> Result<i32, UsageError> {
                     r.outcome()
                 );
             }
-            Err(e) => println!("{:<22}  unreadable: {e}", l.id),
+            Err(e) => crate::outln!("{:<22}  unreadable: {e}", l.id),
         }
     }
-    println!(
+    crate::outln!(
         "\n{} session(s) in {}. `connfix report show ID` prints one; `connfix resume ID` reopens it.",
         all.len(),
         store.sessions_dir().display()
