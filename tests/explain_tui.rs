@@ -118,6 +118,16 @@ fn a_paste_without_a_target_says_what_to_do_and_stays_open() {
 }
 
 #[test]
+fn line_breaks_pasted_as_cr_are_lines() {
+    let (mut app, _) = fixtures::app();
+    key(&mut app, KeyCode::Char('p'));
+    app.update(Event::Paste(
+        "first line\rError: connect ECONNREFUSED ::1:3000\r".into(),
+    ));
+    assert!(screen(&app).contains("Pasted 2 lines"), "{}", screen(&app));
+}
+
+#[test]
 fn a_one_line_target_pasted_at_the_prompt_stays_a_target() {
     let mut app = prompt_app();
     app.update(Event::Paste("db.internal:5432".into()));

@@ -130,7 +130,9 @@ pub const MAX_PASTE: usize = 1 << 20;
 
 impl PasteBox {
     fn add(&mut self, more: &str) {
-        self.text.push_str(more);
+        // Terminals paste line breaks as CR (tmux does so by default).
+        self.text
+            .push_str(&more.replace("\r\n", "\n").replace('\r', "\n"));
         if self.text.len() > MAX_PASTE {
             // Keep the end, from a line start: the last error matters most.
             let mut cut = self.text.len() - MAX_PASTE;
