@@ -182,9 +182,23 @@ pub fn loopback_listener() -> TcpListener {
     TcpListener::bind("127.0.0.1:0").expect("bind loopback")
 }
 
-/// A port nothing listens on (bound and released).
+/// A port nothing listens on, nor within 10 ports of it (connfix reports a listener that
+/// near as "wrong port"). It is taken below the kernel's ephemeral range (32768 and up on
+/// Linux), where the listeners other tests open on port 0 cannot land beside it later.
 pub fn closed_port() -> u16 {
-    loopback_listener().local_addr().expect("addr").port()
+    use std::sync::atomic::{AtomicU16, Ordering};
+    // Each call starts further on, so parallel tests do not pick the same block.
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let seed = (std::process::id() % 400) as u16 * 21;
+    for _ in 0..400 {
+        let step = NEXT.fetch_add(1, Ordering::Relaxed) % 400;
+        let port = 20_010 + (seed + step * 21) % 8_400;
+        let free = (port - 10..=port + 10).all(|p| TcpListener::bind(("127.0.0.1", p)).is_ok());
+        if free {
+            return port;
+        }
+    }
+    panic!("no free block of 21 loopback ports between 20000 and 28420");
 }
 
 /// Binds a listener inside a network namespace: a helper thread joins the namespace, binds,
