@@ -49,3 +49,4 @@ pub mod render;
 pub mod session;
 pub mod target;
 pub mod tui;
+pub mod watch;

@@ -4,7 +4,14 @@ use connfix::knowledge::Knowledge;
 
 fn main() {
     connfix::log::mark_start();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            eprintln!("connfix: {}", cli::one_line(&e));
+            std::process::exit(EXIT_USAGE);
+        }
+    };
     let (kb, kb_errors) = Knowledge::load();
     let kb = std::sync::Arc::new(kb);
     for e in &kb_errors {
@@ -31,6 +38,42 @@ fn main() {
             _) => cli::run_check(target, flags, *save, &kb).await,
             (Some(Command::Explain { file, check }), _) => {
                 cli::explain::run(file.as_deref(), *check, &cli.check, &kb).await
+            }
+            (Some(Command::Watch {
+                targets,
+                interval,
+                count,
+                expect,
+                no_bell,
+            }),
+            _) => {
+                let args = cli::watch::WatchArgs {
+                    targets,
+                    interval: interval.as_deref(),
+                    count: count.as_deref(),
+                    expect,
+                    no_bell: *no_bell,
+                };
+                cli::watch::run(args, &cli.check, kb.clone()).await
+            }
+            (Some(Command::Wait {
+                targets,
+                timeout,
+                max_interval,
+                quiet,
+                expect,
+                command,
+            }),
+            _) => {
+                let args = cli::wait::WaitArgs {
+                    targets,
+                    timeout: timeout.as_deref(),
+                    max_interval: max_interval.as_deref(),
+                    quiet: *quiet,
+                    expect,
+                    command,
+                };
+                cli::wait::run(args, &cli.check, &kb).await
             }
             (Some(Command::Checklist { name, list, target }), _) => {
                 cli::checklist::run(name.as_deref(), *list, target.as_ref(), &cli.check, kb.clone())

@@ -3,6 +3,8 @@
 pub mod checklist;
 pub mod explain;
 pub mod report;
+pub mod wait;
+pub mod watch;
 
 use crate::check::{self, CheckReport};
 use crate::diagnose::Context;
@@ -66,6 +68,57 @@ pub enum Command {
         /// Then diagnose the target the text names, as `connfix check` does.
         #[arg(long)]
         check: bool,
+    },
+    /// Watch targets go up and down: a live timeline of checks, latencies and errors (TUI);
+    /// one JSON object per check when the output is not a terminal, or with --json.
+    #[command(
+        after_help = "Keys: ↑↓ choose a target, Enter diagnoses it, space pauses, + and - change \
+the interval, b turns the bell off and on, q quits.\n\nWith --count, exit 0 when the last check of \
+every target was up, 1 when one was down."
+    )]
+    Watch {
+        /// What to check (see TARGET forms below); several may be watched together.
+        #[arg(required = true, value_name = "TARGET")]
+        targets: Vec<OsString>,
+        /// Time between the starts of two checks of a target, e.g. 500ms, 5s (default 1s).
+        #[arg(long, value_name = "DUR")]
+        interval: Option<String>,
+        /// Stop after N checks of each target.
+        #[arg(long, value_name = "N")]
+        count: Option<String>,
+        #[command(flatten)]
+        expect: ExpectFlag,
+        /// No terminal bell when a target goes up or down.
+        #[arg(long)]
+        no_bell: bool,
+    },
+    /// Wait until every TARGET is up, then run CMD (without a shell) and exit with its code,
+    /// or exit 0 when there is no CMD; exit 124 when --timeout passes first.
+    #[command(
+        after_help = "Example, in a container's entrypoint:\n  connfix wait db:5432 redis:6379 --timeout 90s -- ./server --port 8080\n\n\
+Up means: a TCP connect succeeds; for http(s), a response with a status below 500 (or in \
+--expect-status); for unix sockets, a connect succeeds. A target seen up is not checked again. \
+Exit codes: 0 all up (or CMD's code), 124 timed out, 2 bad input, 126/127 CMD cannot be run."
+    )]
+    Wait {
+        /// What to wait for (see TARGET forms below).
+        #[arg(required = true, value_name = "TARGET")]
+        targets: Vec<OsString>,
+        /// Give up after this long and exit 124, e.g. 30s, 2m (default 60s; 0 waits for ever).
+        #[arg(long, value_name = "DUR")]
+        timeout: Option<String>,
+        /// The longest pause between two attempts, e.g. 500ms, 5s (default 1s). Pauses start
+        /// near 50ms and double, each drawn at random below its ceiling.
+        #[arg(long, value_name = "DUR")]
+        max_interval: Option<String>,
+        /// No progress on stderr (the reason for a timeout is still said).
+        #[arg(short, long)]
+        quiet: bool,
+        #[command(flatten)]
+        expect: ExpectFlag,
+        /// The command to run once every target is up, after `--`.
+        #[arg(last = true, value_name = "CMD")]
+        command: Vec<OsString>,
     },
     /// Set up a broken service on loopback and diagnose it in the TUI, to see what connfix
     /// does; it stops what it started when you quit. Prints the report when not on a terminal.
@@ -131,6 +184,14 @@ pub struct CheckFlags {
     pub log_file: Option<PathBuf>,
 }
 
+#[derive(Debug, Args, Clone, Default)]
+pub struct ExpectFlag {
+    /// For http(s) targets, the statuses that mean up: codes, ranges and classes, e.g. 200,
+    /// 200-299, 2xx,301 (default: any status below 500).
+    #[arg(long, value_name = "LIST")]
+    pub expect_status: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum KbAction {
     /// List the causes connfix knows, with where each comes from.
@@ -149,6 +210,27 @@ pub struct UsageError(pub String);
 
 pub fn usage<T>(msg: impl Into<String>) -> Result<T, UsageError> {
     Err(UsageError(msg.into()))
+}
+
+/// clap's error as the one line every bad input gets: what is wrong, then the usage.
+pub fn one_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let mut parts: Vec<String> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if line.starts_with("For more information") {
+            continue;
+        }
+        let line = line.strip_prefix("error: ").unwrap_or(line);
+        match parts.last_mut() {
+            // A list under "...:" belongs to its line.
+            Some(last) if last.ends_with(':') || !line.contains(' ') => {
+                last.push(' ');
+                last.push_str(line);
+            }
+            _ => parts.push(line.replacen("Usage:", "usage:", 1)),
+        }
+    }
+    format!("{} (--help for more)", parts.join("; "))
 }
 
 /// Settings and context from the flags, validated.
@@ -187,20 +269,69 @@ pub fn settings(
 }
 
 pub fn parse_timeout(text: &str) -> Result<Duration, UsageError> {
-    let d = match text.parse::<f64>() {
-        Ok(secs) if secs.is_finite() && secs >= 0.0 => Duration::from_secs_f64(secs.min(1e6)),
-        _ => humantime::parse_duration(text).map_err(|_| {
+    parse_duration(
+        "--timeout",
+        text,
+        Duration::from_millis(10),
+        Duration::from_secs(600),
+    )
+}
+
+/// A duration flag: `2s`, `500ms`, `1m` or plain seconds (`1.5`), within `min..=max`.
+pub fn parse_duration(
+    flag: &str,
+    text: &str,
+    min: Duration,
+    max: Duration,
+) -> Result<Duration, UsageError> {
+    let d = match text.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs >= 0.0 => Duration::from_secs_f64(secs.min(1e7)),
+        _ => humantime::parse_duration(text.trim()).map_err(|_| {
             UsageError(format!(
-                "--timeout {text} is not a duration; write e.g. 2s, 500ms or 1m"
+                "{flag} {text} is not a duration; write e.g. 2s, 500ms or 1m"
             ))
         })?,
     };
-    if d < Duration::from_millis(10) || d > Duration::from_secs(600) {
+    if d < min || d > max {
         return usage(format!(
-            "--timeout {text} is out of range; use from 10ms to 10m, e.g. 2s"
+            "{flag} {text} is out of range; use from {} to {}, e.g. 2s",
+            humantime::format_duration(min),
+            humantime::format_duration(max)
         ));
     }
     Ok(d)
+}
+
+/// Parses every target, naming the one that is wrong.
+pub fn parse_targets(
+    raws: &[OsString],
+    opts: ParseOptions,
+    kb: &Knowledge,
+) -> Result<Vec<Target>, UsageError> {
+    const MAX_TARGETS: usize = 64;
+    if raws.len() > MAX_TARGETS {
+        return usage(format!(
+            "{} targets given; at most {MAX_TARGETS} can be checked together",
+            raws.len()
+        ));
+    }
+    raws.iter().map(|r| parse_target(r, opts, kb)).collect()
+}
+
+/// `--expect-status`, which only makes sense when some target speaks HTTP.
+pub fn parse_expect(
+    flag: &ExpectFlag,
+    targets: &[Target],
+) -> Result<crate::watch::expect::StatusSet, UsageError> {
+    let Some(text) = &flag.expect_status else {
+        return Ok(Default::default());
+    };
+    if !targets.iter().any(Target::is_http) {
+        return usage(format!(
+            "--expect-status {text} applies to http:// and https:// targets, and none is given; without it a TCP target is up when a connect succeeds"
+        ));
+    }
+    crate::watch::expect::StatusSet::parse(text).map_err(UsageError)
 }
 
 pub fn parse_dns_server(text: &str) -> Result<SocketAddr, UsageError> {

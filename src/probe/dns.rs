@@ -181,7 +181,8 @@ fn system_lookup(name: &str) -> SystemAnswer {
     }
 }
 
-fn getaddrinfo(name: &str) -> Result<Vec<IpAddr>, GaiError> {
+/// The system's answer for `name`, as a program on this machine would get it.
+pub fn getaddrinfo(name: &str) -> Result<Vec<IpAddr>, GaiError> {
     let c_name = CString::new(name).map_err(|_| GaiError {
         code: libc::EAI_NONAME,
         kind: GaiKind::NoName,

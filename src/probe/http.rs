@@ -42,22 +42,10 @@ const MAX_HEADERS: usize = 100;
 
 pub async fn run(target: &Target, addr: SocketAddr, timeout: Duration) -> ProbeReport {
     let start = Instant::now();
-    let tls = matches!(target.scheme.as_deref(), Some("https" | "wss"));
+    let tls = wants_tls(target);
     let host = target.host.clone().unwrap_or_default();
-    let port = target.port.unwrap_or(if tls { 443 } else { 80 });
     let path = target.path.clone().unwrap_or_else(|| "/".into());
-    let url_for = |secure: bool| {
-        let h = if host.contains(':') {
-            format!("[{host}]")
-        } else {
-            host.clone()
-        };
-        format!(
-            "{}://{h}:{port}{}",
-            if secure { "https" } else { "http" },
-            request_path(&path)
-        )
-    };
+    let url_for = |secure: bool| request_url(target, secure);
     let mut data = HttpData {
         url: format!(
             "{}://{}{}",
@@ -73,7 +61,6 @@ pub async fn run(target: &Target, addr: SocketAddr, timeout: Duration) -> ProbeR
         error: None,
         reset: false,
     };
-    let t0 = Instant::now();
     // One deadline for all requests, so the fallbacks cannot stretch the probe.
     let deadline = Instant::now() + timeout;
     let left = || {
@@ -82,8 +69,8 @@ pub async fn run(target: &Target, addr: SocketAddr, timeout: Duration) -> ProbeR
             .max(Duration::from_millis(50))
     };
     match request(&url_for(tls), &host, addr, left(), false).await {
-        Ok((status, server)) => {
-            data.ttfb_ms = Some(ms_since(t0));
+        Ok((status, server, ttfb)) => {
+            data.ttfb_ms = Some(ttfb);
             data.status = Some(status);
             data.server = server;
             data.tls = tls.then_some(TlsOutcome::Ok);
@@ -106,7 +93,8 @@ pub async fn run(target: &Target, addr: SocketAddr, timeout: Duration) -> ProbeR
             if says_nothing_about_tls {
                 // Keep the error as it is.
             } else if tls && is_certificate_error(&e) {
-                if let Ok((status, _)) = request(&url_for(true), &host, addr, left(), true).await {
+                if let Ok((status, _, _)) = request(&url_for(true), &host, addr, left(), true).await
+                {
                     data.status = Some(status);
                 }
                 data.tls = Some(TlsOutcome::CertificateRejected(chain(&e)));
@@ -137,6 +125,30 @@ pub async fn run(target: &Target, addr: SocketAddr, timeout: Duration) -> ProbeR
         elapsed_ms: ms_since(start),
         data: ProbeData::Http(data),
     }
+}
+
+/// https and wss speak TLS from the first byte.
+pub(crate) fn wants_tls(target: &Target) -> bool {
+    matches!(target.scheme.as_deref(), Some("https" | "wss"))
+}
+
+/// The URL to request for `target`, over TLS or not, at the target's port.
+pub(crate) fn request_url(target: &Target, secure: bool) -> String {
+    let host = target.host.as_deref().unwrap_or_default();
+    let port = target
+        .port
+        .unwrap_or(if wants_tls(target) { 443 } else { 80 });
+    let h = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
+    let path = target.path.as_deref().unwrap_or("/");
+    format!(
+        "{}://{h}:{port}{}",
+        if secure { "https" } else { "http" },
+        request_path(path)
+    )
 }
 
 /// The path to request. Tokens are never kept, so where the shown path has `***` the
@@ -200,13 +212,13 @@ pub fn summarize(d: &HttpData) -> (Status, String) {
     }
 }
 
-async fn request(
+pub(crate) async fn request(
     url: &str,
     host: &str,
     addr: SocketAddr,
     timeout: Duration,
     insecure: bool,
-) -> Result<(u16, Option<String>), reqwest::Error> {
+) -> Result<(u16, Option<String>, f64), reqwest::Error> {
     let mut builder = reqwest::Client::builder()
         .no_proxy()
         .timeout(timeout)
@@ -219,24 +231,27 @@ async fn request(
         builder = builder.resolve(host, addr);
     }
     let client = builder.build()?;
+    // Timed from the send: building the client (TLS set-up) is connfix's cost, not the server's.
+    let t0 = Instant::now();
     let resp = client.get(url).send().await?;
+    let ttfb = ms_since(t0);
     let server = resp
         .headers()
         .get(reqwest::header::SERVER)
         .and_then(|v| v.to_str().ok())
         .map(|s| s.chars().take(80).collect());
-    Ok((resp.status().as_u16(), server))
+    Ok((resp.status().as_u16(), server, ttfb))
 }
 
 /// Certificate problems (unknown issuer, expired, wrong name) as opposed to protocol ones.
-fn is_certificate_error(e: &reqwest::Error) -> bool {
+pub(crate) fn is_certificate_error(e: &reqwest::Error) -> bool {
     let text = chain(e).to_ascii_lowercase();
     text.contains("certificate")
         || text.contains("unknownissuer")
         || text.contains("notvalidforname")
 }
 
-fn is_reset(e: &reqwest::Error) -> bool {
+pub(crate) fn is_reset(e: &reqwest::Error) -> bool {
     let mut src = e.source();
     while let Some(s) = src {
         if let Some(io) = s.downcast_ref::<std::io::Error>()
@@ -250,7 +265,7 @@ fn is_reset(e: &reqwest::Error) -> bool {
 }
 
 /// The error with its causes, which is where reqwest keeps the useful part.
-fn chain(e: &reqwest::Error) -> String {
+pub(crate) fn chain(e: &reqwest::Error) -> String {
     let mut parts = vec![e.to_string()];
     let mut src = e.source();
     while let Some(s) = src {

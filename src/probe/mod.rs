@@ -8,6 +8,7 @@ pub mod firewall;
 pub mod http;
 pub mod listeners;
 pub mod proxy;
+pub mod reach;
 mod sockdiag;
 pub mod tcp;
 pub mod unix;

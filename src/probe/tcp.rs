@@ -178,7 +178,7 @@ async fn attempt(addr: SocketAddr, timeout: Duration) -> Attempt {
 
 /// A non-blocking connect through socket2, completed by tokio: the socket is ours from the
 /// first syscall, so its options are the plain defaults a client program would have.
-async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
+pub(crate) async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     socket.set_nonblocking(true)?;
     match socket.connect(&addr.into()) {

@@ -9,6 +9,7 @@ pub mod history;
 pub mod journal;
 pub mod terminal;
 pub mod view;
+pub mod watch;
 
 use crate::knowledge::Knowledge;
 use crate::knowledge::checklists::ChecklistDef;
@@ -84,7 +85,7 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     let stop_input = Arc::new(AtomicBool::new(false));
-    spawn_input(tx.clone(), stop_input.clone());
+    let _input = spawn_input(tx.clone(), stop_input.clone());
     spawn_ticks(tx.clone());
     spawn_signals(tx.clone());
 
@@ -377,7 +378,10 @@ impl Runner {
 }
 
 /// Terminal input is read on its own thread: crossterm's read blocks.
-fn spawn_input(tx: mpsc::UnboundedSender<Event>, stop: Arc<AtomicBool>) {
+fn spawn_input(
+    tx: mpsc::UnboundedSender<Event>,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         while !stop.load(Ordering::Relaxed) {
             match ct::poll(INPUT_POLL) {
@@ -404,10 +408,10 @@ fn spawn_input(tx: mpsc::UnboundedSender<Event>, stop: Arc<AtomicBool>) {
                 return;
             }
         }
-    });
+    })
 }
 
-fn spawn_ticks(tx: mpsc::UnboundedSender<Event>) {
+pub(crate) fn spawn_ticks(tx: mpsc::UnboundedSender<Event>) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(TICK);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -420,7 +424,7 @@ fn spawn_ticks(tx: mpsc::UnboundedSender<Event>) {
     });
 }
 
-fn spawn_signals(tx: mpsc::UnboundedSender<Event>) {
+pub(crate) fn spawn_signals(tx: mpsc::UnboundedSender<Event>) {
     use tokio::signal::unix::{SignalKind, signal};
     for (kind, num) in [
         (SignalKind::terminate(), libc::SIGTERM),

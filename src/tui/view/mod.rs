@@ -7,6 +7,7 @@ pub mod layout;
 pub mod text;
 pub mod theme;
 pub mod tree;
+pub mod watch;
 
 mod chrome;
 mod input;

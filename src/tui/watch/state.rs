@@ -1,0 +1,236 @@
+//! The watch screen's state and how each event changes it. Pure: what must happen outside
+//! (a new pace for the checks, a bell, opening a diagnosis) comes back as commands.
+
+use crate::probe::reach::Sample;
+use crate::watch::runner::Pace;
+use crate::watch::{Change, Row, Transition};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+/// The transitions log keeps this many lines.
+pub const LOG_MAX: usize = 500;
+/// The intervals `+` and `-` step through.
+pub const STEPS_MS: [u64; 12] = [
+    100, 250, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 3_600_000,
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WatchCommand {
+    Pace(Pace),
+    Bell,
+    /// Open the guided diagnosis of target `.0`.
+    Diagnose(usize),
+    Quit,
+}
+
+pub struct WatchApp {
+    pub rows: Vec<Row>,
+    /// A check of the row is under way.
+    pub checking: Vec<bool>,
+    /// The row has had all its `--count` checks.
+    pub finished: Vec<bool>,
+    /// Newest last.
+    pub log: VecDeque<Transition>,
+    pub selected: usize,
+    pub paused: bool,
+    pub bell: bool,
+    pub interval: Duration,
+    pub count: Option<u64>,
+    pub color: bool,
+    /// Animation frame, moved by ticks.
+    pub tick: u64,
+    /// "Now" for the durations shown (set on every event, fixed in tests).
+    pub now: Instant,
+    pub size: (u16, u16),
+    pub flash: Option<String>,
+    pub quit: bool,
+}
+
+impl WatchApp {
+    pub fn new(labels: Vec<String>, interval: Duration, count: Option<u64>, bell: bool) -> Self {
+        let n = labels.len();
+        WatchApp {
+            rows: labels.into_iter().map(Row::new).collect(),
+            checking: vec![false; n],
+            finished: vec![false; n],
+            log: VecDeque::new(),
+            selected: 0,
+            paused: false,
+            bell,
+            interval,
+            count,
+            color: true,
+            tick: 0,
+            now: Instant::now(),
+            size: (80, 24),
+            flash: None,
+            quit: false,
+        }
+    }
+
+    pub fn pace(&self) -> Pace {
+        Pace {
+            interval: self.interval,
+            paused: self.paused,
+        }
+    }
+
+    pub fn all_finished(&self) -> bool {
+        self.finished.iter().all(|f| *f)
+    }
+
+    /// A check finished: the row and the log take it in. Returns whether a target went up
+    /// or down (the bell's cue).
+    pub fn checked(&mut self, i: usize, s: Sample) -> bool {
+        let Some(row) = self.rows.get_mut(i) else {
+            return false;
+        };
+        self.checking[i] = false;
+        let (_, log) = row.apply(s);
+        let flipped = log.iter().any(|t| matches!(t.what, Change::Went(_)));
+        for t in log {
+            if self.log.len() == LOG_MAX {
+                self.log.pop_front();
+            }
+            self.log.push_back(t);
+        }
+        flipped
+    }
+
+    pub fn started(&mut self, i: usize) {
+        if let Some(c) = self.checking.get_mut(i) {
+            *c = true;
+        }
+    }
+
+    pub fn finished(&mut self, i: usize) {
+        if let Some(f) = self.finished.get_mut(i) {
+            *f = true;
+        }
+    }
+
+    pub fn key(&mut self, k: KeyEvent) -> Vec<WatchCommand> {
+        if k.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        self.flash = None;
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        let last = self.rows.len().saturating_sub(1);
+        match k.code {
+            KeyCode::Char('q') | KeyCode::Esc => self.quit_now(),
+            KeyCode::Char('c') if ctrl => self.quit_now(),
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.selected = self.selected.saturating_sub(1);
+                Vec::new()
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.selected = (self.selected + 1).min(last);
+                Vec::new()
+            }
+            KeyCode::Home | KeyCode::Char('g') => {
+                self.selected = 0;
+                Vec::new()
+            }
+            KeyCode::End | KeyCode::Char('G') => {
+                self.selected = last;
+                Vec::new()
+            }
+            KeyCode::Enter => vec![WatchCommand::Diagnose(self.selected)],
+            KeyCode::Char(' ' | 'p') => {
+                self.paused = !self.paused;
+                self.flash = Some(if self.paused {
+                    "paused: no checks until space is pressed again".into()
+                } else {
+                    "checking again".into()
+                });
+                vec![WatchCommand::Pace(self.pace())]
+            }
+            KeyCode::Char('+' | '=') => self.step_interval(true),
+            KeyCode::Char('-' | '_') => self.step_interval(false),
+            KeyCode::Char('b') => {
+                self.bell = !self.bell;
+                self.flash = Some(format!(
+                    "bell {}",
+                    if self.bell {
+                        "on: it rings when a target goes up or down"
+                    } else {
+                        "off"
+                    }
+                ));
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn quit_now(&mut self) -> Vec<WatchCommand> {
+        self.quit = true;
+        vec![WatchCommand::Quit]
+    }
+
+    fn step_interval(&mut self, longer: bool) -> Vec<WatchCommand> {
+        let now = self.interval.as_millis() as u64;
+        let next = if longer {
+            STEPS_MS.iter().copied().find(|s| *s > now)
+        } else {
+            STEPS_MS.iter().rev().copied().find(|s| *s < now)
+        };
+        let Some(ms) = next else {
+            self.flash = Some(format!(
+                "the interval is already the {} allowed",
+                if longer { "longest" } else { "shortest" }
+            ));
+            return Vec::new();
+        };
+        self.interval = Duration::from_millis(ms);
+        self.flash = Some(format!(
+            "a check every {}",
+            humantime::format_duration(self.interval)
+        ));
+        vec![WatchCommand::Pace(self.pace())]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn keys_change_the_pace_and_the_selection() {
+        let mut app = WatchApp::new(
+            vec!["a:1".into(), "b:2".into()],
+            Duration::from_secs(1),
+            None,
+            true,
+        );
+        assert_eq!(
+            app.key(key(KeyCode::Char(' '))),
+            vec![WatchCommand::Pace(Pace {
+                interval: Duration::from_secs(1),
+                paused: true
+            })]
+        );
+        app.key(key(KeyCode::Char('+')));
+        assert_eq!(app.interval, Duration::from_secs(2));
+        app.interval = Duration::from_millis(300);
+        app.key(key(KeyCode::Char('-')));
+        assert_eq!(app.interval, Duration::from_millis(250));
+        app.interval = Duration::from_millis(100);
+        assert!(app.key(key(KeyCode::Char('-'))).is_empty());
+        app.key(key(KeyCode::Down));
+        app.key(key(KeyCode::Down));
+        assert_eq!(app.selected, 1);
+        assert_eq!(
+            app.key(key(KeyCode::Enter)),
+            vec![WatchCommand::Diagnose(1)]
+        );
+        app.key(key(KeyCode::Char('b')));
+        assert!(!app.bell);
+        assert_eq!(app.key(key(KeyCode::Char('q'))), vec![WatchCommand::Quit]);
+    }
+}
