@@ -106,7 +106,17 @@ impl std::fmt::Debug for Finished {
 }
 
 fn watch(args: &[String]) -> Watch {
-    let mut cmd = connfix();
+    watch_with(connfix(), args)
+}
+
+/// `connfix watch ARGS` inside a network namespace the test made.
+fn watch_in(ns: &support::Netns, args: &[String]) -> Watch {
+    let mut cmd = ns.command(BIN);
+    isolate(&mut cmd);
+    watch_with(cmd, args)
+}
+
+fn watch_with(mut cmd: std::process::Command, args: &[String]) -> Watch {
     cmd.arg("watch")
         .args(args)
         .stdin(Stdio::null())
@@ -780,5 +790,77 @@ fn bad_input_is_exit_2() {
         failures.is_empty(),
         "expected exit 2, one stderr line starting 'connfix: ', no NDJSON:\n{}",
         failures.join("\n")
+    );
+}
+
+#[test]
+fn dns_is_resolved_again_on_every_check() {
+    // In a namespace of its own, whose resolv.conf names a dnsmasq inside it: no query leaves.
+    if !support::require(
+        support::can_netns(),
+        "DNS watch test",
+        "needs root and iproute2",
+    ) || !support::require(
+        support::have("dnsmasq"),
+        "DNS watch test",
+        "needs dnsmasq (Debian package dnsmasq-base)",
+    ) {
+        return;
+    }
+    let ns = support::Netns::new();
+    ns.set_resolv_conf("nameserver 127.0.0.1\n");
+    let one = listen_in_netns(&ns.name, "127.0.0.1:0".parse().unwrap());
+    let port = one.local_addr().unwrap().port();
+    let _two = listen_in_netns(&ns.name, SocketAddr::from(([127, 0, 0, 2], port)));
+    let dns = support::Dnsmasq::start(
+        Some(&ns),
+        "127.0.0.1".parse().unwrap(),
+        53,
+        &[("app.test", Some("127.0.0.1".parse().unwrap()))],
+    );
+    let target = format!("app.test:{port}");
+    let mut w = watch_in(&ns, &s(&[&target, "--interval", "200ms", "--count", "20"]));
+    let first = w.next();
+    assert_eq!(
+        first["addresses"],
+        serde_json::json!(["127.0.0.1"]),
+        "{first}"
+    );
+    assert_eq!(first["up"], true, "{first}");
+    // The name moves to 127.0.0.2.
+    drop(dns);
+    let _dns = support::Dnsmasq::start(
+        Some(&ns),
+        "127.0.0.1".parse().unwrap(),
+        53,
+        &[("app.test", Some("127.0.0.2".parse().unwrap()))],
+    );
+    while w.next()["addresses"] != serde_json::json!(["127.0.0.2"]) {}
+    let out = w.finish();
+    let lines = out.json();
+    assert_eq!(lines.len(), 20, "{out:?}");
+    let refs: Vec<&Value> = lines.iter().collect();
+    check_sequence(&refs, &out);
+    // dns_changed says exactly whether the set differs from the check before (a check made
+    // while no server answered may sit between the two sets).
+    assert_eq!(lines[0]["dns_changed"], false, "{out:?}");
+    for pair in lines.windows(2) {
+        let differs = pair[0]["addresses"] != pair[1]["addresses"];
+        assert_eq!(
+            pair[1]["dns_changed"], differs,
+            "seq {}:\n{out:?}",
+            pair[1]["seq"]
+        );
+    }
+    let moved = lines
+        .iter()
+        .find(|v| v["addresses"] == serde_json::json!(["127.0.0.2"]))
+        .unwrap();
+    assert_eq!(moved["up"], true, "{out:?}");
+    assert_eq!(moved["address"], format!("127.0.0.2:{port}"), "{out:?}");
+    assert_eq!(
+        lines.last().unwrap()["addresses"],
+        serde_json::json!(["127.0.0.2"]),
+        "{out:?}"
     );
 }
