@@ -292,23 +292,6 @@ fn handle_conn(mut s: TcpStream, mode: Mode, counter: &AtomicUsize) {
     }
 }
 
-/// Reads up to the end of the request head (bounded); true when a request arrived.
-fn read_request(s: &mut TcpStream) -> bool {
-    let _ = s.set_read_timeout(Some(Duration::from_secs(3)));
-    let mut buf = [0u8; 4096];
-    let mut seen = Vec::new();
-    while let Ok(n) = s.read(&mut buf) {
-        if n == 0 {
-            break;
-        }
-        seen.extend_from_slice(&buf[..n]);
-        if seen.windows(4).any(|w| w == b"\r\n\r\n") || seen.len() > 64 * 1024 {
-            break;
-        }
-    }
-    !seen.is_empty()
-}
-
 fn v4(port: u16) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], port))
 }

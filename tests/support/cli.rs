@@ -138,7 +138,8 @@ pub fn serve(listener: TcpListener, handle: fn(TcpStream)) -> Server {
     }
 }
 
-fn read_request(s: &mut TcpStream) {
+/// Reads up to the end of the request head (bounded); true when a request arrived.
+pub fn read_request(s: &mut TcpStream) -> bool {
     let _ = s.set_read_timeout(Some(Duration::from_secs(3)));
     let mut buf = [0u8; 4096];
     let mut seen = Vec::new();
@@ -151,6 +152,7 @@ fn read_request(s: &mut TcpStream) {
             break;
         }
     }
+    !seen.is_empty()
 }
 
 fn respond(mut s: TcpStream, status: &str) {
