@@ -276,18 +276,7 @@ fn handle_conn(mut s: TcpStream, mode: Mode, counter: &AtomicUsize) {
             }
             let n = counter.fetch_add(1, Ordering::SeqCst);
             let status = status_of(n);
-            let reason = match status {
-                200 => "OK",
-                404 => "Not Found",
-                503 => "Service Unavailable",
-                _ => "Whatever",
-            };
-            let body = "wait test\n";
-            let _ = write!(
-                s,
-                "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
+            write_response(s, status);
         }
     }
 }

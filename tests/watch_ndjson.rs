@@ -8,7 +8,7 @@ mod support;
 
 use regex::Regex;
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read};
 use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::net::UnixListener;
 use std::process::{Child, Stdio};
@@ -424,18 +424,7 @@ fn handle_conn(mut s: TcpStream, mode: Mode, counter: &AtomicUsize) {
                 return;
             }
             let status = status_of(counter.fetch_add(1, Ordering::SeqCst));
-            let reason = match status {
-                200 => "OK",
-                404 => "Not Found",
-                503 => "Service Unavailable",
-                _ => "Whatever",
-            };
-            let body = "watch test\n";
-            let _ = write!(
-                s,
-                "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
+            write_response(s, status);
         }
     }
 }

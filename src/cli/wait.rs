@@ -271,7 +271,6 @@ impl Progress {
 
     /// The updating line: a spinner, the time, and each target still awaited.
     fn draw(&mut self) {
-        const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
         self.frame += 1;
         let elapsed = self.started.elapsed().as_secs_f64();
         let of = self
@@ -290,7 +289,7 @@ impl Progress {
             .collect();
         let line = format!(
             "{} waiting {elapsed:.1}s{of} · {}",
-            SPINNER[self.frame as usize % SPINNER.len()],
+            crate::tui::view::spinner(self.frame),
             waiting.join(" · ")
         );
         let width = ratatui::crossterm::terminal::size().map_or(80, |(w, _)| w as usize);

@@ -33,10 +33,10 @@ pub struct Watch {
 
 pub fn prepare(
     args: &WatchArgs<'_>,
-    flags: &CheckFlags,
+    settings: &crate::probe::Settings,
+    opts: crate::target::ParseOptions,
     kb: &Knowledge,
 ) -> Result<Watch, UsageError> {
-    let (settings, _, opts) = super::settings(flags, kb)?;
     let targets = super::parse_targets(args.targets, opts, kb)?;
     let expect = Arc::new(super::parse_expect(args.expect, &targets)?);
     let interval = match args.interval {
@@ -71,11 +71,11 @@ pub async fn run(
     flags: &CheckFlags,
     kb: Arc<Knowledge>,
 ) -> Result<i32, UsageError> {
-    let w = prepare(&args, flags, &kb)?;
+    let (settings, ctx, parse_opts) = super::settings(flags, &kb)?;
+    let w = prepare(&args, &settings, parse_opts, &kb)?;
     if flags.json || !super::interactive() {
         return Ok(ndjson(w).await);
     }
-    let (settings, ctx, parse_opts) = super::settings(flags, &kb)?;
     let opts = crate::tui::Options {
         settings,
         parse_opts,

@@ -133,7 +133,9 @@ async fn network(
     };
     let mut first_failure: Option<(SocketAddr, Failure)> = None;
     let mut connected = None;
+    let mut tried = 0;
     for ip in sample.addresses.iter().take(16) {
+        tried += 1;
         let addr = SocketAddr::new(*ip, port);
         let t0 = Instant::now();
         let outcome = tokio::time::timeout(left(), tcp::connect(addr)).await;
@@ -163,7 +165,8 @@ async fn network(
         let (addr, mut failure) = first_failure
             .ok_or_else(|| Failure::new(FailKind::Dns, format!("{host} has no addresses"), None))?;
         sample.address = Some(addr.to_string());
-        let others = sample.addresses.len().min(16) - 1;
+        // Only those actually tried: a timeout uses up the time the others would have had.
+        let others = tried - 1;
         if others > 0 {
             failure.message.push_str(&format!(
                 " (and {others} other address{} failed)",

@@ -165,6 +165,22 @@ fn respond(mut s: TcpStream, status: &str) {
     );
 }
 
+/// Answers with `status`, its usual reason phrase and a short body, then closes.
+pub fn write_response(mut s: TcpStream, status: u16) {
+    let reason = match status {
+        200 => "OK",
+        404 => "Not Found",
+        503 => "Service Unavailable",
+        _ => "Whatever",
+    };
+    let body = "test server\n";
+    let _ = write!(
+        s,
+        "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+}
+
 pub fn http_200(s: TcpStream) {
     respond(s, "200 OK")
 }

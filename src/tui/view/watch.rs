@@ -1,5 +1,6 @@
 //! Drawing the `connfix watch` screen from [`WatchApp`] alone.
 
+use super::text::ellipsis;
 use super::theme::Theme;
 use super::{pane_block, spinner};
 use crate::tui::watch::state::WatchApp;
@@ -135,7 +136,7 @@ fn first_line(
     spans.push(Span::styled(badge, style));
     let label_style = if selected { t.selected() } else { t.bold() };
     spans.push(Span::raw(" "));
-    let label = cut(&row.label, label_width);
+    let label = ellipsis(&row.label, label_width);
     let pad = label_width.saturating_sub(label.width());
     spans.push(Span::styled(label, label_style));
     spans.push(Span::raw(" ".repeat(pad)));
@@ -192,7 +193,7 @@ fn second_line(row: &Row, width: usize, t: &Theme) -> Line<'static> {
     };
     if !text.is_empty() && left > 8 {
         spans.push(Span::raw("  "));
-        spans.push(Span::styled(cut(&text, left), style));
+        spans.push(Span::styled(ellipsis(&text, left), style));
     }
     Line::from(spans)
 }
@@ -280,7 +281,7 @@ fn render_log(frame: &mut Frame, area: Rect, app: &WatchApp, t: &Theme) {
                 Span::raw(format!("  {}  ", e.target)),
                 Span::styled(what, style),
                 Span::raw("  "),
-                Span::raw(cut(&e.detail, width.saturating_sub(used))),
+                Span::raw(ellipsis(&e.detail, width.saturating_sub(used))),
             ])
         })
         .collect();
@@ -313,7 +314,7 @@ fn render_footer(frame: &mut Frame, area: Rect, app: &WatchApp, t: &Theme) {
             spans.push(Span::styled(f.clone(), t.accent()));
         } else {
             spans = vec![Span::styled(
-                format!(" {}", cut(f, area.width as usize - 1)),
+                format!(" {}", ellipsis(f, area.width as usize - 1)),
                 t.accent(),
             )];
         }
@@ -332,20 +333,4 @@ fn ms(v: f64) -> String {
     } else {
         format!("{v:.0} ms")
     }
-}
-
-/// Cuts `text` to `width` columns, with an ellipsis when something was left out.
-fn cut(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for c in text.chars() {
-        if out.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) + 1 > width {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    out
 }
