@@ -49,4 +49,5 @@ pub mod render;
 pub mod session;
 pub mod target;
 pub mod tui;
+pub mod vocabulary;
 pub mod watch;

@@ -80,7 +80,7 @@ fn main() {
                     .await
             }
             (Some(Command::Report { action }), _) => {
-                cli::report::run(action, &kb, cli.check.json)
+                cli::report::run(action, cli.check.json)
             }
             (Some(Command::Resume { id }), _) => {
                 cli::run_resume(id.as_deref(), &cli.check, kb.clone()).await

@@ -5,6 +5,7 @@ use crate::diagnose::FactSet;
 use crate::diagnose::live::{Progress, fact_sources};
 use crate::knowledge::checklists::ChecklistDef;
 use crate::probe::ProbeId;
+use crate::vocabulary::template::{self, Values};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,17 +163,20 @@ pub struct ChecklistRun {
 }
 
 impl ChecklistRun {
-    pub fn new(def: &ChecklistDef) -> ChecklistRun {
+    /// A fresh run of `def`, its texts written with `values` (the target's, at least), so
+    /// every step names this target rather than an example.
+    pub fn new(def: &ChecklistDef, values: &Values) -> ChecklistRun {
+        let fill = |t: &str| template::render(t, values);
         ChecklistRun {
             id: def.id.clone(),
-            title: def.title.clone(),
-            about: def.about.clone(),
+            title: fill(&def.title),
+            about: fill(&def.about),
             steps: (def.steps.iter())
                 .map(|s| StepRun {
                     id: s.id.clone(),
-                    title: s.title.clone(),
-                    action: s.action.clone(),
-                    good: s.good.clone(),
+                    title: fill(&s.title),
+                    action: fill(&s.action),
+                    good: fill(&s.good),
                     pass_if: s.pass_if.clone(),
                     fail_if: s.fail_if.clone(),
                     state: StepState::Pending,
@@ -182,6 +186,21 @@ impl ChecklistRun {
                     history: Vec::new(),
                 })
                 .collect(),
+        }
+    }
+
+    /// Writes the texts again with what is known now (after a diagnosis adds the listener,
+    /// the rule, the unit ...). Steps are matched by id; states and history stay.
+    pub fn fill(&mut self, def: &ChecklistDef, values: &Values) {
+        let fill = |t: &str| template::render(t, values);
+        self.title = fill(&def.title);
+        self.about = fill(&def.about);
+        for step in &mut self.steps {
+            if let Some(d) = def.steps.iter().find(|d| d.id == step.id) {
+                step.title = fill(&d.title);
+                step.action = fill(&d.action);
+                step.good = fill(&d.good);
+            }
         }
     }
 
@@ -370,7 +389,7 @@ mod tests {
 
     #[test]
     fn checks_decide_only_when_their_probes_are_done() {
-        let mut run = ChecklistRun::new(&def());
+        let mut run = ChecklistRun::new(&def(), &Values::new());
         let running = |p: ProbeId| {
             if p == ProbeId::Tcp {
                 Progress::Running
@@ -397,7 +416,7 @@ mod tests {
 
     #[test]
     fn the_person_overrides_and_can_hand_back() {
-        let mut run = ChecklistRun::new(&def());
+        let mut run = ChecklistRun::new(&def(), &Values::new());
         run.evaluate(&facts(&["tcp.all_failed"]), progress, "t1");
         assert!(run.set(0, StepState::Skipped, "t2"));
         // A later check does not undo the person's choice ...
@@ -417,7 +436,7 @@ mod tests {
 
     #[test]
     fn handing_back_while_the_check_runs_lets_it_decide() {
-        let mut run = ChecklistRun::new(&def());
+        let mut run = ChecklistRun::new(&def(), &Values::new());
         run.set(0, StepState::Skipped, "t1");
         run.clear_checks();
         run.reset(0, "t2");

@@ -42,7 +42,11 @@ pub async fn run(
         .await;
     }
     // Headless: the checklist with its automatic checks done, as text or JSON.
-    let mut run = ChecklistRun::new(def);
+    let target_values = target
+        .as_ref()
+        .map(|t| crate::diagnose::facts::target_values(t, &kb.services))
+        .unwrap_or_default();
+    let mut run = ChecklistRun::new(def, &target_values);
     if let Some(t) = target {
         let planned = probe::planned(&t);
         let report = check::run(t, settings, &ctx, &kb).await;
@@ -53,7 +57,9 @@ pub async fn run(
                 Progress::NotPlanned
             }
         };
-        run.evaluate(&FactSet(report.facts.clone()), progress, &check::now());
+        let facts = FactSet(report.facts.clone());
+        run.evaluate(&facts, progress, &check::now());
+        run.fill(def, &facts.values());
     }
     if flags.json {
         crate::outln!("{}", serde_json::to_string_pretty(&run).unwrap_or_default());

@@ -202,6 +202,9 @@ pub enum KbAction {
     Show { id: String },
     /// List the facts that knowledge files may use in when/unless.
     Facts,
+    /// List the values knowledge files may write as {{placeholders}}, with what shows when
+    /// a diagnosis did not observe one.
+    Values,
 }
 
 /// A usage or input error: printed as one line, exit code 2.
@@ -415,7 +418,20 @@ pub async fn run_check(
 ) -> Result<i32, UsageError> {
     let (settings, ctx, opts) = settings(flags, kb)?;
     let target = parse_target(raw, opts, kb)?;
-    let report = check::run(target, settings.clone(), &ctx, kb).await;
+    // On a terminal, a live line on stderr shows the provisional verdict while the slower
+    // probes (a connect that times out) still run; JSON and pipes get only the end result.
+    let live = !flags.json && std::io::stderr().is_terminal() && std::io::stdout().is_terminal();
+    let mut shown = false;
+    let report = check::run_live(target, settings.clone(), &ctx, kb, |partial| {
+        if live {
+            shown = true;
+            live_line(partial);
+        }
+    })
+    .await;
+    if shown {
+        eprint!("\r\x1b[2K");
+    }
     print_report(&report, flags.json);
     if save {
         let mut rec = SessionRecord::from_check(store::new_id(), &report, &settings, ctx.public);
@@ -426,6 +442,26 @@ pub async fn run_check(
         }
     }
     Ok(report.exit_code())
+}
+
+/// One line on stderr, rewritten in place: how many probes answered and, once the facts
+/// point somewhere, the provisional verdict and its action.
+fn live_line(partial: &CheckReport) {
+    let done = partial.probes.len();
+    let width = ratatui::crossterm::terminal::size().map_or(80, |(w, _)| w as usize);
+    let width = width.saturating_sub(1);
+    let text = match partial.causes.first() {
+        Some(c) => format!(
+            "… {done} probe(s) answered · provisional: {} → {}",
+            c.title,
+            doctor::strip_markdown(&c.action)
+        ),
+        None => format!("… {done} probe(s) answered"),
+    };
+    eprint!(
+        "\r\x1b[2K{}",
+        crate::tui::view::text::ellipsis(&text, width)
+    );
 }
 
 /// True when the TUI can run: output goes to a terminal and input comes from one.
@@ -571,8 +607,22 @@ pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
             }
         },
         KbAction::Facts => {
-            for (name, meaning) in crate::diagnose::vocabulary::FACTS {
+            for (name, meaning) in crate::vocabulary::facts::FACTS {
                 crate::outln!("{name:<28} {meaning}");
+            }
+            0
+        }
+        KbAction::Values => {
+            if json {
+                let rows: Vec<_> = (crate::vocabulary::values::VALUES.iter())
+                    .map(|(n, m, u)| serde_json::json!({"name": n, "meaning": m, "unknown": u}))
+                    .collect();
+                crate::outln!("{}", serde_json::Value::Array(rows));
+                return 0;
+            }
+            for (name, meaning, unknown) in crate::vocabulary::values::VALUES {
+                let name = format!("{{{{{name}}}}}");
+                crate::outln!("{name:<28} {meaning} (unknown: {unknown})");
             }
             0
         }

@@ -1,7 +1,6 @@
 //! `connfix report list | show | export`: reading saved sessions back.
 
 use super::UsageError;
-use crate::knowledge::Knowledge;
 use crate::session::store::{self, Store};
 use crate::session::{SessionRecord, html, markdown};
 use clap::{Subcommand, ValueEnum};
@@ -43,10 +42,10 @@ impl Format {
 }
 
 /// One report of a session in `format`.
-pub fn render(rec: &SessionRecord, format: Format, kb: &Knowledge) -> String {
+pub fn render(rec: &SessionRecord, format: Format) -> String {
     match format {
-        Format::Md => markdown::render(rec, kb),
-        Format::Html => html::render(rec, kb),
+        Format::Md => markdown::render(rec),
+        Format::Html => html::render(rec),
         Format::Json => {
             serde_json::to_string_pretty(rec).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
                 + "\n"
@@ -54,19 +53,19 @@ pub fn render(rec: &SessionRecord, format: Format, kb: &Knowledge) -> String {
     }
 }
 
-pub fn run(action: &ReportAction, kb: &Knowledge, json: bool) -> Result<i32, UsageError> {
+pub fn run(action: &ReportAction, json: bool) -> Result<i32, UsageError> {
     let store = Store::open_default().map_err(UsageError)?;
     match action {
         ReportAction::List => list(&store, json),
         ReportAction::Show { id } => {
             let rec = load(&store, Some(id))?;
             let format = if json { Format::Json } else { Format::Md };
-            crate::out!("{}", render(&rec, format, kb));
+            crate::out!("{}", render(&rec, format));
             Ok(0)
         }
         ReportAction::Export { id, format, output } => {
             let rec = load(&store, Some(id))?;
-            let text = render(&rec, *format, kb);
+            let text = render(&rec, *format);
             match output {
                 None => {
                     let mut out = std::io::stdout().lock();

@@ -2,9 +2,10 @@
 
 use super::facts::FactSet;
 use crate::knowledge::Knowledge;
-use crate::knowledge::causes::{Cause, Confidence, Rule, Severity};
+use crate::knowledge::causes::{Cause, Confidence, Rule, Severity, Snippet};
 use crate::knowledge::tree::Node;
 use crate::probe::{ProbeReport, Status};
+use crate::vocabulary::template::{self, Values};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -21,6 +22,9 @@ pub struct Verdict {
     pub title: String,
     pub confidence: Confidence,
     pub summary: String,
+    /// The one thing to do now, in one sentence with this machine's values.
+    #[serde(default)]
+    pub action: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,8 +35,34 @@ pub struct RankedCause {
     pub summary: String,
     /// The facts that point here, in words.
     pub evidence: Vec<String>,
-    /// The steps of "How to fix it", most likely first.
+    /// The one thing to do now, with this machine's values.
+    #[serde(default)]
+    pub action: String,
+    /// The steps of "How to fix it", most likely first, with this machine's values.
     pub fixes: Vec<String>,
+    /// Commands ready to paste: only those whose every value was observed.
+    #[serde(default)]
+    pub commands: Vec<Command>,
+    /// "How to confirm it by hand", with this machine's values (Markdown).
+    #[serde(default)]
+    pub confirm: String,
+    /// "What is happening" (Markdown).
+    #[serde(default)]
+    pub what: String,
+    /// "Don't" (Markdown).
+    #[serde(default)]
+    pub dont: String,
+    /// Code per language, with this machine's values.
+    #[serde(default)]
+    pub snippets: Vec<Snippet>,
+}
+
+/// A command to paste, with what it is for and whether it needs root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Command {
+    pub purpose: String,
+    pub command: String,
+    pub root: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,8 +106,9 @@ pub struct Question {
 /// whose probe did not run is "unknown" rather than a confident "no".
 pub fn diagnose(facts: &FactSet, reports: &[ProbeReport], kb: &Knowledge) -> Diagnosis {
     let (path, questions) = walk(facts, reports, kb);
-    let causes = rank(facts, kb);
-    let verdict = pick_verdict(facts, &causes, kb);
+    let values = facts.values();
+    let causes = rank(facts, &values, kb);
+    let verdict = pick_verdict(facts, &values, &causes, kb);
     Diagnosis {
         verdict,
         causes: causes.into_iter().map(|(c, _)| c).collect(),
@@ -148,9 +179,17 @@ fn answer_by_probe(node: &Node, facts: &FactSet, reports: &[ProbeReport]) -> Ste
     } else if !no.is_empty() {
         (Answer::No, no)
     } else if probe_ran {
-        match node.otherwise.as_deref() {
-            Some("yes") => (Answer::Yes, Vec::new()),
-            Some("no") => (Answer::No, Vec::new()),
+        // No fact decided it: the answer stands on what the probe looked at, so that is
+        // the evidence shown beside it (never a bare "no").
+        let looked = node
+            .probe
+            .as_deref()
+            .and_then(|p| reports.iter().find(|r| r.id.as_str() == p))
+            .map(|r| r.summary.clone())
+            .filter(|s| !s.is_empty());
+        match (node.otherwise.as_deref(), looked) {
+            (Some("yes"), Some(why)) => (Answer::Yes, vec![why]),
+            (Some("no"), Some(why)) => (Answer::No, vec![why]),
             _ => (Answer::Unknown, Vec::new()),
         }
     } else {
@@ -181,7 +220,7 @@ fn rule_matches(rule: &Rule, facts: &FactSet) -> bool {
 /// Every cause with a matching rule, best first: by confidence, then problems before the
 /// all-clear, then by the cause's priority, then by how specific the rule is (more facts
 /// matched). Each cause also carries its severity for the verdict.
-fn rank(facts: &FactSet, kb: &Knowledge) -> Vec<(RankedCause, Severity)> {
+fn rank(facts: &FactSet, values: &Values, kb: &Knowledge) -> Vec<(RankedCause, Severity)> {
     let mut out: Vec<(RankedCause, Severity, (i32, usize))> = Vec::new();
     for cause in &kb.causes {
         let best = cause
@@ -192,7 +231,7 @@ fn rank(facts: &FactSet, kb: &Knowledge) -> Vec<(RankedCause, Severity)> {
         if let Some(rule) = best {
             let order = (cause.priority, rule.when.len());
             out.push((
-                ranked(cause, rule.confidence, &rule.when, facts),
+                ranked(cause, rule.confidence, &rule.when, facts, values),
                 cause.severity,
                 order,
             ));
@@ -207,7 +246,14 @@ fn rank(facts: &FactSet, kb: &Knowledge) -> Vec<(RankedCause, Severity)> {
     out.into_iter().map(|(c, s, _)| (c, s)).collect()
 }
 
-fn ranked(cause: &Cause, confidence: Confidence, when: &[String], facts: &FactSet) -> RankedCause {
+fn ranked(
+    cause: &Cause,
+    confidence: Confidence,
+    when: &[String],
+    facts: &FactSet,
+    values: &Values,
+) -> RankedCause {
+    let fill = |t: &str| template::render(t, values);
     RankedCause {
         id: cause.id.clone(),
         title: cause.title.clone(),
@@ -218,18 +264,117 @@ fn ranked(cause: &Cause, confidence: Confidence, when: &[String], facts: &FactSe
             .filter_map(|f| facts.get(f))
             .map(|f| f.detail.clone())
             .collect(),
-        fixes: cause.fixes.clone(),
+        action: action(&cause.action, values),
+        fixes: cause.fixes.iter().map(|f| fill(f)).collect(),
+        commands: commands(cause, values),
+        confirm: fill(&cause.confirm),
+        what: fill(&cause.what),
+        dont: fill(&cause.dont),
+        snippets: cause
+            .snippets
+            .iter()
+            .map(|s| Snippet {
+                lang: s.lang.clone(),
+                caption: fill(&s.caption),
+                code: fill(&s.code),
+            })
+            .collect(),
     }
+}
+
+/// The causes the facts so far point to while some probes still run, best first. A rule
+/// counts when each of its facts is either established or still awaited from a running
+/// probe, no `unless` fact holds, and at least one fact it needs beyond the target itself
+/// is already in: a DROP rule found in milliseconds points at `firewall-drop` long before
+/// the connect times out. The all-clear is never given early.
+pub fn provisional(
+    facts: &FactSet,
+    kb: &Knowledge,
+    awaited: impl Fn(&str) -> bool,
+) -> Vec<RankedCause> {
+    let values = facts.values();
+    let mut out: Vec<(RankedCause, (usize, Confidence, i32, usize))> = Vec::new();
+    for cause in kb.causes.iter().filter(|c| c.severity != Severity::Ok) {
+        let best = cause
+            .rules
+            .iter()
+            .filter(|r| {
+                !r.when.is_empty()
+                    && r.when.iter().all(|f| facts.has(f) || awaited(f))
+                    && !r.unless.iter().any(|f| facts.has(f))
+            })
+            .map(|r| {
+                let found = (r.when.iter())
+                    .filter(|f| facts.has(f) && !f.starts_with("target."))
+                    .count();
+                let missing = r.when.iter().filter(|f| !facts.has(f)).count();
+                (
+                    r,
+                    (found, r.confidence, cause.priority, usize::MAX - missing),
+                )
+            })
+            .filter(|(_, key)| key.0 > 0)
+            .max_by_key(|(_, key)| *key);
+        if let Some((rule, key)) = best {
+            out.push((
+                ranked(cause, rule.confidence, &rule.when, facts, &values),
+                key,
+            ));
+        }
+    }
+    out.sort_by(|a, b| b.1.cmp(&a.1));
+    out.into_iter().map(|(c, _)| c).collect()
+}
+
+/// The first action template whose values were all observed; failing that, the last
+/// (the least specific) with the unknown values marked.
+pub fn action(templates: &[String], values: &Values) -> String {
+    templates
+        .iter()
+        .find_map(|t| template::render_complete(t, values))
+        .or_else(|| templates.last().map(|t| template::render(t, values)))
+        .unwrap_or_default()
+}
+
+/// The cause's commands whose values were all observed, `sudo` in front of those that need
+/// root, each command once.
+fn commands(cause: &Cause, values: &Values) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
+    for c in &cause.commands {
+        let Some(command) = template::render_complete(&c.command, values) else {
+            continue;
+        };
+        let command = if c.root {
+            format!("sudo {command}")
+        } else {
+            command
+        };
+        if out.iter().any(|x| x.command == command) {
+            continue;
+        }
+        out.push(Command {
+            purpose: template::render(&c.purpose, values),
+            command,
+            root: c.root,
+        });
+    }
+    out
 }
 
 /// The top problem, unless the connection works and every problem is only "possible":
 /// then the verdict is the all-clear and the possibilities stay listed as warnings.
-fn pick_verdict(facts: &FactSet, causes: &[(RankedCause, Severity)], kb: &Knowledge) -> Verdict {
+fn pick_verdict(
+    facts: &FactSet,
+    values: &Values,
+    causes: &[(RankedCause, Severity)],
+    kb: &Knowledge,
+) -> Verdict {
     let verdict_of = |c: &RankedCause| Verdict {
         id: c.id.clone(),
         title: c.title.clone(),
         confidence: c.confidence,
         summary: c.summary.clone(),
+        action: c.action.clone(),
     };
     let problem = causes
         .iter()
@@ -255,12 +400,14 @@ fn pick_verdict(facts: &FactSet, causes: &[(RankedCause, Severity)], kb: &Knowle
                     title: c.title.clone(),
                     confidence: Confidence::Possible,
                     summary: format!("{}: {reason}", c.summary),
+                    action: action(&c.action, values),
                 },
                 None => Verdict {
                     id: "unexplained".into(),
                     title: "No known cause matches".into(),
                     confidence: Confidence::Possible,
                     summary: reason.into(),
+                    action: "Run the failing client again with its most verbose logging and compare its target with what connfix checked.".into(),
                 },
             }
         }
@@ -293,6 +440,7 @@ mod tests {
                     name: n.to_string(),
                     detail: format!("evidence for {n}"),
                     source: "test".into(),
+                    values: Values::new(),
                 })
                 .collect(),
         )

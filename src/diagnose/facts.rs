@@ -3,7 +3,7 @@
 
 use crate::knowledge::services::Services;
 use crate::probe::dns::{DirectOutcome, DnsData, GaiKind};
-use crate::probe::firewall::{Action, Direction, FirewallData};
+use crate::probe::firewall::{Action, Direction, FirewallData, FirewallRule};
 use crate::probe::http::{HttpData, TlsOutcome};
 use crate::probe::listeners::{Listener, ListenerData};
 use crate::probe::proxy::ProxyData;
@@ -11,16 +11,29 @@ use crate::probe::tcp::{AfterConnect, Outcome, TcpData};
 use crate::probe::unix::{UnixData, UnixOutcome};
 use crate::probe::{ProbeData, ProbeReport};
 use crate::target::Target;
+use crate::vocabulary::template::Values;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
-/// A named fact with the evidence behind it, in words a person can check.
+/// Values from (name, value) pairs.
+fn vals<const N: usize>(pairs: [(&str, String); N]) -> Values {
+    pairs
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+}
+
+/// A named fact with the evidence behind it, in words a person can check, and the values
+/// it observed (placeholder name → value) that fixes and commands are written with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fact {
     pub name: String,
     pub detail: String,
     /// The probe that established it, `target` for facts about the input, `person` for answers.
     pub source: String,
+    #[serde(default, skip_serializing_if = "Values::is_empty")]
+    pub values: Values,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -37,13 +50,47 @@ impl FactSet {
     }
 
     pub fn add(&mut self, name: &str, source: &str, detail: impl Into<String>) {
+        self.add_with(name, source, detail, Values::new());
+    }
+
+    /// Adds a fact with the values it observed. The first fact of a name wins.
+    pub fn add_with(
+        &mut self,
+        name: &str,
+        source: &str,
+        detail: impl Into<String>,
+        values: Values,
+    ) {
+        debug_assert!(
+            crate::vocabulary::facts::is_known(name),
+            "fact '{name}' is not in the vocabulary"
+        );
+        debug_assert!(
+            values
+                .keys()
+                .all(|k| crate::vocabulary::values::is_known(k)),
+            "a value of '{name}' is not in the vocabulary: {values:?}"
+        );
         if !self.has(name) {
             self.0.push(Fact {
                 name: name.to_string(),
                 detail: detail.into(),
                 source: source.to_string(),
+                values,
             });
         }
+    }
+
+    /// Every value the facts observed; where two facts bind the same name, the earlier
+    /// one wins (facts are added from the most to the least specific).
+    pub fn values(&self) -> Values {
+        let mut out = Values::new();
+        for f in &self.0 {
+            for (k, v) in &f.values {
+                out.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        out
     }
 
     pub fn from_source<'a>(&'a self, source: &'a str) -> impl Iterator<Item = &'a Fact> + 'a {
@@ -101,8 +148,12 @@ pub fn derive(
             .filter(|ip| is_private(**ip))
             .map(|ip| format!("{ip} ({})", address_kind(*ip)))
             .collect();
+        // The internet only matters with --public; otherwise it is just what the address is.
         let detail = match target.ip() {
-            Some(_) => format!("{} is not reachable from the internet", which.join(", ")),
+            Some(_) if ctx.public => {
+                format!("{} is not reachable from the internet", which.join(", "))
+            }
+            Some(_) => format!("{} is not a public address", which.join(", ")),
             None => format!(
                 "{} resolves to {}",
                 target.host.as_deref().unwrap_or(""),
@@ -127,13 +178,14 @@ pub fn derive(
     }
     if let Some(ProbeData::Environment(e)) = data(P::Environment) {
         if e.container {
-            f.add(
+            f.add_with(
                 "env.container",
                 "environment",
                 e.evidence
                     .first()
                     .cloned()
                     .unwrap_or_else(|| "inside a container".into()),
+                vals([("env.runtime", e.runtime.clone().unwrap_or_default())]),
             );
         }
         if e.wsl {
@@ -164,26 +216,72 @@ pub fn derive(
     f
 }
 
+/// The values the target itself gives: known before any probe runs, so checklists and
+/// every answer can use them.
+pub fn target_values(t: &Target, services: &Services) -> Values {
+    let service = t
+        .scheme
+        .as_deref()
+        .and_then(|s| services.by_scheme(s))
+        .or_else(|| t.port.and_then(|p| services.by_port(p)))
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    let path = t
+        .unix_path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    vals([
+        ("target.input", t.input.clone()),
+        ("target.host", t.host.clone().unwrap_or_default()),
+        (
+            "target.port",
+            t.port.map(|p| p.to_string()).unwrap_or_default(),
+        ),
+        (
+            "target.address",
+            if t.is_unix() {
+                String::new()
+            } else {
+                t.host_port()
+            },
+        ),
+        ("target.scheme", t.scheme.clone().unwrap_or_default()),
+        ("target.url", t.redacted.clone()),
+        ("target.service", service),
+        (
+            "target.ip",
+            t.ip().map(|ip| ip.to_string()).unwrap_or_default(),
+        ),
+        ("unix.path", path.clone()),
+        ("target.path", path),
+    ])
+}
+
 fn target_facts(f: &mut FactSet, t: &Target, ctx: &Context, services: &Services) {
+    let values = target_values(t, services);
     if t.is_unix() {
-        f.add(
+        f.add_with(
             "target.unix",
             "target",
             format!("{} is a unix socket path", t.host_port()),
+            values,
         );
         return;
     }
     if t.ip().is_some() {
-        f.add(
+        f.add_with(
             "target.ip_literal",
             "target",
             format!("{} is an IP address", t.host.as_deref().unwrap_or("")),
+            values,
         );
     } else {
-        f.add(
+        f.add_with(
             "target.hostname",
             "target",
             format!("{} is a name to resolve", t.host.as_deref().unwrap_or("")),
+            values,
         );
     }
     if ctx.public {
@@ -213,8 +311,43 @@ fn target_facts(f: &mut FactSet, t: &Target, ctx: &Context, services: &Services)
 
 fn dns_facts(f: &mut FactSet, d: &DnsData) {
     let sys = &d.system;
+    let join = crate::probe::dns::join_ips;
+    let servers = d
+        .direct
+        .as_ref()
+        .map(|x| x.servers.join(", "))
+        .unwrap_or_default();
+    let direct_addrs = d
+        .direct
+        .as_ref()
+        .filter(|x| !x.addresses.is_empty())
+        .map(|x| join(&x.addresses))
+        .unwrap_or_default();
+    let dns_values = || {
+        vals([
+            ("dns.name", d.name.clone()),
+            ("dns.addresses", join(&sys.addresses)),
+            ("dns.hosts_addresses", join(&d.hosts_file)),
+            ("dns.server", servers.clone()),
+            ("dns.server_addresses", direct_addrs.clone()),
+            (
+                "dns.error",
+                sys.error
+                    .as_ref()
+                    .map(|e| e.message.clone())
+                    .unwrap_or_default(),
+            ),
+            (
+                "target.ip",
+                sys.addresses
+                    .first()
+                    .map(|a| a.to_string())
+                    .unwrap_or_default(),
+            ),
+        ])
+    };
     if !sys.addresses.is_empty() {
-        f.add(
+        f.add_with(
             "dns.resolved",
             "dns",
             format!(
@@ -222,6 +355,7 @@ fn dns_facts(f: &mut FactSet, d: &DnsData) {
                 d.name,
                 crate::probe::dns::join_ips(&sys.addresses)
             ),
+            dns_values(),
         );
         let v4 = sys.addresses.iter().any(|a| a.is_ipv4());
         let v6 = sys.addresses.iter().any(|a| a.is_ipv6());
@@ -244,7 +378,7 @@ fn dns_facts(f: &mut FactSet, d: &DnsData) {
         }
     }
     if !d.hosts_file.is_empty() {
-        f.add(
+        f.add_with(
             "dns.hosts_file",
             "dns",
             format!(
@@ -252,6 +386,7 @@ fn dns_facts(f: &mut FactSet, d: &DnsData) {
                 d.name,
                 crate::probe::dns::join_ips(&d.hosts_file)
             ),
+            dns_values(),
         );
     }
     // When DNS itself answers, the system's "no such name" comes from elsewhere (nsswitch,
@@ -262,11 +397,12 @@ fn dns_facts(f: &mut FactSet, d: &DnsData) {
         .is_some_and(|x| x.outcome == DirectOutcome::Answer);
     if let Some(e) = &sys.error {
         let detail = format!("{}: {}", d.name, e.message);
+        let v = dns_values();
         match e.kind {
-            GaiKind::NoName if !direct_answered => f.add("dns.nxdomain", "dns", detail),
-            GaiKind::NoData if !direct_answered => f.add("dns.no_records", "dns", detail),
-            GaiKind::Again => f.add("dns.temporary_failure", "dns", detail),
-            GaiKind::Fail => f.add("dns.server_unreachable", "dns", detail),
+            GaiKind::NoName if !direct_answered => f.add_with("dns.nxdomain", "dns", detail, v),
+            GaiKind::NoData if !direct_answered => f.add_with("dns.no_records", "dns", detail, v),
+            GaiKind::Again => f.add_with("dns.temporary_failure", "dns", detail, v),
+            GaiKind::Fail => f.add_with("dns.server_unreachable", "dns", detail, v),
             GaiKind::NoName | GaiKind::NoData | GaiKind::Other => {}
         }
     }
@@ -274,30 +410,33 @@ fn dns_facts(f: &mut FactSet, d: &DnsData) {
         let servers = direct.servers.join(", ");
         match direct.outcome {
             DirectOutcome::Timeout | DirectOutcome::Unreachable | DirectOutcome::ServerError => {
-                f.add(
+                f.add_with(
                     "dns.server_unreachable",
                     "dns",
                     format!("DNS server {servers}: {}", direct.detail),
+                    dns_values(),
                 );
             }
             DirectOutcome::NxDomain if sys.addresses.is_empty() => {
-                f.add(
+                f.add_with(
                     "dns.nxdomain",
                     "dns",
                     format!(
                         "DNS server {servers} says {} does not exist (NXDOMAIN)",
                         d.name
                     ),
+                    dns_values(),
                 );
             }
             DirectOutcome::NoRecords if sys.addresses.is_empty() => {
-                f.add(
+                f.add_with(
                     "dns.no_records",
                     "dns",
                     format!(
                         "DNS server {servers} knows {} but has no address for it",
                         d.name
                     ),
+                    dns_values(),
                 );
             }
             _ => {}
@@ -321,22 +460,24 @@ fn dns_facts(f: &mut FactSet, d: &DnsData) {
             } else {
                 crate::probe::dns::join_ips(b)
             };
-            f.add(
+            f.add_with(
                 "dns.mismatch",
                 "dns",
                 format!(
                     "{via} gives {}, DNS server {servers} gives {dns_says}",
                     crate::probe::dns::join_ips(a)
                 ),
+                dns_values(),
             );
         } else if a.is_empty() && direct_answered {
-            f.add(
+            f.add_with(
                 "dns.mismatch",
                 "dns",
                 format!(
                     "the system resolver finds nothing, but DNS server {servers} answers {}: the system does not ask DNS for this name (nsswitch, mDNS or search domains)",
                     crate::probe::dns::join_ips(b)
                 ),
+                dns_values(),
             );
         }
     }
@@ -353,21 +494,37 @@ fn tcp_facts(f: &mut FactSet, t: &TcpData) {
         .iter()
         .filter(|a| a.outcome != Outcome::Connected)
         .collect();
+    let attempt_values = |a: &crate::probe::tcp::Attempt| {
+        vals([
+            ("target.ip", a.address.ip().to_canonical().to_string()),
+            ("tcp.address", a.address.to_string()),
+            (
+                "tcp.error",
+                if a.outcome == Outcome::Connected {
+                    String::new()
+                } else {
+                    a.message.clone()
+                },
+            ),
+        ])
+    };
     if let Some(a) = ok.first() {
-        f.add(
+        f.add_with(
             "tcp.connected",
             "tcp",
             format!(
                 "{} accepted the connection in {:.1} ms",
                 a.address, a.elapsed_ms
             ),
+            attempt_values(a),
         );
     }
     if ok.is_empty() && !failed.is_empty() {
-        f.add(
+        f.add_with(
             "tcp.all_failed",
             "tcp",
             format!("all {} address(es) failed", failed.len()),
+            attempt_values(failed[0]),
         );
     }
     if !ok.is_empty() && !failed.is_empty() {
@@ -391,7 +548,10 @@ fn tcp_facts(f: &mut FactSet, t: &TcpData) {
             Outcome::Reset => "tcp.reset",
             Outcome::Connected | Outcome::Other => continue,
         };
+        let mut v = attempt_values(a);
         let detail = if a.outcome == Outcome::Timeout {
+            let secs = format!("{:.0}", (a.elapsed_ms / 1000.0).round());
+            v.insert("tcp.timeout_s".into(), secs);
             format!(
                 "{} did not answer within {:.1} s",
                 a.address,
@@ -400,14 +560,15 @@ fn tcp_facts(f: &mut FactSet, t: &TcpData) {
         } else {
             format!("{}: {} after {:.1} ms", a.address, a.message, a.elapsed_ms)
         };
-        f.add(name, "tcp", detail);
+        f.add_with(name, "tcp", detail, v);
     }
     for a in &ok {
         match a.after_connect {
-            Some(AfterConnect::Reset) => f.add(
+            Some(AfterConnect::Reset) => f.add_with(
                 "tcp.reset",
                 "tcp",
                 format!("{} accepted, then reset the connection at once", a.address),
+                attempt_values(a),
             ),
             Some(AfterConnect::Closed) => f.add(
                 "tcp.closed_after_accept",
@@ -420,6 +581,47 @@ fn tcp_facts(f: &mut FactSet, t: &TcpData) {
             _ => {}
         }
     }
+}
+
+/// The values a listener observed: where it listens, who owns it, how it is configured.
+pub fn listener_values(l: &Listener) -> Values {
+    let process = l.process.clone().unwrap_or_default();
+    let cmdline = l.cmdline.clone().unwrap_or_default();
+    let port = l.address.port().to_string();
+    let (setting, all) = match crate::probe::process::server_kind(&process) {
+        Some(k) => (
+            k.bind_setting.to_string(),
+            k.bind_all.replace("PORT", &port),
+        ),
+        None => match crate::probe::process::dev_server_flag(&process, &cmdline) {
+            Some((flag, all)) => (flag.to_string(), all.replace("PORT", &port)),
+            None => (String::new(), String::new()),
+        },
+    };
+    vals([
+        ("listener.address", l.address.to_string()),
+        ("listener.ip", l.address.ip().to_string()),
+        ("listener.port", port),
+        ("listener.process", process),
+        (
+            "listener.pid",
+            l.pid.map(|p| p.to_string()).unwrap_or_default(),
+        ),
+        (
+            "listener.owner",
+            if l.pid.is_some() {
+                l.owner()
+            } else {
+                String::new()
+            },
+        ),
+        ("listener.user", l.user.clone().unwrap_or_default()),
+        ("listener.cmdline", cmdline),
+        ("listener.unit", l.unit.clone().unwrap_or_default()),
+        ("listener.config", l.config.clone().unwrap_or_default()),
+        ("listener.bind_setting", setting),
+        ("listener.bind_all", all),
+    ])
 }
 
 /// Does a listener accept connections to `to`? Wildcards cover their family; an IPv6
@@ -481,10 +683,11 @@ fn listener_facts(
         .filter(|s| own.iter().any(|ip| covers(s, *ip)))
         .collect();
     if let Some(s) = exact.first() {
-        f.add(
+        f.add_with(
             "listener.exact",
             "listeners",
             format!("{} listens there", show(s)),
+            listener_values(s),
         );
         // The kernel drops SYNs once the queue holds more than the backlog. Without the
         // backlog (read from /proc), waiting connections plus a timeout say the same.
@@ -497,7 +700,7 @@ fn listener_facts(
                 .backlog
                 .map(|m| format!(", and it holds {}", m + 1))
                 .unwrap_or_default();
-            f.add(
+            f.add_with(
                 "listener.backlog_full",
                 "listeners",
                 format!(
@@ -505,6 +708,7 @@ fn listener_facts(
                     show(full),
                     full.queued
                 ),
+                listener_values(full),
             );
         }
     } else if on_port.is_empty() {
@@ -524,7 +728,7 @@ fn listener_facts(
             .collect();
         if !same_family.is_empty() {
             let list: Vec<String> = same_family.iter().map(|s| show(s)).collect();
-            f.add(
+            f.add_with(
                 "listener.other_address",
                 "listeners",
                 format!(
@@ -532,18 +736,20 @@ fn listener_facts(
                     list.join(", "),
                     own[0]
                 ),
+                listener_values(same_family[0]),
             );
         }
         if !other_family.is_empty() {
             let list: Vec<String> = other_family.iter().map(|s| show(s)).collect();
             let fam = if own[0].is_ipv4() { "IPv6" } else { "IPv4" };
-            f.add(
+            f.add_with(
                 "listener.other_family",
                 "listeners",
                 format!(
                     "port {port} is listened on over {fam} only: {}",
                     list.join(", ")
                 ),
+                listener_values(other_family[0]),
             );
         }
     }
@@ -552,7 +758,8 @@ fn listener_facts(
     }
 }
 
-/// Listeners a person may have meant: within a few ports, or on the service's usual ports.
+/// Listeners a person may have meant: the service's usual port, or within a few ports.
+/// The usual port comes first, so its listener is the one fixes name when both exist.
 fn nearby_facts(
     f: &mut FactSet,
     l: &ListenerData,
@@ -564,51 +771,163 @@ fn nearby_facts(
     const NEAR: u16 = 10;
     let reachable =
         |s: &&Listener| own.iter().any(|ip| covers(s, *ip)) || s.address.ip().is_loopback();
-    let near: Vec<String> = l
-        .sockets
-        .iter()
-        .filter(reachable)
-        .filter(|s| s.address.port() != port && s.address.port().abs_diff(port) <= NEAR)
-        .map(|s| format!("{} ({})", s.address, s.owner()))
-        .take(5)
-        .collect();
-    if !near.is_empty() {
-        f.add(
-            "listener.nearby_port",
-            "listeners",
-            format!("nearby: {}", near.join(", ")),
-        );
-    }
     // Only the scheme's own default port: its "also" ports are too common to point anywhere.
-    let usual: Vec<u16> = target
-        .scheme
-        .as_deref()
-        .and_then(|s| services.by_scheme(s))
+    let service = target.scheme.as_deref().and_then(|s| services.by_scheme(s));
+    let usual: Vec<u16> = service
         .map(|svc| svc.port)
         .filter(|p| *p != port)
         .into_iter()
         .collect();
-    let hits: Vec<String> = l
+    let hits: Vec<&Listener> = l
         .sockets
         .iter()
         .filter(reachable)
         .filter(|s| usual.contains(&s.address.port()))
-        .map(|s| format!("{} ({})", s.address, s.owner()))
         .take(5)
         .collect();
-    if !hits.is_empty() {
-        let name = target
-            .scheme
-            .as_deref()
-            .and_then(|s| services.by_scheme(s))
-            .map(|s| s.name.clone())
-            .unwrap_or_default();
-        f.add(
+    if let Some(first) = hits.first() {
+        let list: Vec<String> = hits
+            .iter()
+            .map(|s| format!("{} ({})", s.address, s.owner()))
+            .collect();
+        let name = service.map(|s| s.name.clone()).unwrap_or_default();
+        f.add_with(
             "listener.service_port",
             "listeners",
-            format!("{name}'s usual port is listened on: {}", hits.join(", ")),
+            format!("{name}'s usual port is listened on: {}", list.join(", ")),
+            listener_values(first),
         );
     }
+    let mut near: Vec<&Listener> = l
+        .sockets
+        .iter()
+        .filter(reachable)
+        .filter(|s| s.address.port() != port && s.address.port().abs_diff(port) <= NEAR)
+        .collect();
+    // The closest port first; on a tie, the one above (servers move up to a free port).
+    near.sort_by_key(|s| (s.address.port().abs_diff(port), s.address.port() < port));
+    near.truncate(5);
+    if let Some(first) = near.first() {
+        let list: Vec<String> = near
+            .iter()
+            .map(|s| format!("{} ({})", s.address, s.owner()))
+            .collect();
+        f.add_with(
+            "listener.nearby_port",
+            "listeners",
+            format!("nearby: {}", list.join(", ")),
+            listener_values(first),
+        );
+    }
+}
+
+/// The values of a firewall rule that blocks `port`: where it is, and the commands that
+/// list it, remove it, or accept the port ahead of it. ufw and firewalld get their own
+/// commands when their chains or tables hold the rule, since a raw edit under them is
+/// undone at their next reload.
+pub fn rule_values(r: &FirewallRule, port: u16) -> Values {
+    let manager = if r.chain.starts_with("ufw-") || r.chain.starts_with("ufw6-") {
+        "ufw"
+    } else if r.table == "firewalld" {
+        "firewalld"
+    } else {
+        ""
+    };
+    let nft = r.tool == "nft";
+    let verb = match r.action {
+        Action::Reject => "rejects",
+        Action::Drop => "drops",
+    };
+    let position = if nft {
+        r.handle
+            .map(|h| format!(" (handle {h})"))
+            .unwrap_or_default()
+    } else {
+        r.number.map(|n| format!(" {n}")).unwrap_or_default()
+    };
+    let place = if nft {
+        format!("{} {}/{}", r.family, r.table, r.chain)
+    } else {
+        format!("{}/{}", r.table, r.chain)
+    };
+    let where_ = if r.default_policy {
+        format!("the DROP policy of {} chain {place}", r.tool)
+    } else {
+        format!("{} rule{position} in {place}", r.tool)
+    };
+    // A rule matching only the source port hits the server's replies.
+    let port_match = if !r.dports.is_empty() || r.sports.is_empty() {
+        "dport"
+    } else {
+        "sport"
+    };
+    let list = match manager {
+        "ufw" => "ufw status numbered".to_string(),
+        "firewalld" => "firewall-cmd --list-all".to_string(),
+        _ if nft => format!("nft -a list chain {} {} {}", r.family, r.table, r.chain),
+        _ => format!(
+            "{} -t {} -L {} -n -v --line-numbers",
+            r.tool, r.table, r.chain
+        ),
+    };
+    let delete = match (manager, r.default_policy) {
+        ("", false) if nft => r
+            .handle
+            .map(|h| {
+                format!(
+                    "nft delete rule {} {} {} handle {h}",
+                    r.family, r.table, r.chain
+                )
+            })
+            .unwrap_or_default(),
+        ("", false) => r
+            .number
+            .map(|n| format!("{} -t {} -D {} {n}", r.tool, r.table, r.chain))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    let allow = match manager {
+        "ufw" => format!("ufw allow {port}/tcp"),
+        "firewalld" => format!("firewall-cmd --add-port={port}/tcp"),
+        _ if nft => {
+            let at = r
+                .handle
+                .filter(|_| !r.default_policy)
+                .map(|h| format!(" position {h}"))
+                .unwrap_or_default();
+            format!(
+                "nft insert rule {} {} {}{at} tcp {port_match} {port} accept",
+                r.family, r.table, r.chain
+            )
+        }
+        _ => {
+            let at = r.number.filter(|_| !r.default_policy).unwrap_or(1);
+            format!(
+                "{} -t {} -I {} {at} -p tcp --{port_match} {port} -j ACCEPT",
+                r.tool, r.table, r.chain
+            )
+        }
+    };
+    vals([
+        ("rule.tool", r.tool.clone()),
+        ("rule.table", r.table.clone()),
+        ("rule.chain", r.chain.clone()),
+        (
+            "rule.number",
+            r.number.map(|n| n.to_string()).unwrap_or_default(),
+        ),
+        (
+            "rule.handle",
+            r.handle.map(|h| h.to_string()).unwrap_or_default(),
+        ),
+        ("rule.text", r.text.clone()),
+        ("rule.where", where_),
+        ("rule.verb", verb.to_string()),
+        ("rule.manager", manager.to_string()),
+        ("rule.list_command", list),
+        ("rule.delete_command", delete),
+        ("rule.allow_command", allow),
+    ])
 }
 
 fn firewall_facts(f: &mut FactSet, fw: &FirewallData, port: u16, local: bool) {
@@ -630,25 +949,28 @@ fn firewall_facts(f: &mut FactSet, fw: &FirewallData, port: u16, local: bool) {
         .into_iter()
         .filter(|r| relevant(r.direction))
     {
-        let text = format!("{} {}/{}: {}", r.tool, r.table, r.chain, r.text);
+        let values = rule_values(r, port);
+        let text = format!("{}: {}", values["rule.where"], r.text);
         if r.default_policy {
-            f.add(
+            f.add_with(
                 "firewall.default_drop",
                 "firewall",
                 format!("chain {} drops what no rule accepts ({})", r.chain, r.tool),
+                values,
             );
         } else if r.names_port(port) {
             match r.action {
-                Action::Reject => f.add("firewall.reject_rule", "firewall", text),
-                Action::Drop => f.add("firewall.drop_rule", "firewall", text),
+                Action::Reject => f.add_with("firewall.reject_rule", "firewall", text, values),
+                Action::Drop => f.add_with("firewall.drop_rule", "firewall", text, values),
             }
         } else {
             // A rule for every port usually closes a chain after its ACCEPT rules, which
             // connfix does not evaluate: weaker evidence than a rule naming the port.
-            f.add(
+            f.add_with(
                 "firewall.default_drop",
                 "firewall",
                 format!("a catch-all rule blocks what earlier rules do not accept: {text}"),
+                values,
             );
         }
     }
@@ -656,16 +978,31 @@ fn firewall_facts(f: &mut FactSet, fw: &FirewallData, port: u16, local: bool) {
 
 fn proxy_facts(f: &mut FactSet, p: &ProxyData) {
     if let Some(u) = &p.applies {
-        f.add(
+        let values = vals([
+            ("proxy.variable", u.variable.clone()),
+            ("proxy.url", u.url.clone()),
+            ("proxy.address", u.address.clone()),
+            (
+                "proxy.error",
+                if u.reachable {
+                    String::new()
+                } else {
+                    u.detail.clone()
+                },
+            ),
+        ]);
+        f.add_with(
             "proxy.applies",
             "proxy",
             format!("{} = {} applies to this target", u.variable, u.url),
+            values.clone(),
         );
         if !u.reachable {
-            f.add(
+            f.add_with(
                 "proxy.unreachable",
                 "proxy",
                 format!("the proxy {} cannot be reached: {}", u.address, u.detail),
+                values,
             );
         }
     }
@@ -679,6 +1016,21 @@ fn proxy_facts(f: &mut FactSet, p: &ProxyData) {
 }
 
 fn http_facts(f: &mut FactSet, h: &HttpData) {
+    let tls_error = match &h.tls {
+        Some(TlsOutcome::CertificateRejected(e) | TlsOutcome::HandshakeFailed(e)) => e.clone(),
+        _ => String::new(),
+    };
+    let values = vals([
+        ("http.url", h.url.clone()),
+        (
+            "http.status",
+            h.status.map(|c| c.to_string()).unwrap_or_default(),
+        ),
+        ("http.server", h.server.clone().unwrap_or_default()),
+        ("tls.error", tls_error),
+    ]);
+    let mut f = Bound { f, values };
+    let f = &mut f;
     match &h.tls {
         Some(TlsOutcome::Ok) => f.add(
             "tls.ok",
@@ -735,8 +1087,35 @@ fn http_facts(f: &mut FactSet, h: &HttpData) {
     }
 }
 
+/// A fact set that gives every fact added through it the same values.
+struct Bound<'a> {
+    f: &'a mut FactSet,
+    values: Values,
+}
+
+impl Bound<'_> {
+    fn add(&mut self, name: &str, source: &str, detail: impl Into<String>) {
+        self.f.add_with(name, source, detail, self.values.clone());
+    }
+}
+
 fn unix_facts(f: &mut FactSet, u: &UnixData) {
     let p = u.path.display();
+    let values = vals([
+        ("unix.path", p.to_string()),
+        (
+            "unix.dir",
+            u.existing_parent
+                .as_ref()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default(),
+        ),
+        ("unix.mode", u.mode.clone().unwrap_or_default()),
+        ("unix.owner", u.owner_names.clone().unwrap_or_default()),
+        ("client.user", u.client_user.clone().unwrap_or_default()),
+    ]);
+    let mut f = Bound { f, values };
+    let f = &mut f;
     match u.outcome {
         UnixOutcome::Connected => f.add(
             "unix.connected",

@@ -199,7 +199,7 @@ mod tests {
 
     #[test]
     fn every_fact_in_the_vocabulary_has_known_sources() {
-        for (name, _) in crate::diagnose::vocabulary::FACTS {
+        for (name, _) in crate::vocabulary::facts::FACTS {
             let prefix = name.split('.').next().unwrap_or("");
             let from_input = matches!(prefix, "target" | "answer");
             assert!(

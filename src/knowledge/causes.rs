@@ -1,7 +1,8 @@
 //! Cause files: Markdown with TOML front matter between `+++` lines.
 
 use super::KbError;
-use crate::diagnose::vocabulary;
+use crate::vocabulary::facts as vocabulary;
+use crate::vocabulary::{template, values};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -59,9 +60,28 @@ struct FrontMatter {
     priority: i32,
     #[serde(default)]
     rule: Vec<Rule>,
+    /// The one thing to do now, as templates: the first whose placeholders all have
+    /// values in this diagnosis is used, so list the most specific first and end with one
+    /// that needs only the target.
+    #[serde(default)]
+    action: Vec<String>,
+    #[serde(default)]
+    command: Vec<CommandTemplate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A command to paste, as a template. Shown only when every placeholder has a value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandTemplate {
+    /// What running it shows or changes, in a few words.
+    pub purpose: String,
+    pub command: String,
+    /// Whether it needs root (shown with `sudo`).
+    #[serde(default)]
+    pub root: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snippet {
     pub lang: String,
     /// The line of text before the block, saying what it shows.
@@ -77,6 +97,9 @@ pub struct Cause {
     pub summary: String,
     pub rules: Vec<Rule>,
     pub priority: i32,
+    /// Templates for the one thing to do now, most specific first.
+    pub action: Vec<String>,
+    pub commands: Vec<CommandTemplate>,
     pub what: String,
     pub confirm: String,
     /// The numbered steps of "How to fix it", most likely first.
@@ -197,6 +220,25 @@ pub fn parse(name: &str, source: &str, text: &str) -> Result<Cause, Vec<KbError>
         Some((_, line, body)) => code_blocks(&body.join("\n"), *line, &at, &mut errors),
         None => Vec::new(),
     };
+    // Every placeholder must name a known value, wherever it is written.
+    for (i, line) in lines.iter().enumerate() {
+        for name in template::names(line) {
+            if !values::is_known(name) {
+                errors.push(at(
+                    i + 1,
+                    format!(
+                        "unknown placeholder '{{{{{name}}}}}'; `connfix kb values` lists the known ones"
+                    ),
+                ));
+            }
+        }
+    }
+    if fm.action.is_empty() {
+        errors.push(at(
+            2,
+            "the front matter needs `action = [\"...\"]`: the one thing to do now, with placeholders for this machine's values".into(),
+        ));
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -207,6 +249,8 @@ pub fn parse(name: &str, source: &str, text: &str) -> Result<Cause, Vec<KbError>
         summary: fm.summary.trim().to_string(),
         rules,
         priority: fm.priority,
+        action: fm.action,
+        commands: fm.command,
         what: get("What is happening").map(|x| x.1).unwrap_or_default(),
         confirm: get("How to confirm it by hand")
             .map(|x| x.1)
@@ -316,7 +360,7 @@ fn code_blocks(
 mod tests {
     use super::*;
 
-    const GOOD: &str = "+++\nid = \"x\"\ntitle = \"T\"\nseverity = \"error\"\nsummary = \"S\"\nwhen = [\"tcp.refused\"]\nconfidence = \"likely\"\n\n[[rule]]\nwhen = [\"tcp.timeout\"]\nconfidence = \"possible\"\n+++\n## What is happening\nW\n## How to confirm it by hand\nC\n## How to fix it\n1. one\n   more\n2. two\n## Code\nShows it.\n```sh\necho hi\n```\n## Don't\nD\n";
+    const GOOD: &str = "+++\nid = \"x\"\ntitle = \"T\"\nseverity = \"error\"\nsummary = \"S\"\nwhen = [\"tcp.refused\"]\nconfidence = \"likely\"\naction = [\"Do it on {{target.port}}.\"]\n\n[[rule]]\nwhen = [\"tcp.timeout\"]\nconfidence = \"possible\"\n+++\n## What is happening\nW\n## How to confirm it by hand\nC\n## How to fix it\n1. one\n   more\n2. two\n## Code\nShows it.\n```sh\necho hi\n```\n## Don't\nD\n";
 
     #[test]
     fn parses_a_good_file() {
@@ -331,7 +375,7 @@ mod tests {
     fn errors_point_at_lines() {
         let bad = GOOD.replace("\"tcp.timeout\"", "\"tcp.timout\"");
         let e = parse("x.md", "x.md", &bad).unwrap_err();
-        assert_eq!(e[0].line, 10, "{e:?}");
+        assert_eq!(e[0].line, 11, "{e:?}");
         assert!(e[0].message.contains("tcp.timout"));
         let bad = GOOD.replace("confidence = \"likely\"", "confidence = \"sure\"");
         let e = parse("x.md", "x.md", &bad).unwrap_err();
@@ -341,7 +385,7 @@ mod tests {
             .replace("## Code\n", "## Code\n\n");
         let e = parse("x.md", "x.md", &bad).unwrap_err();
         assert!(e[0].message.contains("bash"), "{e:?}");
-        assert_eq!(e[0].line, 24, "{e:?}");
+        assert_eq!(e[0].line, 25, "{e:?}");
         let e = parse("y.md", "y.md", GOOD).unwrap_err();
         assert!(e[0].message.contains("does not match"));
     }

@@ -2,7 +2,8 @@
 //! good looks like, and optionally an automatic check made of named facts.
 
 use super::{KbError, valid_id};
-use crate::diagnose::vocabulary;
+use crate::vocabulary::facts as vocabulary;
+use crate::vocabulary::{template, values};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +102,18 @@ pub fn parse(source: &str, text: &str) -> Result<ChecklistDef, Vec<KbError>> {
                     format!(
                         "step '{}': unknown fact '{fact}'; `connfix kb facts` lists them",
                         step.id
+                    ),
+                ));
+            }
+        }
+    }
+    for (i, l) in text.lines().enumerate() {
+        for name in template::names(l) {
+            if !values::is_known(name) {
+                errors.push(at(
+                    i + 1,
+                    format!(
+                        "unknown placeholder '{{{{{name}}}}}'; `connfix kb values` lists the known ones"
                     ),
                 ));
             }

@@ -4,7 +4,7 @@
 //! answers to earlier ones.
 
 use super::KbError;
-use crate::diagnose::vocabulary;
+use crate::vocabulary::facts as vocabulary;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -93,6 +93,12 @@ pub struct FirewallRule {
     pub default_policy: bool,
     /// e.g. "icmp-port-unreachable", "tcp-reset", "icmp-host-prohibited".
     pub reject_with: Option<String>,
+    /// iptables: the rule's position in its chain (1 = first), as `-D CHAIN N` takes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
+    /// nft: the rule's handle (from `nft -a`), as `delete rule ... handle N` takes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle: Option<u64>,
 }
 
 impl FirewallRule {
@@ -420,6 +426,8 @@ impl<'a> Place<'a> {
             sports: Vec::new(),
             default_policy: true,
             reject_with: None,
+            number: None,
+            handle: None,
         }
     }
 }
@@ -611,11 +619,19 @@ impl SaveTable {
             .filter(|(_, policy, _)| policy.eq_ignore_ascii_case("DROP"))
             .map(|(name, _, line)| place(name).policy(line));
         let total = scanned.len();
+        // Every rule counts towards its chain's numbering, not only reject/drop ones.
+        let mut numbers: HashMap<&str, u32> = HashMap::new();
         let rules = scanned.into_iter().filter_map(|(chain, text, mut m)| {
+            let n = numbers.entry(chain).or_default();
+            *n += 1;
+            let number = *n;
             if m.action == Some(Action::Reject) && m.reject_with.is_none() {
                 m.reject_with = Some(default_reject.to_string());
             }
-            place(chain).rule(m, text)
+            place(chain).rule(m, text).map(|r| FirewallRule {
+                number: Some(number),
+                ..r
+            })
         });
         TableRules {
             family: family.to_string(),
@@ -715,7 +731,8 @@ struct NftChain {
     policy: Option<String>,
     /// The `type ... hook ...; policy ...;` line, evidence for a policy entry.
     header: String,
-    rules: Vec<String>,
+    /// Each rule's text and its handle (when listed with `nft -a`).
+    rules: Vec<(String, Option<u64>)>,
 }
 
 enum Block {
@@ -766,7 +783,7 @@ fn parse_nft_structure(text: &str) -> Vec<NftTable> {
     let mut pending = String::new();
     let mut balance = 0;
     for raw in text.lines() {
-        let line = strip_handle(raw.trim());
+        let (line, handle) = split_handle(raw.trim());
         // Full-line comments: newer nft prints "# Warning: table ... is managed by iptables-nft".
         if line.is_empty() || (pending.is_empty() && line.starts_with('#')) {
             continue;
@@ -783,16 +800,18 @@ fn parse_nft_structure(text: &str) -> Vec<NftTable> {
         }
         let statement = std::mem::take(&mut pending);
         balance = 0;
-        apply_statement(&statement, &mut stack, &mut tables);
+        apply_statement(&statement, handle, &mut stack, &mut tables);
     }
     tables
 }
 
-/// `nft -a` appends "# handle N", which is not part of the rule.
-fn strip_handle(line: &str) -> &str {
+/// `nft -a` appends "# handle N", which is not part of the rule: the rule, and the handle.
+fn split_handle(line: &str) -> (&str, Option<u64>) {
     match line.rfind("# handle ") {
-        Some(i) if line[i + 9..].trim().bytes().all(|b| b.is_ascii_digit()) => line[..i].trim_end(),
-        _ => line,
+        Some(i) if line[i + 9..].trim().bytes().all(|b| b.is_ascii_digit()) => {
+            (line[..i].trim_end(), line[i + 9..].trim().parse().ok())
+        }
+        _ => (line, None),
     }
 }
 
@@ -830,7 +849,12 @@ fn block_header(statement: &str) -> Option<Header<'_>> {
     })
 }
 
-fn apply_statement(statement: &str, stack: &mut Vec<Block>, tables: &mut Vec<NftTable>) {
+fn apply_statement(
+    statement: &str,
+    handle: Option<u64>,
+    stack: &mut Vec<Block>,
+    tables: &mut Vec<NftTable>,
+) {
     if statement == "}" {
         stack.pop();
         return;
@@ -848,7 +872,7 @@ fn apply_statement(statement: &str, stack: &mut Vec<Block>, tables: &mut Vec<Nft
         }
         Some(Block::Chain) => {
             if let Some(chain) = table.chains.last_mut() {
-                chain.add_statement(statement);
+                chain.add_statement(statement, handle);
             }
         }
         Some(Block::Named(name)) => {
@@ -883,7 +907,7 @@ fn open_block(header: Header<'_>, tables: &mut Vec<NftTable>) -> Block {
 }
 
 impl NftChain {
-    fn add_statement(&mut self, statement: &str) {
+    fn add_statement(&mut self, statement: &str, handle: Option<u64>) {
         let words: Vec<&str> = statement.split_whitespace().collect();
         let after = |key: &str| {
             let at = words.iter().position(|w| *w == key)?;
@@ -898,7 +922,7 @@ impl NftChain {
                 self.header = statement.to_string();
             }
             Some(&("comment" | "devices")) => {}
-            _ => self.rules.push(statement.to_string()),
+            _ => self.rules.push((statement.to_string(), handle)),
         }
     }
 }
@@ -916,13 +940,13 @@ impl NftTable {
             .filter_map(|c| Some((c.name.clone(), hook_direction(c.hook.as_deref()?))))
             .collect();
         let mut scanner = NftScanner::new(&self.named, default_reject);
-        let scanned: Vec<Vec<(&str, Matches)>> = self
+        let scanned: Vec<Vec<(&str, Option<u64>, Matches)>> = self
             .chains
             .iter()
             .map(|c| {
                 c.rules
                     .iter()
-                    .map(|r| (r.as_str(), scanner.scan(r)))
+                    .map(|(r, h)| (r.as_str(), *h, scanner.scan(r)))
                     .collect()
             })
             .collect();
@@ -933,7 +957,7 @@ impl NftTable {
             .flat_map(|(c, rules)| {
                 rules
                     .iter()
-                    .flat_map(|(_, m)| m.jumps.iter().map(|to| (c.name.clone(), to.clone())))
+                    .flat_map(|(_, _, m)| m.jumps.iter().map(|to| (c.name.clone(), to.clone())))
             })
             .collect();
         let dirs = resolve_directions(&base, &jumps);
@@ -949,11 +973,10 @@ impl NftTable {
                 out.rules.push(place.policy(&chain.header));
             }
             out.total += rules.len();
-            out.rules.extend(
-                rules
-                    .into_iter()
-                    .filter_map(|(text, m)| place.rule(m, text)),
-            );
+            out.rules
+                .extend(rules.into_iter().filter_map(|(text, handle, m)| {
+                    place.rule(m, text).map(|r| FirewallRule { handle, ..r })
+                }));
         }
         out
     }
@@ -1461,7 +1484,7 @@ async fn read_rules_with(prefix: &[&str], timeout: Duration) -> FirewallData {
     }
     let deadline = Instant::now() + timeout;
     let (nft, v4, v6) = tokio::join!(
-        run_tool(prefix, "nft", &["list", "ruleset"], timeout),
+        run_tool(prefix, "nft", &["-a", "list", "ruleset"], timeout),
         run_tool(prefix, "iptables-save", &[], timeout),
         run_tool(prefix, "ip6tables-save", &[], timeout),
     );
@@ -2264,6 +2287,8 @@ table ip filter {
             sports: sports.to_vec(),
             default_policy: false,
             reject_with: None,
+            number: None,
+            handle: None,
         }
     }
 
@@ -2558,12 +2583,35 @@ table ip filter {
     }
 
     #[test]
-    fn nft_handles_are_not_part_of_the_rule() {
+    fn nft_handles_are_kept_apart_from_the_rule() {
         let (with_handles, total) = parse_nft_ruleset(NFT_WITH_HANDLES);
         let (plain, _) = parse_nft_ruleset(NFT_RULESET);
         let plain: Vec<FirewallRule> = plain.into_iter().filter(|r| r.family == "inet").collect();
         assert_eq!(total, 18);
-        assert_eq!(with_handles, plain);
+        // The same rules, each with its handle, as `nft delete rule ... handle N` needs.
+        let handles: Vec<Option<u64>> = with_handles.iter().map(|r| r.handle).collect();
+        let without: Vec<FirewallRule> = with_handles
+            .into_iter()
+            .map(|r| FirewallRule { handle: None, ..r })
+            .collect();
+        assert_eq!(without, plain);
+        assert_eq!(
+            handles,
+            [
+                4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 23, 21, 22, 20
+            ]
+            .map(Some)
+            .to_vec()
+        );
+    }
+
+    #[test]
+    fn iptables_rules_are_numbered_within_their_chain() {
+        let save = "*filter\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A OUTPUT -p tcp --dport 9 -j DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -p tcp --dport 8080 -j DROP\nCOMMIT\n";
+        let (rules, _) = parse_iptables_save(save, "iptables");
+        let numbered: Vec<(&str, Option<u32>)> =
+            rules.iter().map(|r| (r.chain.as_str(), r.number)).collect();
+        assert_eq!(numbered, vec![("OUTPUT", Some(1)), ("INPUT", Some(3))]);
     }
 
     #[test]

@@ -37,6 +37,15 @@ pub struct Listener {
     pub backlog: Option<u32>,
     /// For IPv6 sockets, whether they refuse IPv4 (IPV6_V6ONLY); unknown from /proc.
     pub v6only: Option<bool>,
+    /// The user the owning process runs as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The systemd unit it runs in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Its configuration file, when connfix knows the server and found the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
 }
 
 impl Listener {
@@ -110,11 +119,27 @@ fn read() -> ListenerData {
     };
     let wanted: HashSet<u64> = sockets.iter().map(|row| row.1).collect();
     let (owners, hidden) = socket_owners(&wanted);
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    // One look per process, however many sockets it holds.
+    let mut details: HashMap<i32, super::process::Details> = HashMap::new();
     let mut out: Vec<Listener> = sockets
         .into_iter()
         .map(|(address, inode, uid, queued, backlog, v6only)| {
             let owner = owners.get(&inode);
+            let more = match owner {
+                Some((pid, name, cmdline)) => details
+                    .entry(*pid)
+                    .or_insert_with(|| super::process::details(*pid, uid, name, cmdline, &passwd))
+                    .clone(),
+                None => super::process::Details {
+                    user: super::process::user_from_passwd(&passwd, uid),
+                    ..Default::default()
+                },
+            };
             Listener {
+                user: more.user,
+                unit: more.unit,
+                config: more.config,
                 address: normalize(address),
                 pid: owner.map(|o| o.0),
                 process: owner.map(|o| o.1.clone()),

@@ -7,6 +7,7 @@ pub mod environment;
 pub mod firewall;
 pub mod http;
 pub mod listeners;
+pub mod process;
 pub mod proxy;
 pub mod reach;
 mod sockdiag;

@@ -17,6 +17,12 @@ pub struct UnixData {
     pub owner: Option<(u32, u32)>,
     /// The nearest existing parent directory, when the path is missing.
     pub existing_parent: Option<PathBuf>,
+    /// The socket file's owner and group by name (`postgres:postgres`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_names: Option<String>,
+    /// The user connfix runs as, who was (or was not) allowed to connect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_user: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,7 +47,15 @@ pub async fn run(path: &Path, timeout: Duration) -> ProbeReport {
         mode: None,
         owner: None,
         existing_parent: None,
+        owner_names: None,
+        client_user: None,
     };
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let groups = std::fs::read_to_string("/etc/group").unwrap_or_default();
+    let name_of = super::process::user_from_passwd;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    data.client_user = name_of(&passwd, me).or_else(|| Some(format!("uid {me}")));
     match meta {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             data.outcome = UnixOutcome::Missing;
@@ -60,6 +74,11 @@ pub async fn run(path: &Path, timeout: Duration) -> ProbeReport {
         Ok(m) => {
             data.mode = Some(format!("{:o}", m.mode() & 0o7777));
             data.owner = Some((m.uid(), m.gid()));
+            data.owner_names = Some(format!(
+                "{}:{}",
+                name_of(&passwd, m.uid()).unwrap_or_else(|| m.uid().to_string()),
+                name_of(&groups, m.gid()).unwrap_or_else(|| m.gid().to_string()),
+            ));
             if !m.file_type().is_socket() {
                 data.outcome = UnixOutcome::NotSocket;
                 data.detail = "the path exists but is not a socket".into();

@@ -109,6 +109,14 @@ pub fn render(r: &CheckReport, style: Style) -> String {
         s.bold(&v.title),
         s.dim(&format!("[{} · {}]", v.id, v.confidence.as_str()))
     );
+    if !v.action.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            s.bold("→"),
+            s.bold(&strip_markdown(&v.action))
+        );
+    }
     let _ = writeln!(out, "  {}", v.summary);
     if let Some(top) = r.causes.iter().find(|c| c.id == v.id) {
         if !top.evidence.is_empty() {
@@ -121,6 +129,13 @@ pub fn render(r: &CheckReport, style: Style) -> String {
             let _ = writeln!(out, "\n  {}", s.bold("Fix"));
             for (i, f) in top.fixes.iter().take(TOP_FIXES).enumerate() {
                 let _ = writeln!(out, "    {}. {}", i + 1, strip_markdown(f));
+            }
+        }
+        if v.id != "reachable" && !top.commands.is_empty() {
+            let _ = writeln!(out, "\n  {}", s.bold("Commands"));
+            for c in &top.commands {
+                let _ = writeln!(out, "    {}", s.dim(&format!("# {}", c.purpose)));
+                let _ = writeln!(out, "    {}", c.command);
             }
         }
     }
@@ -172,27 +187,53 @@ pub(crate) fn strip_markdown(s: &str) -> String {
     s.replace("**", "").replace('`', "")
 }
 
-/// A whole cause, for `connfix kb show ID`.
+/// A whole cause, for `connfix kb show ID`. No diagnosis stands behind it, so every value
+/// shows as its unknown marker (`<the server's port>`), never as an example.
 pub fn render_cause(c: &crate::knowledge::causes::Cause) -> String {
+    let values = crate::vocabulary::template::Values::new();
+    let fill = |t: &str| crate::vocabulary::template::render(t, &values);
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}\n\n{}\n", c.id, c.title, c.summary);
+    let _ = writeln!(
+        out,
+        "Action: {}\n",
+        crate::diagnose::engine::action(&c.action, &values)
+    );
     for (head, body) in [
         ("What is happening", &c.what),
         ("How to confirm it by hand", &c.confirm),
     ] {
-        let _ = writeln!(out, "## {head}\n{body}\n");
+        let _ = writeln!(out, "## {head}\n{}\n", fill(body));
     }
     let _ = writeln!(out, "## How to fix it");
     for (i, f) in c.fixes.iter().enumerate() {
-        let _ = writeln!(out, "{}. {f}", i + 1);
+        let _ = writeln!(out, "{}. {}", i + 1, fill(f));
+    }
+    if !c.commands.is_empty() {
+        let _ = writeln!(out, "\n## Commands");
+        for cmd in &c.commands {
+            let sudo = if cmd.root { "sudo " } else { "" };
+            let _ = writeln!(
+                out,
+                "# {}\n{sudo}{}",
+                fill(&cmd.purpose),
+                fill(&cmd.command)
+            );
+        }
     }
     if !c.snippets.is_empty() {
         let _ = writeln!(out, "\n## Code");
         for sn in &c.snippets {
-            let _ = writeln!(out, "\n[{}] {}\n{}", sn.lang, sn.caption, sn.code);
+            let _ = writeln!(
+                out,
+                "\n[{}] {}\n{}",
+                sn.lang,
+                fill(&sn.caption),
+                fill(&sn.code)
+            );
         }
     }
-    let _ = writeln!(out, "\n## Don't\n{}", c.dont);
+    let _ = writeln!(out, "\n## Don't\n{}", fill(&c.dont));
     let _ = writeln!(out, "\n(source: {})", c.source);
     out
 }

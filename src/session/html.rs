@@ -6,11 +6,10 @@
 
 use super::SessionRecord;
 use super::markdown::{Block, Doc, Line, Section, Span, document, plain};
-use crate::knowledge::Knowledge;
 use std::fmt::Write;
 
-pub fn render(rec: &SessionRecord, kb: &Knowledge) -> String {
-    write_doc(&document(rec, kb))
+pub fn render(rec: &SessionRecord) -> String {
+    write_doc(&document(rec))
 }
 
 /// Makes text safe inside HTML elements and quoted attribute values.

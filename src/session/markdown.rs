@@ -1,4 +1,6 @@
-//! The Markdown report of a session: summary first, then timeline, evidence, causes, fixes.
+//! The Markdown report of a session, in the order a ticket reader needs it: the summary
+//! (target, verdict, the action to take), the fix and its commands, then the causes,
+//! evidence, decision path, open questions, notes, checklist and timeline.
 //!
 //! The report is first put together as a small document tree ([`Doc`]); this file writes
 //! that tree as Markdown and `html.rs` writes the same tree as HTML, so the two formats
@@ -7,11 +9,10 @@
 use super::{Said, SessionKind, SessionRecord, status_word};
 use crate::checklist::{ChecklistRun, Outcome, SetBy, StepRun, StepState};
 use crate::diagnose::engine::{Answer, AnsweredBy};
-use crate::knowledge::Knowledge;
 use crate::probe::Status;
 
-pub fn render(rec: &SessionRecord, kb: &Knowledge) -> String {
-    write(&document(rec, kb))
+pub fn render(rec: &SessionRecord) -> String {
+    write(&document(rec))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -235,20 +236,23 @@ fn ms(v: f64) -> String {
 // ---------------------------------------------------------------------------------------
 // Building the document from a record.
 
-pub(crate) fn document(rec: &SessionRecord, kb: &Knowledge) -> Doc {
+pub(crate) fn document(rec: &SessionRecord) -> Doc {
     let day = split_time(&rec.started_at).map_or("", |(d, _)| d);
-    let mut sections = vec![timeline(rec, day)];
+    let mut sections = Vec::new();
+    if let Some(d) = &rec.diagnosis {
+        sections.extend(fixes(d));
+        sections.extend(causes(d));
+    }
     sections.extend(evidence(rec, day));
     if let Some(d) = &rec.diagnosis {
         sections.extend(decision_path(rec, d, day));
         sections.extend(open_questions(d));
-        sections.extend(causes(d));
-        sections.extend(fixes(d, kb));
     }
     sections.extend(notes(rec, day));
     if let Some(c) = &rec.checklist {
         sections.push(checklist(rec, c, day));
     }
+    sections.push(timeline(rec, day));
     Doc {
         title: title(rec),
         summary: vec![Block::List {
@@ -272,10 +276,10 @@ fn title(rec: &SessionRecord) -> Line {
 
 fn summary(rec: &SessionRecord, day: &str) -> Vec<Item> {
     let mut items = Vec::new();
+    if let Some(t) = &rec.target {
+        items.push(labelled("Target", vec![code(&t.redacted)]));
+    }
     if let Some(c) = &rec.checklist {
-        if let Some(t) = &rec.target {
-            items.push(labelled("Target", vec![code(&t.redacted)]));
-        }
         let n = c.counts();
         let steps = if n.total == 1 { "step" } else { "steps" };
         items.push(labelled(
@@ -304,6 +308,9 @@ fn summary(rec: &SessionRecord, day: &str) -> Vec<Item> {
                     text(format!(", {})", v.confidence.as_str())),
                 ],
             ));
+            if !v.action.is_empty() {
+                items.push(labelled("Action", parse_inline(&v.action)));
+            }
             items.push(labelled("In short", vec![text(&v.summary)]));
             if !d.questions.is_empty() {
                 let n = d.questions.len();
@@ -429,9 +436,7 @@ fn evidence(rec: &SessionRecord, day: &str) -> Option<Section> {
             }
             Item {
                 line,
-                sub: (r.facts.iter())
-                    .map(|f| vec![text(format!("{} (", f.detail)), code(&f.name), text(")")])
-                    .collect(),
+                sub: (r.facts.iter()).map(|f| vec![text(&f.detail)]).collect(),
             }
         })
         .collect();
@@ -552,27 +557,34 @@ fn causes(d: &super::DiagnosisRecord) -> Option<Section> {
     })
 }
 
-fn fixes(d: &super::DiagnosisRecord, kb: &Knowledge) -> Option<Section> {
+fn fixes(d: &super::DiagnosisRecord) -> Option<Section> {
     let id = &d.verdict.id;
-    let steps: &[String] = (d.causes.iter())
-        .find(|c| &c.id == id)
-        .map_or(&[], |c| &c.fixes);
-    let snippet = kb
-        .cause(id)
-        .and_then(|c| c.snippets.iter().find(|s| s.lang == "sh"));
-    if steps.is_empty() && snippet.is_none() {
+    let top = d.causes.iter().find(|c| &c.id == id)?;
+    if id == "reachable" && top.commands.is_empty() {
+        return None;
+    }
+    let steps = &top.fixes;
+    let snippet = top.snippets.iter().find(|s| s.lang == "sh");
+    if steps.is_empty() && snippet.is_none() && top.commands.is_empty() {
         return None;
     }
     let mut blocks = Vec::new();
     if !steps.is_empty() {
-        blocks.push(Block::Para(vec![
-            text("For the verdict, "),
-            code(id),
-            text(", in the order to try them:"),
-        ]));
+        blocks.push(Block::Para(vec![text("In the order to try them:")]));
         blocks.push(Block::List {
             ordered: true,
             items: steps.iter().map(|f| item(parse_inline(f))).collect(),
+        });
+    }
+    if !top.commands.is_empty() {
+        blocks.push(Block::Para(vec![text(
+            "Commands for this machine, ready to paste:",
+        )]));
+        blocks.push(Block::List {
+            ordered: false,
+            items: (top.commands.iter())
+                .map(|c| item(vec![code(&c.command), text(format!(" — {}", c.purpose))]))
+                .collect(),
         });
     }
     if let Some(s) = snippet {
@@ -584,7 +596,7 @@ fn fixes(d: &super::DiagnosisRecord, kb: &Knowledge) -> Option<Section> {
     }
     Some(Section {
         anchor: "fixes".into(),
-        title: vec![text("Fixes")],
+        title: vec![text("Fix")],
         blocks,
         parts: Vec::new(),
     })

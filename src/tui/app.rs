@@ -279,7 +279,15 @@ impl Session {
             })
             .collect();
         let started_at = check::now();
-        let report = check::assemble((*target).clone(), Vec::new(), flags, kb, started_at.clone());
+        let pending = probe::planned(&target);
+        let report = check::assemble_partial(
+            (*target).clone(),
+            Vec::new(),
+            &pending,
+            flags,
+            kb,
+            started_at.clone(),
+        );
         let mut s = Session {
             target,
             slots,
@@ -317,9 +325,14 @@ impl Session {
     /// Rebuilds the report and the live tree from the slots and answers.
     fn refresh(&mut self, kb: &Knowledge) {
         // Slots are in plan order, which is probe id order, as the report lists them.
-        self.report = check::assemble(
+        let pending: Vec<ProbeId> = (self.slots.iter())
+            .filter(|s| !matches!(s.state, SlotState::Done(_)))
+            .map(|s| s.id)
+            .collect();
+        self.report = check::assemble_partial(
             (*self.target).clone(),
             self.reports(),
+            &pending,
             &self.context(),
             kb,
             self.started_at.clone(),
@@ -484,7 +497,13 @@ impl App {
         journal.answers = crate::session::flag_answers(&self.flags, &self.kb, &started_at);
         self.journal = Some(journal);
         self.checklist = Some(ChecklistUi {
-            run: ChecklistRun::new(def),
+            run: ChecklistRun::new(
+                def,
+                &target
+                    .as_ref()
+                    .map(|t| crate::diagnose::facts::target_values(t, &self.kb.services))
+                    .unwrap_or_default(),
+            ),
             sel: 0,
             detail_scroll: 0,
         });
@@ -611,9 +630,11 @@ impl App {
             return;
         };
         let facts = FactSet(s.report.facts.clone());
-        if c.run.evaluate(&facts, |p| s.progress(p), &check::now())
-            && let Some(j) = &mut self.journal
-        {
+        let changed = c.run.evaluate(&facts, |p| s.progress(p), &check::now());
+        if let Some(def) = self.kb.checklist(&c.run.id) {
+            c.run.fill(def, &facts.values());
+        }
+        if changed && let Some(j) = &mut self.journal {
             j.unsaved = true;
         }
     }
@@ -828,7 +849,8 @@ impl App {
             KeyCode::BackTab => self.focus = self.focus.prev(),
             KeyCode::Char('R') => return self.rerun_all(),
             KeyCode::Char('r') => return self.rerun_selected(),
-            KeyCode::Char('c') => return self.copy_snippet(),
+            KeyCode::Char('c') => return self.copy_commands(),
+            KeyCode::Char('y') => return self.copy_snippet(),
             _ => match self.focus {
                 Pane::Tree => return self.on_tree_key(key),
                 Pane::Evidence => self.on_evidence_key(key),
@@ -1288,16 +1310,49 @@ impl App {
         ]
     }
 
+    /// Copies the selected cause's commands for this machine, each under a comment saying
+    /// what it does, ready to paste into a shell. A cause with none copies its snippet.
+    fn copy_commands(&mut self) -> Vec<Command> {
+        let Some(cause) = self
+            .session
+            .as_ref()
+            .and_then(|s| s.report.causes.get(s.cause_sel))
+        else {
+            self.flash = Some("no cause to copy commands from yet".into());
+            return Vec::new();
+        };
+        if cause.commands.is_empty() {
+            return self.copy_snippet();
+        }
+        let text: Vec<String> = cause
+            .commands
+            .iter()
+            .map(|c| format!("# {}\n{}", c.purpose, c.command))
+            .collect();
+        self.flash = Some(format!(
+            "copied {} command(s) for {} to the clipboard",
+            cause.commands.len(),
+            cause.id
+        ));
+        vec![Command::Copy(text.join("\n") + "\n")]
+    }
+
+    /// Rows the verdict's action takes under the header at this width.
+    pub fn action_rows(&self) -> u16 {
+        let Some(s) = &self.session else { return 0 };
+        if s.report.causes.is_empty() || s.report.verdict.action.is_empty() {
+            return 0;
+        }
+        let width = self.area().width.saturating_sub(3) as usize;
+        let n = view::text::wrap(&s.report.verdict.action, width).len();
+        (n as u16).min(layout::ACTION_ROWS)
+    }
+
     fn copy_snippet(&mut self) -> Vec<Command> {
         let Some(s) = &self.session else {
             return Vec::new();
         };
-        let Some(cause) = s
-            .report
-            .causes
-            .get(s.cause_sel)
-            .and_then(|c| self.kb.cause(&c.id))
-        else {
+        let Some(cause) = s.report.causes.get(s.cause_sel) else {
             self.flash = Some("no cause to copy a snippet from yet".into());
             return Vec::new();
         };
@@ -1438,7 +1493,7 @@ impl App {
     }
 
     fn on_causes_key(&mut self, key: KeyEvent) {
-        let detail_width = layout::panes(self.area(), self.banner.is_some())
+        let detail_width = layout::panes(self.area(), self.banner.is_some(), self.action_rows())
             .detail
             .width
             .saturating_sub(2) as usize;
@@ -1511,7 +1566,7 @@ impl App {
             }
             return;
         }
-        let rects = layout::panes(self.area(), self.banner.is_some());
+        let rects = layout::panes(self.area(), self.banner.is_some(), self.action_rows());
         let answering = std::mem::take(&mut self.answering);
         let Some(s) = &mut self.session else {
             return;
@@ -1534,7 +1589,7 @@ impl App {
                         s.tree_sel = i;
                         s.tree_touched = true;
                     }
-                } else if rects.causes.contains(at) && s.all_done() {
+                } else if rects.causes.contains(at) && !s.report.causes.is_empty() {
                     let rows = rects.causes.height.saturating_sub(2) as usize;
                     let row = m.row.saturating_sub(rects.causes.y + 1) as usize
                         + view::causes::list_offset(s.cause_sel, rows);

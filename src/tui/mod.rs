@@ -323,8 +323,8 @@ impl Runner {
         let md = dir.join(format!("{stem}.md"));
         let html = dir.join(format!("{stem}.html"));
         for (path, text) in [
-            (&md, crate::session::markdown::render(&rec, &app.kb)),
-            (&html, crate::session::html::render(&rec, &app.kb)),
+            (&md, crate::session::markdown::render(&rec)),
+            (&html, crate::session::html::render(&rec)),
         ] {
             store::write_atomic(path, text.as_bytes())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;

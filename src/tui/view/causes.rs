@@ -4,7 +4,8 @@
 use super::text::{ellipsis, wrap};
 use super::theme::Theme;
 use super::{pane_block, scrolled_lines};
-use crate::knowledge::causes::{Cause, Confidence, LANGUAGES, Severity};
+use crate::diagnose::engine::RankedCause;
+use crate::knowledge::causes::{Confidence, LANGUAGES, Severity};
 use crate::tui::app::{App, LANGUAGE_LABELS, Pane, Session};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -24,7 +25,8 @@ pub fn render(frame: &mut Frame, list: Rect, detail: Rect, app: &App, s: &Sessio
     frame.render_widget(Paragraph::new(rows).scroll((offset as u16, 0)), inner);
 
     let title = match s.report.causes.get(s.cause_sel) {
-        Some(c) if s.all_done() => format!(" {} ", c.id),
+        Some(c) if s.report.provisional => format!(" {} (provisional) ", c.id),
+        Some(c) => format!(" {} ", c.id),
         _ => " Fix ".to_string(),
     };
     let block = pane_block(&t, &title, focused);
@@ -41,17 +43,21 @@ pub fn list_offset(sel: usize, rows: usize) -> usize {
 
 fn list_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {
     let t = Theme { color: app.color };
-    if !s.all_done() {
-        let waiting = s.slots.len() - s.done_count();
-        return vec![Line::styled(
+    let waiting = s.slots.len() - s.done_count();
+    let waiting_line = || {
+        Line::styled(
             format!(
                 "waiting for {waiting} probe{}…",
                 if waiting == 1 { "" } else { "s" }
             ),
             t.dim(),
-        )];
+        )
+    };
+    if s.report.causes.is_empty() && !s.all_done() {
+        return vec![waiting_line()];
     }
-    s.report
+    let mut rows: Vec<Line<'static>> = s
+        .report
         .causes
         .iter()
         .enumerate()
@@ -72,7 +78,11 @@ fn list_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {
             }
             line
         })
-        .collect()
+        .collect();
+    if s.report.provisional {
+        rows.push(waiting_line());
+    }
+    rows
 }
 
 /// The mark and style of a cause by its severity: ✓ fine, ▲ a warning, ✗ a problem.
@@ -92,7 +102,7 @@ fn confidence_style(t: &Theme, c: Confidence) -> Style {
     }
 }
 
-const CODE_HEADING: &str = "Code  (←/→ language · c copy)";
+const CODE_HEADING: &str = "Code  (←/→ language · y copy)";
 
 /// The line where the code snippets start, so switching language brings them into view.
 pub fn code_line(app: &App, s: &Session, width: usize) -> Option<usize> {
@@ -108,13 +118,21 @@ pub fn detail_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> 
     let para = |out: &mut Vec<Line<'static>>, text: &str, style: Style| {
         out.extend(with_code_spans(wrap(text, width), style, t.code()));
     };
-    if !s.all_done() {
+    if s.report.causes.is_empty() && !s.all_done() {
         para(
             &mut out,
-            "The causes and their fixes appear once every probe has answered.",
+            "The causes and their fixes appear as soon as what the probes found points at one.",
             t.dim(),
         );
         return out;
+    }
+    if s.report.provisional {
+        let waiting = s.slots.len() - s.done_count();
+        para(
+            &mut out,
+            &format!("Provisional: {waiting} probe(s) still running may change this."),
+            t.warn(),
+        );
     }
     let Some(rc) = s.report.causes.get(s.cause_sel) else {
         para(&mut out, "No cause matched.", t.dim());
@@ -126,6 +144,9 @@ pub fn detail_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> 
         &format!("{mark} {} ({})", rc.title, rc.confidence.as_str()),
         style.patch(t.bold()),
     );
+    if !rc.action.is_empty() {
+        para(&mut out, &format!("→ {}", rc.action), t.bold());
+    }
     para(&mut out, &rc.summary, t.plain());
     if !rc.evidence.is_empty() {
         heading(&mut out, &t, "Why connfix thinks so");
@@ -133,20 +154,26 @@ pub fn detail_lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> 
             para(&mut out, &format!("• {e}"), t.plain());
         }
     }
-    let Some(cause) = app.kb.cause(&rc.id) else {
-        return out;
-    };
     heading(&mut out, &t, "How to fix it");
-    for (i, f) in cause.fixes.iter().enumerate() {
+    for (i, f) in rc.fixes.iter().enumerate() {
         para(&mut out, &format!("{}. {f}", i + 1), t.plain());
     }
-    snippets(&mut out, &t, cause, s.lang, width);
+    if !rc.commands.is_empty() {
+        heading(&mut out, &t, "Commands for this machine  (c copies them)");
+        for c in &rc.commands {
+            para(&mut out, &format!("# {}", c.purpose), t.dim());
+            for l in wrap(&c.command, width.saturating_sub(2)) {
+                out.push(Line::styled(format!("  {l}"), t.code()));
+            }
+        }
+    }
+    snippets(&mut out, &t, rc, s.lang, width);
     heading(&mut out, &t, "How to confirm it by hand");
-    markdown(&mut out, &t, &cause.confirm, width);
+    markdown(&mut out, &t, &rc.confirm, width);
     heading(&mut out, &t, "What is happening");
-    markdown(&mut out, &t, &cause.what, width);
+    markdown(&mut out, &t, &rc.what, width);
     heading(&mut out, &t, "Don't");
-    markdown(&mut out, &t, &cause.dont, width);
+    markdown(&mut out, &t, &rc.dont, width);
     out
 }
 
@@ -179,7 +206,13 @@ fn heading(out: &mut Vec<Line<'static>>, t: &Theme, text: &str) {
     out.push(Line::styled(text.to_string(), t.accent().patch(t.bold())));
 }
 
-fn snippets(out: &mut Vec<Line<'static>>, t: &Theme, cause: &Cause, lang: usize, width: usize) {
+fn snippets(
+    out: &mut Vec<Line<'static>>,
+    t: &Theme,
+    cause: &RankedCause,
+    lang: usize,
+    width: usize,
+) {
     heading(out, t, CODE_HEADING);
     let mut tabs = Vec::new();
     for (i, label) in LANGUAGE_LABELS.iter().enumerate() {

@@ -18,16 +18,25 @@ const HELP_KEYS: usize = 26;
 
 pub fn header(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
     let t = Theme { color: app.color };
-    let state: Vec<Span> = if !s.all_done() {
-        vec![Span::styled(
-            format!(
-                "{} probing {}/{}",
-                spinner(app.tick),
-                s.done_count(),
-                s.slots.len()
-            ),
-            t.accent(),
-        )]
+    let probing = Span::styled(
+        format!(
+            "{} probing {}/{}",
+            spinner(app.tick),
+            s.done_count(),
+            s.slots.len()
+        ),
+        t.accent(),
+    );
+    let state: Vec<Span> = if !s.all_done() && s.report.causes.is_empty() {
+        vec![probing]
+    } else if !s.all_done() {
+        let v = &s.report.verdict;
+        let (mark, style) = super::causes::mark(&t, app, &v.id);
+        vec![
+            Span::styled(format!("{mark} {}", v.title), style.patch(t.bold())),
+            Span::styled(" (provisional) ", t.dim()),
+            probing,
+        ]
     } else {
         let v = &s.report.verdict;
         let (mark, style) = super::causes::mark(&t, app, &v.id);
@@ -60,6 +69,37 @@ pub fn header(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
     )));
     spans.extend(state);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The one thing to do now, under the header: `→` and the verdict's action, wrapped.
+pub fn action(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
+    if area.height == 0 {
+        return;
+    }
+    let t = Theme { color: app.color };
+    let width = (area.width as usize).saturating_sub(3);
+    let mut lines = wrap(&s.report.verdict.action, width);
+    let rows = area.height as usize;
+    if lines.len() > rows {
+        lines.truncate(rows);
+        if let Some(last) = lines.last_mut() {
+            *last = ellipsis(&format!("{last} …"), width);
+        }
+    }
+    let style = if s.report.provisional {
+        t.plain()
+    } else {
+        t.bold()
+    };
+    let text: Vec<Line> = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let lead = if i == 0 { " → " } else { "   " };
+            Line::from(vec![Span::styled(lead, t.accent()), Span::styled(l, style)])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(text), area);
 }
 
 pub fn banner(frame: &mut Frame, area: Rect, app: &App) {
@@ -97,7 +137,8 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
         Pane::Causes => {
             keys.push(("↑↓", "cause".into()));
             keys.push(("←→", "language".into()));
-            keys.push(("c", "copy".into()));
+            keys.push(("c", "copy commands".into()));
+            keys.push(("y", "copy code".into()));
             keys.push(("PgUp/PgDn", "scroll".into()));
         }
     }
@@ -171,8 +212,9 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ),
             (
                 "c",
-                "copy the shown code snippet to the clipboard (OSC 52, works over SSH)",
+                "copy the selected cause's commands for this machine to the clipboard (OSC 52, works over SSH); a cause without commands copies its code",
             ),
+            ("y", "copy the shown code snippet to the clipboard"),
             ("?  F1", "this help; Esc, q or ? closes it"),
             (
                 "q  Esc  Ctrl-C  Ctrl-Q",

@@ -16,6 +16,8 @@ const CAUSE_LIST_WIDTH: u16 = 34;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Panes {
     pub header: Rect,
+    /// The verdict's action, under the header (empty until there is one).
+    pub action: Rect,
     /// Empty when there is no banner.
     pub banner: Rect,
     pub tree: Rect,
@@ -40,8 +42,17 @@ fn rows(area: Rect, banner: bool) -> [Rect; 4] {
     .areas(area)
 }
 
-pub fn panes(area: Rect, banner: bool) -> Panes {
+/// At most this many rows for the action line; longer text is cut with "…" and shown in
+/// full in the cause's details.
+pub const ACTION_ROWS: u16 = 2;
+
+pub fn panes(area: Rect, banner: bool, action_rows: u16) -> Panes {
     let [header, banner_area, body, footer] = rows(area, banner);
+    let [action, body] = Layout::vertical([
+        Constraint::Length(action_rows.min(ACTION_ROWS)),
+        Constraint::Min(0),
+    ])
+    .areas(body);
     let [top, bottom] = Layout::vertical([
         Constraint::Percentage(TOP_PERCENT),
         Constraint::Percentage(100 - TOP_PERCENT),
@@ -57,6 +68,7 @@ pub fn panes(area: Rect, banner: bool) -> Panes {
             .areas(bottom);
     Panes {
         header,
+        action,
         banner: banner_area,
         tree,
         evidence,

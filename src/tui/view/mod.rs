@@ -59,8 +59,9 @@ pub fn render(frame: &mut Frame, app: &App) {
 }
 
 fn diagnosis(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
-    let panes = layout::panes(area, app.banner.is_some());
+    let panes = layout::panes(area, app.banner.is_some(), app.action_rows());
     chrome::header(frame, panes.header, app, s);
+    chrome::action(frame, panes.action, app, s);
     chrome::banner(frame, panes.banner, app);
     tree::render(frame, panes.tree, app, s);
     evidence::render(frame, panes.evidence, app, s);
@@ -85,7 +86,7 @@ pub fn scroll_limits(app: &App) -> (usize, usize, usize) {
     let Some(s) = &app.session else {
         return (0, 0, step);
     };
-    let p = layout::panes(app.area(), app.banner.is_some());
+    let p = layout::panes(app.area(), app.banner.is_some(), app.action_rows());
     let (ew, eh) = inner(p.evidence);
     let (dw, dh) = inner(p.detail);
     (

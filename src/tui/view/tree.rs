@@ -256,7 +256,10 @@ fn detail(
                 }
                 AnsweredBy::Probe => {
                     if step.evidence.is_empty() {
-                        add("no fact pointed either way", Detail::Note);
+                        add(
+                            "no probe result decided this, so it stays unknown",
+                            Detail::Note,
+                        );
                     }
                     if let Some(p) = &step.probe {
                         add(
