@@ -9,6 +9,7 @@
 // Every test binary compiles its own copy of this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod answers;
 pub mod cli;
 
 use std::collections::HashSet;
