@@ -144,6 +144,20 @@ fn every_cause_renders_with_the_observed_values_only() {
 }
 
 #[test]
+fn the_placeholder_reference_lists_every_value() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/knowledge.md"))
+        .expect("docs/knowledge.md");
+    for (name, _, unknown) in VALUES {
+        let row = format!("| `{{{{{name}}}}}` |");
+        assert!(doc.contains(&row), "docs/knowledge.md lacks {name}");
+        assert!(
+            doc.contains(unknown),
+            "docs/knowledge.md lacks the unknown text of {name}"
+        );
+    }
+}
+
+#[test]
 fn the_foreign_number_check_can_fail() {
     let allowed: BTreeSet<String> = ["47123".to_string()].into();
     assert_eq!(

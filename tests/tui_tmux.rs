@@ -30,7 +30,6 @@ const INTERMITTENT: &str = "Does the failure come and go";
 /// Width of the list of causes at the left of the bottom half (layout::CAUSE_LIST_WIDTH).
 const CAUSE_LIST_WIDTH: usize = 34;
 /// A line of the wrong-port Python snippet (assets/knowledge/causes/wrong-port.md).
-const WRONG_PORT_PYTHON: &str = "port = url.port or DEFAULT_PORTS[url.scheme]";
 /// The pane's terminal modes connfix changes and must restore: alternate screen, mouse
 /// reporting (any motion, SGR encoding) and the cursor's visibility.
 const MODES: &str = "#{alternate_on} #{mouse_any_flag} #{mouse_sgr_flag} #{cursor_flag}";
@@ -374,7 +373,7 @@ fn a_dns_server_that_never_answers_does_not_hold_the_ui() {
 }
 
 #[test]
-fn c_copies_the_snippet_with_osc_52() {
+fn c_copies_the_commands_for_this_machine_with_osc_52() {
     if !tmux::available() {
         return;
     }
@@ -389,7 +388,7 @@ fn c_copies_the_snippet_with_osc_52() {
     let screen = tui.wait_for("copied", REACT);
     let footer = screen.lines().last().unwrap_or_default();
     assert!(
-        footer.contains("copied the Python snippet"),
+        footer.contains("command(s) for wrong-port"),
         "the footer does not say what was copied:\n{screen}"
     );
 
@@ -407,10 +406,32 @@ fn c_copies_the_snippet_with_osc_52() {
         );
         sleep(Duration::from_millis(50));
     };
+    // The demo's server port, as the action on screen names it.
+    let action = screen
+        .lines()
+        .find(|l| l.contains("→ ") && l.contains("listens on 127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no action line:\n{screen}"));
+    let port: String = action
+        .split("listens on 127.0.0.1:")
+        .nth(1)
+        .unwrap_or_default()
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    assert!(!port.is_empty(), "{action}");
     assert!(
-        buffer.lines().any(|l| l.trim() == WRONG_PORT_PYTHON),
-        "the clipboard does not hold the wrong-port Python snippet:\n{buffer}"
+        buffer
+            .lines()
+            .any(|l| l.trim() == format!("sudo ss -ltnp 'sport = :{port}'")),
+        "the clipboard does not hold the commands with the server's port {port}:\n{buffer}"
     );
+    assert!(buffer.lines().any(|l| l.starts_with("# ")), "{buffer}");
+
+    // C copies the code snippet of the shown language instead.
+    tui.keys(&["C"]);
+    let screen = tui.wait_for("snippet", REACT);
+    let footer = screen.lines().last().unwrap_or_default();
+    assert!(footer.contains("copied the Python snippet"), "{screen}");
 }
 
 #[test]

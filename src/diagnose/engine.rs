@@ -286,14 +286,26 @@ fn ranked(
 /// counts when each of its facts is either established or still awaited from a running
 /// probe, no `unless` fact holds, and at least one fact it needs beyond the target itself
 /// is already in: a DROP rule found in milliseconds points at `firewall-drop` long before
-/// the connect times out. The all-clear is never given early.
+/// the connect times out. Ranked by the rule's confidence, then by the evidence already in
+/// (direct evidence counts double), then priority, then fewest facts still awaited. The
+/// all-clear is never given early.
+/// Facts that show the fault itself rather than a circumstance around it: a rule that
+/// names the port decides what the pending connect will do, whereas "nothing listens here"
+/// fits several causes until the connect answers.
+const DIRECT: &[&str] = &[
+    "firewall.reject_rule",
+    "firewall.drop_rule",
+    "proxy.unreachable",
+    "listener.backlog_full",
+];
+
 pub fn provisional(
     facts: &FactSet,
     kb: &Knowledge,
     awaited: impl Fn(&str) -> bool,
 ) -> Vec<RankedCause> {
     let values = facts.values();
-    let mut out: Vec<(RankedCause, (usize, Confidence, i32, usize))> = Vec::new();
+    let mut out: Vec<(RankedCause, (Confidence, usize, i32, usize))> = Vec::new();
     for cause in kb.causes.iter().filter(|c| c.severity != Severity::Ok) {
         let best = cause
             .rules
@@ -304,16 +316,15 @@ pub fn provisional(
                     && !r.unless.iter().any(|f| facts.has(f))
             })
             .map(|r| {
-                let found = (r.when.iter())
+                let found: usize = (r.when.iter())
                     .filter(|f| facts.has(f) && !f.starts_with("target."))
-                    .count();
+                    .map(|f| if DIRECT.contains(&f.as_str()) { 2 } else { 1 })
+                    .sum();
                 let missing = r.when.iter().filter(|f| !facts.has(f)).count();
-                (
-                    r,
-                    (found, r.confidence, cause.priority, usize::MAX - missing),
-                )
+                let key = (r.confidence, found, cause.priority, usize::MAX - missing);
+                (r, key)
             })
-            .filter(|(_, key)| key.0 > 0)
+            .filter(|(_, key)| key.1 > 0)
             .max_by_key(|(_, key)| *key);
         if let Some((rule, key)) = best {
             out.push((
@@ -322,7 +333,7 @@ pub fn provisional(
             ));
         }
     }
-    out.sort_by(|a, b| b.1.cmp(&a.1));
+    out.sort_by_key(|x| std::cmp::Reverse(x.1));
     out.into_iter().map(|(c, _)| c).collect()
 }
 
@@ -613,6 +624,38 @@ mod tests {
         for (names, id, conf) in cases {
             assert_eq!(verdict(names), (id.to_string(), *conf), "facts {names:?}");
         }
+    }
+
+    #[test]
+    fn a_drop_rule_decides_before_the_connect_times_out() {
+        let kb = Knowledge::bundled();
+        let pending = |f: &str| f.starts_with("tcp.");
+        let ids = |names: &[&str]| -> Vec<String> {
+            provisional(&facts(names), &kb, pending)
+                .into_iter()
+                .map(|c| c.id)
+                .collect()
+        };
+        let drop = ids(&[
+            "target.own_address",
+            "listener.none",
+            "listener.nearby_port",
+            "firewall.drop_rule",
+        ]);
+        assert_eq!(
+            drop.first().map(String::as_str),
+            Some("firewall-drop"),
+            "{drop:?}"
+        );
+        let nothing = ids(&["target.own_address", "listener.none"]);
+        assert_eq!(
+            nothing.first().map(String::as_str),
+            Some("nothing-listening"),
+            "{nothing:?}"
+        );
+        // Facts about the target alone point nowhere, and the all-clear never comes early.
+        assert!(ids(&["target.own_address"]).is_empty());
+        assert!(!ids(&["listener.exact"]).contains(&"reachable".to_string()));
     }
 
     #[test]

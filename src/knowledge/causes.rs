@@ -388,5 +388,13 @@ mod tests {
         assert_eq!(e[0].line, 25, "{e:?}");
         let e = parse("y.md", "y.md", GOOD).unwrap_err();
         assert!(e[0].message.contains("does not match"));
+        // Placeholders must name known values, wherever they are written.
+        let bad = GOOD.replace("2. two", "2. two on {{listener.prot}}");
+        let e = parse("x.md", "x.md", &bad).unwrap_err();
+        assert!(e[0].message.contains("{{listener.prot}}"), "{e:?}");
+        assert_eq!(e[0].line, 22, "{e:?}");
+        let bad = GOOD.replace("action = [\"Do it on {{target.port}}.\"]\n", "");
+        let e = parse("x.md", "x.md", &bad).unwrap_err();
+        assert!(e[0].message.contains("action"), "{e:?}");
     }
 }

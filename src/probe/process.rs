@@ -77,7 +77,7 @@ pub fn dev_server_flag(process: &str, cmdline: &str) -> Option<(&'static str, &'
         _ if has("flask") || has("uvicorn") || has("gunicorn") || has("vite") => {
             Some(("--host", "--host 0.0.0.0"))
         }
-        "python" | "python3" if words.iter().any(|w| *w == "http.server") => {
+        "python" | "python3" if words.contains(&"http.server") => {
             Some(("--bind", "--bind 0.0.0.0"))
         }
         "node" | "npm" | "npx" => Some(("--host", "--host 0.0.0.0")),

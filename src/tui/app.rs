@@ -850,7 +850,7 @@ impl App {
             KeyCode::Char('R') => return self.rerun_all(),
             KeyCode::Char('r') => return self.rerun_selected(),
             KeyCode::Char('c') => return self.copy_commands(),
-            KeyCode::Char('y') => return self.copy_snippet(),
+            KeyCode::Char('C') => return self.copy_snippet(),
             _ => match self.focus {
                 Pane::Tree => return self.on_tree_key(key),
                 Pane::Evidence => self.on_evidence_key(key),

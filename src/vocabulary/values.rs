@@ -246,7 +246,7 @@ pub const VALUES: &[(&str, &str, &str)] = &[
     ),
     (
         "unix.owner",
-        "the socket file's owner uid:gid",
+        "the socket file's owner and group, as user:group",
         "<its owner>",
     ),
     // Where connfix runs.

@@ -102,7 +102,7 @@ fn confidence_style(t: &Theme, c: Confidence) -> Style {
     }
 }
 
-const CODE_HEADING: &str = "Code  (←/→ language · y copy)";
+const CODE_HEADING: &str = "Code  (←/→ language · C copy)";
 
 /// The line where the code snippets start, so switching language brings them into view.
 pub fn code_line(app: &App, s: &Session, width: usize) -> Option<usize> {

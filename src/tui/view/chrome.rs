@@ -138,7 +138,7 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
             keys.push(("↑↓", "cause".into()));
             keys.push(("←→", "language".into()));
             keys.push(("c", "copy commands".into()));
-            keys.push(("y", "copy code".into()));
+            keys.push(("C", "copy code".into()));
             keys.push(("PgUp/PgDn", "scroll".into()));
         }
     }
@@ -214,7 +214,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
                 "c",
                 "copy the selected cause's commands for this machine to the clipboard (OSC 52, works over SSH); a cause without commands copies its code",
             ),
-            ("y", "copy the shown code snippet to the clipboard"),
+            ("C", "copy the shown code snippet to the clipboard"),
             ("?  F1", "this help; Esc, q or ? closes it"),
             (
                 "q  Esc  Ctrl-C  Ctrl-Q",
