@@ -2,7 +2,7 @@
 
 use super::KbError;
 use crate::vocabulary::facts as vocabulary;
-use crate::vocabulary::{template, values};
+use crate::vocabulary::template;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -221,17 +221,8 @@ pub fn parse(name: &str, source: &str, text: &str) -> Result<Cause, Vec<KbError>
         None => Vec::new(),
     };
     // Every placeholder must name a known value, wherever it is written.
-    for (i, line) in lines.iter().enumerate() {
-        for name in template::names(line) {
-            if !values::is_known(name) {
-                errors.push(at(
-                    i + 1,
-                    format!(
-                        "unknown placeholder '{{{{{name}}}}}'; `connfix kb values` lists the known ones"
-                    ),
-                ));
-            }
-        }
+    for (line, message) in template::unknown_names(text) {
+        errors.push(at(line, message));
     }
     if fm.action.is_empty() {
         errors.push(at(
@@ -392,7 +383,7 @@ mod tests {
         let bad = GOOD.replace("2. two", "2. two on {{listener.prot}}");
         let e = parse("x.md", "x.md", &bad).unwrap_err();
         assert!(e[0].message.contains("{{listener.prot}}"), "{e:?}");
-        assert_eq!(e[0].line, 22, "{e:?}");
+        assert_eq!(e[0].line, 21, "{e:?}");
         let bad = GOOD.replace("action = [\"Do it on {{target.port}}.\"]\n", "");
         let e = parse("x.md", "x.md", &bad).unwrap_err();
         assert!(e[0].message.contains("action"), "{e:?}");

@@ -3,7 +3,7 @@
 
 use super::{KbError, valid_id};
 use crate::vocabulary::facts as vocabulary;
-use crate::vocabulary::{template, values};
+use crate::vocabulary::template;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,17 +107,9 @@ pub fn parse(source: &str, text: &str) -> Result<ChecklistDef, Vec<KbError>> {
             }
         }
     }
-    for (i, l) in text.lines().enumerate() {
-        for name in template::names(l) {
-            if !values::is_known(name) {
-                errors.push(at(
-                    i + 1,
-                    format!(
-                        "unknown placeholder '{{{{{name}}}}}'; `connfix kb values` lists the known ones"
-                    ),
-                ));
-            }
-        }
+    // Every placeholder must name a known value, wherever it is written.
+    for (line, message) in template::unknown_names(text) {
+        errors.push(at(line, message));
     }
     if errors.is_empty() {
         Ok(def)

@@ -259,6 +259,12 @@ pub(crate) fn is_reset(e: &reqwest::Error) -> bool {
         {
             return true;
         }
+        // When the peer resets before hyper has sent the request (a busy machine lets the
+        // RST arrive first), hyper cancels the request as "connection was not ready" and
+        // the io error is gone: the same fault seen a moment earlier.
+        if s.to_string().contains("connection was not ready") {
+            return true;
+        }
         src = s.source();
     }
     false

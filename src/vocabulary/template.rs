@@ -63,6 +63,25 @@ pub fn names(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Placeholders in `text` that name no known value: (1-based line, message), for the
+/// knowledge checks of every file kind.
+pub fn unknown_names(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        for name in names(line) {
+            if !super::values::is_known(name) {
+                out.push((
+                    i + 1,
+                    format!(
+                        "unknown placeholder '{{{{{name}}}}}'; `connfix kb values` lists the known ones"
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// Fills every placeholder; one without a value shows its "unknown" text
 /// (`<the server's port>`), never an example.
 pub fn render(text: &str, values: &Values) -> String {
