@@ -7,6 +7,8 @@ use crate::probe::firewall::{Action, Direction, FirewallData, FirewallRule};
 use crate::probe::http::{HttpData, TlsOutcome};
 use crate::probe::listeners::{Listener, ListenerData};
 use crate::probe::proxy::ProxyData;
+use crate::probe::service::tls::CertProblem;
+use crate::probe::service::{Outcome as Said, Protocol, ServiceData};
 use crate::probe::tcp::{AfterConnect, Outcome, TcpData};
 use crate::probe::unix::{UnixData, UnixOutcome};
 use crate::probe::{ProbeData, ProbeReport};
@@ -204,6 +206,9 @@ pub fn derive(
     }
     if let Some(ProbeData::Unix(u)) = data(P::Unix) {
         unix_facts(&mut f, u);
+    }
+    if let Some(ProbeData::Service(d)) = data(P::Service) {
+        service_facts(&mut f, d);
     }
     for (key, yes) in &ctx.answers {
         let name = format!("answer.{key}.{}", if *yes { "yes" } else { "no" });
@@ -619,6 +624,7 @@ pub fn listener_values(l: &Listener) -> Values {
         ("listener.cmdline", cmdline),
         ("listener.unit", l.unit.clone().unwrap_or_default()),
         ("listener.config", l.config.clone().unwrap_or_default()),
+        ("listener.hba_file", l.hba.clone().unwrap_or_default()),
         ("listener.bind_setting", setting),
         ("listener.bind_all", all),
     ])
@@ -755,6 +761,61 @@ fn listener_facts(
     }
     if exact.is_empty() {
         nearby_facts(f, l, &own, port, target, services);
+    }
+    if on_port.is_empty() {
+        service_process_facts(f, l, &own, port, target, services);
+    }
+}
+
+/// The target's own service seen elsewhere on this host: its server listening on another
+/// port (the client has the wrong port), or running without listening at all (it is still
+/// starting, or failed to bind).
+fn service_process_facts(
+    f: &mut FactSet,
+    l: &ListenerData,
+    own: &[IpAddr],
+    port: u16,
+    target: &Target,
+    services: &Services,
+) {
+    let Some(svc) = services.of_target(target.scheme.as_deref(), Some(port)) else {
+        return;
+    };
+    let ours = |name: &Option<String>| name.as_ref().is_some_and(|n| svc.processes.contains(n));
+    let reachable = |s: &&Listener| own.iter().any(|ip| covers(s, *ip)) || s.address.ip().is_loopback();
+    let elsewhere: Vec<&Listener> = (l.sockets.iter())
+        .filter(reachable)
+        .filter(|s| s.address.port() != port && ours(&s.process))
+        .collect();
+    if let Some(first) = elsewhere.first() {
+        let list: Vec<String> = (elsewhere.iter().take(5))
+            .map(|s| format!("{} ({})", s.address, s.owner()))
+            .collect();
+        f.add_with(
+            "listener.service_process",
+            "listeners",
+            format!("{} listens, but on {}", svc.name, list.join(", ")),
+            listener_values(first),
+        );
+    }
+    let listening: Vec<i32> = l.sockets.iter().filter_map(|s| s.pid).collect();
+    let waiting = (l.servers.iter())
+        .find(|r| svc.processes.contains(&r.name) && !listening.contains(&r.pid));
+    if let Some(r) = waiting {
+        let age = humantime::format_duration(std::time::Duration::from_secs(r.age_s)).to_string();
+        f.add_with(
+            "process.service_running",
+            "listeners",
+            format!(
+                "{} (pid {}) has run for {age} but listens on no port yet",
+                r.name, r.pid
+            ),
+            vals([
+                ("process.name", r.name.clone()),
+                ("process.pid", r.pid.to_string()),
+                ("process.age", age),
+            ]),
+        );
     }
 }
 
@@ -1084,6 +1145,97 @@ fn http_facts(f: &mut FactSet, h: &HttpData) {
             ),
         ),
         None => {}
+    }
+}
+
+/// What answered past the handshake: the service's own words, and its certificate.
+fn service_facts(f: &mut FactSet, d: &ServiceData) {
+    let a = &d.answer;
+    let answered = a
+        .product
+        .clone()
+        .or_else(|| a.protocol.map(|p| p.name().to_string()))
+        .unwrap_or_default();
+    let mut values = vals([
+        ("service.expected", d.expected.map(|p| p.name().to_string()).unwrap_or_default()),
+        ("service.answered", answered.clone()),
+        ("service.message", a.message.clone().unwrap_or_default()),
+        ("service.code", a.code.clone().unwrap_or_default()),
+        ("service.user", d.user.clone().unwrap_or_default()),
+        ("service.database", d.database.clone().unwrap_or_default()),
+        (
+            "client.address",
+            d.local.map(|l| l.ip().to_canonical().to_string()).unwrap_or_default(),
+        ),
+    ]);
+    if let Some(c) = &d.tls {
+        values.extend(vals([
+            ("tls.subject", c.subject.clone()),
+            ("tls.names", c.names.join(", ")),
+            ("tls.issuer", c.issuer.clone()),
+            ("tls.not_before", c.not_before.clone()),
+            ("tls.not_after", c.not_after.clone()),
+            ("tls.version", c.version.clone().unwrap_or_default()),
+            ("tls.error", c.detail.clone().unwrap_or_default()),
+        ]));
+    }
+    let mut f = Bound { f, values };
+    let f = &mut f;
+    let at = d.address;
+    let said = a.message.as_deref().map(|m| format!(": \"{m}\"")).unwrap_or_default();
+    if let Some(p) = a.protocol.filter(|p| *p != Protocol::Tls) {
+        f.add("service.identified", "service", format!("{answered} answered on {at}"));
+        match d.expected {
+            Some(e) if e == p => {
+                f.add("service.expected", "service", format!("{answered} is what the target expects"))
+            }
+            Some(e) if e != Protocol::Tls => f.add(
+                "service.other_protocol",
+                "service",
+                format!("{answered} answered on {at}, not {}", e.name()),
+            ),
+            _ => {}
+        }
+    }
+    match a.outcome {
+        Said::Rejected => f.add(
+            "service.rejected",
+            "service",
+            format!("{answered} accepted the connection, then refused it{said}"),
+        ),
+        Said::Starting => f.add(
+            "service.starting",
+            "service",
+            format!("{answered} is starting up{said}"),
+        ),
+        Said::AuthRequired => f.add(
+            "service.auth_required",
+            "service",
+            format!("{answered} answered and asks for credentials"),
+        ),
+        Said::Silent if d.expected.is_some_and(|e| e != Protocol::Http) => f.add(
+            "service.silent",
+            "service",
+            format!("{at} accepted but answered neither a greeting wait nor a request"),
+        ),
+        _ => {}
+    }
+    if let Some(c) = &d.tls {
+        let name = match c.problem {
+            Some(CertProblem::Expired | CertProblem::NotYetValid) => "tls.certificate_expired",
+            Some(CertProblem::NameMismatch) => "tls.certificate_name_mismatch",
+            Some(CertProblem::Untrusted) => "tls.certificate_untrusted",
+            Some(CertProblem::Other) | None => return,
+        };
+        let problem = c.problem.map(|p| p.to_string()).unwrap_or_default();
+        f.add(
+            name,
+            "service",
+            format!(
+                "the certificate of {at} ({}, issued by {}, valid {} to {}): {problem}",
+                c.subject, c.issuer, c.not_before, c.not_after
+            ),
+        );
     }
 }
 

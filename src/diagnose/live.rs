@@ -57,7 +57,11 @@ pub fn fact_sources(name: &str) -> &'static [ProbeId] {
         "firewall" => &[Firewall],
         "proxy" => &[Proxy],
         "env" => &[Environment],
-        "http" | "tls" => &[Http],
+        "http" => &[Http],
+        "tls" if rest.starts_with("certificate") => &[Service],
+        "tls" => &[Http],
+        "service" => &[Service],
+        "process" => &[Listeners],
         "unix" => &[Unix],
         _ => &[],
     }

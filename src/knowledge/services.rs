@@ -14,6 +14,9 @@ pub struct Service {
     /// Other ports people commonly run this service on.
     #[serde(default)]
     pub also: Vec<u16>,
+    /// The process names its servers run as (`comm`, as `ps -o comm` shows it).
+    #[serde(default)]
+    pub processes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -34,6 +37,13 @@ impl Services {
         self.list
             .iter()
             .find(|s| s.schemes.iter().any(|x| x.eq_ignore_ascii_case(scheme)))
+    }
+
+    /// The service a target means: its scheme's, else its port's.
+    pub fn of_target(&self, scheme: Option<&str>, port: Option<u16>) -> Option<&Service> {
+        scheme
+            .and_then(|s| self.by_scheme(s))
+            .or_else(|| port.and_then(|p| self.by_port(p)))
     }
 
     pub fn by_port(&self, port: u16) -> Option<&Service> {

@@ -21,6 +21,10 @@ pub struct ListenerData {
     /// Set when the sockets could not be read at all.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Known server processes running here, listening or not (a server that runs but
+    /// has not opened its port yet is still starting).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<super::process::Running>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +50,9 @@ pub struct Listener {
     /// Its configuration file, when connfix knows the server and found the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
+    /// PostgreSQL's client authentication file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hba: Option<String>,
 }
 
 impl Listener {
@@ -140,6 +147,7 @@ fn read() -> ListenerData {
                 user: more.user,
                 unit: more.unit,
                 config: more.config,
+                hba: more.hba,
                 address: normalize(address),
                 pid: owner.map(|o| o.0),
                 process: owner.map(|o| o.1.clone()),
@@ -167,6 +175,7 @@ fn read() -> ListenerData {
             }
         }),
         error: None,
+        servers: super::process::running_servers(),
     }
 }
 

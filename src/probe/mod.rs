@@ -10,6 +10,7 @@ pub mod listeners;
 pub mod process;
 pub mod proxy;
 pub mod reach;
+pub mod service;
 mod sockdiag;
 pub mod tcp;
 pub mod unix;
@@ -34,10 +35,11 @@ pub enum ProbeId {
     Environment,
     Http,
     Unix,
+    Service,
 }
 
 impl ProbeId {
-    pub const ALL: [ProbeId; 8] = [
+    pub const ALL: [ProbeId; 9] = [
         ProbeId::Dns,
         ProbeId::Tcp,
         ProbeId::Listeners,
@@ -46,6 +48,7 @@ impl ProbeId {
         ProbeId::Environment,
         ProbeId::Http,
         ProbeId::Unix,
+        ProbeId::Service,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +61,7 @@ impl ProbeId {
             ProbeId::Environment => "environment",
             ProbeId::Http => "http",
             ProbeId::Unix => "unix",
+            ProbeId::Service => "service",
         }
     }
 }
@@ -83,6 +87,7 @@ pub enum ProbeData {
     Environment(environment::EnvData),
     Http(http::HttpData),
     Unix(unix::UnixData),
+    Service(service::ServiceData),
     None,
 }
 
@@ -103,6 +108,7 @@ impl ProbeData {
             ProbeId::Environment => ProbeData::Environment(from_value(v)?),
             ProbeId::Http => ProbeData::Http(from_value(v)?),
             ProbeId::Unix => ProbeData::Unix(from_value(v)?),
+            ProbeId::Service => ProbeData::Service(from_value(v)?),
         })
     }
 }
@@ -191,8 +197,8 @@ pub fn planned(target: &Target) -> Vec<ProbeId> {
 /// their answers were built on the earlier one's.
 pub fn rerun_set(target: &Target, id: ProbeId) -> Vec<ProbeId> {
     let ids = match id {
-        ProbeId::Dns => vec![ProbeId::Dns, ProbeId::Tcp, ProbeId::Http],
-        ProbeId::Tcp => vec![ProbeId::Tcp, ProbeId::Http],
+        ProbeId::Dns => vec![ProbeId::Dns, ProbeId::Tcp, ProbeId::Http, ProbeId::Service],
+        ProbeId::Tcp => vec![ProbeId::Tcp, ProbeId::Http, ProbeId::Service],
         other => vec![other],
     };
     let planned = planned(target);
@@ -209,9 +215,9 @@ pub fn spawn(
 ) -> mpsc::Receiver<ProbeEvent> {
     let (tx, rx) = mpsc::channel(64);
     let s = Arc::new(settings);
-    // TCP and HTTP are started by the DNS stage before them.
+    // TCP, HTTP and the service probe are started by the stage before them.
     for id in planned(&target) {
-        if !matches!(id, ProbeId::Tcp | ProbeId::Http) {
+        if !matches!(id, ProbeId::Tcp | ProbeId::Http | ProbeId::Service) {
             start(&tx, &cancel, &target, &s, id, &[]);
         }
     }
@@ -252,6 +258,9 @@ fn start(
             None => prior_of(ProbeId::Dns).map(resolved).unwrap_or_default(),
         })),
         ProbeId::Http => chain(ChainStart::Http(
+            prior_of(ProbeId::Tcp).and_then(first_connected),
+        )),
+        ProbeId::Service => chain(ChainStart::Service(
             prior_of(ProbeId::Tcp).and_then(first_connected),
         )),
         ProbeId::Unix => {
@@ -359,6 +368,7 @@ enum ChainStart {
     Dns,
     Tcp(Vec<IpAddr>),
     Http(Option<SocketAddr>),
+    Service(Option<SocketAddr>),
 }
 
 /// DNS, then TCP to what it found, then HTTP/TLS over the address that connected.
@@ -380,8 +390,14 @@ fn spawn_chain(
             }
         };
 
+        // A re-run of one of the last two stages runs only that one.
+        let (http_too, service_too) = match start {
+            ChainStart::Http(_) => (true, false),
+            ChainStart::Service(_) => (false, true),
+            ChainStart::Dns | ChainStart::Tcp(_) => (true, true),
+        };
         let connected = match start {
-            ChainStart::Http(connected) => connected,
+            ChainStart::Http(connected) | ChainStart::Service(connected) => connected,
             ChainStart::Dns | ChainStart::Tcp(_) => {
                 let addrs = match start {
                     ChainStart::Tcp(addrs) => addrs,
@@ -434,8 +450,12 @@ fn spawn_chain(
             }
         };
 
-        // HTTP/TLS for web schemes, over an address that accepted.
-        if target.is_http() {
+        // HTTP/TLS for web schemes, and what answers on the port, side by side over an
+        // address that accepted.
+        let http = async {
+            if !(http_too && target.is_http()) {
+                return;
+            }
             match connected {
                 Some(addr) => {
                     send(ProbeEvent::Started(ProbeId::Http)).await;
@@ -453,7 +473,30 @@ fn spawn_chain(
                     .await
                 }
             }
-        }
+        };
+        let service = async {
+            if !service_too {
+                return;
+            }
+            match connected {
+                Some(addr) => {
+                    send(ProbeEvent::Started(ProbeId::Service)).await;
+                    let (tgt, t) = (target.clone(), s.timeout);
+                    let fut = async move { service::run(&tgt, addr, t).await };
+                    if let Some(r) = bounded(ProbeId::Service, s.timeout, &cancel, fut).await {
+                        send(finished(r)).await;
+                    }
+                }
+                None => {
+                    send(finished(ProbeReport::skipped(
+                        ProbeId::Service,
+                        "skipped: no TCP connection to talk to the service over",
+                    )))
+                    .await
+                }
+            }
+        };
+        tokio::join!(http, service);
     });
 }
 
@@ -491,9 +534,9 @@ mod tests {
         let web = target("http://localhost:8080/");
         assert_eq!(
             planned(&web),
-            [Dns, Tcp, Listeners, Firewall, Proxy, Environment, Http]
+            [Dns, Tcp, Listeners, Firewall, Proxy, Environment, Http, Service]
         );
-        assert_eq!(planned(&target("db:5432")).len(), 6);
+        assert_eq!(planned(&target("db:5432")).len(), 7);
         assert_eq!(planned(&target("unix:/run/x.sock")), [Environment, Unix]);
     }
 
@@ -524,9 +567,9 @@ mod tests {
     fn a_rerun_takes_the_later_chain_stages_along() {
         use ProbeId::*;
         let web = target("http://localhost:8080/");
-        assert_eq!(rerun_set(&web, Dns), [Dns, Tcp, Http]);
-        assert_eq!(rerun_set(&web, Tcp), [Tcp, Http]);
-        assert_eq!(rerun_set(&target("db:5432"), Dns), [Dns, Tcp]);
+        assert_eq!(rerun_set(&web, Dns), [Dns, Tcp, Http, Service]);
+        assert_eq!(rerun_set(&web, Tcp), [Tcp, Http, Service]);
+        assert_eq!(rerun_set(&target("db:5432"), Dns), [Dns, Tcp, Service]);
         assert_eq!(rerun_set(&target("db:5432"), Firewall), [Firewall]);
         // A probe that does not apply to the target is not run at all.
         assert!(rerun_set(&target("db:5432"), Unix).is_empty());

@@ -157,6 +157,68 @@ pub struct Details {
     pub user: Option<String>,
     pub unit: Option<String>,
     pub config: Option<String>,
+    /// PostgreSQL's pg_hba.conf: named on the command line, or beside postgresql.conf.
+    pub hba: Option<String>,
+}
+
+/// Server processes worth noticing when they run without listening (a server still
+/// starting): the names the services table knows, as `comm` shows them.
+pub const SERVER_NAMES: &[&str] = &[
+    "postgres",
+    "postmaster",
+    "pgbouncer",
+    "mysqld",
+    "mariadbd",
+    "redis-server",
+    "valkey-server",
+    "mongod",
+    "mongos",
+    "nginx",
+    "httpd",
+    "apache2",
+    "caddy",
+    "lighttpd",
+    "haproxy",
+    "envoy",
+    "traefik",
+    "sshd",
+    "memcached",
+    "exim4",
+];
+
+/// A running server process: its name, pid and how long it has run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Running {
+    pub pid: i32,
+    pub name: String,
+    /// Seconds since it started.
+    pub age_s: u64,
+}
+
+/// Every process whose name is in [`SERVER_NAMES`], oldest first. Best effort: processes
+/// that vanish or cannot be read are left out.
+pub fn running_servers() -> Vec<Running> {
+    let uptime = std::fs::read_to_string("/proc/uptime")
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse::<f64>().ok())
+        .unwrap_or(0.0);
+    let ticks = procfs::ticks_per_second().max(1) as f64;
+    let Ok(all) = procfs::process::all_processes() else {
+        return Vec::new();
+    };
+    let mut out: Vec<Running> = all
+        .flatten()
+        .filter_map(|p| {
+            let stat = p.stat().ok()?;
+            SERVER_NAMES.contains(&stat.comm.as_str()).then(|| Running {
+                pid: stat.pid,
+                name: stat.comm.clone(),
+                age_s: (uptime - stat.starttime as f64 / ticks).max(0.0) as u64,
+            })
+        })
+        .collect();
+    out.sort_by_key(|r| std::cmp::Reverse(r.age_s));
+    out
 }
 
 /// Reads the details of `pid` (name and redacted command line already known). Each part
@@ -166,10 +228,20 @@ pub fn details(pid: i32, uid: u32, process: &str, cmdline: &str, passwd: &str) -
     let unit = std::fs::read_to_string(proc_dir.join("cgroup"))
         .ok()
         .and_then(|t| unit_from_cgroup(&t));
+    let config = find_config(&proc_dir, process, cmdline);
+    let hba = cmdline
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("hba_file=").map(str::to_string))
+        .or_else(|| {
+            let conf = config.as_deref().filter(|c| c.ends_with("postgresql.conf"))?;
+            let hba = Path::new(conf).with_file_name("pg_hba.conf");
+            hba.is_file().then(|| hba.display().to_string())
+        });
     Details {
         user: user_from_passwd(passwd, uid),
         unit,
-        config: find_config(&proc_dir, process, cmdline),
+        config,
+        hba,
     }
 }
 

@@ -1640,8 +1640,14 @@ impl App {
 /// A chain stage is built on the one before it: re-running TCP while DNS is still running
 /// would connect to no addresses. So a re-run starts at the earliest stage not yet done.
 fn rerun_start(s: &Session, probe: ProbeId) -> ProbeId {
+    // HTTP and the service probe both follow TCP; neither waits on the other.
     const CHAIN: [ProbeId; 3] = [ProbeId::Dns, ProbeId::Tcp, ProbeId::Http];
-    let Some(pos) = CHAIN.iter().position(|p| *p == probe) else {
+    let stage = if probe == ProbeId::Service {
+        ProbeId::Http
+    } else {
+        probe
+    };
+    let Some(pos) = CHAIN.iter().position(|p| *p == stage) else {
         return probe;
     };
     CHAIN[..pos]

@@ -218,6 +218,56 @@ pub const FACTS: &[(&str, &str)] = &[
         "tls.handshake_failed",
         "the TLS handshake failed for another reason",
     ),
+    // What answers on the port, past the TCP handshake.
+    (
+        "service.identified",
+        "the port answered in a known protocol (what answered is named)",
+    ),
+    (
+        "service.expected",
+        "the port answered in the protocol the target's scheme or port expects",
+    ),
+    (
+        "service.rejected",
+        "the service accepted the connection, then refused this client with its own error",
+    ),
+    (
+        "service.auth_required",
+        "the service answered and asks for credentials (the network path works)",
+    ),
+    (
+        "service.starting",
+        "the service answered that it is starting up or still loading",
+    ),
+    (
+        "service.other_protocol",
+        "the port answers another protocol than the target expects",
+    ),
+    (
+        "service.silent",
+        "the port accepted the connection but sent nothing and answered no request",
+    ),
+    (
+        "tls.certificate_expired",
+        "the server's TLS certificate has expired (or is not valid yet)",
+    ),
+    (
+        "tls.certificate_name_mismatch",
+        "the server's TLS certificate does not name the host connected to",
+    ),
+    (
+        "tls.certificate_untrusted",
+        "the server's TLS certificate is not signed by a trusted authority",
+    ),
+    // Processes on this host.
+    (
+        "listener.service_process",
+        "a process of the target's service listens, on another port",
+    ),
+    (
+        "process.service_running",
+        "a process of the target's service runs here but does not listen on the port",
+    ),
     // Unix sockets.
     ("unix.connected", "the unix socket accepted the connection"),
     ("unix.missing", "the socket path does not exist"),

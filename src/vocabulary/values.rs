@@ -232,6 +232,90 @@ pub const VALUES: &[(&str, &str, &str)] = &[
         "the TLS handshake or certificate error",
         "<the TLS error>",
     ),
+    // What answered on the port.
+    (
+        "service.expected",
+        "the service the target's scheme or port means (PostgreSQL, Redis, ...)",
+        "<the expected service>",
+    ),
+    (
+        "service.answered",
+        "what answered on the port (OpenSSH_9.2p1, PostgreSQL, Redis, MariaDB 10.11.6, HTTP nginx)",
+        "<what answered>",
+    ),
+    (
+        "service.message",
+        "the service's own error message, quoted",
+        "<the service's message>",
+    ),
+    (
+        "service.code",
+        "the service's error code (SQLSTATE, MySQL error number)",
+        "<its error code>",
+    ),
+    (
+        "service.user",
+        "the user name connfix presented (from the target, else connfix)",
+        "<the user>",
+    ),
+    (
+        "service.database",
+        "the database name connfix asked for",
+        "<the database>",
+    ),
+    (
+        "client.address",
+        "the address the server saw this client come from",
+        "<the client's address>",
+    ),
+    (
+        "listener.hba_file",
+        "PostgreSQL's pg_hba.conf beside its configuration",
+        "<its pg_hba.conf>",
+    ),
+    // The TLS certificate.
+    (
+        "tls.subject",
+        "the certificate's subject",
+        "<the certificate's subject>",
+    ),
+    (
+        "tls.names",
+        "the names the certificate is valid for (subject alternative names)",
+        "<the certificate's names>",
+    ),
+    (
+        "tls.issuer",
+        "the certificate's issuer",
+        "<the certificate's issuer>",
+    ),
+    (
+        "tls.not_before",
+        "the start of the certificate's validity (UTC)",
+        "<its start date>",
+    ),
+    (
+        "tls.not_after",
+        "the end of the certificate's validity (UTC)",
+        "<its end date>",
+    ),
+    (
+        "tls.version",
+        "the TLS version negotiated",
+        "<the TLS version>",
+    ),
+    // A service process running without its port.
+    (
+        "process.name",
+        "the service's process that runs without listening",
+        "<the server process>",
+    ),
+    ("process.pid", "its process id", "<its pid>"),
+    (
+        "process.age",
+        "how long it has been running",
+        "<how long it has run>",
+    ),
     // Unix sockets.
     ("unix.path", "the socket path", "<the socket path>"),
     (

@@ -4,6 +4,7 @@
 use super::text::{ellipsis, wrap};
 use super::theme::Theme;
 use super::{pane_block, scrolled_lines, spinner};
+use crate::probe::service::{self, ServiceData};
 use crate::probe::dns::DnsData;
 use crate::probe::environment::EnvData;
 use crate::probe::firewall::FirewallData;
@@ -122,6 +123,7 @@ fn title(id: &str) -> String {
         "environment" => "Environment",
         "http" => "HTTP / TLS",
         "unix" => "Unix socket",
+        "service" => "What answers",
         other => other,
     }
     .to_string()
@@ -167,6 +169,7 @@ impl Body {
             ProbeData::Environment(d) => self.environment(d),
             ProbeData::Http(d) => self.http(d),
             ProbeData::Unix(d) => self.unix(d),
+            ProbeData::Service(d) => self.service(d),
             ProbeData::None => {}
         }
     }
@@ -491,6 +494,42 @@ impl Body {
         }
         if let Some(e) = &d.error {
             self.line(e, t.warn());
+        }
+    }
+
+    fn service(&mut self, d: &ServiceData) {
+        let t = self.t;
+        let a = &d.answer;
+        if let Some(p) = &a.product {
+            self.line(format!("answered: {p}"), t.plain());
+        }
+        if let Some(m) = &a.message {
+            let style = match a.outcome {
+                service::Outcome::Rejected | service::Outcome::Starting => t.bad(),
+                _ => t.plain(),
+            };
+            self.line(format!("said: {m}"), style);
+        }
+        if let Some(c) = &a.code {
+            self.line(format!("code: {c}"), t.dim());
+        }
+        if let Some(local) = d.local {
+            self.line(format!("from: {local}"), t.dim());
+        }
+        for step in &d.steps {
+            self.line(format!("· {step}"), t.dim());
+        }
+        if let Some(c) = &d.tls {
+            let style = if c.problem.is_some() { t.bad() } else { t.plain() };
+            self.line(format!("certificate: {}", c.subject), style);
+            if !c.names.is_empty() {
+                self.line(format!("for: {}", c.names.join(", ")), t.dim());
+            }
+            self.line(format!("issued by: {}", c.issuer), t.dim());
+            self.line(format!("valid: {} to {}", c.not_before, c.not_after), t.dim());
+            if let Some(p) = &c.problem {
+                self.line(format!("problem: {p}"), t.bad());
+            }
         }
     }
 
