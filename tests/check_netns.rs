@@ -127,7 +127,22 @@ fn an_icmp_host_prohibited_reject_on_the_server() {
         "icmp-host-prohibited",
     ]);
     let (code, v) = check_in(&client, &["10.231.7.2:8080", "--timeout", "3s"]);
-    assert_verdict(&v, "host-unreachable");
+    // connect() says "no route to host" for both; the ICMP code says a firewall on a
+    // machine that is up rejected (firewalld's default), not a machine that is down.
+    assert_verdict(&v, "firewall-reject");
+    assert_eq!(v["verdict"]["confidence"], "certain");
+    assert!(has_fact(&v, "tcp.host_prohibited"));
+    assert!(
+        !cause_ids(&v).contains(&"host-unreachable".to_string()),
+        "{:?}",
+        cause_ids(&v)
+    );
+    let action = v["verdict"]["action"].as_str().unwrap();
+    assert!(
+        action.contains("10.231.7.2") && action.contains("8080"),
+        "{action}"
+    );
+    assert!(action.contains("prohibited"), "{action}");
     assert_eq!(code, 1);
     assert_eq!(
         v["probes"]
@@ -138,6 +153,51 @@ fn an_icmp_host_prohibited_reject_on_the_server() {
             .unwrap()["data"]["attempts"][0]["errno"],
         113
     );
+}
+
+#[test]
+fn a_reject_of_everything_with_admin_prohibited_names_the_far_firewall() {
+    if !netns_available() || !firewall_available() {
+        return;
+    }
+    let (client, server) = two_hosts();
+    // firewalld's closing rule: everything not allowed gets admin-prohibited.
+    server.run(&[
+        "iptables",
+        "-A",
+        "INPUT",
+        "-j",
+        "REJECT",
+        "--reject-with",
+        "icmp-admin-prohibited",
+    ]);
+    let (code, v) = check_in(&client, &["10.231.7.2:8443", "--timeout", "3s"]);
+    assert_verdict(&v, "firewall-reject");
+    assert_eq!(v["verdict"]["confidence"], "certain");
+    let action = v["verdict"]["action"].as_str().unwrap();
+    assert!(action.contains("administratively prohibited"), "{action}");
+    assert!(action.contains("sent by 10.231.7.2"), "{action}");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_machine_that_is_down_is_host_unreachable_by_its_icmp() {
+    if !netns_available() {
+        return;
+    }
+    let (client, _server) = two_hosts();
+    // Nothing answers neighbour discovery for .3; keep the kernel's wait short.
+    client.run(&[
+        "sh",
+        "-c",
+        "for f in /proc/sys/net/ipv4/neigh/*/retrans_time_ms; do echo 200 > $f; done",
+    ]);
+    let (code, v) = check_in(&client, &["10.231.7.3:8080", "--timeout", "5s"]);
+    assert_verdict(&v, "host-unreachable");
+    assert_eq!(v["verdict"]["confidence"], "certain", "{}", v["facts"]);
+    assert!(has_fact(&v, "tcp.host_down"));
+    assert!(!cause_ids(&v).contains(&"firewall-reject".to_string()));
+    assert_eq!(code, 1);
 }
 
 #[test]

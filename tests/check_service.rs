@@ -68,15 +68,21 @@ fn tls_server(p: &Pki) -> u16 {
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
             loop {
-                let Ok((tcp, _)) = listener.accept().await else { return };
+                let Ok((tcp, _)) = listener.accept().await else {
+                    return;
+                };
                 let acceptor = acceptor.clone();
                 tokio::spawn(async move {
                     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-                    let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                    let Ok(mut tls) = acceptor.accept(tcp).await else {
+                        return;
+                    };
                     let mut buf = [0u8; 2048];
                     let _ = tls.read(&mut buf).await;
                     let _ = tls
-                        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                        .write_all(
+                            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                        )
                         .await;
                     let _ = tls.shutdown().await;
                 });
@@ -128,7 +134,11 @@ fn an_expired_certificate_is_named_with_its_dates() {
 #[test]
 fn a_certificate_for_another_name_names_the_names_it_has() {
     let dir = tempfile::tempdir().unwrap();
-    let p = pki(&["other.test", "www.other.test"], (2024, 1, 1), (2099, 1, 1));
+    let p = pki(
+        &["other.test", "www.other.test"],
+        (2024, 1, 1),
+        (2099, 1, 1),
+    );
     let port = tls_server(&p);
     let ca = ca_file(dir.path(), &p);
     let (code, v) = check_trusting(Some(&ca), &format!("https://localhost:{port}/"));

@@ -60,6 +60,14 @@ impl Leftovers {
         }
     }
 
+    /// Drops `daemon` (printing how long that took), then asserts that nothing is left.
+    fn stop<T>(&self, daemon: T) {
+        let start = std::time::Instant::now();
+        drop(daemon);
+        eprintln!("{} stopped in {:?}", self.dir.display(), start.elapsed());
+        self.assert_gone();
+    }
+
     fn assert_gone(&self) {
         assert!(!is_running(self.pid), "daemon {} still runs", self.pid);
         let alive: Vec<u32> = self
@@ -146,8 +154,7 @@ fn postgres_answers_pg_isready_and_psql() {
 
     let leftovers = Leftovers::of(pg.pid(), temp_dir_of(&pg.data_dir()));
     assert!(!leftovers.forked.is_empty(), "postgres forks its helpers");
-    drop(pg);
-    leftovers.assert_gone();
+    leftovers.stop(pg);
 }
 
 #[test]
@@ -165,8 +172,7 @@ fn redis_answers_ping_on_loopback() {
     assert_eq!(pong, "PONG\n");
 
     let leftovers = Leftovers::of(redis.pid(), temp_dir_of(&redis.config_file()));
-    drop(redis);
-    leftovers.assert_gone();
+    leftovers.stop(redis);
 }
 
 #[test]
@@ -183,8 +189,7 @@ fn redis_on_the_host_loopback() {
         .expect("redis-cli");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "PONG\n");
     let leftovers = Leftovers::of(redis.pid(), temp_dir_of(&redis.config_file()));
-    drop(redis);
-    leftovers.assert_gone();
+    leftovers.stop(redis);
     assert!(
         !support::wait_listening(
             SocketAddr::from(([127, 0, 0, 1], port)),
@@ -233,8 +238,7 @@ fn mariadb_answers_over_its_socket_and_loopback() {
     assert!(version.contains("MariaDB"), "{version}");
 
     let leftovers = Leftovers::of(db.pid(), temp_dir_of(&db.data_dir()));
-    drop(db);
-    leftovers.assert_gone();
+    leftovers.stop(db);
 }
 
 #[test]
@@ -260,8 +264,7 @@ fn nginx_answers_ok() {
 
     let leftovers = Leftovers::of(nginx.pid(), temp_dir_of(&nginx.config_file()));
     assert!(!leftovers.forked.is_empty(), "nginx runs a worker");
-    drop(nginx);
-    leftovers.assert_gone();
+    leftovers.stop(nginx);
 }
 
 #[test]
@@ -284,8 +287,7 @@ fn sshd_sends_its_banner() {
     drop(stream);
 
     let leftovers = Leftovers::of(sshd.pid(), temp_dir_of(&sshd.host_key()));
-    drop(sshd);
-    leftovers.assert_gone();
+    leftovers.stop(sshd);
 }
 
 /// A client namespace (10.231.60.1 or .61.1) and a server namespace (.2) on one link.

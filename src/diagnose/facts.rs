@@ -565,7 +565,8 @@ fn tcp_facts(f: &mut FactSet, t: &TcpData) {
         } else {
             format!("{}: {} after {:.1} ms", a.address, a.message, a.elapsed_ms)
         };
-        f.add_with(name, "tcp", detail, v);
+        f.add_with(name, "tcp", detail, v.clone());
+        icmp_facts(f, a, v);
     }
     for a in &ok {
         match a.after_connect {
@@ -628,6 +629,56 @@ pub fn listener_values(l: &Listener) -> Values {
         ("listener.bind_setting", setting),
         ("listener.bind_all", all),
     ])
+}
+
+/// The ICMP message behind an "unreachable": a far firewall that rejects, or no machine.
+fn icmp_facts(f: &mut FactSet, a: &crate::probe::tcp::Attempt, mut v: Values) {
+    use crate::probe::icmp::Finding;
+    let Some(finding) = &a.icmp else { return };
+    let from = match finding {
+        Finding::Prohibited { from, .. } | Finding::HostAnswered { from } => Some(*from),
+        Finding::HostDown { from } => *from,
+        Finding::Unknown => return,
+    };
+    v.insert("tcp.icmp".into(), finding.words());
+    if let Some(from) = from {
+        v.insert("tcp.icmp_from".into(), from.to_string());
+    }
+    let by = from.map(|f| format!(" from {f}")).unwrap_or_default();
+    match finding {
+        Finding::Prohibited { .. } => f.add_with(
+            "tcp.host_prohibited",
+            "tcp",
+            format!(
+                "{} is up: a firewall there rejects ({}{by})",
+                a.address.ip(),
+                finding.words()
+            ),
+            v,
+        ),
+        Finding::HostAnswered { .. } => f.add_with(
+            "tcp.host_prohibited",
+            "tcp",
+            format!(
+                "{} is up (it answers other traffic{by}), so the unreachable for this port comes from a rule rejecting TCP",
+                a.address.ip()
+            ),
+            v,
+        ),
+        Finding::HostDown { .. } => f.add_with(
+            "tcp.host_down",
+            "tcp",
+            match from {
+                Some(_) => format!("{}: ICMP host unreachable{by}", a.address.ip()),
+                None => format!(
+                    "no machine answers at {} (no neighbour reply on the local link)",
+                    a.address.ip()
+                ),
+            },
+            v,
+        ),
+        Finding::Unknown => {}
+    }
 }
 
 /// Does a listener accept connections to `to`? Wildcards cover their family; an IPv6
@@ -782,7 +833,8 @@ fn service_process_facts(
         return;
     };
     let ours = |name: &Option<String>| name.as_ref().is_some_and(|n| svc.processes.contains(n));
-    let reachable = |s: &&Listener| own.iter().any(|ip| covers(s, *ip)) || s.address.ip().is_loopback();
+    let reachable =
+        |s: &&Listener| own.iter().any(|ip| covers(s, *ip)) || s.address.ip().is_loopback();
     let elsewhere: Vec<&Listener> = (l.sockets.iter())
         .filter(reachable)
         .filter(|s| s.address.port() != port && ours(&s.process))
@@ -798,9 +850,12 @@ fn service_process_facts(
             listener_values(first),
         );
     }
-    let listening: Vec<i32> = l.sockets.iter().filter_map(|s| s.pid).collect();
+    // Only when no process of the service listens anywhere: an nginx worker or a
+    // PostgreSQL backend holds no socket of its own, but its master does.
+    let any_listens = l.sockets.iter().any(|s| ours(&s.process));
     let waiting = (l.servers.iter())
-        .find(|r| svc.processes.contains(&r.name) && !listening.contains(&r.pid));
+        .filter(|_| !any_listens)
+        .find(|r| svc.processes.contains(&r.name));
     if let Some(r) = waiting {
         let age = humantime::format_duration(std::time::Duration::from_secs(r.age_s)).to_string();
         f.add_with(
@@ -1157,7 +1212,10 @@ fn service_facts(f: &mut FactSet, d: &ServiceData) {
         .or_else(|| a.protocol.map(|p| p.name().to_string()))
         .unwrap_or_default();
     let mut values = vals([
-        ("service.expected", d.expected.map(|p| p.name().to_string()).unwrap_or_default()),
+        (
+            "service.expected",
+            d.expected.map(|p| p.name().to_string()).unwrap_or_default(),
+        ),
         ("service.answered", answered.clone()),
         ("service.message", a.message.clone().unwrap_or_default()),
         ("service.code", a.code.clone().unwrap_or_default()),
@@ -1165,7 +1223,9 @@ fn service_facts(f: &mut FactSet, d: &ServiceData) {
         ("service.database", d.database.clone().unwrap_or_default()),
         (
             "client.address",
-            d.local.map(|l| l.ip().to_canonical().to_string()).unwrap_or_default(),
+            d.local
+                .map(|l| l.ip().to_canonical().to_string())
+                .unwrap_or_default(),
         ),
     ]);
     if let Some(c) = &d.tls {
@@ -1182,13 +1242,23 @@ fn service_facts(f: &mut FactSet, d: &ServiceData) {
     let mut f = Bound { f, values };
     let f = &mut f;
     let at = d.address;
-    let said = a.message.as_deref().map(|m| format!(": \"{m}\"")).unwrap_or_default();
+    let said = a
+        .message
+        .as_deref()
+        .map(|m| format!(": \"{m}\""))
+        .unwrap_or_default();
     if let Some(p) = a.protocol.filter(|p| *p != Protocol::Tls) {
-        f.add("service.identified", "service", format!("{answered} answered on {at}"));
+        f.add(
+            "service.identified",
+            "service",
+            format!("{answered} answered on {at}"),
+        );
         match d.expected {
-            Some(e) if e == p => {
-                f.add("service.expected", "service", format!("{answered} is what the target expects"))
-            }
+            Some(e) if e == p => f.add(
+                "service.expected",
+                "service",
+                format!("{answered} is what the target expects"),
+            ),
             Some(e) if e != Protocol::Tls => f.add(
                 "service.other_protocol",
                 "service",

@@ -6,6 +6,7 @@ pub mod dns;
 pub mod environment;
 pub mod firewall;
 pub mod http;
+pub mod icmp;
 pub mod listeners;
 pub mod process;
 pub mod proxy;
@@ -534,7 +535,16 @@ mod tests {
         let web = target("http://localhost:8080/");
         assert_eq!(
             planned(&web),
-            [Dns, Tcp, Listeners, Firewall, Proxy, Environment, Http, Service]
+            [
+                Dns,
+                Tcp,
+                Listeners,
+                Firewall,
+                Proxy,
+                Environment,
+                Http,
+                Service
+            ]
         );
         assert_eq!(planned(&target("db:5432")).len(), 7);
         assert_eq!(planned(&target("unix:/run/x.sock")), [Environment, Unix]);

@@ -233,7 +233,9 @@ pub fn details(pid: i32, uid: u32, process: &str, cmdline: &str, passwd: &str) -
         .split_whitespace()
         .find_map(|w| w.strip_prefix("hba_file=").map(str::to_string))
         .or_else(|| {
-            let conf = config.as_deref().filter(|c| c.ends_with("postgresql.conf"))?;
+            let conf = config
+                .as_deref()
+                .filter(|c| c.ends_with("postgresql.conf"))?;
             let hba = Path::new(conf).with_file_name("pg_hba.conf");
             hba.is_file().then(|| hba.display().to_string())
         });

@@ -16,6 +16,9 @@ use tokio::net::TcpStream;
 /// immediate reset or close.
 const AFTER_CONNECT_WAIT: Duration = Duration::from_millis(250);
 
+/// The longest look at the ICMP behind an "unreachable" (IPv6 rejects take about 1 s).
+const ICMP_LOOK: Duration = Duration::from_millis(1500);
+
 /// At most this many addresses are tried (a name can resolve to dozens).
 const MAX_ADDRESSES: usize = 16;
 
@@ -35,6 +38,9 @@ pub struct Attempt {
     /// What happened right after a successful connect.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after_connect: Option<AfterConnect>,
+    /// For "unreachable" and "denied": which ICMP message was behind it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp: Option<super::icmp::Finding>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,9 +159,21 @@ async fn attempt(addr: SocketAddr, timeout: Duration) -> Attempt {
             message: "no answer (timed out)".into(),
             elapsed_ms,
             after_connect: None,
+            icmp: None,
         },
         Ok(Err(e)) => {
             let outcome = classify(&e);
+            // connect() says "unreachable" for a host that is down and for a firewall that
+            // rejects with host-prohibited alike; the ICMP message tells them apart.
+            let icmp = match outcome {
+                Outcome::HostUnreachable | Outcome::Denied => {
+                    let look = ICMP_LOOK.min(timeout.saturating_sub(start.elapsed()));
+                    tokio::task::spawn_blocking(move || super::icmp::probe(addr, look))
+                        .await
+                        .ok()
+                }
+                _ => None,
+            };
             Attempt {
                 address: addr,
                 outcome,
@@ -163,6 +181,7 @@ async fn attempt(addr: SocketAddr, timeout: Duration) -> Attempt {
                 message: describe(outcome, &e),
                 elapsed_ms,
                 after_connect: None,
+                icmp,
             }
         }
         Ok(Ok(stream)) => Attempt {
@@ -172,6 +191,7 @@ async fn attempt(addr: SocketAddr, timeout: Duration) -> Attempt {
             message: "connected".into(),
             elapsed_ms,
             after_connect: Some(after_connect(stream).await),
+            icmp: None,
         },
     }
 }

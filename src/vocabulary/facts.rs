@@ -102,6 +102,14 @@ pub const FACTS: &[(&str, &str)] = &[
         "a connection failed with network unreachable (ENETUNREACH)",
     ),
     (
+        "tcp.host_prohibited",
+        "the far host is up and its firewall rejects with ICMP host/admin prohibited",
+    ),
+    (
+        "tcp.host_down",
+        "no machine answers at the address (ICMP host unreachable, or no neighbour reply)",
+    ),
+    (
         "tcp.denied",
         "a connection was forbidden locally (EACCES/EPERM)",
     ),

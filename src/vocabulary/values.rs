@@ -95,6 +95,16 @@ pub const VALUES: &[(&str, &str, &str)] = &[
         "the connect timeout used, in seconds",
         "<the timeout>",
     ),
+    (
+        "tcp.icmp",
+        "the ICMP message behind an unreachable (host prohibited, host unreachable)",
+        "<the ICMP message>",
+    ),
+    (
+        "tcp.icmp_from",
+        "the address that sent that ICMP message",
+        "<who answered>",
+    ),
     // The listener that matters for this diagnosis: on the target port when one is, else on
     // another address or family of that port, else the nearby or usual port found.
     (

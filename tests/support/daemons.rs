@@ -7,7 +7,11 @@
 //! TCP on its port, from inside its namespace, and panics with the daemon's log if it exits or is
 //! not ready in time. Drop stops it (its own shutdown signal, then SIGKILL after
 //! [`STOP_GRACE`]), reaps it, kills whatever it forked that is still alive (workers, backends,
-//! per-connection children) and removes the directory, also when the test panics.
+//! per-connection children) and removes the directory, also when the test panics. Daemons stay
+//! in the test's process group, so Ctrl-C on `cargo test` reaches them too (mariadbd ignores
+//! SIGINT); daemons and directories left by a test process killed before its Drop ran are
+//! removed by the next test process that starts a daemon. (A /run/sshd created by such a
+//! process stays; it is what the openssh-server package would create anyway.)
 //!
 //! Daemons that refuse to run as root (PostgreSQL) or normally drop to a system user (MariaDB)
 //! are run as their Debian system user (`postgres`, `mysql`) when the tests run as root; their
@@ -410,6 +414,8 @@ impl Drop for Process {
 /// Prefix of every daemon directory: "cfx-NAME-PID-RANDOM" in the system temp dir.
 const DIR_PREFIX: &str = "cfx-";
 const DAEMON_NAMES: [&str; 5] = ["postgres", "redis", "mariadb", "nginx", "sshd"];
+/// The process names (comm) of those daemons and their children.
+const DAEMON_PROGRAMS: [&str; 5] = ["postgres", "redis-server", "mariadbd", "nginx", "sshd"];
 
 /// The owner pid when `dir_name` is a daemon directory made by [`daemon_dir`].
 fn dir_owner(dir_name: &str) -> Option<u32> {
@@ -447,6 +453,10 @@ fn reap_stale_daemons() {
             })
             .unwrap_or_default();
         for pid in pids {
+            let comm = fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if !DAEMON_PROGRAMS.contains(&comm.trim()) {
+                continue;
+            }
             let cwd = fs::read_link(format!("/proc/{pid}/cwd"))
                 .map(|p| p.to_string_lossy().into_owned())
                 .unwrap_or_default();
@@ -460,12 +470,16 @@ fn reap_stale_daemons() {
                 unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
             }
         }
-        let stale_dirs = fs::read_dir(&temp).into_iter().flatten().flatten().filter(|e| {
-            e.file_name()
-                .to_str()
-                .and_then(dir_owner)
-                .is_some_and(|owner| !Path::new(&format!("/proc/{owner}")).exists())
-        });
+        let stale_dirs = fs::read_dir(&temp)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(dir_owner)
+                    .is_some_and(|owner| !Path::new(&format!("/proc/{owner}")).exists())
+            });
         for entry in stale_dirs {
             if let Err(e) = fs::remove_dir_all(entry.path()) {
                 eprintln!("warning: cannot remove {}: {e}", entry.path().display());

@@ -344,7 +344,11 @@ pub fn identify_greeting(bytes: &[u8]) -> Answer {
 /// server answers a PostgreSQL startup with 400).
 fn other_reply(reply: &[u8], closed: bool) -> Answer {
     if reply.is_empty() {
-        return Answer::unknown(if closed { Outcome::Closed } else { Outcome::Silent });
+        return Answer::unknown(if closed {
+            Outcome::Closed
+        } else {
+            Outcome::Silent
+        });
     }
     if reply.starts_with(b"HTTP/") {
         let line = printable_line(reply);
@@ -395,13 +399,13 @@ pub fn summarize(d: &ServiceData) -> (Status, String) {
         .as_deref()
         .map(|m| format!(": {m}"))
         .unwrap_or_default();
-    if let Some(cert) = &d.tls {
-        if let Some(problem) = &cert.problem {
-            return (
-                Status::Problem,
-                format!("TLS certificate of {}: {problem}", cert.subject),
-            );
-        }
+    if let Some(cert) = &d.tls
+        && let Some(problem) = &cert.problem
+    {
+        return (
+            Status::Problem,
+            format!("TLS certificate of {}: {problem}", cert.subject),
+        );
     }
     let wrong = match (d.expected, a.protocol) {
         (Some(e), Some(p)) if e != p && e != Protocol::Tls => Some(e),
@@ -415,11 +419,20 @@ pub fn summarize(d: &ServiceData) -> (Status, String) {
     }
     match a.outcome {
         Outcome::Ready => (Status::Ok, format!("{what} answered")),
-        Outcome::AuthRequired => (Status::Ok, format!("{what} answered and asks for credentials")),
+        Outcome::AuthRequired => (
+            Status::Ok,
+            format!("{what} answered and asks for credentials"),
+        ),
         Outcome::Rejected => (Status::Problem, format!("{what} refused this client{msg}")),
         Outcome::Starting => (Status::Problem, format!("{what} is starting{msg}")),
-        Outcome::Silent => (Status::Ok, "accepted; said nothing before being asked".into()),
-        Outcome::Closed => (Status::Problem, "accepted, then closed without a word".into()),
+        Outcome::Silent => (
+            Status::Ok,
+            "accepted; said nothing before being asked".into(),
+        ),
+        Outcome::Closed => (
+            Status::Problem,
+            "accepted, then closed without a word".into(),
+        ),
         Outcome::Unrecognized => (Status::Ok, format!("answered something else{msg}")),
     }
 }

@@ -80,7 +80,10 @@ mod tests {
         e.extend_from_slice(&1130u16.to_le_bytes());
         e.extend_from_slice(b"Host '10.9.0.2' is not allowed to connect to this MariaDB server");
         let a = parse_greeting(&packet(&e)).unwrap();
-        assert_eq!((a.outcome, a.code.as_deref()), (Outcome::Rejected, Some("1130")));
+        assert_eq!(
+            (a.outcome, a.code.as_deref()),
+            (Outcome::Rejected, Some("1130"))
+        );
         assert_eq!(
             a.message.as_deref(),
             Some("Host '10.9.0.2' is not allowed to connect to this MariaDB server")

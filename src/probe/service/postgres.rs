@@ -54,7 +54,9 @@ pub fn parse_reply(buf: &[u8]) -> Option<Answer> {
             b'S' => {
                 let mut parts = body.split(|b| *b == 0);
                 if parts.next() == Some(b"server_version") {
-                    version = parts.next().map(|v| String::from_utf8_lossy(v).into_owned());
+                    version = parts
+                        .next()
+                        .map(|v| String::from_utf8_lossy(v).into_owned());
                 }
             }
             b'E' => return Some(error(body)),
@@ -117,7 +119,10 @@ mod tests {
     #[test]
     fn startup_is_length_prefixed_protocol_three() {
         let m = startup("app", "db");
-        assert_eq!(u32::from_be_bytes(m[..4].try_into().unwrap()) as usize, m.len());
+        assert_eq!(
+            u32::from_be_bytes(m[..4].try_into().unwrap()) as usize,
+            m.len()
+        );
         assert_eq!(&m[4..8], &196_608u32.to_be_bytes());
         assert!(m.ends_with(b"connfix\0\0"));
     }
@@ -133,9 +138,15 @@ mod tests {
             ),
         ]);
         let a = parse_reply(&hba).unwrap();
-        assert_eq!((a.outcome, a.code.as_deref()), (Outcome::Rejected, Some("28000")));
+        assert_eq!(
+            (a.outcome, a.code.as_deref()),
+            (Outcome::Rejected, Some("28000"))
+        );
         assert!(a.message.unwrap().starts_with("no pg_hba.conf entry"));
-        let starting = err(&[(b'C', "57P03"), (b'M', "the database system is starting up")]);
+        let starting = err(&[
+            (b'C', "57P03"),
+            (b'M', "the database system is starting up"),
+        ]);
         assert_eq!(parse_reply(&starting).unwrap().outcome, Outcome::Starting);
     }
 

@@ -35,15 +35,27 @@ mod tests {
     #[test]
     fn replies() {
         assert_eq!(parse_reply(b"+PONG\r\n").unwrap().outcome, Outcome::Ready);
-        let denied = parse_reply(b"-DENIED Redis is running in protected mode because protected mode is enabled\r\n").unwrap();
+        let denied = parse_reply(
+            b"-DENIED Redis is running in protected mode because protected mode is enabled\r\n",
+        )
+        .unwrap();
         assert_eq!(denied.outcome, Outcome::Rejected);
-        assert!(denied.message.unwrap().starts_with("DENIED Redis is running"));
+        assert!(
+            denied
+                .message
+                .unwrap()
+                .starts_with("DENIED Redis is running")
+        );
         assert_eq!(
-            parse_reply(b"-NOAUTH Authentication required.\r\n").unwrap().outcome,
+            parse_reply(b"-NOAUTH Authentication required.\r\n")
+                .unwrap()
+                .outcome,
             Outcome::AuthRequired
         );
         assert_eq!(
-            parse_reply(b"-LOADING Redis is loading the dataset in memory\r\n").unwrap().outcome,
+            parse_reply(b"-LOADING Redis is loading the dataset in memory\r\n")
+                .unwrap()
+                .outcome,
             Outcome::Starting
         );
         assert_eq!(parse_reply(b"SSH-2.0-OpenSSH_9.2\r\n"), None);

@@ -53,12 +53,15 @@ pub struct CertInfo {
     pub detail: Option<String>,
 }
 
+/// The end-entity certificate (DER) and the real verifier's verdict on it.
+type Seen = (Vec<u8>, Result<(), rustls::Error>);
+
 /// Reads what the verifier was asked and what it said.
 #[derive(Debug)]
 struct Recording {
     inner: Option<Arc<WebPkiServerVerifier>>,
     provider: Arc<rustls::crypto::CryptoProvider>,
-    seen: Mutex<Option<(Vec<u8>, Result<(), rustls::Error>)>>,
+    seen: Mutex<Option<Seen>>,
 }
 
 impl ServerCertVerifier for Recording {
@@ -149,7 +152,12 @@ pub async fn inspect(addr: SocketAddr, host: &str, within: Duration) -> (Option<
     };
     let name = match ServerName::try_from(host.trim_matches(['[', ']']).to_string()) {
         Ok(n) => n,
-        Err(_) => return (None, failed(format!("'{host}' is not a name TLS can check"))),
+        Err(_) => {
+            return (
+                None,
+                failed(format!("'{host}' is not a name TLS can check")),
+            );
+        }
     };
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     let handshake = async {
@@ -169,15 +177,11 @@ pub async fn inspect(addr: SocketAddr, host: &str, within: Duration) -> (Option<
         Ok(Err(e)) => return (None, failed(e.to_string())),
         Ok(Ok(s)) => s,
     };
-    let version = stream
-        .get_ref()
-        .1
-        .protocol_version()
-        .map(|v| match v {
-            rustls::ProtocolVersion::TLSv1_3 => "TLS 1.3".to_string(),
-            rustls::ProtocolVersion::TLSv1_2 => "TLS 1.2".to_string(),
-            other => format!("{other:?}"),
-        });
+    let version = stream.get_ref().1.protocol_version().map(|v| match v {
+        rustls::ProtocolVersion::TLSv1_3 => "TLS 1.3".to_string(),
+        rustls::ProtocolVersion::TLSv1_2 => "TLS 1.2".to_string(),
+        other => format!("{other:?}"),
+    });
     drop(stream);
     let seen = recording.seen.lock().ok().and_then(|mut s| s.take());
     let Some((der, verdict)) = seen else {
@@ -236,8 +240,8 @@ pub fn describe(der: &[u8]) -> Option<CertInfo> {
                 x509_parser::extensions::GeneralName::DNSName(d) => names.push(d.to_string()),
                 x509_parser::extensions::GeneralName::IPAddress(b) => {
                     let ip = match b.len() {
-                        4 => <[u8; 4]>::try_from(*b).ok().map(|a| std::net::IpAddr::from(a)),
-                        16 => <[u8; 16]>::try_from(*b).ok().map(|a| std::net::IpAddr::from(a)),
+                        4 => <[u8; 4]>::try_from(*b).ok().map(std::net::IpAddr::from),
+                        16 => <[u8; 16]>::try_from(*b).ok().map(std::net::IpAddr::from),
                         _ => None,
                     };
                     names.extend(ip.map(|ip| ip.to_string()));

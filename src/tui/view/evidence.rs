@@ -4,13 +4,13 @@
 use super::text::{ellipsis, wrap};
 use super::theme::Theme;
 use super::{pane_block, scrolled_lines, spinner};
-use crate::probe::service::{self, ServiceData};
 use crate::probe::dns::DnsData;
 use crate::probe::environment::EnvData;
 use crate::probe::firewall::FirewallData;
 use crate::probe::http::{HttpData, TlsOutcome};
 use crate::probe::listeners::ListenerData;
 use crate::probe::proxy::ProxyData;
+use crate::probe::service::{self, ServiceData};
 use crate::probe::tcp::{AfterConnect, Outcome, TcpData, errno_name};
 use crate::probe::unix::UnixData;
 use crate::probe::{ProbeData, ProbeReport, Status};
@@ -520,13 +520,20 @@ impl Body {
             self.line(format!("· {step}"), t.dim());
         }
         if let Some(c) = &d.tls {
-            let style = if c.problem.is_some() { t.bad() } else { t.plain() };
+            let style = if c.problem.is_some() {
+                t.bad()
+            } else {
+                t.plain()
+            };
             self.line(format!("certificate: {}", c.subject), style);
             if !c.names.is_empty() {
                 self.line(format!("for: {}", c.names.join(", ")), t.dim());
             }
             self.line(format!("issued by: {}", c.issuer), t.dim());
-            self.line(format!("valid: {} to {}", c.not_before, c.not_after), t.dim());
+            self.line(
+                format!("valid: {} to {}", c.not_before, c.not_after),
+                t.dim(),
+            );
             if let Some(p) = &c.problem {
                 self.line(format!("problem: {p}"), t.bad());
             }
