@@ -184,3 +184,78 @@ fn a_healthy_postgres_is_reachable_and_named() {
     assert!(has_fact(&v, "service.auth_required"), "{}", v["facts"]);
     assert!(has_fact(&v, "service.expected"));
 }
+
+#[test]
+fn redis_listening_on_a_unix_socket_only_says_so() {
+    if !available(&["redis"]) {
+        return;
+    }
+    let ns = Netns::new();
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("redis.sock");
+    // A real redis-server with TCP turned off (port 0) and only a unix socket.
+    let mut child = ns
+        .command("redis-server")
+        .args(["--port", "0", "--save", "", "--appendonly", "no"])
+        .arg("--unixsocket")
+        .arg(&sock)
+        .arg("--dir")
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start redis-server");
+    let ready = (0..250).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        sock.exists()
+    });
+    let result = std::panic::catch_unwind(|| {
+        assert!(ready, "redis-server made no socket");
+        let (code, v) = check_in(&ns, &["redis://127.0.0.1:6379"]);
+        assert_eq!(code, 1);
+        certain(&v, "unix-socket-only");
+        let a = action(&v);
+        assert!(
+            a.contains(&format!("redis-server (pid {})", child.id())),
+            "{a}"
+        );
+        assert!(a.contains(&sock.display().to_string()), "{a}");
+        assert!(a.contains("port 6379"), "{a}");
+        assert_only_observed(&v);
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
+
+#[test]
+fn mariadb_running_but_not_yet_listening_is_a_startup_race() {
+    if !available(&["mariadb"]) {
+        return;
+    }
+    let ns = Netns::new();
+    let db = Mariadb::start_paused(Some(&ns), "127.0.0.1", 3306);
+    let (code, v) = check_in(&ns, &["mysql://app@127.0.0.1:3306/shop"]);
+    assert_eq!(code, 1);
+    assert_verdict(&v, "startup-race");
+    assert_eq!(v["verdict"]["confidence"], "likely");
+    let a = action(&v);
+    assert!(
+        a.starts_with(&format!("mariadbd (pid {})", db.pid())),
+        "{a}"
+    );
+    assert!(a.contains("port 3306"), "{a}");
+    // Not "nothing listening, certain": the server is there, just not ready.
+    let nothing = v["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "nothing-listening");
+    assert!(
+        nothing.is_none_or(|c| c["confidence"] != "certain"),
+        "{nothing:?}"
+    );
+    assert_only_observed(&v);
+}

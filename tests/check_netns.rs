@@ -352,6 +352,66 @@ fn the_hosts_file_disagrees_with_dns() {
 }
 
 #[test]
+fn a_hosts_line_that_sends_the_client_elsewhere_is_the_verdict() {
+    if !dns_available() {
+        return;
+    }
+    // DNS says 127.0.0.1, where the server listens; the hosts file says 127.0.0.2.
+    let (ns, _dns) = with_dns(&[("app.test", Some("127.0.0.1".parse().unwrap()))]);
+    ns.set_hosts("127.0.0.1 localhost\n127.0.0.2 app.test\n");
+    let service = listen_in_netns(&ns.name, "127.0.0.1:0".parse().unwrap());
+    let port = port_of(&service);
+    let (code, v) = check_in(&ns, &[&format!("app.test:{port}")]);
+    assert_verdict(&v, "dns-mismatch");
+    assert_eq!(v["verdict"]["confidence"], "certain");
+    assert_eq!(code, 1);
+    let action = v["verdict"]["action"].as_str().unwrap();
+    assert!(
+        action.starts_with("/etc/hosts maps app.test to 127.0.0.2 while DNS server"),
+        "{action}"
+    );
+    assert!(action.contains("answers 127.0.0.1"), "{action}");
+    // The bind address is still listed, below.
+    assert!(cause_ids(&v).contains(&"bind-address-mismatch".to_string()));
+}
+
+#[test]
+fn a_hosts_file_answer_does_not_wait_for_a_dead_dns_server() {
+    if !netns_available() {
+        return;
+    }
+    let ns = Netns::new();
+    // A resolver that never answers: nothing listens at this address in the namespace.
+    ns.set_resolv_conf("nameserver 127.0.0.77\n");
+    ns.set_hosts("127.0.0.1 localhost\n127.0.0.1 app.test\n");
+    let service = listen_in_netns(&ns.name, "127.0.0.1:0".parse().unwrap());
+    let (code, v) = check_in(
+        &ns,
+        &[
+            &format!("app.test:{}", port_of(&service)),
+            "--timeout",
+            "5s",
+        ],
+    );
+    assert_verdict(&v, "reachable");
+    assert_eq!(code, 0);
+    let dns = v["probes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "dns")
+        .unwrap();
+    // Either the dead server refused at once, or the comparison was given up after the
+    // grace: never the whole timeout.
+    let skipped = dns["data"]["direct_skipped"].as_str().unwrap_or("");
+    let direct = &dns["data"]["direct"];
+    assert!(
+        skipped.contains("not compared") || direct["outcome"] != "timeout",
+        "{dns}"
+    );
+}
+
+#[test]
 fn localhost_resolves_to_ipv6_first_but_the_server_is_ipv4_only() {
     if !netns_available() {
         return;

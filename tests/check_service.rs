@@ -210,3 +210,25 @@ fn another_protocol_on_the_port_is_wrong_service() {
     assert!(a.contains(&port.to_string()), "{a}");
     assert_only_observed(&v);
 }
+
+#[test]
+fn https_to_a_plain_service_that_waits_in_silence_is_tls_mismatch() {
+    // Accepts, reads, never answers: like a database waiting for its own startup message.
+    let l = loopback_listener();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in l.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut s = s;
+                let mut buf = [0u8; 512];
+                use std::io::Read;
+                while matches!(s.read(&mut buf), Ok(n) if n > 0) {}
+            });
+        }
+    });
+    let (code, v) = check(&[&format!("https://127.0.0.1:{port}/"), "--timeout", "2s"]);
+    assert_eq!(code, 1);
+    assert_verdict(&v, "tls-mismatch");
+    assert!(has_fact(&v, "tls.no_handshake"), "{}", v["facts"]);
+    assert_only_observed(&v);
+}

@@ -545,8 +545,82 @@ mod tests {
                 Likely,
             ),
             (
+                &["tcp.host_unreachable", "target.remote", "tcp.host_down"],
+                "host-unreachable",
+                Certain,
+            ),
+            // Without the ICMP message, "unreachable" is only likely a machine that is down.
+            (
                 &["tcp.host_unreachable", "target.remote"],
                 "host-unreachable",
+                Likely,
+            ),
+            (
+                &[
+                    "tcp.host_unreachable",
+                    "target.remote",
+                    "tcp.host_prohibited",
+                ],
+                "firewall-reject",
+                Certain,
+            ),
+            (
+                &["tcp.connected", "service.identified", "service.rejected"],
+                "service-rejected",
+                Certain,
+            ),
+            (
+                &["tcp.connected", "service.identified", "service.starting"],
+                "service-starting",
+                Certain,
+            ),
+            (
+                &[
+                    "tcp.connected",
+                    "service.identified",
+                    "service.other_protocol",
+                ],
+                "wrong-service",
+                Certain,
+            ),
+            (
+                &["tcp.connected", "tls.certificate_expired"],
+                "tls-certificate-expired",
+                Certain,
+            ),
+            (
+                &["tcp.connected", "tls.certificate_name_mismatch"],
+                "tls-certificate-name-mismatch",
+                Certain,
+            ),
+            (
+                &["tcp.connected", "tls.certificate_untrusted"],
+                "tls-certificate-untrusted",
+                Certain,
+            ),
+            (
+                &["tcp.refused", "listener.none", "listener.service_process"],
+                "wrong-port",
+                Likely,
+            ),
+            (
+                &[
+                    "tcp.refused",
+                    "target.own_address",
+                    "listener.none",
+                    "process.service_running",
+                ],
+                "startup-race",
+                Likely,
+            ),
+            (
+                &[
+                    "tcp.refused",
+                    "listener.other_address",
+                    "dns.mismatch",
+                    "dns.hosts_file",
+                ],
+                "dns-mismatch",
                 Certain,
             ),
             (&["tcp.net_unreachable"], "network-unreachable", Certain),

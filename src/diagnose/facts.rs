@@ -333,6 +333,14 @@ fn dns_facts(f: &mut FactSet, d: &DnsData) {
             ("dns.name", d.name.clone()),
             ("dns.addresses", join(&sys.addresses)),
             ("dns.hosts_addresses", join(&d.hosts_file)),
+            (
+                "dns.hosts_file",
+                if d.hosts_file.is_empty() {
+                    String::new()
+                } else {
+                    "/etc/hosts".to_string()
+                },
+            ),
             ("dns.server", servers.clone()),
             ("dns.server_addresses", direct_addrs.clone()),
             (
@@ -856,6 +864,36 @@ fn service_process_facts(
     let waiting = (l.servers.iter())
         .filter(|_| !any_listens)
         .find(|r| svc.processes.contains(&r.name));
+    // A server of the service that listens on a unix socket and on no TCP port at all
+    // (PostgreSQL with listen_addresses = '', MariaDB with skip-networking).
+    let unix_only = (l.unix.iter())
+        .filter(|_| !any_listens)
+        .find(|u| svc.processes.contains(&u.process));
+    if let Some(u) = unix_only {
+        let (setting, all) = match crate::probe::process::server_kind(&u.process) {
+            Some(k) => (
+                k.bind_setting.to_string(),
+                k.bind_all.replace("PORT", &port.to_string()),
+            ),
+            None => (String::new(), String::new()),
+        };
+        f.add_with(
+            "listener.unix_only",
+            "listeners",
+            format!(
+                "{} (pid {}) listens on the unix socket {} and on no TCP port",
+                u.process, u.pid, u.path
+            ),
+            vals([
+                ("listener.unix_path", u.path.clone()),
+                ("process.name", u.process.clone()),
+                ("process.pid", u.pid.to_string()),
+                ("listener.config", u.config.clone().unwrap_or_default()),
+                ("listener.bind_setting", setting),
+                ("listener.bind_all", all),
+            ]),
+        );
+    }
     if let Some(r) = waiting {
         let age = humantime::format_duration(std::time::Duration::from_secs(r.age_s)).to_string();
         f.add_with(
@@ -1289,6 +1327,13 @@ fn service_facts(f: &mut FactSet, d: &ServiceData) {
             format!("{at} accepted but answered neither a greeting wait nor a request"),
         ),
         _ => {}
+    }
+    if d.expected == Some(Protocol::Tls) && a.outcome == Said::Silent {
+        f.add(
+            "tls.no_handshake",
+            "service",
+            format!("{at} accepted the connection but never answered a TLS handshake: it does not speak TLS"),
+        );
     }
     if let Some(c) = &d.tls {
         let name = match c.problem {

@@ -58,7 +58,7 @@ pub fn fact_sources(name: &str) -> &'static [ProbeId] {
         "proxy" => &[Proxy],
         "env" => &[Environment],
         "http" => &[Http],
-        "tls" if rest.starts_with("certificate") => &[Service],
+        "tls" if rest.starts_with("certificate") || rest == "no_handshake" => &[Service],
         "tls" => &[Http],
         "service" => &[Service],
         "process" => &[Listeners],

@@ -80,25 +80,22 @@ pub enum DirectOutcome {
     Timeout,
 }
 
+/// How long the direct DNS query may take beyond a system lookup that already found the
+/// name (a round trip to a near resolver is milliseconds; a dead one never answers).
+const DIRECT_GRACE: Duration = Duration::from_millis(1000);
+
 pub async fn run(name: &str, settings: &Settings) -> ProbeReport {
     let start = Instant::now();
     let owned = name.to_string();
     let system = tokio::task::spawn_blocking(move || system_lookup(&owned));
     let hosts = tokio::fs::read_to_string("/etc/hosts");
-    let (direct, direct_skipped) = if is_local_name(name) {
-        (
-            None,
-            Some("names like localhost are answered locally, never by a DNS server".to_string()),
-        )
-    } else {
-        (Some(direct_lookup(name, settings)), None)
-    };
-    let direct = async {
-        match direct {
-            Some(f) => Some(f.await),
-            None => None,
-        }
-    };
+    let local = is_local_name(name);
+    // The direct query runs beside the system lookup, on its own task, so that a DNS
+    // server that never answers cannot hold back a name the hosts file already answered.
+    let direct_task = (!local).then(|| {
+        let (n, st) = (name.to_string(), settings.clone());
+        tokio::spawn(async move { direct_lookup(&n, &st).await })
+    });
     // The system lookup runs on a blocking thread; bound it so a dead resolver cannot hold us.
     let system = async {
         match tokio::time::timeout(settings.timeout, system).await {
@@ -114,7 +111,26 @@ pub async fn run(name: &str, settings: &Settings) -> ProbeReport {
             },
         }
     };
-    let (system, hosts, direct) = tokio::join!(system, hosts, direct);
+    let (system, hosts) = tokio::join!(system, hosts);
+    let mut direct_skipped = local
+        .then(|| "names like localhost are answered locally, never by a DNS server".to_string());
+    let direct = match direct_task {
+        None => None,
+        // The system found addresses: the comparison gets a short grace, not the timeout.
+        Some(task) if !system.addresses.is_empty() => {
+            match tokio::time::timeout(DIRECT_GRACE, task).await {
+                Ok(Ok(answer)) => Some(answer),
+                _ => {
+                    direct_skipped = Some(format!(
+                        "the DNS server gave no answer within {:.1} s of the system resolver's; not compared",
+                        DIRECT_GRACE.as_secs_f64()
+                    ));
+                    None
+                }
+            }
+        }
+        Some(task) => task.await.ok(),
+    };
     let data = DnsData {
         name: name.to_string(),
         hosts_file: hosts.map(|t| hosts_lookup(&t, name)).unwrap_or_default(),

@@ -25,6 +25,9 @@ pub struct ListenerData {
     /// has not opened its port yet is still starting).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub servers: Vec<super::process::Running>,
+    /// Unix sockets that known servers listen on (a server may listen on nothing else).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unix: Vec<super::process::UnixListener>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,7 +127,12 @@ fn read() -> ListenerData {
             }
         },
     };
-    let wanted: HashSet<u64> = sockets.iter().map(|row| row.1).collect();
+    let unix_sockets = std::fs::read_to_string("/proc/net/unix")
+        .map(|t| super::process::parse_unix_listeners(&t))
+        .unwrap_or_default();
+    let wanted: HashSet<u64> = (sockets.iter().map(|row| row.1))
+        .chain(unix_sockets.iter().map(|(inode, _)| *inode))
+        .collect();
     let (owners, hidden) = socket_owners(&wanted);
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
     // One look per process, however many sockets it holds.
@@ -176,6 +184,20 @@ fn read() -> ListenerData {
         }),
         error: None,
         servers: super::process::running_servers(),
+        unix: unix_sockets
+            .into_iter()
+            .filter_map(|(inode, path)| {
+                let (pid, name, cmdline) = owners.get(&inode)?;
+                super::process::SERVER_NAMES
+                    .contains(&name.as_str())
+                    .then(|| super::process::UnixListener {
+                        path,
+                        pid: *pid,
+                        process: name.clone(),
+                        config: super::process::details(*pid, 0, name, cmdline, "").config,
+                    })
+            })
+            .collect(),
     }
 }
 

@@ -195,6 +195,33 @@ pub struct Running {
     pub age_s: u64,
 }
 
+/// A listening unix socket held by a known server.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UnixListener {
+    pub path: String,
+    pub pid: i32,
+    pub process: String,
+    /// Its configuration file, when found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+}
+
+/// Listening unix sockets with a path, from `/proc/net/unix` text: (inode, path). A
+/// listening socket has the __SO_ACCEPTCON flag (0x10000); abstract names (`@...`) are
+/// left out, since no client types them.
+pub fn parse_unix_listeners(text: &str) -> Vec<(u64, String)> {
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let flags = u32::from_str_radix(f.get(3)?, 16).ok()?;
+            let inode: u64 = f.get(6)?.parse().ok()?;
+            let path = f.get(7)?;
+            (flags & 0x10000 != 0 && path.starts_with('/')).then(|| (inode, path.to_string()))
+        })
+        .collect()
+}
+
 /// Every process whose name is in [`SERVER_NAMES`], oldest first. Best effort: processes
 /// that vanish or cannot be read are left out.
 pub fn running_servers() -> Vec<Running> {
@@ -319,6 +346,18 @@ mod tests {
         assert_eq!(
             config_from_cmdline("python3", "python3 -m http.server"),
             None
+        );
+    }
+
+    #[test]
+    fn listening_unix_sockets() {
+        let t = "Num       RefCount Protocol Flags    Type St Inode Path\n\
+0000000024d8c5b9: 00000002 00000000 00010000 0001 01 31515 /run/postgresql/.s.PGSQL.5432\n\
+0000000019fdc8ee: 00000003 00000000 00000000 0001 03  1061 /run/x.sock\n\
+0000000019fdc8ef: 00000002 00000000 00010000 0001 01  1062 @abstract\n";
+        assert_eq!(
+            parse_unix_listeners(t),
+            vec![(31515, "/run/postgresql/.s.PGSQL.5432".to_string())]
         );
     }
 

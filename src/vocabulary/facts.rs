@@ -256,6 +256,10 @@ pub const FACTS: &[(&str, &str)] = &[
         "the port accepted the connection but sent nothing and answered no request",
     ),
     (
+        "tls.no_handshake",
+        "the port accepted the connection but never answered a TLS handshake",
+    ),
+    (
         "tls.certificate_expired",
         "the server's TLS certificate has expired (or is not valid yet)",
     ),
@@ -271,6 +275,10 @@ pub const FACTS: &[(&str, &str)] = &[
     (
         "listener.service_process",
         "a process of the target's service listens, on another port",
+    ),
+    (
+        "listener.unix_only",
+        "the target's server runs here and listens on a unix socket, but on no TCP port",
     ),
     (
         "process.service_running",

@@ -163,6 +163,11 @@ pub const VALUES: &[(&str, &str, &str)] = &[
         "that setting with a value that listens on every address",
         "<its listen-address setting> set to every address",
     ),
+    (
+        "listener.unix_path",
+        "the unix socket the server listens on instead of TCP",
+        "<its socket path>",
+    ),
     // The firewall rule that blocks the port.
     (
         "rule.tool",

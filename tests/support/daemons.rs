@@ -774,11 +774,34 @@ pub struct Mariadb {
     process: Process,
     port: u16,
     dir: tempfile::TempDir,
+    /// Stopped on purpose by `start_paused`.
+    paused: bool,
+}
+
+impl Drop for Mariadb {
+    fn drop(&mut self) {
+        if self.paused {
+            // A stopped process only acts on its shutdown signal once continued.
+            // SAFETY: signalling our own child by its pid.
+            unsafe { libc::kill(self.process.pid() as i32, libc::SIGCONT) };
+        }
+    }
 }
 
 impl Mariadb {
     /// `bind` is the --bind-address ("127.0.0.1", "0.0.0.0", "::", ...).
     pub fn start(ns: Option<&Netns>, bind: &str, port: u16) -> Mariadb {
+        Self::launch(ns, bind, port, false)
+    }
+
+    /// A real mariadbd caught while it starts: stopped (SIGSTOP) the moment it is spawned,
+    /// long before InnoDB is up and the port is open, so it runs without listening until
+    /// dropped (it is continued, then stopped as usual).
+    pub fn start_paused(ns: Option<&Netns>, bind: &str, port: u16) -> Mariadb {
+        Self::launch(ns, bind, port, true)
+    }
+
+    fn launch(ns: Option<&Netns>, bind: &str, port: u16, paused: bool) -> Mariadb {
         let since = Instant::now();
         let root = super::is_root();
         let dir = daemon_dir("mariadb", root.then_some("mysql"));
@@ -828,7 +851,34 @@ impl Mariadb {
         args.extend(user_arg);
         let cmd = command(ns, None, &program("mariadbd"), &args, path, &log);
         let process = Process::spawn("mariadbd", cmd, &log, libc::SIGTERM);
-        let mut db = Mariadb { process, port, dir };
+        if paused {
+            // The child is a launcher (setpriv, ip netns exec) until it execs mariadbd;
+            // stop it as soon as it is mariadbd, long before InnoDB lets it listen.
+            let comm = format!("/proc/{}/comm", process.pid());
+            let deadline = Instant::now() + START_TIMEOUT;
+            while std::fs::read_to_string(&comm).map_or(true, |c| c.trim() != "mariadbd") {
+                assert!(
+                    Instant::now() < deadline,
+                    "mariadbd never started: {}",
+                    read_log(&log)
+                );
+                std::thread::yield_now();
+            }
+            // SAFETY: signalling our own child by its pid.
+            unsafe { libc::kill(process.pid() as i32, libc::SIGSTOP) };
+            return Mariadb {
+                process,
+                port,
+                dir,
+                paused: true,
+            };
+        }
+        let mut db = Mariadb {
+            process,
+            port,
+            dir,
+            paused: false,
+        };
         let addr = reachable_ip(bind).map(|ip| SocketAddr::new(ip, port));
         db.process.wait_ready(ns, addr, || true, since);
         db
