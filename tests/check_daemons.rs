@@ -259,3 +259,25 @@ fn mariadb_running_but_not_yet_listening_is_a_startup_race() {
     );
     assert_only_observed(&v);
 }
+
+#[test]
+fn postgres_still_recovering_is_service_starting() {
+    if !available(&["postgres"]) {
+        return;
+    }
+    let ns = Netns::new();
+    let _pg = Postgres::start_recovering(Some(&ns), "127.0.0.1", 5432);
+    let (code, v) = check_in(&ns, &["postgres://app@127.0.0.1:5432/app"]);
+    assert_eq!(code, 1);
+    certain(&v, "service-starting");
+    let service = v["probes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "service")
+        .unwrap();
+    assert_eq!(service["data"]["answer"]["code"], "57P03");
+    let a = action(&v);
+    assert!(a.contains("127.0.0.1:5432"), "{a}");
+    assert_only_observed(&v);
+}

@@ -570,6 +570,30 @@ impl Postgres {
         port: u16,
         hba_lines: &str,
     ) -> Postgres {
+        Self::launch(ns, listen_addresses, port, hba_lines, false)
+    }
+
+    /// A server that stays in recovery: a standby (`standby.signal`) with no primary to
+    /// follow and `hot_standby=off`, so it accepts TCP and answers every client with SQLSTATE
+    /// 57P03 (the database system is not accepting connections yet), as a server still
+    /// starting or recovering does. Returns once it listens and says "standby".
+    pub fn start_recovering(ns: Option<&Netns>, listen_addresses: &str, port: u16) -> Postgres {
+        Self::launch(
+            ns,
+            listen_addresses,
+            port,
+            "host all all 0.0.0.0/0 trust\n",
+            true,
+        )
+    }
+
+    fn launch(
+        ns: Option<&Netns>,
+        listen_addresses: &str,
+        port: u16,
+        hba_lines: &str,
+        recovering: bool,
+    ) -> Postgres {
         let since = Instant::now();
         let user = super::is_root().then_some("postgres");
         let dir = daemon_dir("postgres", user);
@@ -606,6 +630,20 @@ impl Postgres {
             "shared_buffers=16MB".to_owned(),
             "max_connections=20".to_owned(),
         ];
+        let settings: Vec<String> = if recovering {
+            write_file(&data.join("standby.signal"), "");
+            if let Some(u) = user {
+                let (uid, gid) = system_user(u);
+                std::os::unix::fs::chown(data.join("standby.signal"), Some(uid), Some(gid))
+                    .expect("chown standby.signal");
+            }
+            settings
+                .into_iter()
+                .chain(["hot_standby=off".to_owned()])
+                .collect()
+        } else {
+            settings.to_vec()
+        };
         let mut args: Vec<OsString> = vec!["-D".into(), data.clone().into_os_string()];
         for setting in settings {
             args.push("-c".into());
@@ -622,8 +660,9 @@ impl Postgres {
             reachable_ip(first).map(|ip| SocketAddr::new(ip, port))
         };
         let pid_file = data.join("postmaster.pid");
+        let wanted = if recovering { "standby" } else { "ready" };
         pg.process
-            .wait_ready(ns, addr, || postmaster_ready(&pid_file), since);
+            .wait_ready(ns, addr, || postmaster_status(&pid_file, wanted), since);
         pg
     }
 
@@ -668,10 +707,10 @@ impl Postgres {
     }
 }
 
-/// True once postmaster.pid's status line (the 8th) says "ready".
-fn postmaster_ready(pid_file: &Path) -> bool {
+/// True once postmaster.pid's status line (the 8th) says `wanted` ("ready", "standby").
+fn postmaster_status(pid_file: &Path, wanted: &str) -> bool {
     fs::read_to_string(pid_file)
-        .is_ok_and(|text| text.lines().nth(7).is_some_and(|s| s.trim() == "ready"))
+        .is_ok_and(|text| text.lines().nth(7).is_some_and(|s| s.trim() == wanted))
 }
 
 // ---------------------------------------------------------------------------------------------
