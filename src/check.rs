@@ -17,6 +17,9 @@ pub struct CheckReport {
     pub target: Target,
     pub verdict: Verdict,
     pub causes: Vec<RankedCause>,
+    /// Where the client was looked at from (`--from`), when not this host.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<crate::probe::vantage::Vantage>,
     pub probes: Vec<ProbeView>,
     pub path: Vec<Step>,
     pub questions: Vec<Question>,
@@ -63,6 +66,7 @@ pub async fn run_live(
 ) -> CheckReport {
     let started_at = now();
     let target = Arc::new(target);
+    let from = settings.vantage.as_deref().cloned();
     let mut pending = probe::planned(&target);
     let mut rx = probe::spawn(target.clone(), settings, CancellationToken::new());
     let mut reports = Vec::new();
@@ -86,7 +90,9 @@ pub async fn run_live(
     }
     reports.sort_by_key(|r| r.id);
     let target = Arc::unwrap_or_clone(target);
-    assemble(target, reports, ctx, kb, started_at)
+    let mut report = assemble(target, reports, ctx, kb, started_at);
+    report.from = from;
+    report
 }
 
 /// Pure: reports in, the finished report out.
@@ -114,6 +120,7 @@ pub fn assemble(
         target,
         verdict: d.verdict,
         causes: d.causes,
+        from: None,
         probes,
         path: d.path,
         questions: d.questions,

@@ -54,34 +54,59 @@ fn tls_server() -> Option<TlsServer> {
         .status()
         .expect("run openssl req");
     assert!(made.success(), "openssl could not make a certificate");
-    let port = support::free_port();
-    let child = Command::new(&openssl)
-        .args([
-            "s_server",
-            "-quiet",
-            "-www",
-            "-accept",
-            &format!("127.0.0.1:{port}"),
-        ])
+    // Port 0: the kernel picks a free port as s_server binds, and s_server prints it
+    // ("ACCEPT 127.0.0.1:PORT") once it listens. No port is picked first and freed again,
+    // so nothing else can take it in between.
+    let mut child = Command::new(&openssl)
+        .args(["s_server", "-www", "-accept", "127.0.0.1:0"])
         .arg("-key")
         .arg(&key)
         .arg("-cert")
         .arg(&cert)
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("start openssl s_server");
-    let server = TlsServer {
-        port,
+    let stdout = child.stdout.take().expect("s_server's stdout");
+    let mut server = TlsServer {
+        port: 0,
         child,
         _dir: dir,
     };
-    let addr = format!("127.0.0.1:{port}").parse().unwrap();
-    assert!(
-        support::wait_listening(addr, Duration::from_secs(5)),
-        "s_server did not start"
-    );
+    server.port = accept_port(stdout, Duration::from_secs(10))
+        .unwrap_or_else(|e| panic!("openssl s_server did not say where it listens: {e}"));
+    Some(server)
+}
+
+/// The port of s_server's "ACCEPT 127.0.0.1:PORT" line (bounded wait). The rest of its
+/// output is read and dropped on a thread, so a full pipe never stalls the server.
+fn accept_port(stdout: std::process::ChildStdout, within: Duration) -> Result<u16, String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let mut seen = String::new();
+        for line in lines.by_ref() {
+            let Ok(line) = line else { break };
+            if let Some(port) = line
+                .strip_prefix("ACCEPT ")
+                .and_then(|a| a.rsplit_once(':'))
+                .and_then(|(_, p)| p.trim().parse::<u16>().ok())
+                .filter(|p| *p != 0)
+            {
+                let _ = tx.send(Ok(port));
+                // Keep draining until s_server exits.
+                for _ in lines.by_ref() {}
+                return;
+            }
+            seen.push_str(&line);
+            seen.push('\n');
+        }
+        let _ = tx.send(Err(format!("it exited first; its output:\n{seen}")));
+    });
+    rx.recv_timeout(within)
+        .unwrap_or_else(|_| Err(format!("no ACCEPT line within {within:?}")))
     Some(server)
 }
 

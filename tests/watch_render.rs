@@ -1,5 +1,10 @@
 //! The `connfix watch` screen drawn into ratatui's TestBackend from fixed check results, and
 //! compared with insta snapshots (`cargo insta review` after an intended change).
+//!
+//! Every screen is drawn at a fixed clock (the checks' times are fixed too), so a snapshot
+//! never depends on how fast the test ran, and every screen is checked for times that
+//! contradict each other: each row's "since HH:MM:SS (duration)" must add up to the same
+//! moment, the screen's clock, and no transition may lie after it.
 
 use connfix::probe::reach::{FailKind, Failure, Sample};
 use connfix::tui::view::watch::render;
@@ -7,7 +12,7 @@ use connfix::tui::watch::state::WatchApp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 fn at(i: usize) -> String {
     format!("2026-11-21T10:{:02}:{:02}.000Z", i / 60, i % 60)
@@ -71,19 +76,102 @@ fn flapping() -> WatchApp {
     app
 }
 
-/// A fixed "now": 125.5 s after the latest state change, so "for 2m 05s" does not depend on
-/// how fast the test ran.
-fn settle(app: &mut WatchApp) {
-    let latest = app.rows.iter().filter_map(|r| r.since_at).max();
-    if let Some(t) = latest {
-        app.now = t + Duration::from_millis(125_500);
-    }
+/// The screen's clock in these tests: 125.5 s after the flapping fixture's last change
+/// (10:00:20), so that row reads "2m 05s" and the one that changed at 10:00:16 "2m 09s".
+const NOW: &str = "2026-11-21T10:02:25.500Z";
+
+fn clock_at(rfc3339: &str) -> SystemTime {
+    humantime::parse_rfc3339(rfc3339).unwrap()
 }
 
+/// The fixed clock, whatever the checks' times are.
+fn settle(app: &mut WatchApp) {
+    app.now = clock_at(NOW);
+}
+
+/// Draws the screen, and fails when it shows contradictory times.
+#[track_caller]
 fn screen(app: &WatchApp, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| render(f, app)).unwrap();
-    terminal.backend().to_string()
+    let s = terminal.backend().to_string();
+    let wrong = contradictions(&s, app.now);
+    assert!(wrong.is_empty(), "{}\n{s}", wrong.join("\n"));
+    s
+}
+
+/// Seconds since midnight of `HH:MM:SS`.
+fn seconds_of_day(hms: &str) -> Option<u64> {
+    let mut parts = hms.split(':').map(|p| p.parse::<u64>().ok());
+    let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
+    (hms.len() == 8 && h < 24 && m < 60 && s < 61).then_some(h * 3600 + m * 60 + s)
+}
+
+/// A duration as `connfix watch` writes it ("45s", "2m 05s", "3h 07m"), in seconds, with the
+/// resolution it is written in.
+fn compact_seconds(d: &str) -> Option<(u64, u64)> {
+    let num = |t: &str, unit: char| t.strip_suffix(unit)?.parse::<u64>().ok();
+    match d.split(' ').collect::<Vec<_>>().as_slice() {
+        [s] => Some((num(s, 's')?, 1)),
+        [m, s] if m.ends_with('m') => Some((num(m, 'm')? * 60 + num(s, 's')?, 1)),
+        [h, m] => Some((num(h, 'h')? * 3600 + num(m, 'm')? * 60, 60)),
+        _ => None,
+    }
+}
+
+/// Every time on `screen` that does not agree with the screen's clock `now`: a row whose
+/// "since T (D)" does not add up to `now` (T is cut to the second and D rounded down, so
+/// T + D is `now` or up to a second before, or a minute for hours), and a transition logged
+/// after `now`. Empty when all agree.
+fn contradictions(screen: &str, now: SystemTime) -> Vec<String> {
+    let now_s = now.duration_since(UNIX_EPOCH).unwrap().as_secs() % 86_400;
+    let mut wrong = Vec::new();
+    for line in screen.lines() {
+        let mut rest = line;
+        while let Some(at) = rest.find("since ") {
+            rest = &rest[at + "since ".len()..];
+            let Some(since) = rest.get(..8).and_then(seconds_of_day) else {
+                continue;
+            };
+            let Some(dur) = rest
+                .get(8..)
+                .and_then(|r| r.strip_prefix(" ("))
+                .and_then(|r| r.split_once(')'))
+                .and_then(|(d, _)| compact_seconds(d))
+            else {
+                wrong.push(format!("no duration after \"since\" in {line:?}"));
+                continue;
+            };
+            let implied = since + dur.0;
+            if implied > now_s || implied + dur.1 < now_s {
+                wrong.push(format!(
+                    "{:?} adds up to {}, but the screen's clock is {}",
+                    &rest[..rest.find(')').map_or(rest.len(), |i| i + 1)],
+                    hms(implied),
+                    hms(now_s)
+                ));
+            }
+        }
+        // The transitions log: "│HH:MM:SS  target  what  detail".
+        if let Some(t) = line
+            .trim_matches('"')
+            .strip_prefix('│')
+            .and_then(|l| l.get(..8))
+            .and_then(seconds_of_day)
+            && t > now_s
+        {
+            wrong.push(format!(
+                "a transition at {} after the clock ({}): {line}",
+                hms(t),
+                hms(now_s)
+            ));
+        }
+    }
+    wrong
+}
+
+fn hms(s: u64) -> String {
+    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
 fn key(app: &mut WatchApp, code: KeyCode) {
@@ -94,6 +182,9 @@ fn key(app: &mut WatchApp, code: KeyCode) {
 fn watch_rows_timeline_and_log() {
     let app = flapping();
     let s = screen(&app, 100, 26);
+    // Each row counts from its own change, at one clock (10:02:25).
+    assert!(s.contains("since 10:00:16 (2m 09s)"), "{s}");
+    assert!(s.contains("since 10:00:20 (2m 05s)"), "{s}");
     // The flapping target's timeline shows its six failed checks among the good ones.
     assert!(s.contains("██████××××××██████"), "{s}");
     assert!(s.contains("up → down") && s.contains("down → up"), "{s}");
@@ -122,6 +213,7 @@ fn watch_keeps_the_selected_row_in_view() {
     for i in 0..20 {
         app.checked(i, up(i, 1.0, None));
     }
+    settle(&mut app);
     for _ in 0..19 {
         key(&mut app, KeyCode::Down);
     }
@@ -138,4 +230,71 @@ fn watch_says_when_the_terminal_is_too_small() {
     let app = flapping();
     let s = screen(&app, 50, 10);
     assert!(s.contains("needs at least 60×12"), "{s}");
+}
+
+#[test]
+fn durations_come_from_the_checks_not_from_when_they_were_taken_in() {
+    // Two targets taken in at the same instant, whose checks saw their changes 7 s apart.
+    let labels = vec!["127.0.0.1:8080".to_string(), "127.0.0.1:8081".to_string()];
+    let mut app = WatchApp::new(labels, Duration::from_secs(1), None, true);
+    app.color = false;
+    let refused = "127.0.0.1:8080 refused (ECONNREFUSED, errno 111)";
+    app.checked(0, up(0, 0.4, None));
+    app.checked(0, down(3, FailKind::Refused, refused, None));
+    app.checked(1, up(10, 0.4, None));
+    app.now = clock_at("2026-11-21T10:00:40.200Z");
+    let s = screen(&app, 100, 14);
+    assert!(s.contains("since 10:00:03 (37s)"), "{s}");
+    assert!(s.contains("since 10:00:10 (30s)"), "{s}");
+    // An hour later, in another format, the rows still agree.
+    app.now = clock_at("2026-11-21T11:05:10.000Z");
+    let s = screen(&app, 100, 14);
+    assert!(s.contains("since 10:00:03 (1h 05m)"), "{s}");
+    // When the row is too narrow for the clock time, the duration alone still counts from
+    // the check.
+    let s = screen(&app, 60, 14);
+    assert!(s.contains("for 1h 05m"), "{s}");
+}
+
+#[test]
+fn a_screen_with_contradictory_times_is_caught() {
+    // What an earlier build drew: both rows "2m 05s", though they changed 4 s apart.
+    let old = concat!(
+        "┃▸ ▲ up   127.0.0.1:8080   since 10:00:16 (2m 05s)  24 ok · 6 failed┃\n",
+        "┃  ▼ down https://api.example.test/health  since 10:00:20 (2m 05s)  20 ok · 10 failed┃\n",
+    );
+    let wrong = contradictions(old, clock_at("2026-11-21T10:02:25.500Z"));
+    assert_eq!(wrong.len(), 1, "{wrong:?}");
+    assert!(wrong[0].contains("10:02:21"), "{wrong:?}");
+    // The same rows drawn against one clock agree.
+    let right = old.replace("10:00:16 (2m 05s)", "10:00:16 (2m 09s)");
+    assert!(contradictions(&right, clock_at("2026-11-21T10:02:25.500Z")).is_empty());
+    // A transition later than the screen's clock.
+    let log = "│10:05:00  127.0.0.1:8080  down → up  answered\n";
+    assert_eq!(contradictions(log, clock_at(NOW)).len(), 1);
+    assert!(contradictions(log, clock_at("2026-11-21T10:05:00Z")).is_empty());
+}
+
+#[test]
+fn pausing_drops_the_check_under_way() {
+    let mut app = flapping();
+    let before = screen(&app, 100, 26);
+    // The unix socket row's check was under way; its answer arrives after the pause.
+    key(&mut app, KeyCode::Char(' '));
+    app.checked(2, up(40, 0.3, None));
+    let after = screen(&app, 100, 26);
+    assert!(after.contains("PAUSED"), "{after}");
+    assert!(
+        after.contains("waiting for the first check"),
+        "a check under way when paused was counted:\n{after}"
+    );
+    let counts = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter_map(|l| {
+                l.find(" ok · ")
+                    .map(|i| l[i.saturating_sub(4)..].to_string())
+            })
+            .collect()
+    };
+    assert_eq!(counts(&before), counts(&after));
 }

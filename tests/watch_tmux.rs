@@ -1,15 +1,20 @@
 //! `connfix watch` end to end: the real binary in tmux, watching loopback listeners the test
 //! opens and closes. Asserts on what a person sees: rows going down and up, the transitions
 //! log, pause, the guided diagnosis opened with Enter and left with q, and a clean exit.
+//! Every wait is on an event (a screen text, a connection, a request), never on a sleep.
 
 mod support;
 #[allow(dead_code)]
 #[path = "support/tmux.rs"]
 mod tmux;
 
-use std::net::TcpListener;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::time::Duration;
-use support::cli::{closed_port, loopback_listener};
+use support::cli::{closed_port, loopback_listener, read_request};
 use tmux::{Options, Tmux};
 
 /// How long a change may take to show: a check every 200 ms, a debug build, a busy machine.
@@ -50,25 +55,6 @@ fn watch_shows_a_target_coming_up_and_going_down() {
     drop(listener);
     let screen = tui.wait_for("up → down", SEEN);
     assert!(screen.contains("ECONNREFUSED"), "{screen}");
-
-    // Paused, no check runs: the counts stand still.
-    tui.keys(&["Space"]);
-    let paused = tui.wait_for("PAUSED", SEEN);
-    std::thread::sleep(Duration::from_millis(800));
-    let later = tui.screen();
-    let counts = |s: &str| -> Vec<String> {
-        s.lines()
-            .filter(|l| l.contains(" ok · "))
-            .map(|l| l.split("  ").filter(|p| p.contains(" ok · ")).collect())
-            .collect()
-    };
-    assert_eq!(
-        counts(&paused),
-        counts(&later),
-        "checks ran while paused:\n{later}"
-    );
-    tui.keys(&["Space"]);
-    tui.wait_gone("PAUSED", SEEN);
 
     tui.keys(&["q"]);
     assert_eq!(tui.wait_exit(SEEN), 0);
@@ -143,4 +129,137 @@ fn a_closed_terminal_ends_watch() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// An HTTP server whose answers the test gives by hand: each request that arrives is handed
+/// over (its connection held open, unanswered) on `requests`; `accepted` counts every
+/// connection, including the bare connects a check makes before its request.
+struct HandServer {
+    addr: std::net::SocketAddr,
+    requests: mpsc::Receiver<TcpStream>,
+    accepted: Arc<AtomicUsize>,
+}
+
+fn hand_server() -> HandServer {
+    let listener = loopback_listener();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let (tx, requests) = mpsc::channel();
+    let count = accepted.clone();
+    // Ends when the test's receiver is gone and the next connection finds no one to take it.
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            count.fetch_add(1, Ordering::SeqCst);
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                // A check first connects and closes at once (the TCP part), then sends its
+                // request on a second connection.
+                if read_request(&mut conn) {
+                    let _ = conn.set_read_timeout(None);
+                    let _ = tx.send(conn);
+                }
+            });
+        }
+    });
+    HandServer {
+        addr,
+        requests,
+        accepted,
+    }
+}
+
+impl HandServer {
+    /// The next request connfix sends (bounded wait).
+    #[track_caller]
+    fn next_request(&self, tui: &Tmux) -> TcpStream {
+        self.requests.recv_timeout(SEEN).unwrap_or_else(|_| {
+            panic!(
+                "no request from connfix within {SEEN:?}; screen:\n{}",
+                tui.screen()
+            )
+        })
+    }
+}
+
+fn answer_200(mut conn: TcpStream) {
+    let _ = conn.write_all(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n",
+    );
+}
+
+/// True once the peer has closed `conn` (bounded wait): the client is done with it.
+fn closed_by_peer(conn: &mut TcpStream, within: Duration) -> bool {
+    let _ = conn.set_read_timeout(Some(within));
+    let mut buf = [0u8; 512];
+    loop {
+        match conn.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+/// The whole seconds of the row's "since … (Ns)" or "for Ns".
+fn held_seconds(screen: &str) -> Option<u64> {
+    let line = screen.lines().find(|l| l.contains(" ok · "))?;
+    let start = line.find(" (").map(|i| i + 2).or(line.find("for ").map(|i| i + 4))?;
+    let digits: String = line[start..].chars().take_while(char::is_ascii_digit).collect();
+    let unit = line[start + digits.len()..].chars().next();
+    (unit == Some('s')).then(|| digits.parse().ok())?
+}
+
+#[test]
+fn pausing_drops_the_check_under_way_and_runs_none_until_resumed() {
+    if !tmux::available() {
+        return;
+    }
+    let server = hand_server();
+    let url = format!("http://{}/", server.addr);
+    // A long per-check limit: a check held by the server is still under way when paused.
+    let tui = watch(&[&url, "--timeout", "60s"]);
+    answer_200(server.next_request(&tui));
+    tui.wait_for_all(&["▲ up", "1 ok · 0 failed"], SEEN);
+
+    // The next check is under way (its request has arrived, unanswered) when space is
+    // pressed; the server answers it just after.
+    let mut held = server.next_request(&tui);
+    tui.keys(&["Space"]);
+    let paused = tui.wait_for("PAUSED", SEEN);
+    let _ = held.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n");
+    assert!(
+        closed_by_peer(&mut held, SEEN),
+        "connfix still holds the connection of the check under way when paused"
+    );
+    let accepted = server.accepted.load(Ordering::SeqCst);
+    let since = held_seconds(&paused).unwrap_or_else(|| panic!("no duration:\n{paused}"));
+    // While paused the row's duration goes on counting: two more whole seconds on it mean at
+    // least one second has passed, five intervals, with the answer long taken in.
+    let later = tui.wait_until("the duration to count on while paused", SEEN, |s| {
+        held_seconds(s).is_some_and(|n| n >= since + 2)
+    });
+    assert!(
+        later.contains("PAUSED") && later.contains("1 ok · 0 failed"),
+        "the check under way when paused was counted, or another ran:\n{later}"
+    );
+    assert_eq!(
+        server.accepted.load(Ordering::SeqCst),
+        accepted,
+        "connfix connected while paused:\n{later}"
+    );
+    assert!(
+        server.requests.try_recv().is_err(),
+        "connfix sent a request while paused:\n{later}"
+    );
+
+    // Resumed, the checks go on, and only they are counted.
+    tui.keys(&["Space"]);
+    tui.wait_for("checking again", SEEN);
+    answer_200(server.next_request(&tui));
+    let screen = tui.wait_for("2 ok · 0 failed", SEEN);
+    assert!(!screen.contains("PAUSED"), "{screen}");
+    tui.keys(&["q"]);
+    assert_eq!(tui.wait_exit(SEEN), 0);
 }

@@ -20,6 +20,7 @@ pub async fn run(
 ) -> Result<i32, UsageError> {
     // Flags are checked before anything is read, so a typo does not cost a paste.
     let (check_settings, ctx, opts) = settings(flags, kb)?;
+    let check_settings = super::with_vantage(check_settings, flags).await?;
     let (text, skipped) = read_input(file)?;
     let mut ex = explain::explain(&text, kb);
     ex.stats.bytes += skipped;

@@ -178,6 +178,10 @@ pub struct CheckFlags {
     /// Answer a question only you can (e.g. --answer intermittent=yes); repeatable.
     #[arg(long, value_name = "KEY=yes|no", global = true)]
     pub answer: Vec<String>,
+    /// Diagnose as seen from where the client runs: container:NAME|ID, pid:PID or
+    /// netns:NAME (an `ip netns` name). Needs root.
+    #[arg(long, value_name = "WHERE", global = true)]
+    pub from: Option<String>,
     /// Where the TUI writes its log (default: connfix.log in the state directory,
     /// e.g. ~/.local/state/connfix/).
     #[arg(long, value_name = "PATH", global = true)]
@@ -409,6 +413,30 @@ pub fn print_report(report: &CheckReport, json: bool) {
     }
 }
 
+/// Resolves `--from` into the settings' vantage point: an unknown container, a pid that is
+/// gone, a missing namespace or missing privileges are one-line usage errors.
+pub async fn with_vantage(mut s: Settings, flags: &CheckFlags) -> Result<Settings, UsageError> {
+    let Some(text) = &flags.from else {
+        return Ok(s);
+    };
+    let from = crate::probe::vantage::parse(text).map_err(|e| UsageError(e.to_string()))?;
+    let v = crate::probe::vantage::resolve(&from, s.timeout)
+        .await
+        .map_err(|e| UsageError(e.to_string()))?;
+    s.vantage = Some(Arc::new(v));
+    Ok(s)
+}
+
+/// For the commands that cannot look from elsewhere yet: say so rather than ignore it.
+pub fn no_vantage(flags: &CheckFlags, command: &str) -> Result<(), UsageError> {
+    match &flags.from {
+        Some(f) => usage(format!(
+            "connfix {command} does not look from another place yet (--from {f}); run `connfix check TARGET --from {f}` or the TUI with --from"
+        )),
+        None => Ok(()),
+    }
+}
+
 /// `connfix check`: returns the exit code.
 pub async fn run_check(
     raw: &OsString,
@@ -418,6 +446,7 @@ pub async fn run_check(
 ) -> Result<i32, UsageError> {
     let (settings, ctx, opts) = settings(flags, kb)?;
     let target = parse_target(raw, opts, kb)?;
+    let settings = with_vantage(settings, flags).await?;
     // On a terminal, a live line on stderr shows the provisional verdict while the slower
     // probes (a connect that times out) still run; JSON and pipes get only the end result.
     let live = !flags.json && std::io::stderr().is_terminal() && std::io::stdout().is_terminal();
@@ -477,6 +506,7 @@ pub async fn run_tui(
     banner: Option<String>,
 ) -> Result<i32, UsageError> {
     let (settings, ctx, parse_opts) = settings(flags, &kb)?;
+    let settings = with_vantage(settings, flags).await?;
     let opts = tui::Options {
         settings,
         parse_opts,

@@ -44,6 +44,7 @@ pub async fn run(
         timeout: None,
         ..flags.clone()
     };
+    super::no_vantage(&flags, "wait")?;
     let (_, _, opts) = super::settings(&flags, kb)?;
     let targets = super::parse_targets(args.targets, opts, kb)?;
     let expect = Arc::new(super::parse_expect(args.expect, &targets)?);

@@ -71,6 +71,7 @@ pub async fn run(
     flags: &CheckFlags,
     kb: Arc<Knowledge>,
 ) -> Result<i32, UsageError> {
+    super::no_vantage(flags, "watch")?;
     let (settings, ctx, parse_opts) = super::settings(flags, &kb)?;
     let w = prepare(&args, &settings, parse_opts, &kb)?;
     if flags.json || !super::interactive() {

@@ -62,6 +62,7 @@ pub fn fact_sources(name: &str) -> &'static [ProbeId] {
         "tls" => &[Http],
         "service" => &[Service],
         "process" => &[Listeners],
+        "container" => &[Container],
         "unix" => &[Unix],
         _ => &[],
     }

@@ -85,6 +85,9 @@ pub enum DirectOutcome {
 const DIRECT_GRACE: Duration = Duration::from_millis(1000);
 
 pub async fn run(name: &str, settings: &Settings) -> ProbeReport {
+    if let Some(v) = settings.vantage.clone() {
+        return run_from(name, settings, &v).await;
+    }
     let start = Instant::now();
     let owned = name.to_string();
     let system = tokio::task::spawn_blocking(move || system_lookup(&owned));
@@ -135,6 +138,76 @@ pub async fn run(name: &str, settings: &Settings) -> ProbeReport {
         name: name.to_string(),
         hosts_file: hosts.map(|t| hosts_lookup(&t, name)).unwrap_or_default(),
         system,
+        direct,
+        direct_skipped,
+    };
+    let (status, summary) = summarize(&data);
+    ProbeReport {
+        id: ProbeId::Dns,
+        status,
+        summary,
+        elapsed_ms: ms_since(start),
+        data: ProbeData::Dns(data),
+    }
+}
+
+/// The lookup as a client at the vantage point makes it: its own hosts file first, then
+/// the DNS servers of its own resolv.conf (Docker's embedded 127.0.0.11 included), asked
+/// from inside its network. glibc's getaddrinfo here would read this host's files.
+async fn run_from(name: &str, settings: &Settings, v: &super::vantage::Vantage) -> ProbeReport {
+    let start = Instant::now();
+    let hosts_path = v.file("/etc/hosts");
+    let hosts_text = tokio::fs::read_to_string(&hosts_path)
+        .await
+        .unwrap_or_default();
+    let hosts_file = hosts_lookup(&hosts_text, name);
+    let mut direct_skipped = None;
+    let direct = if is_local_name(name) && !hosts_file.is_empty() {
+        None
+    } else if !hosts_file.is_empty() {
+        // The hosts file answered: the comparison gets the same short grace as on the host.
+        match tokio::time::timeout(DIRECT_GRACE, direct_lookup(name, settings)).await {
+            Ok(answer) => Some(answer),
+            Err(_) => {
+                direct_skipped = Some(format!(
+                    "the DNS server gave no answer within {:.1} s of the hosts file's; not compared",
+                    DIRECT_GRACE.as_secs_f64()
+                ));
+                None
+            }
+        }
+    } else {
+        Some(direct_lookup(name, settings).await)
+    };
+    let (addresses, error) = match (&hosts_file, &direct) {
+        (h, _) if !h.is_empty() => (h.clone(), None),
+        (_, Some(d)) if d.outcome == DirectOutcome::Answer => (d.addresses.clone(), None),
+        (_, Some(d)) => {
+            let (code, kind) = match d.outcome {
+                DirectOutcome::NxDomain => (libc::EAI_NONAME, GaiKind::NoName),
+                DirectOutcome::NoRecords => (libc::EAI_NODATA, GaiKind::NoData),
+                DirectOutcome::ServerError => (libc::EAI_FAIL, GaiKind::Fail),
+                _ => (libc::EAI_AGAIN, GaiKind::Again),
+            };
+            (
+                Vec::new(),
+                Some(GaiError {
+                    code,
+                    kind,
+                    message: format!("{} (as seen from {})", d.detail, v.label),
+                }),
+            )
+        }
+        (_, None) => (Vec::new(), None),
+    };
+    let data = DnsData {
+        name: name.to_string(),
+        system: SystemAnswer {
+            addresses,
+            error,
+            elapsed_ms: ms_since(start),
+        },
+        hosts_file,
         direct,
         direct_skipped,
     };
@@ -296,7 +369,11 @@ pub fn hosts_lookup(text: &str, name: &str) -> Vec<IpAddr> {
 /// Asks the DNS server directly for A and AAAA, without the hosts file or any cache.
 async fn direct_lookup(name: &str, settings: &Settings) -> DirectAnswer {
     let start = Instant::now();
-    let (config, servers) = match resolver_config(settings.dns_server) {
+    let resolv = settings.vantage.as_ref().map_or_else(
+        || std::path::PathBuf::from("/etc/resolv.conf"),
+        |v| v.file("/etc/resolv.conf"),
+    );
+    let (config, servers) = match resolver_config(settings.dns_server, &resolv) {
         Ok(c) => c,
         Err(detail) => {
             return DirectAnswer {
@@ -421,7 +498,10 @@ fn classify(e: &NetError) -> (DirectOutcome, String) {
 }
 
 /// The servers to ask: `--dns-server`, else those of the system configuration.
-fn resolver_config(server: Option<SocketAddr>) -> Result<(ResolverConfig, Vec<String>), String> {
+fn resolver_config(
+    server: Option<SocketAddr>,
+    resolv: &std::path::Path,
+) -> Result<(ResolverConfig, Vec<String>), String> {
     if let Some(addr) = server {
         let mut udp = ConnectionConfig::udp();
         udp.port = addr.port();
@@ -433,11 +513,23 @@ fn resolver_config(server: Option<SocketAddr>) -> Result<(ResolverConfig, Vec<St
             vec![addr.to_string()],
         ));
     }
-    let (config, _) = hickory_resolver::system_conf::read_system_conf().map_err(|e| {
-        format!("could not read the system's DNS configuration (/etc/resolv.conf): {e}")
+    let text = std::fs::read(resolv).map_err(|e| {
+        format!(
+            "could not read the DNS configuration {}: {e}",
+            resolv.display()
+        )
+    })?;
+    let (config, _) = hickory_resolver::system_conf::parse_resolv_conf(text).map_err(|e| {
+        format!(
+            "could not read the DNS configuration ({}): {e}",
+            resolv.display()
+        )
     })?;
     if config.name_servers().is_empty() {
-        return Err("no DNS server is configured in /etc/resolv.conf".into());
+        return Err(format!(
+            "no DNS server is configured in {}",
+            resolv.display()
+        ));
     }
     let mut servers: Vec<String> = Vec::new();
     for ns in config.name_servers() {

@@ -30,8 +30,11 @@ pub struct Signals {
     pub wsl_var: bool,
 }
 
-pub async fn run() -> ProbeReport {
+pub async fn run(vantage: Option<std::sync::Arc<super::vantage::Vantage>>) -> ProbeReport {
     let start = Instant::now();
+    if let Some(v) = vantage.filter(|v| v.pid.is_some()) {
+        return from_process(&v, start).await;
+    }
     let read =
         |p: &'static str| async move { tokio::fs::read_to_string(p).await.unwrap_or_default() };
     let (cgroup, mountinfo, osrelease) = tokio::join!(
@@ -61,6 +64,52 @@ pub async fn run() -> ProbeReport {
             "inside WSL: Windows and Linux have separate localhosts in some setups".to_string()
         }
         _ => "not in a container".to_string(),
+    };
+    ProbeReport {
+        id: ProbeId::Environment,
+        status: Status::Ok,
+        summary,
+        elapsed_ms: ms_since(start),
+        data: ProbeData::Environment(data),
+    }
+}
+
+/// Where the vantage point's process runs: the same files, read through /proc/PID.
+async fn from_process(v: &super::vantage::Vantage, start: Instant) -> ProbeReport {
+    let pid = v.pid.unwrap_or(1);
+    let read = |p: String| async move { tokio::fs::read_to_string(p).await.unwrap_or_default() };
+    let (cgroup, mountinfo, osrelease) = tokio::join!(
+        read(format!("/proc/{pid}/cgroup")),
+        read(format!("/proc/{pid}/mountinfo")),
+        read("/proc/sys/kernel/osrelease".to_string())
+    );
+    let env = v.environ().unwrap_or_default();
+    let var = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let signals = Signals {
+        dockerenv: v.file("/.dockerenv").exists(),
+        containerenv: v.file("/run/.containerenv").exists(),
+        cgroup,
+        root_fs: root_fs_type(&mountinfo),
+        container_var: var("container"),
+        kubernetes_host: var("KUBERNETES_SERVICE_HOST").is_some(),
+        osrelease,
+        wsl_var: var("WSL_DISTRO_NAME").is_some(),
+    };
+    let mut data = judge(&signals);
+    if v.kind == "container" {
+        // The engine said so: no need to guess from files.
+        data.container = true;
+        data.runtime.get_or_insert_with(|| "docker".to_string());
+        data.evidence
+            .insert(0, format!("connfix looks from {}", v.label));
+    }
+    let summary = if data.container {
+        format!(
+            "{} is a container: localhost there is the container itself",
+            v.label
+        )
+    } else {
+        format!("{} is not in a container", v.label)
     };
     ProbeReport {
         id: ProbeId::Environment,

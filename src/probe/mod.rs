@@ -2,6 +2,7 @@
 //! channel; the runner bounds each in time and cancels them all with one token. The latest
 //! run wins: a consumer keys reports by probe id and replaces older ones.
 
+pub mod container;
 pub mod dns;
 pub mod environment;
 pub mod firewall;
@@ -15,6 +16,7 @@ pub mod service;
 mod sockdiag;
 pub mod tcp;
 pub mod unix;
+pub mod vantage;
 
 use crate::target::Target;
 use serde::{Deserialize, Serialize};
@@ -37,10 +39,11 @@ pub enum ProbeId {
     Http,
     Unix,
     Service,
+    Container,
 }
 
 impl ProbeId {
-    pub const ALL: [ProbeId; 9] = [
+    pub const ALL: [ProbeId; 10] = [
         ProbeId::Dns,
         ProbeId::Tcp,
         ProbeId::Listeners,
@@ -50,6 +53,7 @@ impl ProbeId {
         ProbeId::Http,
         ProbeId::Unix,
         ProbeId::Service,
+        ProbeId::Container,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +67,7 @@ impl ProbeId {
             ProbeId::Http => "http",
             ProbeId::Unix => "unix",
             ProbeId::Service => "service",
+            ProbeId::Container => "container",
         }
     }
 }
@@ -89,6 +94,7 @@ pub enum ProbeData {
     Http(http::HttpData),
     Unix(unix::UnixData),
     Service(service::ServiceData),
+    Container(container::ContainerData),
     None,
 }
 
@@ -110,6 +116,7 @@ impl ProbeData {
             ProbeId::Http => ProbeData::Http(from_value(v)?),
             ProbeId::Unix => ProbeData::Unix(from_value(v)?),
             ProbeId::Service => ProbeData::Service(from_value(v)?),
+            ProbeId::Container => ProbeData::Container(from_value(v)?),
         })
     }
 }
@@ -151,6 +158,8 @@ pub struct Settings {
     pub timeout: Duration,
     /// `--dns-server`: query this server directly instead of the system's.
     pub dns_server: Option<SocketAddr>,
+    /// `--from`: where the client runs, when not in this host's own network.
+    pub vantage: Option<Arc<vantage::Vantage>>,
 }
 
 impl Default for Settings {
@@ -158,6 +167,7 @@ impl Default for Settings {
         Settings {
             timeout: Duration::from_secs(5),
             dns_server: None,
+            vantage: None,
         }
     }
 }
@@ -214,14 +224,51 @@ pub fn spawn(
     settings: Settings,
     cancel: CancellationToken,
 ) -> mpsc::Receiver<ProbeEvent> {
-    let (tx, rx) = mpsc::channel(64);
-    let s = Arc::new(settings);
-    // TCP, HTTP and the service probe are started by the stage before them.
-    for id in planned(&target) {
-        if !matches!(id, ProbeId::Tcp | ProbeId::Http | ProbeId::Service) {
-            start(&tx, &cancel, &target, &s, id, &[]);
+    inside(settings.vantage.clone(), move |tx| {
+        let s = Arc::new(settings);
+        // TCP, HTTP and the service probe are started by the stage before them.
+        for id in planned(&target) {
+            if !matches!(id, ProbeId::Tcp | ProbeId::Http | ProbeId::Service) {
+                start(&tx, &cancel, &target, &s, id, &[]);
+            }
         }
-    }
+    })
+}
+
+/// Runs `begin` (which starts probes on the current runtime, sending on the channel it is
+/// given) here, or, with a vantage point, on a dedicated thread inside that network
+/// namespace with its own current-thread runtime, forwarding every event. That thread
+/// ends when the last probe has reported.
+fn inside(
+    vantage: Option<Arc<vantage::Vantage>>,
+    begin: impl FnOnce(mpsc::Sender<ProbeEvent>) + Send + 'static,
+) -> mpsc::Receiver<ProbeEvent> {
+    let (tx, rx) = mpsc::channel(64);
+    let Some(v) = vantage else {
+        begin(tx);
+        return rx;
+    };
+    std::thread::spawn(move || {
+        if let Err(e) = vantage::enter(&v.netns) {
+            crate::log::line(&format!("cannot enter {}: {e}", v.netns.display()));
+            return;
+        }
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async move {
+            let (inner_tx, mut inner_rx) = mpsc::channel(64);
+            begin(inner_tx);
+            while let Some(ev) = inner_rx.recv().await {
+                if tx.send(ev).await.is_err() {
+                    break;
+                }
+            }
+        });
+    });
     rx
 }
 
@@ -234,9 +281,10 @@ pub fn spawn_rerun(
     prior: &[ProbeReport],
     cancel: CancellationToken,
 ) -> mpsc::Receiver<ProbeEvent> {
-    let (tx, rx) = mpsc::channel(64);
-    start(&tx, &cancel, &target, &Arc::new(settings), id, prior);
-    rx
+    let prior = prior.to_vec();
+    inside(settings.vantage.clone(), move |tx| {
+        start(&tx, &cancel, &target, &Arc::new(settings), id, &prior);
+    })
 }
 
 /// Starts probe `id`; a chain stage continues through the stages after it.
@@ -265,7 +313,12 @@ fn start(
             prior_of(ProbeId::Tcp).and_then(first_connected),
         )),
         ProbeId::Unix => {
+            // A path as the client at the vantage point sees it, inside its root.
             let path = target.unix_path.clone().unwrap_or_default();
+            let path = match &s.vantage {
+                Some(v) => v.file(&path.to_string_lossy()),
+                None => path,
+            };
             spawn_probe(tx, cancel, id, t, async move { unix::run(&path, t).await });
         }
         ProbeId::Listeners => spawn_probe(tx, cancel, id, t, listeners::run()),
@@ -278,9 +331,31 @@ fn start(
         ),
         ProbeId::Proxy => {
             let tgt = target.clone();
-            spawn_probe(tx, cancel, id, t, async move { proxy::run(&tgt, t).await });
+            let v = s.vantage.clone();
+            spawn_probe(
+                tx,
+                cancel,
+                id,
+                t,
+                async move { proxy::run(&tgt, t, v).await },
+            );
         }
-        ProbeId::Environment => spawn_probe(tx, cancel, id, t, environment::run()),
+        ProbeId::Environment => {
+            let v = s.vantage.clone();
+            spawn_probe(tx, cancel, id, t, environment::run(v));
+        }
+        ProbeId::Container => {
+            let tgt = target.clone();
+            // Whether the target is this host is decided later, from the facts: the probe
+            // looks for a publishing container whatever the target's host.
+            let client = s
+                .vantage
+                .as_ref()
+                .and_then(|v| v.container().map(String::from));
+            spawn_probe(tx, cancel, id, t, async move {
+                container::run(&tgt, client, true, t).await
+            });
+        }
     }
 }
 

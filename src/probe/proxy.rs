@@ -30,17 +30,18 @@ pub struct ProxyUse {
 /// A snapshot of the proxy variables, so the logic can be tested without the real environment.
 pub type Env = Vec<(String, String)>;
 
+const NAMES: [&str; 8] = [
+    "http_proxy",
+    "HTTP_PROXY",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+];
+
 pub fn read_env() -> Env {
-    const NAMES: [&str; 8] = [
-        "http_proxy",
-        "HTTP_PROXY",
-        "https_proxy",
-        "HTTPS_PROXY",
-        "all_proxy",
-        "ALL_PROXY",
-        "no_proxy",
-        "NO_PROXY",
-    ];
     NAMES
         .iter()
         .filter_map(|n| {
@@ -52,9 +53,20 @@ pub fn read_env() -> Env {
         .collect()
 }
 
-pub async fn run(target: &Target, timeout: Duration) -> ProbeReport {
+pub async fn run(
+    target: &Target,
+    timeout: Duration,
+    vantage: Option<std::sync::Arc<super::vantage::Vantage>>,
+) -> ProbeReport {
     let start = Instant::now();
-    let env = read_env();
+    // A client elsewhere has its own environment: read the vantage process's.
+    let env = match vantage.as_ref().and_then(|v| v.environ()) {
+        Some(all) => all
+            .into_iter()
+            .filter(|(k, v)| NAMES.contains(&k.as_str()) && !v.trim().is_empty())
+            .collect(),
+        None => read_env(),
+    };
     let mut data = decide(target, &env);
     if let Some(u) = data.applies.as_mut() {
         let raw = env

@@ -46,6 +46,9 @@ pub fn render(r: &CheckReport, style: Style) -> String {
     if let Some(var) = &r.target.from_env {
         let _ = writeln!(out, "{}", s.dim(&format!("  (read from ${var})")));
     }
+    if let Some(v) = &r.from {
+        let _ = writeln!(out, "{}", s.bold(&format!("  as seen from {}", v.label)));
+    }
     out.push('\n');
 
     for p in &r.probes {

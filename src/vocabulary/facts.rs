@@ -293,6 +293,35 @@ pub const FACTS: &[(&str, &str)] = &[
     ),
     ("unix.permission", "no permission to connect to the socket"),
     ("unix.not_socket", "the path exists but is not a socket"),
+    // Containers (Docker or Podman, through the Engine API).
+    (
+        "container.publishes_port",
+        "a container publishes the target port on this host",
+    ),
+    (
+        "container.not_running",
+        "the container behind the target is not running (exited, restarting, or dead)",
+    ),
+    (
+        "container.port_not_listening",
+        "nothing listens inside the container on the port published to the target",
+    ),
+    (
+        "container.bound_to_loopback",
+        "the service inside the container listens on its own loopback only",
+    ),
+    (
+        "container.unhealthy",
+        "the container's health check says it is not healthy (yet)",
+    ),
+    (
+        "container.network_mismatch",
+        "the target names a container that shares no network with the client's container",
+    ),
+    (
+        "container.target_elsewhere",
+        "inside a container, the target's port is served by another container",
+    ),
     // Answers the person gives.
     (
         "answer.ever_worked.yes",

@@ -348,6 +348,85 @@ pub const VALUES: &[(&str, &str, &str)] = &[
         "the socket file's owner and group, as user:group",
         "<its owner>",
     ),
+    // Containers.
+    ("container.name", "the container's name", "<the container>"),
+    ("container.id", "the container's short id", "<its id>"),
+    ("container.image", "the container's image", "<its image>"),
+    (
+        "container.state",
+        "the container's state (running, exited, restarting)",
+        "<its state>",
+    ),
+    (
+        "container.exit_code",
+        "the exit code of its last run",
+        "<its exit code>",
+    ),
+    (
+        "container.restarts",
+        "how often it has been restarted",
+        "<its restart count>",
+    ),
+    (
+        "container.health",
+        "its health status (healthy, unhealthy, starting)",
+        "<its health>",
+    ),
+    (
+        "container.health_log",
+        "the output of its last health check",
+        "<its last health check>",
+    ),
+    (
+        "container.port",
+        "the container-side port published to the target port",
+        "<the container's port>",
+    ),
+    (
+        "container.host_port",
+        "the host-side port it is published on",
+        "<the published port>",
+    ),
+    (
+        "container.listen",
+        "what listens inside the container (address:port)",
+        "<what listens inside>",
+    ),
+    (
+        "container.networks",
+        "the networks the container is attached to",
+        "<its networks>",
+    ),
+    (
+        "container.address",
+        "the container's address on its network",
+        "<its address>",
+    ),
+    (
+        "container.compose_project",
+        "the compose project it belongs to",
+        "<the compose project>",
+    ),
+    (
+        "container.compose_service",
+        "its compose service name",
+        "<the compose service>",
+    ),
+    (
+        "container.client",
+        "the container the client runs in (the vantage point)",
+        "<the client's container>",
+    ),
+    (
+        "container.client_networks",
+        "the networks of the client's container",
+        "<the client's networks>",
+    ),
+    (
+        "vantage.label",
+        "where connfix looks from: this host, a container, a namespace",
+        "<where the client runs>",
+    ),
     // Where connfix runs.
     ("client.user", "the user connfix runs as", "<your user>"),
     (

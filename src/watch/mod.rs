@@ -10,7 +10,7 @@ use crate::probe::reach::{Failure, Sample};
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::net::IpAddr;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// How many recent checks a row keeps for its timeline and sparkline.
 pub const HISTORY: usize = 240;
@@ -48,9 +48,12 @@ pub struct Row {
     pub label: String,
     pub seq: u64,
     pub state: Option<State>,
-    /// When the state last changed (RFC 3339), and the monotonic instant, for "up for 2m".
+    /// When the state last changed: the time of the check that saw the change (RFC 3339),
+    /// and the same time parsed, for "up for 2m" measured against the screen's clock. Both
+    /// come from the sample, never from the clock at the time it was taken in, so a row's
+    /// "since" and its duration always agree with each other and with the other rows.
     pub since: Option<String>,
-    pub since_at: Option<std::time::Instant>,
+    pub since_at: Option<SystemTime>,
     pub ok: u64,
     pub failed: u64,
     pub recent: VecDeque<Mark>,
@@ -153,7 +156,7 @@ impl Row {
             };
             log.push(note(what, detail));
             self.since = Some(s.time.clone());
-            self.since_at = Some(std::time::Instant::now());
+            self.since_at = humantime::parse_rfc3339(&s.time).ok();
         }
         self.state = Some(state);
         if s.up {
@@ -212,6 +215,13 @@ pub fn reason(label: &str, f: &Failure) -> String {
     } else {
         format!("{kind}: {text}")
     }
+}
+
+/// How long a row has been in its state at `now` ("for 2m 05s"), from the time of the check
+/// that saw the change; zero when `now` is earlier (a clock stepped back).
+pub fn held_for(row: &Row, now: SystemTime) -> Option<Duration> {
+    let at = row.since_at?;
+    Some(now.duration_since(at).unwrap_or_default())
 }
 
 /// "45s", "2m 05s", "3h 07m".
@@ -321,6 +331,27 @@ mod tests {
             "HTTP 503 Service Unavailable (expected below 500)",
         );
         assert_eq!(reason("http://x/", &http), http.message);
+    }
+
+    #[test]
+    fn since_is_the_time_of_the_check_that_saw_the_change() {
+        let at = |t: &str, up: bool| Sample {
+            time: t.into(),
+            ..sample(up, &["127.0.0.1"])
+        };
+        let mut row = Row::new("db:80".into());
+        row.apply(at("2026-11-21T10:00:00.000Z", false));
+        row.apply(at("2026-11-21T10:00:01.000Z", true));
+        // No change: "since" stays on the check that saw the target come up.
+        row.apply(at("2026-11-21T10:00:02.000Z", true));
+        assert_eq!(row.since.as_deref(), Some("2026-11-21T10:00:01.000Z"));
+        let now = humantime::parse_rfc3339("2026-11-21T10:02:06.900Z").unwrap();
+        assert_eq!(held_for(&row, now), Some(Duration::from_millis(125_900)));
+        assert_eq!(compact(held_for(&row, now).unwrap()), "2m 05s");
+        // A clock that went back shows zero, not a panic or a wrapped number.
+        let before = humantime::parse_rfc3339("2026-11-21T09:00:00Z").unwrap();
+        assert_eq!(held_for(&row, before), Some(Duration::ZERO));
+        assert_eq!(held_for(&Row::new("x:1".into()), now), None);
     }
 
     #[test]

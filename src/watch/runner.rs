@@ -16,6 +16,9 @@ pub enum Update {
     /// A check of target `.0` has started.
     Started(usize),
     Checked(usize, Sample),
+    /// The check of target `.0` that had started was dropped unfinished, because the checks
+    /// were paused meanwhile: it counts for nothing.
+    Abandoned(usize),
     /// Target `.0` has had all the checks `--count` allows.
     Finished(usize),
 }
@@ -39,7 +42,8 @@ pub struct Plan {
 
 /// Checks `target` every `pace.interval` (from the start of one check to the start of the
 /// next, so a slow answer does not slow the rhythm) until `count` checks or until the
-/// receiver goes away.
+/// receiver goes away. A pause stops a check under way too: it is dropped unfinished (its
+/// connection closed) and reported as [`Update::Abandoned`], never as a result.
 pub fn spawn_watch(
     idx: usize,
     target: Arc<Target>,
@@ -59,7 +63,27 @@ pub fn spawn_watch(
             if tx.send(Update::Started(idx)).is_err() {
                 return;
             }
-            let sample = reach::check(&target, plan.timeout, &plan.expect).await;
+            let check = reach::check(&target, plan.timeout, &plan.expect);
+            tokio::pin!(check);
+            let sample = loop {
+                tokio::select! {
+                    sample = &mut check => break Some(sample),
+                    r = pace.changed() => {
+                        if r.is_err() {
+                            return;
+                        }
+                        if pace.borrow_and_update().paused {
+                            break None;
+                        }
+                    }
+                }
+            };
+            let Some(sample) = sample else {
+                if tx.send(Update::Abandoned(idx)).is_err() {
+                    return;
+                }
+                continue;
+            };
             if tx.send(Update::Checked(idx, sample)).is_err() {
                 return;
             }

@@ -47,7 +47,12 @@ pub fn header(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
     };
     // The target keeps at least TARGET_ROOM columns; a long verdict gives way.
     let name = " connfix ";
-    let target_room = s.target.redacted.chars().count().min(TARGET_ROOM);
+    // With --from, the header says where the client is looked at from.
+    let shown = match &app.settings.vantage {
+        Some(v) => format!("{} from {}", s.target.redacted, v.label),
+        None => s.target.redacted.clone(),
+    };
+    let target_room = shown.chars().count().min(TARGET_ROOM);
     let state_room = (area.width as usize).saturating_sub(name.len() + target_room + 3);
     let mut state = state;
     let mut used_by_state = 0;
@@ -61,7 +66,7 @@ pub fn header(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
     let mut spans = vec![
         Span::styled(name, t.key().patch(t.selected())),
         Span::raw(" "),
-        Span::styled(ellipsis(&s.target.redacted, room), t.bold()),
+        Span::styled(ellipsis(&shown, room), t.bold()),
     ];
     let used: usize = spans.iter().map(|s| s.width()).sum();
     spans.push(Span::raw(" ".repeat(

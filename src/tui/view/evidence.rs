@@ -4,6 +4,7 @@
 use super::text::{ellipsis, wrap};
 use super::theme::Theme;
 use super::{pane_block, scrolled_lines, spinner};
+use crate::probe::container::{ContainerData, ContainerInfo, join_addrs};
 use crate::probe::dns::DnsData;
 use crate::probe::environment::EnvData;
 use crate::probe::firewall::FirewallData;
@@ -124,6 +125,7 @@ fn title(id: &str) -> String {
         "http" => "HTTP / TLS",
         "unix" => "Unix socket",
         "service" => "What answers",
+        "container" => "Containers",
         other => other,
     }
     .to_string()
@@ -170,6 +172,7 @@ impl Body {
             ProbeData::Http(d) => self.http(d),
             ProbeData::Unix(d) => self.unix(d),
             ProbeData::Service(d) => self.service(d),
+            ProbeData::Container(d) => self.container(d, target.port.unwrap_or(0)),
             ProbeData::None => {}
         }
     }
@@ -537,6 +540,57 @@ impl Body {
             if let Some(p) = &c.problem {
                 self.line(format!("problem: {p}"), t.bad());
             }
+        }
+    }
+
+    fn container(&mut self, d: &ContainerData, port: u16) {
+        let t = self.t;
+        if let Some(why) = &d.unavailable {
+            self.line(why.clone(), t.dim());
+            return;
+        }
+        let mut show = |label: &str, c: &ContainerInfo| {
+            let bad = !c.running();
+            let state = match (c.exit_code, bad) {
+                (Some(code), true) => format!("{} (exit {code}, {} restarts)", c.state, c.restarts),
+                _ => c.state.clone(),
+            };
+            self.line(
+                format!("{label}: {} [{}] {state}", c.name, c.image),
+                if bad { t.bad() } else { t.plain() },
+            );
+            if let Some(b) = c.published(port) {
+                self.line(
+                    format!(
+                        "publishes {}:{} → container port {}",
+                        b.host_ip, b.host_port, b.container_port
+                    ),
+                    t.dim(),
+                );
+            }
+            self.line(
+                format!("listening inside: {}", join_addrs(&c.listening)),
+                t.dim(),
+            );
+            if let Some(h) = &c.health {
+                self.line(format!("health: {h}"), t.dim());
+            }
+            let nets: Vec<String> = c.networks.iter().map(|(n, a)| format!("{n} {a}")).collect();
+            if !nets.is_empty() {
+                self.line(format!("networks: {}", nets.join(", ")), t.dim());
+            }
+        };
+        if let Some(c) = &d.client {
+            show("client runs in", c);
+        }
+        if let Some(c) = &d.publishing {
+            show("behind the port", c);
+        }
+        if let Some(c) = &d.named {
+            show("named by the target", c);
+        }
+        for c in &d.serving {
+            show("serves the port", c);
         }
     }
 

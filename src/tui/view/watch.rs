@@ -4,7 +4,7 @@ use super::text::ellipsis;
 use super::theme::Theme;
 use super::{pane_block, spinner};
 use crate::tui::watch::state::WatchApp;
-use crate::watch::{Change, Mark, Row, State, compact, reason};
+use crate::watch::{Change, Mark, Row, State, compact, held_for, reason};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -143,8 +143,10 @@ fn first_line(
     if row.seq == 0 {
         spans.push(Span::styled("  waiting for the first check", t.dim()));
     }
-    if let (Some(since), Some(at)) = (&row.since, row.since_at) {
-        let for_how_long = compact(app.now.saturating_duration_since(at));
+    // The duration is measured from the check's own time to the screen's clock, so every
+    // row's "since" plus its duration is the same moment.
+    if let (Some(since), Some(held)) = (&row.since, held_for(row, app.now)) {
+        let for_how_long = compact(held);
         let counts = format!("  {} ok · {} failed", row.ok, row.failed);
         let used: usize = spans.iter().map(|s| s.content.width()).sum();
         let long = format!("  since {} ({for_how_long})", clock(since));

@@ -60,9 +60,13 @@ pub async fn run(w: Watch, opts: Options, kb: Arc<Knowledge>) -> Result<i32, Str
     super::spawn_signals(tx.clone());
 
     let mut dirty = true;
+    // The second of the wall clock last drawn: "for 2m 05s" moves on once a second, also
+    // while nothing else changes (paused, or a long interval).
+    let mut drawn_second = 0;
     while !app.quit {
         if dirty {
-            app.now = std::time::Instant::now();
+            app.now = std::time::SystemTime::now();
+            drawn_second = unix_second(app.now);
             if let Err(e) = terminal.draw(|f| super::view::watch::render(f, &app)) {
                 crate::log::line(&format!("drawing failed: {e}"));
                 break;
@@ -73,7 +77,9 @@ pub async fn run(w: Watch, opts: Options, kb: Arc<Knowledge>) -> Result<i32, Str
         tokio::select! {
             ev = rx.recv() => {
                 let Some(ev) = ev else { break };
-                dirty = !matches!(ev, Event::Tick) || app.checking.iter().any(|c| *c);
+                dirty = !matches!(ev, Event::Tick)
+                    || app.checking.iter().any(|c| *c)
+                    || unix_second(std::time::SystemTime::now()) != drawn_second;
                 match ev {
                     Event::Key(k) => cmds = app.key(k),
                     Event::Resize(w, h) => app.size = (w, h),
@@ -87,6 +93,7 @@ pub async fn run(w: Watch, opts: Options, kb: Arc<Knowledge>) -> Result<i32, Str
                 match up {
                     Some(Update::Started(i)) => app.started(i),
                     Some(Update::Checked(i, s)) => ring |= app.checked(i, s),
+                    Some(Update::Abandoned(i)) => app.abandoned(i),
                     Some(Update::Finished(i)) => app.finished(i),
                     None => app.finished.iter_mut().for_each(|f| *f = true),
                 }
@@ -142,6 +149,11 @@ pub async fn run(w: Watch, opts: Options, kb: Arc<Knowledge>) -> Result<i32, Str
     terminal::leave();
     crate::log::line("watch closed");
     Ok(0)
+}
+
+fn unix_second(t: std::time::SystemTime) -> u64 {
+    t.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// The thread reading the terminal's input, stopped before a diagnosis takes the terminal

@@ -6,7 +6,7 @@ use crate::watch::runner::Pace;
 use crate::watch::{Change, Row, Transition};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::VecDeque;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
 /// The transitions log keeps this many lines.
 pub const LOG_MAX: usize = 500;
@@ -28,6 +28,9 @@ pub struct WatchApp {
     pub rows: Vec<Row>,
     /// A check of the row is under way.
     pub checking: Vec<bool>,
+    /// The check under way for the row began before the last pause: whatever it brings is
+    /// dropped (the runner abandons it; a result already on its way is not counted either).
+    stale: Vec<bool>,
     /// The row has had all its `--count` checks.
     pub finished: Vec<bool>,
     /// Newest last.
@@ -40,8 +43,9 @@ pub struct WatchApp {
     pub color: bool,
     /// Animation frame, moved by ticks.
     pub tick: u64,
-    /// "Now" for the durations shown (set on every event, fixed in tests).
-    pub now: Instant,
+    /// "Now" for the durations shown: the wall clock, like the checks' own times (set before
+    /// every frame, fixed in tests).
+    pub now: SystemTime,
     pub size: (u16, u16),
     pub flash: Option<String>,
     pub quit: bool,
@@ -53,6 +57,7 @@ impl WatchApp {
         WatchApp {
             rows: labels.into_iter().map(Row::new).collect(),
             checking: vec![false; n],
+            stale: vec![false; n],
             finished: vec![false; n],
             log: VecDeque::new(),
             selected: 0,
@@ -62,7 +67,7 @@ impl WatchApp {
             count,
             color: true,
             tick: 0,
-            now: Instant::now(),
+            now: SystemTime::now(),
             size: (80, 24),
             flash: None,
             quit: false,
@@ -81,12 +86,18 @@ impl WatchApp {
     }
 
     /// A check finished: the row and the log take it in. Returns whether a target went up
-    /// or down (the bell's cue).
+    /// or down (the bell's cue). A check that was under way when the checks were paused is
+    /// not counted: the counts, the timeline and the log stand still while paused.
     pub fn checked(&mut self, i: usize, s: Sample) -> bool {
         let Some(row) = self.rows.get_mut(i) else {
             return false;
         };
         self.checking[i] = false;
+        // Every check ends in one result or one `abandoned`: either way the mark is spent.
+        let stale = std::mem::take(&mut self.stale[i]);
+        if self.paused || stale {
+            return false;
+        }
         let (_, log) = row.apply(s);
         let flipped = log.iter().any(|t| matches!(t.what, Change::Went(_)));
         for t in log {
@@ -99,8 +110,22 @@ impl WatchApp {
     }
 
     pub fn started(&mut self, i: usize) {
-        if let Some(c) = self.checking.get_mut(i) {
-            *c = true;
+        if i >= self.checking.len() {
+            return;
+        }
+        if self.paused {
+            // It began before the runner saw the pause; it will be abandoned.
+            self.stale[i] = true;
+        } else {
+            self.checking[i] = true;
+        }
+    }
+
+    /// The runner dropped the check of row `i` unfinished (the checks were paused).
+    pub fn abandoned(&mut self, i: usize) {
+        if i < self.checking.len() {
+            self.checking[i] = false;
+            self.stale[i] = false;
         }
     }
 
@@ -139,6 +164,12 @@ impl WatchApp {
             KeyCode::Enter => vec![WatchCommand::Diagnose(self.selected)],
             KeyCode::Char(' ' | 'p') => {
                 self.paused = !self.paused;
+                if self.paused {
+                    // The checks under way are cut short, and none of them will count.
+                    for (stale, checking) in self.stale.iter_mut().zip(&mut self.checking) {
+                        *stale |= std::mem::take(checking);
+                    }
+                }
                 self.flash = Some(if self.paused {
                     "paused: no checks until space is pressed again".into()
                 } else {
@@ -195,6 +226,73 @@ impl WatchApp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sample(up: bool) -> Sample {
+        Sample {
+            time: "2026-11-21T10:00:00.000Z".into(),
+            up,
+            latency_ms: 0.5,
+            address: Some("127.0.0.1:1".into()),
+            addresses: vec!["127.0.0.1".parse().unwrap()],
+            status: None,
+            error: None,
+        }
+    }
+
+    fn counts(app: &WatchApp) -> (u64, u64, usize) {
+        (app.rows[0].ok, app.rows[0].failed, app.rows[0].recent.len())
+    }
+
+    #[test]
+    fn a_check_under_way_when_paused_is_not_counted() {
+        let mut app = WatchApp::new(vec!["a:1".into()], Duration::from_secs(1), None, true);
+        app.started(0);
+        app.checked(0, sample(true));
+        assert_eq!(counts(&app), (1, 0, 1));
+
+        // Its result was already on its way when space was pressed.
+        app.started(0);
+        app.key(key(KeyCode::Char(' ')));
+        assert!(
+            !app.checking[0],
+            "no spinner for a check that will not count"
+        );
+        app.checked(0, sample(true));
+        assert_eq!(counts(&app), (1, 0, 1), "counted while paused");
+
+        // The runner noticed the pause first and dropped it.
+        app.key(key(KeyCode::Char(' ')));
+        app.started(0);
+        app.key(key(KeyCode::Char(' ')));
+        app.abandoned(0);
+        assert_eq!(counts(&app), (1, 0, 1));
+
+        // A check started just before the pause reached the runner.
+        app.started(0);
+        app.abandoned(0);
+        assert_eq!(counts(&app), (1, 0, 1));
+
+        // Paused and resumed while one check ran: it spanned the pause and does not count;
+        // the next one does.
+        app.key(key(KeyCode::Char(' ')));
+        app.started(0);
+        app.key(key(KeyCode::Char(' ')));
+        app.key(key(KeyCode::Char(' ')));
+        app.checked(0, sample(false));
+        assert_eq!(
+            counts(&app),
+            (1, 0, 1),
+            "a check that spanned the pause counted"
+        );
+        app.started(0);
+        app.checked(0, sample(false));
+        assert_eq!(
+            counts(&app),
+            (1, 1, 2),
+            "the first check after resuming is lost"
+        );
+        assert!(!app.checking[0]);
+    }
 
     fn key(c: KeyCode) -> KeyEvent {
         KeyEvent::new(c, KeyModifiers::NONE)
