@@ -1,5 +1,6 @@
 //! Sessions in the real TUI (tmux): notes, saving, a checklist run to its end, resuming after
-//! `kill -9`, and a data directory that cannot be written.
+//! `kill -9`, a data directory that cannot be written, and a full disk under a session that
+//! is being written over.
 
 mod support;
 // Not every helper of the harness is needed here.
@@ -10,6 +11,7 @@ mod tmux;
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Duration;
 use support::cli::{closed_port, connfix, http_200, loopback_listener, serve};
 use tmux::{Options, Tmux};
@@ -348,4 +350,133 @@ fn quitting_while_nothing_can_be_saved_warns_then_keeps_a_copy_in_the_temp_direc
     let rec: Value = serde_json::from_slice(&fs::read(&copies[0]).unwrap()).unwrap();
     assert_eq!(rec["notes"][0]["text"], "only in memory so far");
     assert!(rec["ended_at"].is_string());
+}
+
+/// A 256 KiB tmpfs at `dir/small`, unmounted on Drop; None (after saying why, or failing
+/// under CI=true) where it cannot be mounted. The same staging as session_cli's full disk.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(dir: &Path) -> Option<SmallDisk> {
+        if !support::require(
+            support::is_root(),
+            "full-disk test",
+            "needs root to mount a small tmpfs",
+        ) {
+            return None;
+        }
+        let mnt = dir.join("small");
+        fs::create_dir(&mnt).unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+            .arg(&mnt)
+            .status()
+            .is_ok_and(|s| s.success());
+        support::require(mounted, "full-disk test", "mount -t tmpfs failed here")
+            .then_some(SmallDisk(mnt))
+    }
+
+    /// Writes a file until the disk has no byte left.
+    fn fill(&self) {
+        let mut f = fs::File::create(self.0.join("filler")).unwrap();
+        let chunk = vec![0u8; 4096];
+        while std::io::Write::write_all(&mut f, &chunk).is_ok() {}
+        let mut byte = 1;
+        while byte > 0 {
+            byte = std::io::Write::write(&mut f, &[0]).unwrap_or(0);
+        }
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_leaves_the_session_being_written_over_whole() {
+    if !tmux::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let Some(disk) = SmallDisk::mount(dir.path()) else {
+        return;
+    };
+    let data = disk.0.clone();
+    // A saved session, then the disk fills up.
+    let port = closed_port();
+    let saved = connfix()
+        .env("XDG_DATA_HOME", &data)
+        .args(["check", &format!("127.0.0.1:{port}"), "--save", "--timeout", "2s"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        saved.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    let file = only_file(&data);
+    let id = file.file_stem().unwrap().to_string_lossy().into_owned();
+    let before = fs::read(&file).unwrap();
+    disk.fill();
+
+    // Resumed, every change is written over that same file: a note, the close.
+    let tmp = dir.path().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    let mut o = opts(&data);
+    o.env.push(("TMPDIR".into(), tmp.display().to_string()));
+    let tui = Tmux::start(&o, &["resume", &id]);
+    tui.wait_for_all(&[NOTHING, "resumed session", "not saved"], VERDICT);
+    tui.keys(&["n"]);
+    tui.wait_for("Add a note", REACT);
+    tui.type_text("written on a full disk");
+    tui.keys(&["Enter"]);
+    let screen = tui.wait_for_all(&["written on a full disk", "not saved"], REACT);
+    assert_eq!(
+        fs::read(&file).unwrap(),
+        before,
+        "the session file changed while the disk was full:\n{screen}"
+    );
+    tui.keys(&["q"]);
+    tui.wait_for("q again quits and keeps a copy", REACT);
+    tui.keys(&["q"]);
+    assert_eq!(tui.wait_exit(REACT), 0);
+    let screen = tui.wait_for("a copy is in", REACT);
+    let flat: String = screen.lines().collect();
+    assert!(flat.contains("No space left on device"), "{screen}");
+
+    // The old session is byte for byte what it was, nothing half-written lies beside it,
+    // and it still reads back.
+    assert_eq!(fs::read(&file).unwrap(), before, "the old session was changed");
+    let mut names: Vec<String> = fs::read_dir(file.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, [format!("{id}.json"), format!("{id}.json.lock")]);
+    let md = report_show(&data, &id);
+    assert!(md.contains("nothing-listening"), "{md}");
+    assert!(!md.contains("written on a full disk"), "{md}");
+    // The change itself is not lost: it is in the copy.
+    let copies: Vec<PathBuf> = fs::read_dir(&tmp)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    let copy: Value = serde_json::from_slice(&fs::read(&copies[0]).unwrap()).unwrap();
+    assert_eq!(copy["id"], id.as_str());
+    assert_eq!(copy["notes"][0]["text"], "written on a full disk");
+    drop(tui);
+}
+
+/// The one session file under `data`.
+fn only_file(data: &Path) -> PathBuf {
+    let files = session_files(data);
+    assert_eq!(files.len(), 1, "{files:?}");
+    files.into_iter().next().unwrap()
 }

@@ -11,6 +11,7 @@
 
 pub mod answers;
 pub mod cli;
+pub mod docker;
 pub mod daemons;
 
 use std::collections::HashSet;
