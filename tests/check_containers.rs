@@ -109,3 +109,29 @@ fn container_faults_against_a_real_engine() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("no container named nope"), "{err}");
 }
+
+#[test]
+fn a_container_whose_health_check_fails_is_a_startup_race() {
+    if !support::docker::available() {
+        return;
+    }
+    let d = Dockerd::start();
+    // It listens, but its health check keeps failing: it is not ready for clients.
+    d.run(&[
+        "run", "-d", "--name", "slow", "-p", "127.0.0.1:18090:8080",
+        "--health-cmd", "cat /tmp/ready", "--health-interval", "1s", "--health-retries", "1",
+        IMAGE, "httpd", "-f", "-p", "8080", "-h", "/www",
+    ]);
+    d.wait_listening("slow", 8080);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while d.run(&["inspect", "--format", "{{.State.Health.Status}}", "slow"]) != "unhealthy" {
+        assert!(std::time::Instant::now() < deadline, "the health check never failed");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let (_, v) = check_at(&d, &["http://127.0.0.1:18090/"]);
+    assert!(has_fact(&v, "container.unhealthy"), "{}", v["facts"]);
+    let startup = v["causes"].as_array().unwrap().iter().find(|c| c["id"] == "startup-race");
+    let startup = startup.unwrap_or_else(|| panic!("no startup-race: {}", v["causes"]));
+    let a = startup["action"].as_str().unwrap();
+    assert!(a.contains("slow") && a.contains("unhealthy"), "{a}");
+}
