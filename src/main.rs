@@ -89,6 +89,8 @@ fn main() {
                 connfix::demo::run(*json || cli.check.json, &cli.check, kb.clone()).await
             }
             (Some(Command::Kb { action }), _) => Ok(cli::run_kb(action, &kb, cli.check.json)),
+            (Some(Command::Completions { shell }), _) => Ok(cli::completions(*shell)),
+            (Some(Command::Man), _) => Ok(cli::man_page()),
             (None, Some(target)) => cli::run_target(target, &cli.check, kb.clone()).await,
             (None, None) if cli::interactive() => {
                 cli::run_tui(connfix::tui::Start::Prompt, &cli.check, kb.clone(), None).await

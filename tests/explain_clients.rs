@@ -11,9 +11,12 @@
 //! machine printed, and are asserted on as well (so a machine lacking a client, or having other
 //! versions, still checks them).
 //!
-//! The table in [`Scenario::cases`] says, for each client, which `kind`s are acceptable and
-//! what part of the target the client's own output names (explain cannot know what the client
-//! never printed, so it must say null there).
+//! The table in [`Scenario::cases`] says, for each client, the one `kind` explain must report
+//! (the scenario's; `other` only where the client's text names no kind, each such row saying
+//! why), the cause it must rank first (the scenario's own unless the text points elsewhere,
+//! and then the scenario's must still be near the top), and what part of the target the
+//! client's own output names (explain cannot know what the client never printed, so it must
+//! say null there).
 //!
 //! Safety: every fault that needs a port or a name lives in a network namespace made here
 //! (fixed ports, so captures are stable, and a private loopback), whose resolv.conf points at a
@@ -22,8 +25,13 @@
 //! [`CLIENT_LIMIT`].
 //!
 //! Needs root for the namespaces (as tests/check_netns.rs does); without it, or without a
-//! client, the live part skips with a message (under CI=true a missing requirement fails,
-//! except kubectl, docker and Python's requests, which are optional).
+//! client, the live part skips with a message, and under CI=true a missing requirement fails
+//! with its reason: .ci/run installs every client from Debian (kubectl is Debian's
+//! kubernetes-client, docker its docker.io).
+//!
+//! The Go and Java programs are compiled once and kept under the target directory by a hash
+//! of their source and compiler ([`cached_build`]), so a run with them built costs no
+//! compile, and a build is never cut short by a time limit.
 
 mod support;
 
@@ -128,33 +136,45 @@ enum Shows {
     Named(&'static str, u16),
 }
 
-const REFUSED: &[&str] = &["refused"];
-/// curl says "Couldn't connect to server" (curl 7.88 too) without the errno.
-const REFUSED_OR_OTHER: &[&str] = &["refused", "other"];
-const DNS: &[&str] = &["dns"];
-const RESET: &[&str] = &["reset"];
-const RESET_OR_OTHER: &[&str] = &["reset", "other"];
-const TLS: &[&str] = &["tls"];
-/// psql's "received invalid response to SSL negotiation" is a protocol mix-up more than TLS.
-const TLS_OR_OTHER: &[&str] = &["tls", "other"];
-const TIMEOUT: &[&str] = &["timeout"];
-const UNREACHABLE: &[&str] = &["unreachable"];
-const UNREACHABLE_OR_OTHER: &[&str] = &["unreachable", "other"];
-/// No kind is made for a missing socket file (ENOENT); it is the local "nothing there" case.
-const NO_SOCKET_KINDS: &[&str] = &["refused", "other"];
+// The kinds, as `connfix explain --json` spells them.
+const REFUSED: &str = "refused";
+const DNS: &str = "dns";
+const RESET: &str = "reset";
+const TLS: &str = "tls";
+const TIMEOUT: &str = "timeout";
+const UNREACHABLE: &str = "unreachable";
+/// "The text does not say which": only for rows whose client's text names no kind (each says
+/// why), never as a second choice next to the scenario's kind.
+const OTHER: &str = "other";
 
+/// How far down the ranking a cause the text cannot put first must still be.
+const LISTED_WITHIN: usize = 3;
+
+/// One client in one scenario: what `connfix explain` must say about its capture.
 #[derive(Clone, Copy, Debug)]
 struct Case {
     client: Client,
-    kinds: &'static [&'static str],
+    /// The one kind explain must report.
+    kind: &'static str,
     shows: Shows,
+    /// The cause explain must rank first: the scenario's own ([`Scenario::cause`]) unless the
+    /// row says otherwise.
+    first: &'static str,
+    /// Where the client's text cannot tell the scenario's cause from a likelier one, the
+    /// scenario's cause must still be among the first [`LISTED_WITHIN`].
+    listed: Option<&'static str>,
 }
 
-const fn case(client: Client, kinds: &'static [&'static str], shows: Shows) -> Case {
-    Case {
-        client,
-        kinds,
-        shows,
+impl Case {
+    /// The text points at another cause first (the row says why).
+    fn first(mut self, cause: &'static str) -> Case {
+        self.first = cause;
+        self
+    }
+
+    fn listed(mut self, cause: &'static str) -> Case {
+        self.listed = Some(cause);
+        self
     }
 }
 
@@ -182,6 +202,23 @@ impl Scenario {
             Scenario::Timeout => "timeout",
             Scenario::Unreachable => "unreachable",
             Scenario::NoSocket => "no-socket",
+        }
+    }
+
+    /// The cause this scenario builds, as `connfix check` would name it: what explain must
+    /// rank first when the client's text tells.
+    fn cause(self) -> &'static str {
+        match self {
+            Scenario::RefusedV4 | Scenario::RefusedV6 => "nothing-listening",
+            Scenario::NxDomain => "dns-no-such-host",
+            Scenario::DeadDns => "dns-server-unreachable",
+            Scenario::Reset => "connection-reset",
+            Scenario::TlsMismatch => "tls-mismatch",
+            // A DROP rule.
+            Scenario::Timeout => "firewall-drop",
+            // An `unreachable` route: EHOSTUNREACH.
+            Scenario::Unreachable => "host-unreachable",
+            Scenario::NoSocket => "unix-socket-missing",
         }
     }
 
@@ -219,34 +256,46 @@ impl Scenario {
         }
     }
 
-    /// Which clients run in this scenario, the kinds accepted for each, and what each one's
-    /// output names. Pairs left out: python's plain socket, node's net and java's Socket in the
-    /// TLS scenario (they speak no TLS); urllib, requests, wget, fetch, HttpClient, go's
-    /// http.Get and kubectl for the unix socket (no unix-socket URL to give them); node's
-    /// net.connect in the timeout scenario (it has no connect timeout: it would wait for the
-    /// kernel's ~2 minutes); docker for TLS (its --tls needs certificate files) and timeouts
-    /// (no connect-timeout flag).
+    /// Which clients run in this scenario, the kind and first cause explain must give for
+    /// each, and what each one's output names. Pairs left out: python's plain socket, node's
+    /// net and java's Socket in the TLS scenario (they speak no TLS); urllib, requests, wget,
+    /// fetch, HttpClient, go's http.Get and kubectl for the unix socket (no unix-socket URL to
+    /// give them); node's net.connect in the timeout scenario (it has no connect timeout: it
+    /// would wait for the kernel's ~2 minutes); docker for TLS (its --tls needs certificate
+    /// files) and timeouts (no connect-timeout flag).
     fn cases(self) -> Vec<Case> {
         use Client::*;
         use Shows::*;
+        let case = |client, kind, shows| Case {
+            client,
+            kind,
+            shows,
+            first: self.cause(),
+            listed: None,
+        };
         match self {
             Scenario::RefusedV4 | Scenario::RefusedV6 => vec![
                 case(PySocket, REFUSED, Nothing),
                 case(PyUrllib, REFUSED, Nothing),
                 case(PyRequests, REFUSED, HostPort),
-                case(Curl, REFUSED_OR_OTHER, HostPort),
+                // curl 7.88 and later print "Couldn't connect to server" (exit 7) for a refused
+                // connection and for no route alike: the text names no kind.
+                case(Curl, OTHER, HostPort),
                 case(Wget, REFUSED, HostPort),
                 case(NodeNet, REFUSED, HostPort),
                 case(NodeFetch, REFUSED, HostPort),
                 case(Psql, REFUSED, HostPort),
                 case(JavaSocket, REFUSED, Nothing),
-                // A bare java.net.ConnectException (caused by ClosedChannelException).
-                case(JavaHttp, REFUSED_OR_OTHER, Nothing),
+                // HttpClient's refused connect: a bare java.net.ConnectException caused by
+                // ClosedChannelException (its retry found the channel closed).
+                case(JavaHttp, REFUSED, Nothing),
                 case(GoDial, REFUSED, HostPort),
                 case(GoHttp, REFUSED, HostPort),
                 case(Kubectl, REFUSED, HostPort),
-                // "Cannot connect to the Docker daemon at tcp://HOST:PORT": no errno in the text.
-                case(Docker, REFUSED_OR_OTHER, HostPort),
+                // "Cannot connect to the Docker daemon at tcp://HOST:PORT": over TCP the CLI
+                // says that only for a refused (or timed-out) connection. A socket's causes
+                // must not lead here.
+                case(Docker, REFUSED, HostPort),
             ],
             Scenario::NxDomain => vec![
                 case(PySocket, DNS, Nothing),
@@ -266,16 +315,26 @@ impl Scenario {
                 case(Docker, DNS, HostPort),
             ],
             Scenario::DeadDns => vec![
+                // EAI_AGAIN, "Temporary failure in name resolution": the server did not answer.
                 case(PySocket, DNS, Nothing),
                 case(PyUrllib, DNS, Nothing),
                 case(PyRequests, DNS, HostPort),
-                case(Curl, DNS, Host),
+                // "Could not resolve host" for a missing name and a dead server alike: the
+                // likelier one leads, the dead server must follow closely.
+                case(Curl, DNS, Host)
+                    .first("dns-no-such-host")
+                    .listed("dns-server-unreachable"),
                 case(Wget, DNS, HostPort),
                 case(NodeNet, DNS, Host),
                 case(NodeFetch, DNS, Host),
                 case(Psql, DNS, Host),
-                case(JavaSocket, DNS, Host),
-                case(JavaHttp, DNS, Nothing),
+                // UnknownHostException, and UnresolvedAddressException: as curl.
+                case(JavaSocket, DNS, Host)
+                    .first("dns-no-such-host")
+                    .listed("dns-server-unreachable"),
+                case(JavaHttp, DNS, Nothing)
+                    .first("dns-no-such-host")
+                    .listed("dns-server-unreachable"),
                 // Go's resolver gets ICMP port unreachable from 127.0.0.1:53: "lookup NAME on
                 // 127.0.0.1:53: read udp ...: connection refused" is a DNS failure, and
                 // 127.0.0.1:53 is the resolver, not the target.
@@ -286,8 +345,8 @@ impl Scenario {
                 case(Kubectl, DNS, HostPort),
                 // docker takes the resolver's "connection refused" for the daemon's and prints
                 // only "Cannot connect to the Docker daemon at tcp://NAME:PORT": nothing in the
-                // text says DNS.
-                case(Docker, REFUSED_OR_OTHER, HostPort),
+                // text says DNS, and it is what docker prints for a refused connection.
+                case(Docker, REFUSED, HostPort).first("nothing-listening"),
             ],
             Scenario::Reset => vec![
                 case(PySocket, RESET, Nothing),
@@ -297,8 +356,8 @@ impl Scenario {
                 case(Wget, RESET, HostPort),
                 case(NodeNet, RESET, Nothing),
                 case(NodeFetch, RESET, Nothing),
-                // "server closed the connection unexpectedly": psql does not say "reset".
-                case(Psql, RESET_OR_OTHER, HostPort),
+                // "server closed the connection unexpectedly": libpq's words for a reset.
+                case(Psql, RESET, HostPort),
                 case(JavaSocket, RESET, Nothing),
                 case(JavaHttp, RESET, Nothing),
                 case(GoDial, RESET, HostPort),
@@ -312,7 +371,11 @@ impl Scenario {
                 case(Curl, TLS, Nothing),
                 case(Wget, TLS, HostPort),
                 case(NodeFetch, TLS, Nothing),
-                case(Psql, TLS_OR_OTHER, HostPort),
+                // "received invalid response to SSL negotiation: H": the H of "HTTP/1.1", so
+                // the port belongs to another program, which is what leads.
+                case(Psql, TLS, HostPort)
+                    .first("wrong-port")
+                    .listed("tls-mismatch"),
                 case(JavaHttp, TLS, Nothing),
                 case(GoHttp, TLS, HostPort),
                 case(Kubectl, TLS, HostPort),
@@ -335,7 +398,11 @@ impl Scenario {
                 case(PySocket, UNREACHABLE, Nothing),
                 case(PyUrllib, UNREACHABLE, Nothing),
                 case(PyRequests, UNREACHABLE, HostPort),
-                case(Curl, UNREACHABLE_OR_OTHER, HostPort),
+                // The same "Couldn't connect to server" as for a refused port: the likelier
+                // cause leads, and no route to the host must follow closely.
+                case(Curl, OTHER, HostPort)
+                    .first("nothing-listening")
+                    .listed("host-unreachable"),
                 case(Wget, UNREACHABLE, HostPort),
                 case(NodeNet, UNREACHABLE, HostPort),
                 case(NodeFetch, UNREACHABLE, HostPort),
@@ -347,16 +414,19 @@ impl Scenario {
                 case(Kubectl, UNREACHABLE, HostPort),
                 case(Docker, UNREACHABLE, HostPort),
             ],
+            // A missing socket file (ENOENT) is none of explain's kinds ("refused" is a socket
+            // that exists with nobody behind it): its kind is `other`, and the verdict users
+            // see is the cause, which must be the missing socket.
             Scenario::NoSocket => vec![
-                case(PySocket, NO_SOCKET_KINDS, Nothing),
-                // curl names the URL's host and port ("Failed to connect to localhost port 80"),
-                // never the socket.
-                case(Curl, NO_SOCKET_KINDS, Named("localhost", 80)),
-                case(NodeNet, NO_SOCKET_KINDS, Path),
-                case(Psql, NO_SOCKET_KINDS, PsqlSocket),
-                case(JavaSocket, NO_SOCKET_KINDS, Nothing),
-                case(GoDial, NO_SOCKET_KINDS, Path),
-                case(Docker, NO_SOCKET_KINDS, Path),
+                case(PySocket, OTHER, Nothing),
+                // curl names the URL's host and port ("Failed to connect to localhost port
+                // 80"), never the socket: its text is that of a TCP connection.
+                case(Curl, OTHER, Named("localhost", 80)).first("nothing-listening"),
+                case(NodeNet, OTHER, Path),
+                case(Psql, OTHER, PsqlSocket),
+                case(JavaSocket, OTHER, Nothing),
+                case(GoDial, OTHER, Path),
+                case(Docker, OTHER, Path),
             ],
         }
     }
@@ -405,21 +475,13 @@ impl Client {
             Client::Wget => (&["wget"], "wget"),
             Client::NodeNet | Client::NodeFetch => (&["node"], "nodejs"),
             Client::Psql => (&["psql"], "postgresql-client"),
-            Client::JavaSocket | Client::JavaHttp => {
-                (&["java", "javac"], "openjdk-17-jdk-headless")
-            }
+            Client::JavaSocket | Client::JavaHttp => (&["java", "javac"], "default-jdk-headless"),
             Client::GoDial | Client::GoHttp => (&["go"], "golang-go"),
             Client::Kubectl => (&["kubectl"], "kubernetes-client"),
             Client::Docker => (&["docker"], "docker.io"),
         }
     }
 
-    /// kubectl and docker only skip when missing, even under CI=true: Debian's packages are
-    /// heavy (docker.io brings the daemon) or old (kubernetes-client is kubectl 1.20), and their
-    /// checked-in captures are asserted on anyway.
-    fn required(self) -> bool {
-        !matches!(self, Client::Kubectl | Client::Docker)
-    }
 }
 
 /// Where a scenario's clients are pointed.
@@ -722,7 +784,9 @@ impl<T: Display> Display for Want<T> {
 }
 
 struct Expected {
-    kinds: &'static [&'static str],
+    kind: &'static str,
+    first: &'static str,
+    listed: Option<&'static str>,
     ecosystem: &'static str,
     host: Want<&'static str>,
     port: Want<u16>,
@@ -741,7 +805,9 @@ impl Expected {
             Shows::Named(host, port) => (Want::Is(host), Want::Is(port), Want::Null),
         };
         Expected {
-            kinds: case.kinds,
+            kind: case.kind,
+            first: case.first,
+            listed: case.listed,
             ecosystem: case.client.ecosystem(),
             host,
             port,
@@ -756,9 +822,20 @@ impl Expected {
                 "exit {code:?}, not 0 (an error was there to recognise)"
             ));
         }
-        let kind = v["kind"].as_str();
-        if !kind.is_some_and(|k| self.kinds.contains(&k)) {
+        if v["kind"].as_str() != Some(self.kind) {
             wrong.push(format!("kind {}", v["kind"]));
+        }
+        let causes: Vec<&str> = v["knowledge"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if causes.first() != Some(&self.first) {
+            wrong.push(format!("first cause {:?}", causes.first()));
+        }
+        if let Some(listed) = self.listed
+            && !causes.iter().take(LISTED_WITHIN).any(|c| *c == listed)
+        {
+            wrong.push(format!("{listed} not among the first {LISTED_WITHIN} causes"));
         }
         if v["ecosystem"].as_str() != Some(self.ecosystem) {
             wrong.push(format!("ecosystem {}", v["ecosystem"]));
@@ -786,8 +863,12 @@ impl Display for Expected {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "exit 0, kind {}, ecosystem {}, host {}, port {}, unix_path {}",
-            self.kinds.join("|"),
+            "exit 0, kind {}, first cause {}{}, ecosystem {}, host {}, port {}, unix_path {}",
+            self.kind,
+            self.first,
+            self.listed
+                .map(|c| format!(" ({c} among the first {LISTED_WITHIN})"))
+                .unwrap_or_default(),
             self.ecosystem,
             self.host,
             self.port,
@@ -891,6 +972,8 @@ fn scenario_available(sc: Scenario) -> bool {
     }
 }
 
+/// Every client is required: without it the live part skips with a message, and under
+/// CI=true (where .ci/run installs them all from Debian) that is a failure naming the package.
 fn client_available(client: Client, sc: Scenario) -> bool {
     let what = format!("live capture {}", capture_name(client, sc));
     let (programs, package) = client.needs();
@@ -899,21 +982,15 @@ fn client_available(client: Client, sc: Scenario) -> bool {
         "needs {} (Debian package {package})",
         programs.join(" and ")
     );
-    if !client.required() {
-        if !ok {
-            eprintln!("skipped: {what} ({why})");
-        }
-        return ok;
-    }
     if !support::require(ok, &what, &why) {
         return false;
     }
-    if client == Client::PyRequests && !python_has_requests() {
-        // Optional, like kubectl and docker: the brief asks for it "when importable".
-        eprintln!(
-            "skipped: {what} (python3 cannot import requests: Debian package python3-requests)"
+    if client == Client::PyRequests {
+        return support::require(
+            python_has_requests(),
+            &what,
+            "python3 cannot import requests (Debian package python3-requests, or pip install requests)",
         );
-        return false;
     }
     true
 }
@@ -1210,7 +1287,8 @@ fn clean_env(cmd: &mut Command) {
     cmd.env("LC_ALL", "C");
 }
 
-/// The client programs, written (and for Go and Java, built) once per test process.
+/// The client programs: the scripts written once per test process, the Go and Java programs
+/// built once per source and compiler.
 struct Tools {
     dir: PathBuf,
     python: PathBuf,
@@ -1224,20 +1302,27 @@ fn tools() -> &'static Tools {
     TOOLS.get_or_init(build_tools)
 }
 
-/// Builds into target/tmp/explain_clients/run-<pid> (removed by the next run once this
-/// process is gone, since statics are never dropped).
+/// Writes the scripts into target/tmp/explain_clients/run-<pid> (removed by the next run once
+/// this process is gone, since statics are never dropped); the compiled programs come from
+/// the cache beside it.
 fn build_tools() -> Tools {
     let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explain_clients");
     remove_stale_runs(&base);
     let dir = base.join(format!("run-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("create the clients' build directory");
+    fs::create_dir_all(&dir).expect("create the clients' run directory");
     let python = dir.join("probe.py");
     fs::write(&python, PYTHON_PROBE).expect("write probe.py");
     let node = dir.join("probe.js");
     fs::write(&node, NODE_PROBE).expect("write probe.js");
-    let go = support::have("go").then(|| build_go(&dir));
-    let java = (support::have("javac") && support::have("java")).then(|| build_java(&dir));
+    let go = support::have("go").then(|| {
+        let key = format!("{GO_PROBE}\0{GO_MOD}\0{}", tool_version("go", &["version"]));
+        cached_build(&base, "goprobe", &key, build_go).join("goprobe-bin")
+    });
+    let java = (support::have("javac") && support::have("java")).then(|| {
+        let key = format!("{JAVA_PROBE}\0{}", tool_version("javac", &["-version"]));
+        cached_build(&base, "javaprobe", &key, build_java).join("classes")
+    });
     Tools {
         dir,
         python,
@@ -1247,16 +1332,18 @@ fn build_tools() -> Tools {
     }
 }
 
+/// Removes what killed runs left: `run-<pid>` directories and unfinished builds
+/// (`<name>-<hash>.tmp-<pid>`) of processes that are gone.
 fn remove_stale_runs(base: &Path) {
     let Ok(entries) = fs::read_dir(base) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name
+        let pid = name
             .strip_prefix("run-")
-            .and_then(|p| p.parse::<u32>().ok())
-        else {
+            .or_else(|| name.split_once(".tmp-").map(|(_, pid)| pid));
+        let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) else {
             continue;
         };
         if !Path::new(&format!("/proc/{pid}")).exists() {
@@ -1265,39 +1352,107 @@ fn remove_stale_runs(base: &Path) {
     }
 }
 
-fn build_go(dir: &Path) -> PathBuf {
+/// What `program ARGS` prints about itself (javac writes its version on stderr): part of the
+/// cache key, so another compiler builds again.
+fn tool_version(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program_path(program))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program} {args:?}: {e}"));
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// 64-bit FNV-1a: a hash that stays the same from one toolchain to the next (std's
+/// `DefaultHasher` promises no such thing), for naming cache entries.
+fn fnv1a(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The directory `<base>/<name>-<hash of key>` that `build` filled: built on the first run
+/// with this source and compiler, reused by every later one. `build` works in a directory of
+/// its own and it is renamed into place when done, so a build killed half-way is never
+/// taken for a finished one; older entries of `name` are removed then.
+fn cached_build(base: &Path, name: &str, key: &str, build: fn(&Path)) -> PathBuf {
+    let entry = format!("{name}-{:016x}", fnv1a(key.as_bytes()));
+    let done = base.join(&entry);
+    if done.is_dir() {
+        return done;
+    }
+    let work = base.join(format!("{entry}.tmp-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&work);
+    fs::create_dir_all(&work).unwrap_or_else(|e| panic!("create {}: {e}", work.display()));
+    build(&work);
+    if fs::rename(&work, &done).is_err() {
+        // Another test process finished the same build first: its copy is as good.
+        let _ = fs::remove_dir_all(&work);
+        assert!(done.is_dir(), "cannot move {} into place", work.display());
+    }
+    let prefix = format!("{name}-");
+    for old in fs::read_dir(base).into_iter().flatten().flatten() {
+        let old_name = old.file_name().to_string_lossy().into_owned();
+        if old_name.starts_with(&prefix) && old_name != entry && !old_name.contains(".tmp-") {
+            let _ = fs::remove_dir_all(old.path());
+        }
+    }
+    done
+}
+
+const GO_MOD: &str = "module probe\n\ngo 1.19\n";
+
+/// Compiles the Go program into `dir/goprobe-bin`. The compiler's cache lives beside the
+/// entries, so a changed program rebuilds only itself.
+fn build_go(dir: &Path) {
     let src = dir.join("goprobe");
     fs::create_dir_all(&src).expect("create goprobe/");
     fs::write(src.join("main.go"), GO_PROBE).expect("write main.go");
-    fs::write(src.join("go.mod"), "module probe\n\ngo 1.19\n").expect("write go.mod");
-    let bin = dir.join("goprobe-bin");
+    fs::write(src.join("go.mod"), GO_MOD).expect("write go.mod");
+    let shared = dir.parent().expect("a cache directory");
     let mut cmd = Command::new(program_path("go"));
     cmd.arg("build")
         .arg("-o")
-        .arg(&bin)
+        .arg(dir.join("goprobe-bin"))
         .arg(".")
         .current_dir(&src);
-    cmd.env("GOCACHE", dir.join("gocache"))
-        .env("GOPATH", dir.join("gopath"))
+    cmd.env("GOCACHE", shared.join("gocache"))
+        .env("GOPATH", shared.join("gopath"))
         .env("GOFLAGS", "-mod=mod")
         .env("GOPROXY", "off")
         .env("GOTOOLCHAIN", "local")
         .env("CGO_ENABLED", "0");
-    let ran = run_bounded(cmd, None, true);
-    assert!(ran.code == Some(0), "go build failed:\n{}", ran.out);
-    bin
+    run_build(cmd, "go build");
 }
 
-fn build_java(dir: &Path) -> PathBuf {
+/// Compiles Probe.java into `dir/classes`.
+fn build_java(dir: &Path) {
     let src = dir.join("Probe.java");
     fs::write(&src, JAVA_PROBE).expect("write Probe.java");
-    let classes = dir.join("classes");
     let mut cmd = Command::new(program_path("javac"));
-    cmd.arg("-d").arg(&classes).arg(&src);
+    cmd.arg("-d").arg(dir.join("classes")).arg(&src);
     cmd.env_remove("JAVA_TOOL_OPTIONS");
-    let ran = run_bounded(cmd, None, true);
-    assert!(ran.code == Some(0), "javac failed:\n{}", ran.out);
-    classes
+    run_build(cmd, "javac");
+}
+
+/// Runs a compiler to the end (no time limit: a cold build takes what it takes) and fails the
+/// test with its output when it fails.
+fn run_build(mut cmd: Command, what: &str) {
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n{}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A process's exit code (None when killed by a signal), its output, and whether it was killed

@@ -156,6 +156,40 @@ Exit codes: 0 all up (or CMD's code), 124 timed out, 2 bad input, 126/127 CMD ca
         #[command(subcommand)]
         action: KbAction,
     },
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    #[command(after_help = "Install, for example:\n  \
+connfix completions bash > ~/.local/share/bash-completion/completions/connfix\n  \
+connfix completions zsh > ~/.zfunc/_connfix   (with fpath+=~/.zfunc before compinit)\n  \
+connfix completions fish > ~/.config/fish/completions/connfix.fish")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `connfix man > connfix.1; man ./connfix.1`.
+    Man,
+}
+
+/// Writes the completion script for `shell` to stdout.
+pub fn completions(shell: clap_complete::Shell) -> i32 {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "connfix", &mut out);
+    crate::out!("{}", String::from_utf8_lossy(&out));
+    0
+}
+
+/// Writes the man page (roff) to stdout: synopsis, options and the list of subcommands
+/// (each subcommand's own flags are in `connfix SUBCOMMAND --help`).
+pub fn man_page() -> i32 {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
+        eprintln!("connfix: cannot write the man page: {e}");
+        return 1;
+    }
+    crate::out!("{}", String::from_utf8_lossy(&out));
+    0
 }
 
 #[derive(Debug, Args, Clone, Default)]

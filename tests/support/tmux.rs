@@ -210,6 +210,43 @@ impl Tmux {
         self.tmux(&["paste-buffer", "-p", "-d", "-b", "paste", "-t", SESSION]);
     }
 
+    /// What the pane shows now with its attributes, as tmux's `capture-pane -e` gives them
+    /// (SGR escape sequences); see [`parse_styled`].
+    #[allow(dead_code)] // only the tests of selections look at attributes
+    pub fn styled_screen(&self) -> String {
+        self.tmux(&["capture-pane", "-e", "-p", "-t", SESSION])
+    }
+
+    /// Polls the screen with its attributes until `ok(plain text, reverse-video runs)`
+    /// holds; returns that screen's text and runs. Panics like [`Tmux::wait_until`].
+    #[allow(dead_code)]
+    #[track_caller]
+    pub fn wait_until_styled(
+        &self,
+        what: &str,
+        within: Duration,
+        ok: impl Fn(&str, &[Reversed]) -> bool,
+    ) -> (String, Vec<Reversed>) {
+        let deadline = Instant::now() + within;
+        loop {
+            let (plain, reversed) = parse_styled(&self.styled_screen());
+            if ok(&plain, &reversed) {
+                return (plain, reversed);
+            }
+            if Instant::now() >= deadline {
+                let runs: Vec<String> = reversed.iter().map(|r| format!("{r:?}")).collect();
+                self.fail(
+                    &format!(
+                        "waited {within:?} for {what}; reverse video: {}",
+                        runs.join(", ")
+                    ),
+                    &plain,
+                );
+            }
+            sleep(POLL);
+        }
+    }
+
     /// Waits until the screen contains `text`; returns that screen.
     #[track_caller]
     pub fn wait_for(&self, text: &str, within: Duration) -> String {
@@ -344,4 +381,90 @@ fn run(cmd: &mut Command) -> String {
         String::from_utf8_lossy(&out.stderr).trim()
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A run of reverse-video text on the screen (how connfix marks a selection): its row and
+/// first column (in cells, from 0) and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(dead_code)]
+pub struct Reversed {
+    pub row: usize,
+    pub col: usize,
+    pub text: String,
+}
+
+/// The text of a `capture-pane -e` screen without its escape sequences, and its runs of
+/// reverse video. Only SGR sequences (`ESC [ … m`) are expected; their colour arguments
+/// (`38;5;n`, `38;2;r;g;b`) are skipped, so a colour number is never read as an attribute.
+#[allow(dead_code)]
+pub fn parse_styled(styled: &str) -> (String, Vec<Reversed>) {
+    let mut plain = String::new();
+    let mut runs: Vec<Reversed> = Vec::new();
+    let mut reverse = false;
+    for (row, line) in styled.lines().enumerate() {
+        let mut col = 0;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                if chars.peek() != Some(&'[') {
+                    continue;
+                }
+                chars.next();
+                let mut params = String::new();
+                let mut end = None;
+                for p in chars.by_ref() {
+                    if p.is_ascii_digit() || p == ';' || p == ':' {
+                        params.push(p);
+                    } else {
+                        end = Some(p);
+                        break;
+                    }
+                }
+                if end == Some('m') {
+                    reverse = sgr_reverse(&params, reverse);
+                }
+                continue;
+            }
+            plain.push(c);
+            if reverse {
+                match runs.last_mut() {
+                    Some(r) if r.row == row && r.col + r.text.chars().count() == col => {
+                        r.text.push(c)
+                    }
+                    _ => runs.push(Reversed {
+                        row,
+                        col,
+                        text: c.to_string(),
+                    }),
+                }
+            }
+            col += 1;
+        }
+        plain.push('\n');
+    }
+    (plain, runs)
+}
+
+/// Whether reverse video is on after the SGR parameters `params`, given it was `on`.
+#[allow(dead_code)]
+fn sgr_reverse(params: &str, mut on: bool) -> bool {
+    let mut codes = params.split(';').map(|p| p.parse::<u32>().unwrap_or(0));
+    while let Some(code) = codes.next() {
+        match code {
+            0 => on = false,
+            7 => on = true,
+            27 => on = false,
+            38 | 48 | 58 => match codes.next() {
+                Some(5) => {
+                    codes.next();
+                }
+                Some(2) => {
+                    codes.nth(2);
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    on
 }

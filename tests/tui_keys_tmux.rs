@@ -1,0 +1,419 @@
+//! The keys of the README's key table that no other test presses, each pressed in the real
+//! TUI (`connfix demo` in tmux) and checked by what the screen shows afterwards: the focused
+//! pane, the help, the selected question (reverse video), the scrolled panes, the chosen
+//! code language, the copied snippet and the paste box. Every wait is on the screen (or on
+//! tmux's paste buffer), never on a sleep.
+
+mod support;
+#[path = "support/tmux.rs"]
+mod tmux;
+
+use std::time::{Duration, Instant};
+use tmux::{Options, Reversed, Tmux};
+
+/// A verdict needs every probe; generous for a debug build on a busy two-core machine.
+const VERDICT: Duration = Duration::from_secs(20);
+/// How long a screen change after a key may take.
+const REACT: Duration = Duration::from_secs(10);
+/// Shown only once every probe has answered (the detail of the selected cause).
+const FIX: &str = "How to fix it";
+/// The heading the language keys scroll the cause's details to.
+const CODE_HEADING: &str = "Code  (←/→ language · C copy)";
+/// The code languages, in the order of their tabs and of the keys 1–6.
+const LANGUAGES: [&str; 6] = ["Python", "Node.js", "Go", "Java", "Rust", "Shell"];
+
+/// `connfix demo` at its verdict.
+fn demo(opts: &Options) -> Tmux {
+    let tui = Tmux::start(opts, &["demo"]);
+    tui.wait_for(FIX, VERDICT);
+    tui
+}
+
+/// A pane as the screen shows it: the text inside its border (trailing blanks cut), the
+/// column of its right border (the scrollbar, when it has one), and where it is.
+#[derive(Debug)]
+struct Pane {
+    lines: Vec<String>,
+    bar: Vec<char>,
+    /// Screen rows of `lines`.
+    rows: std::ops::Range<usize>,
+    /// Screen columns inside the border.
+    cols: std::ops::Range<usize>,
+}
+
+/// The pane titled `title` (focused or not).
+fn pane(screen: &str, title: &str) -> Option<Pane> {
+    let grid: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    for (r, row) in grid.iter().enumerate() {
+        let text: String = row.iter().collect();
+        for corner in ['┏', '╭'] {
+            let Some(at) = text.find(&format!("{corner} {title}")) else {
+                continue;
+            };
+            let left = text[..at].chars().count();
+            let right = (left + 1..row.len()).find(|&c| matches!(row[c], '┓' | '╮' | '▲'))?;
+            let mut lines = Vec::new();
+            let mut bar = Vec::new();
+            for below in &grid[r + 1..] {
+                if below.get(left).is_some_and(|c| matches!(c, '┗' | '╰')) {
+                    break;
+                }
+                let inside: String = below
+                    .get(left + 1..right.min(below.len()))
+                    .unwrap_or_default()
+                    .iter()
+                    .collect();
+                lines.push(inside.trim_end().to_string());
+                bar.push(below.get(right).copied().unwrap_or(' '));
+            }
+            return Some(Pane {
+                rows: r + 1..r + 1 + lines.len(),
+                cols: left + 1..right,
+                lines,
+                bar,
+            });
+        }
+    }
+    None
+}
+
+/// The pane's lines, or a panic with the screen.
+#[track_caller]
+fn lines_of(screen: &str, title: &str) -> Vec<String> {
+    pane(screen, title)
+        .unwrap_or_else(|| panic!("no pane {title:?} on the screen:\n{screen}"))
+        .lines
+}
+
+/// True when `now` shows `before` scrolled down by `by` lines (the lines still in view
+/// match, and something moved).
+fn scrolled_by(before: &[String], now: &[String], by: usize) -> bool {
+    before.len() == now.len()
+        && by < before.len()
+        && before[by..] == now[..now.len() - by]
+        && before != now
+}
+
+/// The text in reverse video inside `p`: what is selected there.
+fn selected_in(p: &Pane, reversed: &[Reversed]) -> Vec<String> {
+    reversed
+        .iter()
+        .filter(|r| p.rows.contains(&r.row) && p.cols.contains(&r.col))
+        .map(|r| r.text.trim().to_string())
+        .collect()
+}
+
+/// The question rows of the decision tree in view (their first line; the lines under a
+/// question are indented).
+fn questions(p: &Pane) -> Vec<String> {
+    p.lines
+        .iter()
+        .filter(|l| !l.is_empty() && !l.starts_with(' '))
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+/// The selected question of the decision tree, once exactly one row is selected.
+fn selected_question(screen: &str, reversed: &[Reversed]) -> Option<String> {
+    let p = pane(screen, "Decision tree")?;
+    match selected_in(&p, reversed).as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+#[test]
+fn shift_tab_goes_back_one_pane() {
+    if !tmux::available() {
+        return;
+    }
+    let tui = demo(&Options::default());
+    tui.wait_for("┏ Decision tree", REACT);
+    // From the first pane, back wraps round to the last one.
+    for (focused, others) in [
+        ("┏ Causes", ["╭ Decision tree", "╭ Evidence"]),
+        ("┏ Evidence", ["╭ Decision tree", "╭ Causes"]),
+        ("┏ Decision tree", ["╭ Evidence", "╭ Causes"]),
+    ] {
+        tui.keys(&["BTab"]);
+        tui.wait_for_all(&[focused, others[0], others[1]], REACT);
+    }
+}
+
+#[test]
+fn f1_opens_the_help_and_q_closes_only_the_help() {
+    if !tmux::available() {
+        return;
+    }
+    let tui = demo(&Options::default());
+    tui.keys(&["F1"]);
+    tui.wait_for_all(&["Keys · Esc closes", "┃Everywhere", "┃Causes & fixes"], REACT);
+    // In the help, q closes the help; connfix goes on.
+    tui.keys(&["q"]);
+    tui.wait_until("the help closed, the panes shown", REACT, |s| {
+        !s.contains("Keys · Esc closes") && s.contains(FIX) && tmux::exit_code(s).is_none()
+    });
+    tui.keys(&["Tab"]);
+    tui.wait_for("┏ Evidence", REACT);
+}
+
+#[test]
+fn g_shift_g_pgdn_and_pgup_select_questions_in_the_decision_tree() {
+    if !tmux::available() {
+        return;
+    }
+    // Tall enough to show more than ten questions at once.
+    let tui = demo(&Options {
+        height: 56,
+        ..Options::default()
+    });
+    // g: the first question, at the top of the pane.
+    tui.keys(&["g"]);
+    let (top, reversed) = tui.wait_until_styled("the first question selected", REACT, |s, r| {
+        let Some(p) = pane(s, "Decision tree") else {
+            return false;
+        };
+        selected_question(s, r).is_some_and(|q| questions(&p).first() == Some(&q))
+    });
+    let all = questions(&pane(&top, "Decision tree").unwrap());
+    assert!(all.len() > 10, "fewer than 11 questions in view:\n{top}");
+    let first = selected_question(&top, &reversed).unwrap();
+
+    // PgDn: ten questions on; PgUp: back.
+    tui.keys(&["NPage"]);
+    tui.wait_until_styled("the 11th question selected after PgDn", REACT, |s, r| {
+        selected_question(s, r).as_ref() == Some(&all[10])
+    });
+    tui.keys(&["PPage"]);
+    tui.wait_until_styled("the first question selected after PgUp", REACT, |s, r| {
+        selected_question(s, r).as_ref() == Some(&first)
+    });
+
+    // G: the last question, with nothing but its own details below it.
+    tui.keys(&["G"]);
+    let (bottom, _) = tui.wait_until_styled("the last question selected", REACT, |s, r| {
+        let Some(p) = pane(s, "Decision tree") else {
+            return false;
+        };
+        selected_question(s, r).is_some_and(|q| q != first && questions(&p).last() == Some(&q))
+    });
+    assert!(
+        !questions(&pane(&bottom, "Decision tree").unwrap()).contains(&first),
+        "the tree did not scroll to its end:\n{bottom}"
+    );
+    tui.keys(&["g"]);
+    tui.wait_until_styled("the first question selected again", REACT, |s, r| {
+        selected_question(s, r).as_ref() == Some(&first)
+    });
+}
+
+#[test]
+fn space_pgdn_pgup_g_and_shift_g_scroll_the_evidence() {
+    if !tmux::available() {
+        return;
+    }
+    let tui = demo(&Options::default());
+    tui.keys(&["Tab"]);
+    let start = tui.wait_for("┏ Evidence", REACT);
+    let top = lines_of(&start, "Evidence");
+    let at_top = pane(&start, "Evidence").unwrap();
+    assert_eq!(
+        at_top.bar.first(),
+        Some(&'█'),
+        "no scrollbar at the top:\n{start}"
+    );
+    let wait_scrolled = |what: &str, from: &[String], by: usize| {
+        tui.wait_until(what, REACT, |s| {
+            pane(s, "Evidence").is_some_and(|p| scrolled_by(from, &p.lines, by))
+        })
+    };
+    let wait_back = |what: &str| {
+        tui.wait_until(what, REACT, |s| {
+            pane(s, "Evidence").is_some_and(|p| p.lines == top)
+        })
+    };
+
+    tui.keys(&["Space"]);
+    wait_scrolled("Space to scroll the evidence 10 lines", &top, 10);
+    tui.keys(&["PPage"]);
+    wait_back("PgUp to scroll the evidence back");
+    tui.keys(&["NPage"]);
+    wait_scrolled("PgDn to scroll the evidence 10 lines", &top, 10);
+    tui.keys(&["g"]);
+    wait_back("g to scroll the evidence to its start");
+
+    // G: the end, the scrollbar's thumb at the bottom; PgUp from there goes up ten lines.
+    tui.keys(&["G"]);
+    let end = tui.wait_until("G to scroll the evidence to its end", REACT, |s| {
+        pane(s, "Evidence").is_some_and(|p| p.bar.last() == Some(&'█') && p.lines != top)
+    });
+    let bottom = lines_of(&end, "Evidence");
+    tui.keys(&["PPage"]);
+    tui.wait_until("PgUp to scroll up from the end", REACT, |s| {
+        pane(s, "Evidence").is_some_and(|p| scrolled_by(&p.lines, &bottom, 10))
+    });
+}
+
+#[test]
+fn shift_j_shift_k_pgdn_pgup_and_space_scroll_the_cause_details() {
+    if !tmux::available() {
+        return;
+    }
+    let tui = demo(&Options::default());
+    tui.keys(&["Tab", "Tab"]);
+    let start = tui.wait_for_all(&["┏ Causes", "┏ wrong-port"], REACT);
+    let top = lines_of(&start, "wrong-port");
+    let wait_scrolled = |what: &str, by: usize| {
+        tui.wait_until(what, REACT, |s| {
+            pane(s, "wrong-port").is_some_and(|p| scrolled_by(&top, &p.lines, by))
+        })
+    };
+    let wait_back = |what: &str| {
+        tui.wait_until(what, REACT, |s| {
+            pane(s, "wrong-port").is_some_and(|p| p.lines == top)
+        })
+    };
+    tui.keys(&["J"]);
+    wait_scrolled("J to scroll the details one line", 1);
+    tui.keys(&["K"]);
+    wait_back("K to scroll the details back one line");
+    tui.keys(&["NPage"]);
+    wait_scrolled("PgDn to scroll the details 10 lines", 10);
+    tui.keys(&["PPage"]);
+    wait_back("PgUp to scroll the details back");
+    tui.keys(&["Space"]);
+    wait_scrolled("Space to scroll the details 10 lines", 10);
+    // The selected cause stays the same throughout.
+    let screen = tui.screen();
+    assert!(screen.contains("┏ wrong-port"), "{screen}");
+}
+
+/// Waits until the details show the code of `language`: its tab in reverse video, the code
+/// heading scrolled to the top.
+#[track_caller]
+fn wait_language(tui: &Tmux, language: &str, after: &str) -> String {
+    let (screen, _) = tui.wait_until_styled(
+        &format!("the {language} code shown after {after}"),
+        REACT,
+        |s, r| {
+            let Some(p) = pane(s, "wrong-port") else {
+                return false;
+            };
+            p.lines.first().is_some_and(|l| l.trim() == CODE_HEADING)
+                && selected_in(&p, r) == [language]
+        },
+    );
+    screen
+}
+
+#[test]
+fn brackets_and_the_digits_choose_the_code_language() {
+    if !tmux::available() {
+        return;
+    }
+    let tui = demo(&Options::default());
+    tui.keys(&["Tab", "Tab"]);
+    tui.wait_for("┏ Causes", REACT);
+    tui.type_text("]");
+    wait_language(&tui, "Node.js", "]");
+    tui.type_text("]");
+    wait_language(&tui, "Go", "] twice");
+    tui.type_text("[");
+    wait_language(&tui, "Node.js", "[");
+    tui.type_text("[");
+    wait_language(&tui, "Python", "[ twice");
+    // [ before the first language wraps round to the last.
+    tui.type_text("[");
+    wait_language(&tui, "Shell", "[ on Python");
+    for (i, language) in LANGUAGES.iter().enumerate() {
+        let digit = (i + 1).to_string();
+        tui.type_text(&digit);
+        wait_language(&tui, language, &digit);
+    }
+}
+
+#[test]
+fn shift_c_copies_the_shown_snippet_with_this_machines_values() {
+    if !tmux::available() {
+        return;
+    }
+    let tui = demo(&Options {
+        clipboard: true,
+        ..Options::default()
+    });
+    tui.keys(&["Tab", "Tab"]);
+    tui.wait_for("┏ Causes", REACT);
+    tui.type_text("3");
+    let shown = wait_language(&tui, "Go", "3");
+    tui.keys(&["C"]);
+    let screen = tui.wait_for("copied the Go snippet", REACT);
+
+    // The OSC 52 sequence may reach tmux just after the frame with the message.
+    let deadline = Instant::now() + REACT;
+    let buffer = loop {
+        if !tui
+            .tmux(&["list-buffers", "-F", "#{buffer_name}"])
+            .trim()
+            .is_empty()
+        {
+            break tui.tmux(&["show-buffer"]);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no tmux paste buffer after C; screen:\n{}",
+            tui.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // Exactly the code on the screen, line for line, with the demo's own port filled in.
+    let code: Vec<String> = buffer
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.replace('\t', "    ").trim().to_string())
+        .collect();
+    assert!(!code.is_empty(), "an empty snippet was copied");
+    let detail = lines_of(&shown, "wrong-port");
+    for line in &code {
+        assert!(
+            detail.iter().any(|d| d.trim() == line),
+            "{line:?} was copied but is not the code shown:\n{shown}"
+        );
+    }
+    assert!(!buffer.contains("{{"), "a placeholder was copied:\n{buffer}");
+    let (_, rest) = screen
+        .split_once("listens on 127.0.0.1:")
+        .unwrap_or_else(|| panic!("no demo banner:\n{screen}"));
+    let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    assert!(
+        buffer.contains(&port),
+        "the snippet does not use the service's port {port}:\n{buffer}"
+    );
+}
+
+#[test]
+fn alt_enter_breaks_the_line_in_the_paste_box() {
+    if !tmux::available() {
+        return;
+    }
+    let tui = demo(&Options::default());
+    tui.keys(&["p"]);
+    tui.wait_for("Explain a pasted error", REACT);
+    tui.type_text("first line");
+    tui.keys(&["M-Enter"]);
+    tui.type_text("second line");
+    // Two lines in the box, which stays open: Alt-Enter did not diagnose.
+    let screen = tui.wait_for_all(
+        &["Pasted 2 lines, 22 bytes", "│  first line", "│  second line"],
+        REACT,
+    );
+    let lines: Vec<&str> = screen.lines().collect();
+    let first = lines.iter().position(|l| l.contains("│  first line"));
+    let second = lines.iter().position(|l| l.contains("│  second line"));
+    assert_eq!(
+        first.map(|i| i + 1),
+        second,
+        "the two lines are not one under the other:\n{screen}"
+    );
+    tui.keys(&["Escape"]);
+    tui.wait_gone("Explain a pasted error", REACT);
+}
