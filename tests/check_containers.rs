@@ -16,7 +16,9 @@ fn check_at(d: &Dockerd, args: &[&str]) -> (i32, Value) {
     let mut c = d.ns.command(BIN);
     isolate(&mut c);
     c.env("DOCKER_HOST", d.host());
-    c.arg("check").args(args).args(["--json", "--timeout", "3s"]);
+    c.arg("check")
+        .args(args)
+        .args(["--json", "--timeout", "3s"]);
     json_of(c)
 }
 
@@ -33,17 +35,44 @@ fn container_faults_against_a_real_engine() {
 
     // A port published to a container port where nothing listens: docker-proxy accepts
     // and drops the connection, which a port check calls healthy.
-    d.run(&["run", "-d", "--name", "idle", "-p", "127.0.0.1:18081:8080", IMAGE, "sleep", "3600"]);
+    d.run(&[
+        "run",
+        "-d",
+        "--name",
+        "idle",
+        "-p",
+        "127.0.0.1:18081:8080",
+        IMAGE,
+        "sleep",
+        "3600",
+    ]);
     let (code, v) = check_at(&d, &["127.0.0.1:18081"]);
     assert_eq!(code, 1, "{}", v["verdict"]);
     assert_verdict(&v, "container-port-not-listening");
     assert_eq!(v["verdict"]["confidence"], "certain");
     let a = action(&v);
-    assert!(a.contains("idle") && a.contains("18081") && a.contains("8080"), "{a}");
+    assert!(
+        a.contains("idle") && a.contains("18081") && a.contains("8080"),
+        "{a}"
+    );
     assert_only_observed(&v);
 
     // The app inside bound to the container's own loopback.
-    d.run(&["run", "-d", "--name", "lo", "-p", "127.0.0.1:18082:8080", IMAGE, "httpd", "-f", "-p", "127.0.0.1:8080", "-h", "/www"]);
+    d.run(&[
+        "run",
+        "-d",
+        "--name",
+        "lo",
+        "-p",
+        "127.0.0.1:18082:8080",
+        IMAGE,
+        "httpd",
+        "-f",
+        "-p",
+        "127.0.0.1:8080",
+        "-h",
+        "/www",
+    ]);
     d.wait_listening("lo", 8080);
     let (code, v) = check_at(&d, &["http://127.0.0.1:18082/"]);
     assert_eq!(code, 1, "{}", v["verdict"]);
@@ -53,22 +82,55 @@ fn container_faults_against_a_real_engine() {
     assert_only_observed(&v);
 
     // The serving container exited.
-    d.run(&["run", "-d", "--name", "gone", "-p", "127.0.0.1:18083:8080", IMAGE, "sh", "-c", "exit 3"]);
+    d.run(&[
+        "run",
+        "-d",
+        "--name",
+        "gone",
+        "-p",
+        "127.0.0.1:18083:8080",
+        IMAGE,
+        "sh",
+        "-c",
+        "exit 3",
+    ]);
     d.wait_state("gone", "exited");
     let (code, v) = check_at(&d, &["127.0.0.1:18083"]);
     assert_eq!(code, 1, "{}", v["verdict"]);
     assert_verdict(&v, "container-not-running");
     let a = action(&v);
-    assert!(a.contains("gone") && a.contains("exited") && a.contains("exit code 3"), "{a}");
+    assert!(
+        a.contains("gone") && a.contains("exited") && a.contains("exit code 3"),
+        "{a}"
+    );
     assert_only_observed(&v);
 
     // A healthy published web server is reachable, and named.
-    d.run(&["run", "-d", "--name", "web", "-p", "127.0.0.1:18084:8080", IMAGE, "httpd", "-f", "-p", "8080", "-h", "/www"]);
+    d.run(&[
+        "run",
+        "-d",
+        "--name",
+        "web",
+        "-p",
+        "127.0.0.1:18084:8080",
+        IMAGE,
+        "httpd",
+        "-f",
+        "-p",
+        "8080",
+        "-h",
+        "/www",
+    ]);
     d.wait_listening("web", 8080);
     let (code, v) = check_at(&d, &["http://127.0.0.1:18084/"]);
     assert_verdict(&v, "reachable");
     assert_eq!(code, 0);
-    let container = v["probes"].as_array().unwrap().iter().find(|p| p["id"] == "container").unwrap();
+    let container = v["probes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "container")
+        .unwrap();
     assert_eq!(container["data"]["publishing"]["name"], "web");
 
     // From inside another container, localhost is that container: the port is served by
@@ -84,13 +146,40 @@ fn container_faults_against_a_real_engine() {
     // Two user networks: a name in one does not resolve in the other.
     d.run(&["network", "create", "front"]);
     d.run(&["network", "create", "back"]);
-    d.run(&["run", "-d", "--name", "api", "--network", "back", IMAGE, "httpd", "-f", "-p", "8080", "-h", "/www"]);
-    d.run(&["run", "-d", "--name", "ui", "--network", "front", IMAGE, "sleep", "3600"]);
+    d.run(&[
+        "run",
+        "-d",
+        "--name",
+        "api",
+        "--network",
+        "back",
+        IMAGE,
+        "httpd",
+        "-f",
+        "-p",
+        "8080",
+        "-h",
+        "/www",
+    ]);
+    d.run(&[
+        "run",
+        "-d",
+        "--name",
+        "ui",
+        "--network",
+        "front",
+        IMAGE,
+        "sleep",
+        "3600",
+    ]);
     let (code, v) = check_at(&d, &["http://api:8080/", "--from", "container:ui"]);
     assert_eq!(code, 1, "{}", v["verdict"]);
     assert_verdict(&v, "container-network-mismatch");
     let a = action(&v);
-    assert!(a.contains("ui") && a.contains("api") && a.contains("front") && a.contains("back"), "{a}");
+    assert!(
+        a.contains("ui") && a.contains("api") && a.contains("front") && a.contains("back"),
+        "{a}"
+    );
 
     // ... and sharing a network fixes it: the name resolves through Docker's DNS, from
     // inside the client's namespace.
@@ -103,7 +192,10 @@ fn container_faults_against_a_real_engine() {
     let mut c = d.ns.command(BIN);
     isolate(&mut c);
     c.env("DOCKER_HOST", d.host());
-    let out = c.args(["check", "localhost:1", "--from", "container:nope"]).output().unwrap();
+    let out = c
+        .args(["check", "localhost:1", "--from", "container:nope"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -118,19 +210,42 @@ fn a_container_whose_health_check_fails_is_a_startup_race() {
     let d = Dockerd::start();
     // It listens, but its health check keeps failing: it is not ready for clients.
     d.run(&[
-        "run", "-d", "--name", "slow", "-p", "127.0.0.1:18090:8080",
-        "--health-cmd", "cat /tmp/ready", "--health-interval", "1s", "--health-retries", "1",
-        IMAGE, "httpd", "-f", "-p", "8080", "-h", "/www",
+        "run",
+        "-d",
+        "--name",
+        "slow",
+        "-p",
+        "127.0.0.1:18090:8080",
+        "--health-cmd",
+        "cat /tmp/ready",
+        "--health-interval",
+        "1s",
+        "--health-retries",
+        "1",
+        IMAGE,
+        "httpd",
+        "-f",
+        "-p",
+        "8080",
+        "-h",
+        "/www",
     ]);
     d.wait_listening("slow", 8080);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while d.run(&["inspect", "--format", "{{.State.Health.Status}}", "slow"]) != "unhealthy" {
-        assert!(std::time::Instant::now() < deadline, "the health check never failed");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the health check never failed"
+        );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let (_, v) = check_at(&d, &["http://127.0.0.1:18090/"]);
     assert!(has_fact(&v, "container.unhealthy"), "{}", v["facts"]);
-    let startup = v["causes"].as_array().unwrap().iter().find(|c| c["id"] == "startup-race");
+    let startup = v["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "startup-race");
     let startup = startup.unwrap_or_else(|| panic!("no startup-race: {}", v["causes"]));
     let a = startup["action"].as_str().unwrap();
     assert!(a.contains("slow") && a.contains("unhealthy"), "{a}");

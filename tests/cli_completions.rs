@@ -17,7 +17,10 @@ fn bash_completion_loads_and_completes_subcommands() {
         "source {}; COMP_WORDS=(connfix ch); COMP_CWORD=1; _connfix connfix ch connfix; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
         file.display()
     );
-    let out = std::process::Command::new("bash").args(["-c", &probe]).output().unwrap();
+    let out = std::process::Command::new("bash")
+        .args(["-c", &probe])
+        .output()
+        .unwrap();
     let words = String::from_utf8_lossy(&out.stdout);
     assert!(words.lines().any(|w| w == "check"), "{words}");
     assert!(words.lines().any(|w| w == "checklist"), "{words}");
@@ -28,7 +31,10 @@ fn every_shell_gets_a_script_and_a_bad_one_is_refused() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
         let out = run(&["completions", shell]);
         assert!(out.status.success(), "{shell}");
-        assert!(String::from_utf8_lossy(&out.stdout).contains("connfix"), "{shell}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("connfix"),
+            "{shell}"
+        );
     }
     let out = run(&["completions", "tcsh"]);
     assert_eq!(out.status.code(), Some(2));
@@ -40,7 +46,10 @@ fn the_man_page_renders_with_man() {
     let page = run(&["man"]);
     assert!(page.status.success());
     let text = String::from_utf8_lossy(&page.stdout);
-    assert!(text.starts_with(".ie") || text.contains(".TH connfix 1"), "{text}");
+    assert!(
+        text.starts_with(".ie") || text.contains(".TH connfix 1"),
+        "{text}"
+    );
     for flag in ["--from", "--timeout", "--json"] {
         assert!(text.contains(&flag.replace('-', "\\-")), "{flag} missing");
     }
@@ -56,6 +65,9 @@ fn the_man_page_renders_with_man() {
             .output()
             .unwrap();
         let shown = String::from_utf8_lossy(&out.stdout);
-        assert!(shown.contains("SYNOPSIS") && shown.contains("check"), "{shown}");
+        assert!(
+            shown.contains("SYNOPSIS") && shown.contains("check"),
+            "{shown}"
+        );
     }
 }

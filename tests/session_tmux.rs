@@ -417,7 +417,13 @@ fn a_full_disk_leaves_the_session_being_written_over_whole() {
     let port = closed_port();
     let saved = connfix()
         .env("XDG_DATA_HOME", &data)
-        .args(["check", &format!("127.0.0.1:{port}"), "--save", "--timeout", "2s"])
+        .args([
+            "check",
+            &format!("127.0.0.1:{port}"),
+            "--save",
+            "--timeout",
+            "2s",
+        ])
         .output()
         .unwrap();
     assert_eq!(
@@ -437,7 +443,10 @@ fn a_full_disk_leaves_the_session_being_written_over_whole() {
     let mut o = opts(&data);
     o.env.push(("TMPDIR".into(), tmp.display().to_string()));
     let tui = Tmux::start(&o, &["resume", &id]);
-    tui.wait_for_all(&[NOTHING, &format!("127.0.0.1:{port}"), "not saved"], VERDICT);
+    tui.wait_for_all(
+        &[NOTHING, &format!("127.0.0.1:{port}"), "not saved"],
+        VERDICT,
+    );
     tui.keys(&["n"]);
     tui.wait_for("Add a note", REACT);
     tui.type_text("written on a full disk");
@@ -458,7 +467,11 @@ fn a_full_disk_leaves_the_session_being_written_over_whole() {
 
     // The old session is byte for byte what it was, nothing half-written lies beside it,
     // and it still reads back.
-    assert_eq!(fs::read(&file).unwrap(), before, "the old session was changed");
+    assert_eq!(
+        fs::read(&file).unwrap(),
+        before,
+        "the old session was changed"
+    );
     let mut names: Vec<String> = fs::read_dir(file.parent().unwrap())
         .unwrap()
         .flatten()

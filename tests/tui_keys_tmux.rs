@@ -5,6 +5,8 @@
 //! tmux's paste buffer), never on a sleep.
 
 mod support;
+// Not every helper of the harness is needed here.
+#[allow(dead_code)]
 #[path = "support/tmux.rs"]
 mod tmux;
 
@@ -147,7 +149,10 @@ fn f1_opens_the_help_and_q_closes_only_the_help() {
     }
     let tui = demo(&Options::default());
     tui.keys(&["F1"]);
-    tui.wait_for_all(&["Keys · Esc closes", "┃Everywhere", "┃Causes & fixes"], REACT);
+    tui.wait_for_all(
+        &["Keys · Esc closes", "┃Everywhere", "┃Causes & fixes"],
+        REACT,
+    );
     // In the help, q closes the help; connfix goes on.
     tui.keys(&["q"]);
     tui.wait_until("the help closed, the panes shown", REACT, |s| {
@@ -379,7 +384,10 @@ fn shift_c_copies_the_shown_snippet_with_this_machines_values() {
             "{line:?} was copied but is not the code shown:\n{shown}"
         );
     }
-    assert!(!buffer.contains("{{"), "a placeholder was copied:\n{buffer}");
+    assert!(
+        !buffer.contains("{{"),
+        "a placeholder was copied:\n{buffer}"
+    );
     let (_, rest) = screen
         .split_once("listens on 127.0.0.1:")
         .unwrap_or_else(|| panic!("no demo banner:\n{screen}"));
@@ -403,7 +411,11 @@ fn alt_enter_breaks_the_line_in_the_paste_box() {
     tui.type_text("second line");
     // Two lines in the box, which stays open: Alt-Enter did not diagnose.
     let screen = tui.wait_for_all(
-        &["Pasted 2 lines, 22 bytes", "│  first line", "│  second line"],
+        &[
+            "Pasted 2 lines, 22 bytes",
+            "│  first line",
+            "│  second line",
+        ],
         REACT,
     );
     let lines: Vec<&str> = screen.lines().collect();

@@ -305,3 +305,66 @@ fn a_rerun_of_tcp_while_dns_runs_starts_at_dns() {
         "{cmds:?}"
     );
 }
+
+#[test]
+fn v_picks_a_container_to_look_from_and_diagnoses_again() {
+    use connfix::probe::vantage::Vantage;
+    let mut app = finished();
+    let cmds = key(&mut app, KeyCode::Char('v'));
+    assert_eq!(cmds, vec![Command::ListContainers]);
+    app.update(Event::Containers(Ok(vec![
+        ("api".into(), "shop/api:1".into()),
+        ("db".into(), "postgres:15".into()),
+    ])));
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.contains("Look from") && s.contains("container api") && s.contains("this host"),
+        "{s}"
+    );
+    key(&mut app, KeyCode::Down);
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert_eq!(cmds, vec![Command::LookFrom("api".into())]);
+    assert!(app.picker.is_none());
+    let v = Vantage {
+        kind: "container".into(),
+        name: "api".into(),
+        pid: Some(4242),
+        label: "container api (pid 4242)".into(),
+        netns: "/proc/4242/ns/net".into(),
+        root: "/proc/4242/root".into(),
+        etc_overlay: None,
+    };
+    let cmds = app.update(Event::Vantage(Ok(v)));
+    assert!(
+        cmds.iter().any(|c| matches!(c, Command::StartAll { .. })),
+        "{cmds:?}"
+    );
+    assert_eq!(
+        app.settings.vantage.as_ref().map(|v| v.name.as_str()),
+        Some("api")
+    );
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.lines().next().unwrap().contains("from container api"),
+        "{s}"
+    );
+    // Back to this host.
+    key(&mut app, KeyCode::Char('v'));
+    app.update(Event::Containers(Ok(vec![("api".into(), String::new())])));
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        cmds.iter().any(|c| matches!(c, Command::StartAll { .. })),
+        "{cmds:?}"
+    );
+    assert!(app.settings.vantage.is_none());
+    // No engine: said plainly, nothing opens.
+    key(&mut app, KeyCode::Char('v'));
+    app.update(Event::Containers(Err("no Docker or Podman socket".into())));
+    assert!(app.picker.is_none());
+    assert!(
+        app.flash
+            .as_deref()
+            .unwrap_or("")
+            .contains("no Docker or Podman socket")
+    );
+}

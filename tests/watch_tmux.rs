@@ -183,9 +183,8 @@ impl HandServer {
 }
 
 fn answer_200(mut conn: TcpStream) {
-    let _ = conn.write_all(
-        b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n",
-    );
+    let _ =
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n");
 }
 
 /// True once the peer has closed `conn` (bounded wait): the client is done with it.
@@ -205,8 +204,14 @@ fn closed_by_peer(conn: &mut TcpStream, within: Duration) -> bool {
 /// The whole seconds of the row's "since … (Ns)" or "for Ns".
 fn held_seconds(screen: &str) -> Option<u64> {
     let line = screen.lines().find(|l| l.contains(" ok · "))?;
-    let start = line.find(" (").map(|i| i + 2).or(line.find("for ").map(|i| i + 4))?;
-    let digits: String = line[start..].chars().take_while(char::is_ascii_digit).collect();
+    let start = line
+        .find(" (")
+        .map(|i| i + 2)
+        .or(line.find("for ").map(|i| i + 4))?;
+    let digits: String = line[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     let unit = line[start + digits.len()..].chars().next();
     (unit == Some('s')).then(|| digits.parse().ok())?
 }
@@ -228,7 +233,8 @@ fn pausing_drops_the_check_under_way_and_runs_none_until_resumed() {
     let mut held = server.next_request(&tui);
     tui.keys(&["Space"]);
     let paused = tui.wait_for("PAUSED", SEEN);
-    let _ = held.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n");
+    let _ =
+        held.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n");
     assert!(
         closed_by_peer(&mut held, SEEN),
         "connfix still holds the connection of the check under way when paused"

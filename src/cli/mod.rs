@@ -461,14 +461,26 @@ pub async fn with_vantage(mut s: Settings, flags: &CheckFlags) -> Result<Setting
     Ok(s)
 }
 
-/// For the commands that cannot look from elsewhere yet: say so rather than ignore it.
-pub fn no_vantage(flags: &CheckFlags, command: &str) -> Result<(), UsageError> {
-    match &flags.from {
-        Some(f) => usage(format!(
-            "connfix {command} does not look from another place yet (--from {f}); run `connfix check TARGET --from {f}` or the TUI with --from"
-        )),
-        None => Ok(()),
-    }
+/// Runs a command (watch, wait) from the `--from` vantage point: the whole command runs on
+/// a thread inside that network namespace, where its checks' sockets and name lookups are
+/// the client's. `body` gets the flags without `--from`.
+pub async fn inside_vantage<F>(
+    flags: &CheckFlags,
+    body: impl FnOnce(CheckFlags) -> F + Send,
+) -> Result<i32, UsageError>
+where
+    F: std::future::Future<Output = Result<i32, UsageError>>,
+{
+    let v = with_vantage(Settings::default(), flags)
+        .await?
+        .vantage
+        .expect("--from was given");
+    let here = CheckFlags {
+        from: None,
+        ..flags.clone()
+    };
+    tokio::task::block_in_place(|| crate::probe::vantage::run_inside(v, || body(here)))
+        .map_err(|e| UsageError(e.to_string()))?
 }
 
 /// `connfix check`: returns the exit code.

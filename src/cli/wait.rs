@@ -44,7 +44,12 @@ pub async fn run(
         timeout: None,
         ..flags.clone()
     };
-    super::no_vantage(&flags, "wait")?;
+    if flags.from.is_some() {
+        return super::inside_vantage(&flags, |here| {
+            Box::pin(async move { run(args, &here, kb).await })
+        })
+        .await;
+    }
     let (_, _, opts) = super::settings(&flags, kb)?;
     let targets = super::parse_targets(args.targets, opts, kb)?;
     let expect = Arc::new(super::parse_expect(args.expect, &targets)?);

@@ -71,7 +71,12 @@ pub async fn run(
     flags: &CheckFlags,
     kb: Arc<Knowledge>,
 ) -> Result<i32, UsageError> {
-    super::no_vantage(flags, "watch")?;
+    if flags.from.is_some() {
+        return super::inside_vantage(flags, |here| {
+            Box::pin(async move { run(args, &here, kb).await })
+        })
+        .await;
+    }
     let (settings, ctx, parse_opts) = super::settings(flags, &kb)?;
     let w = prepare(&args, &settings, parse_opts, &kb)?;
     if flags.json || !super::interactive() {

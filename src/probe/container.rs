@@ -70,13 +70,13 @@ pub struct ContainerData {
     pub unavailable: Option<String>,
     /// The container that publishes the target port on this host.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub publishing: Option<ContainerInfo>,
+    pub publishing: Option<Box<ContainerInfo>>,
     /// The container whose name (or compose service) is the target's host.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub named: Option<ContainerInfo>,
+    pub named: Option<Box<ContainerInfo>>,
     /// The container the client runs in (with `--from container:NAME`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub client: Option<ContainerInfo>,
+    pub client: Option<Box<ContainerInfo>>,
     /// Other running containers that listen on the target port inside themselves.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub serving: Vec<ContainerInfo>,
@@ -215,6 +215,27 @@ pub async fn inspect(docker: &Docker, name: &str) -> Result<ContainerInfo, Strin
     })
 }
 
+/// The running containers, by name with their image, for choosing a vantage point.
+pub async fn list_running(within: Duration) -> Result<Vec<(String, String)>, String> {
+    let (docker, _) = connect(within).await?;
+    let all = tokio::time::timeout(
+        within,
+        docker.list_containers(None::<ListContainersOptions>),
+    )
+    .await
+    .map_err(|_| "the container engine did not answer in time".to_string())?
+    .map_err(|e| e.to_string())?;
+    let mut out: Vec<(String, String)> = all
+        .into_iter()
+        .filter_map(|c| {
+            let name = c.names?.first()?.trim_start_matches('/').to_string();
+            Some((name, c.image.unwrap_or_default()))
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
 /// TCP listeners in the network namespace of `pid`: /proc/PID/net shows the namespace of
 /// that process, so no setns is needed to read it.
 pub fn listening_inside(pid: i32) -> Vec<SocketAddr> {
@@ -281,7 +302,7 @@ async fn observe(
         .await
         .map_err(|e| e.to_string())?;
     if let Some(c) = client {
-        d.client = Some(inspect(docker, c).await?);
+        d.client = Some(Box::new(inspect(docker, c).await?));
     }
     let host = target.host.clone().unwrap_or_default();
     let mut inspected = 0;
@@ -296,14 +317,14 @@ async fn observe(
         let labels = summary.labels.clone().unwrap_or_default();
         let service = labels.get("com.docker.compose.service").cloned();
         let is_named = !host.is_empty()
-            && (names.iter().any(|n| *n == host) || service.as_deref() == Some(host.as_str()));
+            && (names.contains(&host) || service.as_deref() == Some(host.as_str()));
         // Running containers list their published ports; stopped ones only in inspect.
         let publishes_here = (summary.ports.iter().flatten()).any(|p| {
             p.public_port == Some(port) && p.typ.map(|t| t.to_string()) != Some("udp".into())
         });
         let worth =
             is_named || (local && (publishes_here || (!running && inspected < MAX_INSPECTED)));
-        if !worth && !(running && client.is_some()) {
+        if !(worth || running && client.is_some()) {
             continue;
         }
         if !running {
@@ -311,13 +332,13 @@ async fn observe(
         }
         let info = inspect(docker, id).await?;
         if is_named && d.named.is_none() {
-            d.named = Some(info.clone());
+            d.named = Some(Box::new(info.clone()));
         }
         if local && d.publishing.is_none() && info.published(port).is_some() {
             // A running one wins over an old stopped one with the same binding.
-            d.publishing = Some(info.clone());
+            d.publishing = Some(Box::new(info.clone()));
         } else if local && info.running() && info.published(port).is_some() {
-            d.publishing = Some(info.clone());
+            d.publishing = Some(Box::new(info.clone()));
         }
         if client.is_some()
             && info.running()

@@ -221,6 +221,34 @@ async fn run_from(name: &str, settings: &Settings, v: &super::vantage::Vantage) 
     }
 }
 
+/// A name looked up as a client at `v` would: its hosts file, then its DNS servers.
+pub async fn lookup_from(
+    name: &str,
+    v: &std::sync::Arc<super::vantage::Vantage>,
+    timeout: Duration,
+) -> Result<Vec<IpAddr>, String> {
+    let hosts = tokio::fs::read_to_string(v.file("/etc/hosts"))
+        .await
+        .unwrap_or_default();
+    let found = hosts_lookup(&hosts, name);
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    let settings = Settings {
+        timeout,
+        dns_server: None,
+        vantage: Some(v.clone()),
+    };
+    let answer = direct_lookup(name, &settings).await;
+    match answer.outcome {
+        DirectOutcome::Answer => Ok(answer.addresses),
+        _ => Err(format!(
+            "{name}: {} (as seen from {})",
+            answer.detail, v.label
+        )),
+    }
+}
+
 fn is_local_name(name: &str) -> bool {
     let n = name.trim_end_matches('.').to_ascii_lowercase();
     n == "localhost" || n.ends_with(".localhost")

@@ -206,6 +206,23 @@ async fn network(
 }
 
 async fn resolve(host: &str, timeout: Duration) -> Result<Vec<IpAddr>, Failure> {
+    // Inside a vantage point, the client's own hosts file and DNS servers decide.
+    if let Some(v) = super::vantage::current() {
+        return match tokio::time::timeout(timeout, dns::lookup_from(host, &v, timeout)).await {
+            Ok(Ok(ips)) if !ips.is_empty() => Ok(ips),
+            Ok(Ok(_)) => Err(Failure::new(
+                FailKind::Dns,
+                format!("{host} has no addresses"),
+                None,
+            )),
+            Ok(Err(e)) => Err(Failure::new(FailKind::Dns, e, None)),
+            Err(_) => Err(Failure::new(
+                FailKind::Dns,
+                format!("{host}: no answer within {:.1} s", timeout.as_secs_f64()),
+                None,
+            )),
+        };
+    }
     let name = host.to_string();
     let lookup = tokio::task::spawn_blocking(move || dns::getaddrinfo(&name));
     match tokio::time::timeout(timeout, lookup).await {

@@ -193,6 +193,51 @@ fn check_enter(netns: &Path) -> Result<(), VantageError> {
     Ok(())
 }
 
+thread_local! {
+    /// The vantage point of the thread that entered one (see [`run_inside`]): the network
+    /// namespace is per-thread state, and so is where the client's files are.
+    static CURRENT: std::cell::RefCell<Option<std::sync::Arc<Vantage>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The vantage point this thread looks from, if it entered one with [`run_inside`].
+pub fn current() -> Option<std::sync::Arc<Vantage>> {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
+/// Runs `work` to completion on a thread inside `v`'s network namespace, with its own
+/// current-thread runtime (every task it spawns stays on that thread, so in the namespace).
+/// `work` may borrow from the caller: the thread is scoped.
+pub fn run_inside<T, F>(
+    v: std::sync::Arc<Vantage>,
+    work: impl FnOnce() -> F + Send,
+) -> Result<T, VantageError>
+where
+    F: std::future::Future<Output = T>,
+    T: Send,
+{
+    std::thread::scope(|scope| {
+        scope
+            .spawn(move || {
+                enter(&v.netns).map_err(|e| {
+                    VantageError(format!("cannot enter {}: {e}", v.netns.display()))
+                })?;
+                CURRENT.with(|c| *c.borrow_mut() = Some(v.clone()));
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| VantageError(format!("cannot start a runtime: {e}")))?;
+                Ok(rt.block_on(work()))
+            })
+            .join()
+            .unwrap_or_else(|_| {
+                Err(VantageError(
+                    "the work inside the namespace panicked".into(),
+                ))
+            })
+    })
+}
+
 /// Moves the calling thread into the network namespace at `path`.
 pub fn enter(path: &Path) -> std::io::Result<()> {
     use std::os::fd::AsRawFd;

@@ -397,6 +397,8 @@ pub struct App {
     /// The session record being kept (and autosaved) as things happen.
     pub journal: Option<Journal>,
     pub checklist: Option<ChecklistUi>,
+    /// Choosing where to look from (`v`).
+    pub picker: Option<super::picker::VantagePicker>,
     pub screen: Screen,
     pub input: Option<LineInput>,
     /// The paste box, while open.
@@ -438,6 +440,7 @@ impl App {
             history: Vec::new(),
             journal: None,
             checklist: None,
+            picker: None,
             screen: Screen::Diagnosis,
             input: None,
             paste: None,
@@ -714,6 +717,26 @@ impl App {
                 ]
             }
             Event::Probe { run, event } => self.on_probe(run, event),
+            Event::Containers(Ok(list)) => {
+                self.picker = Some(super::picker::VantagePicker::new(list));
+                Vec::new()
+            }
+            Event::Containers(Err(why)) => {
+                self.flash = Some(format!("cannot list containers: {why}"));
+                Vec::new()
+            }
+            Event::Vantage(Ok(v)) => {
+                self.flash = Some(format!("now looking from {}", v.label));
+                let line = format!("looking from {}", v.label);
+                self.settings.vantage = Some(Arc::new(v));
+                let mut out = self.rerun_all();
+                out.insert(0, Command::Log(line));
+                out
+            }
+            Event::Vantage(Err(why)) => {
+                self.flash = Some(why);
+                Vec::new()
+            }
             Event::Key(key) if key.kind != KeyEventKind::Release => {
                 self.flash = None;
                 self.on_key(key)
@@ -822,6 +845,31 @@ impl App {
         if self.prompt.is_some() {
             return self.on_prompt_key(key);
         }
+        if let Some(p) = &mut self.picker {
+            use super::picker::Picked;
+            return match p.on_key(key) {
+                Picked::Open => Vec::new(),
+                Picked::Cancel => {
+                    self.picker = None;
+                    Vec::new()
+                }
+                Picked::Choose(None) => {
+                    self.picker = None;
+                    if self.settings.vantage.take().is_none() {
+                        return Vec::new();
+                    }
+                    let mut out = self.rerun_all();
+                    self.flash = Some("now looking from this host".into());
+                    out.insert(0, Command::Log("looking from this host".into()));
+                    out
+                }
+                Picked::Choose(Some(name)) => {
+                    self.picker = None;
+                    self.flash = Some(format!("entering container {name}…"));
+                    vec![Command::LookFrom(name)]
+                }
+            };
+        }
         if self.help {
             match key.code {
                 KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
@@ -838,6 +886,10 @@ impl App {
             KeyCode::Char('n') => self.open_note(),
             KeyCode::Char('s') => return self.save_report(),
             KeyCode::Char('p') => self.open_paste(),
+            KeyCode::Char('v') if self.session.is_some() => {
+                self.flash = Some("asking the container engine for its containers…".into());
+                return vec![Command::ListContainers];
+            }
             KeyCode::Char('t') if self.checklist.is_some() && self.session.is_some() => {
                 self.screen = match self.screen {
                     Screen::Checklist => Screen::Diagnosis,

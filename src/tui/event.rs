@@ -19,6 +19,10 @@ pub enum Event {
     },
     /// SIGTERM, SIGHUP or SIGINT: quit and restore the terminal.
     Signal(i32),
+    /// The running containers (name, image), or why they could not be listed.
+    Containers(Result<Vec<(String, String)>, String>),
+    /// A vantage point resolved for the chosen container, or why it could not be.
+    Vantage(Result<crate::probe::vantage::Vantage, String>),
 }
 
 /// What the app asks its runner to do; the app itself performs no I/O.
@@ -42,5 +46,9 @@ pub enum Command {
     SaveReport,
     /// Write a line to the log file.
     Log(String),
+    /// Ask the container engine for its running containers (answers with `Containers`).
+    ListContainers,
+    /// Resolve the container to look from (answers with `Vantage`).
+    LookFrom(String),
     Quit,
 }

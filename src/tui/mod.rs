@@ -7,6 +7,7 @@ pub mod clipboard;
 pub mod event;
 pub mod history;
 pub mod journal;
+pub mod picker;
 pub mod terminal;
 pub mod view;
 pub mod watch;
@@ -224,6 +225,23 @@ impl Runner {
                     }
                 }
                 Command::Log(line) => crate::log::line(&line),
+                Command::ListContainers => {
+                    let (tx, within) = (self.tx.clone(), app.settings.timeout);
+                    tokio::spawn(async move {
+                        let r = crate::probe::container::list_running(within).await;
+                        let _ = tx.send(Event::Containers(r));
+                    });
+                }
+                Command::LookFrom(name) => {
+                    let (tx, within) = (self.tx.clone(), app.settings.timeout);
+                    tokio::spawn(async move {
+                        let from = crate::probe::vantage::From::Container(name);
+                        let r = crate::probe::vantage::resolve(&from, within)
+                            .await
+                            .map_err(|e| e.to_string());
+                        let _ = tx.send(Event::Vantage(r));
+                    });
+                }
                 Command::SaveReport => self.save_report(app),
                 Command::Quit => self.all.cancel(),
             }

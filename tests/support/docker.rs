@@ -110,7 +110,10 @@ impl Dockerd {
             if now == state {
                 return;
             }
-            assert!(Instant::now() < deadline, "{container} stays {now}, not {state}");
+            assert!(
+                Instant::now() < deadline,
+                "{container} stays {now}, not {state}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -122,12 +125,20 @@ impl Dockerd {
         let hex = format!(":{port:04X} ");
         loop {
             let tcp = ["tcp", "tcp6"]
-                .map(|t| std::fs::read_to_string(format!("/proc/{pid}/net/{t}")).unwrap_or_default())
+                .map(|t| {
+                    std::fs::read_to_string(format!("/proc/{pid}/net/{t}")).unwrap_or_default()
+                })
                 .join("\n");
-            if tcp.lines().any(|l| l.contains(&hex) && l.split_whitespace().nth(3) == Some("0A")) {
+            if tcp
+                .lines()
+                .any(|l| l.contains(&hex) && l.split_whitespace().nth(3) == Some("0A"))
+            {
                 return;
             }
-            assert!(Instant::now() < deadline, "nothing listens on {port} in {container}");
+            assert!(
+                Instant::now() < deadline,
+                "nothing listens on {port} in {container}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -142,7 +153,7 @@ impl Dockerd {
             std::os::unix::fs::symlink("busybox", root.join("bin").join(applet)).unwrap();
         }
         std::fs::write(root.join("www/index.html"), "ok\n").unwrap();
-        let tar = Command::new("tar")
+        let mut tar = Command::new("tar")
             .arg("-C")
             .arg(&root)
             .args(["-c", "."])
@@ -152,10 +163,15 @@ impl Dockerd {
         let out = Command::new("docker")
             .env("DOCKER_HOST", self.host())
             .args(["import", "-", IMAGE])
-            .stdin(tar.stdout.expect("tar output"))
+            .stdin(tar.stdout.take().expect("tar output"))
             .output()
             .expect("docker import");
-        assert!(out.status.success(), "docker import: {}", String::from_utf8_lossy(&out.stderr));
+        let _ = tar.wait();
+        assert!(
+            out.status.success(),
+            "docker import: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 

@@ -11,8 +11,8 @@
 
 pub mod answers;
 pub mod cli;
-pub mod docker;
 pub mod daemons;
+pub mod docker;
 
 use std::collections::HashSet;
 use std::fs::{self, File};

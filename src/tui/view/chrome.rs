@@ -208,6 +208,10 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("R", "re-run every probe"),
             ("n", "add a timestamped note to the session"),
             (
+                "v",
+                "look from elsewhere: pick a running container (or this host) and diagnose again as seen from it (needs root and a Docker or Podman socket)",
+            ),
+            (
                 "p",
                 "paste an error message: connfix explains it and Enter diagnoses its target (pasting anywhere opens it too)",
             ),

@@ -50,6 +50,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     if app.help {
         chrome::help(frame, area, app);
     }
+    if let Some(p) = &app.picker {
+        p.render(frame, area, app.color);
+    }
     if let Some(pb) = &app.paste {
         paste::render(frame, area, app, pb);
     }

@@ -85,7 +85,12 @@ pub async fn run(w: Watch, opts: Options, kb: Arc<Knowledge>) -> Result<i32, Str
                     Event::Resize(w, h) => app.size = (w, h),
                     Event::Tick => app.tick += 1,
                     Event::Signal(_) => app.quit = true,
-                    Event::Mouse(_) | Event::Paste(_) | Event::Probe { .. } => {}
+                    // The diagnosis's own events (probes, containers) do not reach here.
+                    Event::Mouse(_)
+                    | Event::Paste(_)
+                    | Event::Probe { .. }
+                    | Event::Containers(_)
+                    | Event::Vantage(_) => {}
                 }
             }
             up = updates.recv(), if !app.all_finished() => {
