@@ -618,10 +618,11 @@ mod tests {
                 Proxy,
                 Environment,
                 Http,
-                Service
+                Service,
+                Container
             ]
         );
-        assert_eq!(planned(&target("db:5432")).len(), 7);
+        assert_eq!(planned(&target("db:5432")).len(), 8);
         assert_eq!(planned(&target("unix:/run/x.sock")), [Environment, Unix]);
     }
 
