@@ -234,7 +234,8 @@ pub struct ExpectFlag {
 pub enum KbAction {
     /// List the causes connfix knows, with where each comes from.
     List,
-    /// Validate a knowledge directory (default: the user's); errors point at file:line.
+    /// Validate a knowledge directory; without one, everything connfix loads (bundled and
+    /// the user's files). Errors point at file:line.
     Check { dir: Option<PathBuf> },
     /// Show one cause in full: what happens, how to confirm, how to fix, code.
     Show { id: String },
@@ -641,13 +642,27 @@ pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
             }
             0
         }
-        KbAction::Check { dir } => {
-            let Some(dir) = dir.clone().or_else(knowledge::user_dir) else {
-                eprintln!(
-                    "connfix: no directory given and no config directory known; pass one: connfix kb check DIR"
-                );
-                return EXIT_USAGE;
-            };
+        KbAction::Check { dir: None } => {
+            let (read, errors) = knowledge::check_loaded();
+            if json {
+                crate::outln!("{}", serde_json::json!({"read": read, "errors": errors}));
+            } else {
+                for r in &read {
+                    crate::outln!("read: {r}");
+                }
+                for e in &errors {
+                    crate::outln!("{e}");
+                }
+                if errors.is_empty() {
+                    crate::outln!("ok");
+                } else {
+                    crate::outln!("{} error(s)", errors.len());
+                }
+            }
+            if errors.is_empty() { 0 } else { 1 }
+        }
+        KbAction::Check { dir: Some(dir) } => {
+            let dir = dir.clone();
             if !dir.is_dir() {
                 eprintln!(
                     "connfix: {} is not a directory; pass a knowledge directory, e.g. connfix kb check assets/knowledge",

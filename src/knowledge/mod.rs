@@ -147,6 +147,39 @@ pub fn check_dir(dir: &Path) -> Vec<KbError> {
     }
 }
 
+/// Validates what connfix loads: the bundled files and the user's directory, all checked in
+/// full. Returns what was read (for the person to see) and every error found.
+pub fn check_loaded() -> (Vec<String>, Vec<KbError>) {
+    let mut sources: Vec<Source> = bundled_sources()
+        .into_iter()
+        .map(|s| Source {
+            bundled: false,
+            ..s
+        })
+        .collect();
+    let mut read = vec![format!(
+        "{} bundled files (built into connfix)",
+        sources.len()
+    )];
+    let mut errors = Vec::new();
+    match user_dir() {
+        Some(dir) if dir.is_dir() => match read_dir_sources(&dir) {
+            Ok(user) => {
+                read.push(format!("{} file(s) in {}", user.len(), dir.display()));
+                sources.extend(user);
+            }
+            Err(e) => errors.push(e),
+        },
+        Some(dir) => read.push(format!(
+            "no user knowledge ({} does not exist)",
+            dir.display()
+        )),
+        None => read.push("no user knowledge directory (no home directory)".into()),
+    }
+    errors.extend(build(sources).1);
+    (read, errors)
+}
+
 fn bundled_sources() -> Vec<Source> {
     bundled::FILES
         .iter()
