@@ -199,7 +199,15 @@ pub async fn inspect(addr: SocketAddr, host: &str, within: Duration) -> (Option<
     });
     info.version = version.clone();
     if let Err(e) = verdict {
-        info.problem = Some(problem_of(&e));
+        let mut problem = problem_of(&e);
+        // A self-signed certificate (often a CA certificate served as the server's own)
+        // fails for reasons webpki names in many ways; for a person it is one thing: no
+        // authority they trust vouches for it.
+        if problem == CertProblem::Other && !info.subject.is_empty() && info.subject == info.issuer
+        {
+            problem = CertProblem::Untrusted;
+        }
+        info.problem = Some(problem);
         info.detail = Some(e.to_string());
     }
     let answer = Answer {
