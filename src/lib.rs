@@ -46,6 +46,7 @@ pub mod knowledge;
 pub mod log;
 pub mod probe;
 pub mod render;
+pub mod sanitize;
 pub mod session;
 pub mod target;
 pub mod tui;

@@ -62,7 +62,10 @@ pub async fn run(
         run.fill(def, &facts.values());
     }
     if flags.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&run).unwrap_or_default());
+        crate::outln!(
+            "{}",
+            crate::sanitize::json(serde_json::to_string_pretty(&run).unwrap_or_default())
+        );
     } else {
         crate::out!("{}", text(&run));
     }

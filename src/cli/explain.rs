@@ -27,7 +27,10 @@ pub async fn run(
     let mut doc = to_json(&ex, skipped);
     if !check {
         if flags.json {
-            crate::outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            crate::outln!(
+                "{}",
+                crate::sanitize::json(serde_json::to_string_pretty(&doc).unwrap_or_default())
+            );
         } else {
             if skipped > 0 {
                 eprintln!(
@@ -66,7 +69,10 @@ pub async fn run(
                 serde_json::to_value(&report).unwrap_or(Value::Null),
             );
         }
-        crate::outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        crate::outln!(
+            "{}",
+            crate::sanitize::json(serde_json::to_string_pretty(&doc).unwrap_or_default())
+        );
     } else {
         print_report(&report, false);
     }

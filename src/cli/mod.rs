@@ -440,7 +440,7 @@ pub fn style() -> Style {
 pub fn print_report(report: &CheckReport, json: bool) {
     if json {
         match serde_json::to_string_pretty(report) {
-            Ok(s) => crate::outln!("{s}"),
+            Ok(s) => crate::outln!("{}", crate::sanitize::json(s)),
             Err(e) => eprintln!("connfix: could not write JSON: {e}"),
         }
     } else {
@@ -685,7 +685,10 @@ pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
         }
         KbAction::Show { id } => match kb.cause(id) {
             Some(c) if json => {
-                crate::outln!("{}", serde_json::to_string_pretty(c).unwrap_or_default());
+                crate::outln!(
+                    "{}",
+                    crate::sanitize::json(serde_json::to_string_pretty(c).unwrap_or_default())
+                );
                 0
             }
             Some(c) => {

@@ -47,8 +47,10 @@ pub fn render(rec: &SessionRecord, format: Format) -> String {
         Format::Md => markdown::render(rec),
         Format::Html => html::render(rec),
         Format::Json => {
-            serde_json::to_string_pretty(rec).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
-                + "\n"
+            crate::sanitize::json(
+                serde_json::to_string_pretty(rec)
+                    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
+            ) + "\n"
         }
     }
 }

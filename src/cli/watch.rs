@@ -117,7 +117,7 @@ async fn ndjson(w: Watch) -> i32 {
         if let Update::Checked(i, sample) = update {
             let (record, _) = rows[i].apply(sample);
             match serde_json::to_string(&record) {
-                Ok(line) => crate::outln!("{line}"),
+                Ok(line) => crate::outln!("{}", crate::sanitize::json(line)),
                 Err(e) => eprintln!("connfix: could not write JSON: {e}"),
             }
         }

@@ -217,8 +217,10 @@ pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
     }
     ex.stats.bytes = text.len();
     // Counted as the parser counts them (a lone CR ends a line too), so evidence line
-    // numbers and this count agree.
-    ex.stats.lines = plain_lines;
+    // numbers and this count agree; a line break at the very end ends the last line rather
+    // than starting an empty one (`wc -l` counts "x\n" as one line, and so do we).
+    let ends_with_break = text.ends_with('\n') || text.ends_with('\r');
+    ex.stats.lines = plain_lines.saturating_sub(usize::from(ends_with_break && plain_lines > 1));
     ex
 }
 
@@ -260,6 +262,16 @@ mod tests {
         let f = main_of("INFO GET https://api.example.com/health took 12ms\nERROR java.net.ConnectException: Connection refused\n").unwrap();
         assert_eq!(f.kind, Kind::Refused);
         assert!(f.target.is_empty(), "{:?}", f.target);
+    }
+
+    #[test]
+    fn a_final_line_break_ends_the_last_line() {
+        let lines = |t: &str| explain(t, &Knowledge::bundled()).stats.lines;
+        assert_eq!(lines("all good"), 1);
+        assert_eq!(lines("all good\n"), 1);
+        assert_eq!(lines("a\r\nb\r\n"), 2);
+        assert_eq!(lines("a\n\n"), 2);
+        assert_eq!(lines("a\rb"), 2);
     }
 
     #[test]

@@ -250,7 +250,23 @@ fn build(sources: Vec<Source>) -> (Knowledge, Vec<KbError>) {
     };
     let mut errors = Vec::new();
     let mut texts = std::collections::HashMap::new();
-    for src in sources {
+    for mut src in sources {
+        // Knowledge files are shared between teams: untrusted text, shown on terminals.
+        // A character that would act there is an error pointing at it, and is made
+        // visible before anything reads the file.
+        for (line, col, c) in crate::sanitize::find_hidden(&src.text) {
+            errors.push(KbError {
+                file: src.shown.clone(),
+                line,
+                message: format!(
+                    "column {col}: the control or invisible character U+{:04X} would act on a terminal instead of showing; remove it",
+                    c as u32
+                ),
+            });
+        }
+        if let std::borrow::Cow::Owned(clean) = crate::sanitize::visible_plain(&src.text) {
+            src.text = clean;
+        }
         if src.rel == "error-kinds.toml" {
             errors.extend(signatures::parse_kinds(
                 &mut kb.errors,

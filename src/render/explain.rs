@@ -120,7 +120,7 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style) {
             "  {:<9}{} {}",
             s.dim(label),
             s.dim(&format!("line {}:", e.line)),
-            e.text
+            crate::sanitize::visible(&e.text)
         );
     }
     let causes: Vec<_> = f.knowledge.iter().filter_map(|id| kb.cause(id)).collect();

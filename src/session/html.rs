@@ -9,7 +9,7 @@ use super::markdown::{Block, Doc, Line, Section, Span, document, plain};
 use std::fmt::Write;
 
 pub fn render(rec: &SessionRecord) -> String {
-    write_doc(&document(rec))
+    crate::sanitize::visible(&write_doc(&document(rec))).into_owned()
 }
 
 /// Makes text safe inside HTML elements and quoted attribute values.

@@ -12,7 +12,9 @@ use crate::diagnose::engine::{Answer, AnsweredBy};
 use crate::probe::Status;
 
 pub fn render(rec: &SessionRecord) -> String {
-    write(&document(rec))
+    // Notes, pastes and probe text come from outside: nothing in them may act on the
+    // terminal or the viewer the report is pasted into.
+    crate::sanitize::visible(&write(&document(rec))).into_owned()
 }
 
 // ---------------------------------------------------------------------------------------

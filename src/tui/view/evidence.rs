@@ -50,7 +50,7 @@ pub fn lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {
         out.push(Line::styled("✎ Your notes", t.person().patch(t.bold())));
         for n in notes {
             let at = n.at.get(11..19).unwrap_or(&n.at);
-            for (i, l) in wrap(&n.text, width.saturating_sub(12))
+            for (i, l) in wrap(&crate::sanitize::visible(&n.text), width.saturating_sub(12))
                 .into_iter()
                 .enumerate()
             {

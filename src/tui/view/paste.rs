@@ -72,6 +72,7 @@ fn paste_lines<'a>(pb: &PasteBox, w: usize, t: Theme) -> Vec<Line<'a>> {
     }
     for l in &all[skip..] {
         let shown = crate::target::redact_text(&l.replace('\t', "    "));
+        let shown = crate::sanitize::visible(&shown).into_owned();
         out.push(Line::styled(
             format!("  {}", ellipsis(&shown, w.saturating_sub(2))),
             t.dim(),
@@ -115,7 +116,10 @@ fn explanation_lines<'a>(app: &App, pb: &PasteBox, w: usize, t: Theme) -> Vec<Li
         out.push(Line::from(vec![
             label("seen"),
             Span::styled(
-                ellipsis(&format!("line {}: {}", e.line, e.text), w.saturating_sub(8)),
+                ellipsis(
+                    &crate::sanitize::visible(&format!("line {}: {}", e.line, e.text)),
+                    w.saturating_sub(8),
+                ),
                 t.dim(),
             ),
         ]));
