@@ -1,7 +1,11 @@
 //! A small append-only log file. The TUI owns the screen, so what it has to say for later
 //! (probe timings, answers, errors, panics in background tasks) goes here instead.
+//!
+//! The log holds targets, hostnames and DNS answers, so it is private (0600, in a 0700
+//! directory), and it is never appended to through a symbolic link.
 
-use std::fs::{File, OpenOptions};
+use crate::session::store::{self, Access, FileError};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -40,22 +44,29 @@ pub fn default_path() -> Option<PathBuf> {
 
 /// Opens (creating its directory) the log at `path`; afterwards [`line`] appends to it.
 pub fn open(path: &Path) -> Result<(), String> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create the log directory {}: {e}", dir.display()))?;
-    }
-    if std::fs::metadata(path).is_ok_and(|m| m.len() > ROTATE_AT) {
-        let _ = std::fs::rename(path, path.with_extension("log.1"));
-    }
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| format!("cannot open the log file {}: {e}", path.display()))?;
+    let file = open_file(path).map_err(|e| format!("cannot open the log file: {e}"))?;
     if let Ok(mut log) = LOG.lock() {
         *log = Some(file);
     }
     Ok(())
+}
+
+/// The log file at `path`, ready to append to: its directory made (0700 when it is
+/// connfix's state directory), a log past [`ROTATE_AT`] moved to `connfix.log.1`, and the
+/// file opened as connfix's own (see [`store::open_own`]: no symbolic link, mode 0600).
+pub fn open_file(path: &Path) -> Result<File, FileError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        store::private_dir(dir)?;
+    }
+    let file = store::open_own(path, Access::Append)?;
+    if file.metadata().is_ok_and(|m| m.len() > ROTATE_AT) {
+        // The file just checked (and made 0600) becomes the old log; rename does not
+        // follow a link planted at the new name, it replaces it.
+        drop(file);
+        let _ = std::fs::rename(path, path.with_extension("log.1"));
+        return store::open_own(path, Access::Append);
+    }
+    Ok(file)
 }
 
 /// Appends one timestamped line; does nothing when no log is open.

@@ -188,6 +188,31 @@ fn container_faults_against_a_real_engine() {
     assert_verdict(&v, "reachable");
     assert_eq!(code, 0);
 
+    // From the host, a container's name does not resolve at all: connfix says whose name it
+    // is and which published port reaches it.
+    d.run(&[
+        "run",
+        "-d",
+        "--name",
+        "shop",
+        "--network",
+        "back",
+        "-p",
+        "127.0.0.1:18095:8080",
+        IMAGE,
+        "httpd",
+        "-f",
+        "-p",
+        "8080",
+        "-h",
+        "/www",
+    ]);
+    let (code, v) = check_at(&d, &["http://shop:8080/"]);
+    assert_eq!(code, 1, "{}", v["verdict"]);
+    assert_verdict(&v, "container-name-from-host");
+    let a = action(&v);
+    assert!(a.contains("127.0.0.1:18095") && a.contains("back"), "{a}");
+
     // An unknown container is a one-line usage error.
     let mut c = d.ns.command(BIN);
     isolate(&mut c);

@@ -1390,6 +1390,31 @@ fn container_facts(f: &mut FactSet, d: &ContainerData, target: &Target, local: b
             );
         }
     }
+    if let Some(c) = d.named.as_ref().filter(|_| d.client.is_none()) {
+        // Docker's DNS answers container and service names only inside its networks: from
+        // the host (or any other place) the name does not resolve.
+        let unresolved =
+            f.has("dns.nxdomain") || f.has("dns.no_records") || f.has("dns.temporary_failure");
+        if unresolved {
+            let mut v = container_values(c, port);
+            if let Some(b) = c.ports.iter().find(|b| b.container_port == port) {
+                v.insert("container.host_port".into(), b.host_port.to_string());
+                v.insert("container.port".into(), b.container_port.to_string());
+            }
+            f.add_with(
+                "container.name_from_host",
+                "container",
+                format!(
+                    "{} is the name of container {} ({}), which only Docker's DNS inside its networks ({}) answers",
+                    target.host.as_deref().unwrap_or(""),
+                    c.name,
+                    c.state,
+                    c.network_names().join(", ")
+                ),
+                v,
+            );
+        }
+    }
     if let Some(c) = &d.named {
         let mut v = container_values(c, port);
         client_values(&mut v);

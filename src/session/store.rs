@@ -2,13 +2,19 @@
 //! file, fsync, rename, fsync of the directory), so a crash, `kill -9` or a full disk leaves
 //! either the old file or the new one, never half of one. A file connfix cannot read is
 //! reported and left exactly as it is.
+//!
+//! Everything connfix writes for itself (sessions, their locks, reports under the data
+//! directory, and through [`open_own`] the log and the recent targets) is private: files
+//! 0600, connfix's directories 0700, tightened when an older connfix left them looser. A
+//! symbolic link, a FIFO, a hard link or another user's file where connfix expects its own
+//! is refused with a [`FileError`] saying so, never followed or written through.
 
 use super::{SCHEMA_VERSION, SessionRecord};
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File, OpenOptions, Permissions};
 use std::hash::{BuildHasher, Hasher};
-use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::io::{self, Read, Seek, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -81,6 +87,92 @@ impl fmt::Display for LoadError {
     }
 }
 
+/// Why connfix could not create, open or write one of its files, named for the real cause
+/// (not the errno of whatever step happened to fail last) and with what to do about it.
+/// Each is one line and starts with the path it is about.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("{}: read-only file system; remount it read-write or use another directory", .path.display())]
+    ReadOnly { path: PathBuf },
+    #[error("{}: the disk is full (No space left on device); free some space and try again", .path.display())]
+    DiskFull { path: PathBuf },
+    #[error("{}: permission denied; make it writable for your user or use another directory", .path.display())]
+    PermissionDenied { path: PathBuf },
+    #[error("{}: not found (no such file or directory); check the path or use another directory", .path.display())]
+    NotFound { path: PathBuf },
+    #[error("{}: Not a directory (a file stands where a directory should be); move that file away or use another directory", .path.display())]
+    NotADirectory { path: PathBuf },
+    #[error("{} is a symbolic link (to {}), and connfix does not follow links for its own files; remove it (rm '{}') and try again", .path.display(), .target.display(), .path.display())]
+    Symlink { path: PathBuf, target: PathBuf },
+    #[error("{} is {kind}, not a regular file; remove it (it is not connfix's) and try again", .path.display())]
+    NotRegular { path: PathBuf, kind: &'static str },
+    #[error("{} belongs to uid {owner}, not to you (uid {me}); remove it (it is not connfix's) and try again", .path.display())]
+    NotOwned { path: PathBuf, owner: u32, me: u32 },
+    #[error("{} has {links} names (hard links), so writing it would change another file too; remove it and try again", .path.display())]
+    HardLinked { path: PathBuf, links: u64 },
+    #[error("{}: {source}", .path.display())]
+    Other { path: PathBuf, source: io::Error },
+}
+
+impl FileError {
+    /// Names what went wrong with `path` from the OS error.
+    pub fn from_io(path: &Path, e: io::Error) -> FileError {
+        let path = path.to_path_buf();
+        match e.raw_os_error() {
+            Some(libc::EROFS) => FileError::ReadOnly { path },
+            Some(libc::ENOSPC) => FileError::DiskFull { path },
+            Some(libc::EACCES | libc::EPERM) => FileError::PermissionDenied { path },
+            Some(libc::ENOENT) => FileError::NotFound { path },
+            Some(libc::ENOTDIR) => FileError::NotADirectory { path },
+            // O_NOFOLLOW met a link (ELOOP), or the open met something that is no file.
+            Some(libc::ELOOP | libc::EISDIR | libc::ENXIO) => match fs::symlink_metadata(&path) {
+                Ok(m) => check_own(&path, &m)
+                    .err()
+                    .unwrap_or(FileError::Other { path, source: e }),
+                Err(_) => FileError::Other { path, source: e },
+            },
+            _ => FileError::Other { path, source: e },
+        }
+    }
+
+    /// The path the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            FileError::ReadOnly { path }
+            | FileError::DiskFull { path }
+            | FileError::PermissionDenied { path }
+            | FileError::NotFound { path }
+            | FileError::NotADirectory { path }
+            | FileError::Symlink { path, .. }
+            | FileError::NotRegular { path, .. }
+            | FileError::NotOwned { path, .. }
+            | FileError::HardLinked { path, .. }
+            | FileError::Other { path, .. } => path,
+        }
+    }
+}
+
+impl From<FileError> for String {
+    fn from(e: FileError) -> String {
+        e.to_string()
+    }
+}
+
+/// Why a session could not be locked for writing.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("session {id} is open in another connfix{}; close that one first", .pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
+    Held { id: String, pid: Option<u32> },
+    #[error("cannot save session {id}: {source}")]
+    File { id: String, source: FileError },
+}
+
+impl From<LockError> for String {
+    fn from(e: LockError) -> String {
+        e.to_string()
+    }
+}
+
 /// One entry of `report list`: a readable session, or the reason it is not.
 #[derive(Debug)]
 pub struct Listed {
@@ -125,8 +217,9 @@ impl Store {
     }
 
     /// Writes the session atomically; returns where it went.
-    pub fn save(&self, rec: &SessionRecord) -> Result<PathBuf, String> {
+    pub fn save(&self, rec: &SessionRecord) -> Result<PathBuf, FileError> {
         let path = self.path_of(&rec.id);
+        private_dir_in(Some(&self.root), &self.sessions_dir())?;
         save_to(&path, rec)?;
         Ok(path)
     }
@@ -217,54 +310,214 @@ impl Store {
 }
 
 /// Writes a session to `path` atomically.
-pub fn save_to(path: &Path, rec: &SessionRecord) -> Result<(), String> {
-    let json =
-        serde_json::to_vec_pretty(rec).map_err(|e| format!("cannot encode the session: {e}"))?;
-    write_atomic(path, &json).map_err(|e| format!("cannot save to {}: {e}", path.display()))
+pub fn save_to(path: &Path, rec: &SessionRecord) -> Result<(), FileError> {
+    let json = serde_json::to_vec_pretty(rec).map_err(|e| FileError::Other {
+        path: path.to_path_buf(),
+        source: io::Error::other(format!("cannot encode the session: {e}")),
+    })?;
+    write_atomic(path, &json)
 }
 
 /// Takes the lock of the session saved at `path` (a `.lock` file beside it), or says who
 /// holds it.
 pub fn lock(path: &Path) -> Result<Lock, String> {
+    try_lock(path).map_err(String::from)
+}
+
+/// [`lock`] with the reason as a type. A new lock file is created with `O_EXCL`; one left
+/// by an earlier connfix is taken over only when it is a regular file of this user with one
+/// name (never through a symbolic link), and made private again.
+pub fn try_lock(path: &Path) -> Result<Lock, LockError> {
     // Appended, not replacing the extension: a file named x.lock must never be its own lock.
     let mut lock_path = path.as_os_str().to_owned();
     lock_path.push(".lock");
     let lock_path = PathBuf::from(lock_path);
-    let shown = path.file_stem().unwrap_or_default().to_string_lossy();
+    let id = path
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let fail = |source| LockError::File {
+        id: id.clone(),
+        source,
+    };
     if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let _ = fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir);
+        private_dir(dir).map_err(fail)?;
     }
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(&lock_path)
-        .map_err(|e| {
-            let dir = lock_path.parent().unwrap_or(Path::new("."));
-            format!("cannot save session {shown} in {}: {e}", dir.display())
-        })?;
+    let mut file = open_own(&lock_path, Access::ReadWrite).map_err(fail)?;
     // SAFETY: flock on a file descriptor we own; it does not touch memory.
     let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
     if rc != 0 {
-        let holder = fs::read_to_string(&lock_path).unwrap_or_default();
-        let holder = holder.trim();
-        let who = if holder.is_empty() {
-            String::new()
-        } else {
-            format!(" (pid {holder})")
-        };
-        return Err(format!(
-            "session {shown} is open in another connfix{who}; close that one first"
-        ));
+        // Read through the descriptor that was checked, not the path again; only a number
+        // is shown, whatever the file holds.
+        let mut holder = String::new();
+        let _ = (&file).take(64).read_to_string(&mut holder);
+        return Err(LockError::Held {
+            id,
+            pid: holder.trim().parse().ok(),
+        });
     }
+    // The pid is for the message above; a full disk must not stop the session for it.
     let _ = file.set_len(0);
+    let _ = file.rewind();
     let _ = write!(file, "{}", std::process::id());
     Ok(Lock { _file: file })
+}
+
+/// How [`open_own`] opens a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reading only; a missing file is [`FileError::NotFound`].
+    Read,
+    /// Appending, created when missing (the log).
+    Append,
+    /// Reading and writing, created when missing (a lock).
+    ReadWrite,
+}
+
+/// Opens one of connfix's own files without ever following a symbolic link at `path`
+/// (`O_NOFOLLOW`), and only when it is a regular file of this user with a single name, so
+/// what is written cannot land in another file. A missing file is created with
+/// `O_CREAT|O_EXCL`, mode 0600; an existing one is made 0600 (an older connfix left 0644).
+pub fn open_own(path: &Path, access: Access) -> Result<File, FileError> {
+    let err = |e| FileError::from_io(path, e);
+    let mut existing = OpenOptions::new();
+    existing
+        .read(access != Access::Append)
+        .write(access == Access::ReadWrite)
+        .append(access == Access::Append)
+        // Nothing blocks if a FIFO slips in between the look and the open.
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    let mut new = existing.clone();
+    new.create_new(true).mode(0o600);
+    // A file that comes and goes meanwhile is looked at again, a few times.
+    for _ in 0..4 {
+        // Looked at first, so a FIFO or a device is never even opened.
+        let before = match fs::symlink_metadata(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound && access != Access::Read => None,
+            Err(e) => return Err(err(e)),
+            Ok(m) => {
+                check_own(path, &m)?;
+                Some(m)
+            }
+        };
+        let file = match (
+            &before,
+            (if before.is_some() { &existing } else { &new }).open(path),
+        ) {
+            (_, Ok(f)) => f,
+            (None, Err(e)) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            (Some(_), Err(e)) if e.kind() == io::ErrorKind::NotFound => continue,
+            (_, Err(e)) => return Err(err(e)),
+        };
+        let now = file.metadata().map_err(err)?;
+        if let Some(m) = &before {
+            check_own(path, &now)?;
+            if (m.dev(), m.ino()) != (now.dev(), now.ino()) {
+                continue;
+            }
+        }
+        if now.mode() & 0o7777 != 0o600 {
+            // fchmod on what was opened; a read-only file system keeps what it has.
+            match file.set_permissions(Permissions::from_mode(0o600)) {
+                Err(e) if e.raw_os_error() != Some(libc::EROFS) => return Err(err(e)),
+                _ => {}
+            }
+        }
+        return Ok(file);
+    }
+    Err(FileError::Other {
+        path: path.to_path_buf(),
+        source: io::Error::other("it kept changing while connfix opened it; try again"),
+    })
+}
+
+/// Refuses anything at `path` that is not connfix's own plain file.
+fn check_own(path: &Path, m: &fs::Metadata) -> Result<(), FileError> {
+    let path = path.to_path_buf();
+    let t = m.file_type();
+    if t.is_symlink() {
+        let target = fs::read_link(&path).unwrap_or_default();
+        return Err(FileError::Symlink { path, target });
+    }
+    if !t.is_file() {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = if t.is_dir() {
+            "a directory"
+        } else if t.is_fifo() {
+            "a FIFO"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_char_device() || t.is_block_device() {
+            "a device"
+        } else {
+            "something else"
+        };
+        return Err(FileError::NotRegular { path, kind });
+    }
+    let me = euid();
+    if m.uid() != me {
+        return Err(FileError::NotOwned {
+            path,
+            owner: m.uid(),
+            me,
+        });
+    }
+    if m.nlink() > 1 {
+        return Err(FileError::HardLinked {
+            path,
+            links: m.nlink(),
+        });
+    }
+    Ok(())
+}
+
+fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// connfix's own top directories: the data directory and the state directory. Everything
+/// under them is connfix's, so it may be made private.
+fn own_roots() -> Vec<PathBuf> {
+    [Store::default_root(), crate::log::state_dir()]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Creates `dir` (and what is missing above it) with mode 0700. When it is one of connfix's
+/// own directories (under the data or the state directory), every directory from that root
+/// down to `dir` is made 0700, also if it existed with a looser mode. Other directories (a
+/// `-o FILE` elsewhere, a directory chosen after a failure) are created but not changed.
+pub fn private_dir(dir: &Path) -> Result<(), FileError> {
+    let root = own_roots().into_iter().find(|r| dir.starts_with(r));
+    private_dir_in(root.as_deref(), dir)
+}
+
+/// [`private_dir`] with connfix's root given.
+fn private_dir_in(root: Option<&Path>, dir: &Path) -> Result<(), FileError> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| FileError::from_io(dir, e))?;
+    let Some(root) = root.filter(|r| dir.starts_with(r)) else {
+        return Ok(());
+    };
+    let me = euid();
+    for d in dir.ancestors().take_while(|a| a.starts_with(root)) {
+        // Only what this user owns; a failure to tighten (a read-only mount) shows up at
+        // the write that follows, with its real cause.
+        if let Ok(m) = fs::metadata(d)
+            && m.is_dir()
+            && m.uid() == me
+            && m.mode() & 0o077 != 0
+        {
+            let _ = fs::set_permissions(d, Permissions::from_mode(0o700));
+        }
+    }
+    Ok(())
 }
 
 /// Far above any real session (a long one is a few hundred KiB).
@@ -330,35 +583,44 @@ pub fn parse_record(bytes: &[u8]) -> Result<SessionRecord, LoadError> {
 }
 
 /// Writes `bytes` to `path` so that readers see the old file or the new one, never a mix,
-/// even across a crash: a temp file beside it, fsync, rename over, fsync the directory.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// even across a crash: a temp file beside it (created with `O_EXCL`, mode 0600), fsync,
+/// rename over, fsync the directory. A symbolic link at `path` is replaced, not followed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     static SEQ: AtomicU64 = AtomicU64::new(0);
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)?;
+    private_dir(dir)?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let tmp = dir.join(format!(
         ".{name}.{}.{}.tmp",
         std::process::id(),
         SEQ.fetch_add(1, Ordering::Relaxed)
     ));
+    let mut created = false;
     let result = (|| {
+        // Creating the file is where a read-only or unwritable directory shows.
         let mut f = OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)?;
-        File::open(dir)?.sync_all()
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp)
+            .map_err(|e| FileError::from_io(dir, e))?;
+        created = true;
+        let on_file = |e| FileError::from_io(path, e);
+        // Exactly 0600, whatever the umask.
+        f.set_permissions(Permissions::from_mode(0o600))
+            .map_err(on_file)?;
+        f.write_all(bytes).map_err(on_file)?;
+        f.sync_all().map_err(on_file)?;
+        fs::rename(&tmp, path).map_err(on_file)?;
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| FileError::from_io(dir, e))
     })();
-    if result.is_err() {
+    if result.is_err() && created {
         let _ = fs::remove_file(&tmp);
     }
     result

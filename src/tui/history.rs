@@ -1,17 +1,29 @@
 //! Recent targets for the prompt, one per line in the state directory. Only references and
-//! redacted forms are stored (see `App::submit_prompt`), never a password.
+//! redacted forms are stored (see `App::submit_prompt`), never a password. The file is
+//! private (0600) and read or written only as connfix's own file, never through a link.
 
 use super::app::HISTORY_LEN;
+use crate::session::store::{self, Access};
+use std::io::Read;
 use std::path::PathBuf;
+
+/// Far more than [`HISTORY_LEN`] targets take: a bigger file is not read past this.
+const MAX_BYTES: u64 = 64 * 1024;
 
 pub fn path() -> Option<PathBuf> {
     Some(crate::log::state_dir()?.join("recent-targets"))
 }
 
 pub fn load() -> Vec<String> {
-    let Some(text) = path().and_then(|p| std::fs::read_to_string(p).ok()) else {
+    // A link or anything but connfix's own file there is not read (remember replaces it).
+    let Some(file) = path().and_then(|p| store::open_own(&p, Access::Read).ok()) else {
         return Vec::new();
     };
+    let mut bytes = Vec::new();
+    if file.take(MAX_BYTES).read_to_end(&mut bytes).is_err() {
+        return Vec::new();
+    }
+    let text = String::from_utf8_lossy(&bytes);
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -28,13 +40,8 @@ pub fn remember(history: &mut Vec<String>, target: &str) -> Result<(), String> {
     let Some(path) = path() else {
         return Err("no home directory to keep recent targets in".into());
     };
-    let write = || -> std::io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, history.join("\n") + "\n")?;
-        std::fs::rename(&tmp, &path)
-    };
-    write().map_err(|e| format!("could not save recent targets to {}: {e}", path.display()))
+    // A temp file made with O_EXCL and renamed over: a link planted at either name is
+    // never written through.
+    store::write_atomic(&path, (history.join("\n") + "\n").as_bytes())
+        .map_err(|e| format!("could not save recent targets: {e}"))
 }

@@ -319,6 +319,10 @@ pub const FACTS: &[(&str, &str)] = &[
         "the target names a container that shares no network with the client's container",
     ),
     (
+        "container.name_from_host",
+        "the target's host is a container or compose service name, used from outside Docker's networks",
+    ),
+    (
         "container.target_elsewhere",
         "inside a container, the target's port is served by another container",
     ),
