@@ -141,14 +141,7 @@ pub async fn run(name: &str, settings: &Settings) -> ProbeReport {
         direct,
         direct_skipped,
     };
-    let (status, summary) = summarize(&data);
-    ProbeReport {
-        id: ProbeId::Dns,
-        status,
-        summary,
-        elapsed_ms: ms_since(start),
-        data: ProbeData::Dns(data),
-    }
+    report(data, start)
 }
 
 /// The lookup as a client at the vantage point makes it: its own hosts file first, then
@@ -211,14 +204,7 @@ async fn run_from(name: &str, settings: &Settings, v: &super::vantage::Vantage) 
         direct,
         direct_skipped,
     };
-    let (status, summary) = summarize(&data);
-    ProbeReport {
-        id: ProbeId::Dns,
-        status,
-        summary,
-        elapsed_ms: ms_since(start),
-        data: ProbeData::Dns(data),
-    }
+    report(data, start)
 }
 
 /// A name looked up as a client at `v` would: its hosts file, then its DNS servers.
@@ -246,6 +232,17 @@ pub async fn lookup_from(
             "{name}: {} (as seen from {})",
             answer.detail, v.label
         )),
+    }
+}
+
+fn report(data: DnsData, start: Instant) -> ProbeReport {
+    let (status, summary) = summarize(&data);
+    ProbeReport {
+        id: ProbeId::Dns,
+        status,
+        summary,
+        elapsed_ms: ms_since(start),
+        data: ProbeData::Dns(data),
     }
 }
 

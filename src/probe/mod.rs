@@ -440,6 +440,9 @@ fn spawn_probe<F>(
 }
 
 /// Where the DNS → TCP → HTTP chain starts, carrying what the skipped stages found.
+/// A probe's run, boxed so the stages after the connect can share one runner.
+type ProbeFuture = std::pin::Pin<Box<dyn Future<Output = ProbeReport> + Send>>;
+
 enum ChainStart {
     Dns,
     Tcp(Vec<IpAddr>),
@@ -528,50 +531,42 @@ fn spawn_chain(
 
         // HTTP/TLS for web schemes, and what answers on the port, side by side over an
         // address that accepted.
-        let http = async {
-            if !(http_too && target.is_http()) {
-                return;
-            }
-            match connected {
-                Some(addr) => {
-                    send(ProbeEvent::Started(ProbeId::Http)).await;
-                    let (tgt, t) = (target.clone(), s.timeout);
-                    let fut = async move { http::run(&tgt, addr, t).await };
-                    if let Some(r) = bounded(ProbeId::Http, s.timeout, &cancel, fut).await {
-                        send(finished(r)).await;
+        // One stage after the connect: run `probe` over the address that accepted, or
+        // report it skipped with `why` when none did.
+        let stage =
+            |id: ProbeId,
+             wanted: bool,
+             why: &'static str,
+             run: fn(Arc<Target>, SocketAddr, Duration) -> ProbeFuture| {
+                let (send, cancel, target, s) = (&send, &cancel, target.clone(), s.clone());
+                async move {
+                    if !wanted {
+                        return;
+                    }
+                    match connected {
+                        Some(addr) => {
+                            send(ProbeEvent::Started(id)).await;
+                            let fut = run(target, addr, s.timeout);
+                            if let Some(r) = bounded(id, s.timeout, cancel, fut).await {
+                                send(finished(r)).await;
+                            }
+                        }
+                        None => send(finished(ProbeReport::skipped(id, why))).await,
                     }
                 }
-                None => {
-                    send(finished(ProbeReport::skipped(
-                        ProbeId::Http,
-                        "skipped: no TCP connection to speak HTTP over",
-                    )))
-                    .await
-                }
-            }
-        };
-        let service = async {
-            if !service_too {
-                return;
-            }
-            match connected {
-                Some(addr) => {
-                    send(ProbeEvent::Started(ProbeId::Service)).await;
-                    let (tgt, t) = (target.clone(), s.timeout);
-                    let fut = async move { service::run(&tgt, addr, t).await };
-                    if let Some(r) = bounded(ProbeId::Service, s.timeout, &cancel, fut).await {
-                        send(finished(r)).await;
-                    }
-                }
-                None => {
-                    send(finished(ProbeReport::skipped(
-                        ProbeId::Service,
-                        "skipped: no TCP connection to talk to the service over",
-                    )))
-                    .await
-                }
-            }
-        };
+            };
+        let http = stage(
+            ProbeId::Http,
+            http_too && target.is_http(),
+            "skipped: no TCP connection to speak HTTP over",
+            |t, addr, timeout| Box::pin(async move { http::run(&t, addr, timeout).await }),
+        );
+        let service = stage(
+            ProbeId::Service,
+            service_too,
+            "skipped: no TCP connection to talk to the service over",
+            |t, addr, timeout| Box::pin(async move { service::run(&t, addr, timeout).await }),
+        );
         tokio::join!(http, service);
     });
 }
