@@ -155,13 +155,22 @@ fn assert_private(root: &Path) {
             bad.push(format!("{:o} {}", m.mode() & 0o7777, p.display()));
         }
     }
-    assert!(bad.is_empty(), "not private under {}:\n{}", root.display(), bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "not private under {}:\n{}",
+        root.display(),
+        bad.join("\n")
+    );
 }
 
 /// What a victim file is: its bytes, mode and modification time.
 fn fingerprint(p: &Path) -> (Vec<u8>, u32, SystemTime) {
     let m = fs::metadata(p).unwrap();
-    (fs::read(p).unwrap(), m.mode() & 0o7777, m.modified().unwrap())
+    (
+        fs::read(p).unwrap(),
+        m.mode() & 0o7777,
+        m.modified().unwrap(),
+    )
 }
 
 /// A file that a planted link points at: something of the person's, 0644.
@@ -209,11 +218,7 @@ fn a_saved_check_leaves_only_private_files_and_directories() {
     assert_private(&root);
     assert_eq!(
         walk(&root),
-        [
-            root.clone(),
-            root.join("sessions"),
-            home.session_file(&id)
-        ]
+        [root.clone(), root.join("sessions"), home.session_file(&id)]
     );
     // The XDG directory above is the person's: left as it was.
     assert_eq!(mode(&home.data()), 0o755);
@@ -281,7 +286,10 @@ fn the_tui_keeps_its_log_recent_targets_sessions_and_reports_private() {
     assert_eq!(reports.len(), 2, "{reports:?}");
     // Appended to, not replaced: the log keeps the older line; the target is remembered.
     let log = fs::read_to_string(state.join("connfix.log")).unwrap();
-    assert!(log.starts_with("an older line\n") && log.contains("TUI started"), "{log}");
+    assert!(
+        log.starts_with("an older line\n") && log.contains("TUI started"),
+        "{log}"
+    );
     let recent = fs::read_to_string(state.join("recent-targets")).unwrap();
     assert_eq!(recent, format!("{target}\ndb.internal:5432\n"));
     // The person's own directories are not changed, and nothing is written to config.
@@ -310,13 +318,20 @@ fn a_symlink_at_a_session_lock_is_refused_and_its_target_untouched() {
             && e.contains(&format!("remove it (rm '{}')", lock.display())),
         "{e}"
     );
-    assert_eq!(fingerprint(&precious), before, "the link's target was changed");
+    assert_eq!(
+        fingerprint(&precious),
+        before,
+        "the link's target was changed"
+    );
     let nowhere = home.path("created-through-the-link");
     fs::remove_file(&lock).unwrap();
     std::os::unix::fs::symlink(&nowhere, &lock).unwrap();
     let e = store::lock(&session).unwrap_err();
     assert!(e.contains("is a symbolic link"), "{e}");
-    assert!(!nowhere.exists(), "a file was created through a dangling link");
+    assert!(
+        !nowhere.exists(),
+        "a file was created through a dangling link"
+    );
 
     // The real thing: `connfix resume` says it in one line and stops.
     fs::remove_file(&lock).unwrap();
@@ -331,7 +346,11 @@ fn a_symlink_at_a_session_lock_is_refused_and_its_target_untouched() {
             said[0].contains("is a symbolic link") && said[0].contains(&lock.display().to_string()),
             "{screen}"
         );
-        assert_eq!(fingerprint(&precious), before, "the link's target was changed");
+        assert_eq!(
+            fingerprint(&precious),
+            before,
+            "the link's target was changed"
+        );
         assert!(fs::symlink_metadata(&lock).unwrap().is_symlink());
     }
 
@@ -358,7 +377,10 @@ fn a_symlink_at_a_session_lock_is_refused_and_its_target_untouched() {
     set_mode(&lock, 0o644);
     let held = store::lock(&session).unwrap();
     assert_eq!(mode(&lock), 0o600);
-    assert_eq!(fs::read_to_string(&lock).unwrap(), std::process::id().to_string());
+    assert_eq!(
+        fs::read_to_string(&lock).unwrap(),
+        std::process::id().to_string()
+    );
     let e = store::lock(&session).unwrap_err();
     assert_eq!(
         e,
@@ -372,7 +394,11 @@ fn a_symlink_at_a_session_lock_is_refused_and_its_target_untouched() {
 
 #[test]
 fn a_lock_of_another_user_is_refused() {
-    if !support::require(support::is_root(), "another user's lock", "needs root to chown") {
+    if !support::require(
+        support::is_root(),
+        "another user's lock",
+        "needs root to chown",
+    ) {
         return;
     }
     let home = Home::new();
@@ -382,10 +408,19 @@ fn a_lock_of_another_user_is_refused() {
     std::os::unix::fs::chown(&lock, Some(65534), Some(65534)).unwrap();
     let e = store::try_lock(&session).unwrap_err();
     assert!(
-        matches!(&e, store::LockError::File { source: FileError::NotOwned { owner: 65534, .. }, .. }),
+        matches!(
+            &e,
+            store::LockError::File {
+                source: FileError::NotOwned { owner: 65534, .. },
+                ..
+            }
+        ),
         "{e}"
     );
-    assert!(e.to_string().contains("belongs to uid 65534, not to you"), "{e}");
+    assert!(
+        e.to_string().contains("belongs to uid 65534, not to you"),
+        "{e}"
+    );
     assert_eq!(fs::read_to_string(&lock).unwrap(), "1");
 }
 
@@ -414,7 +449,11 @@ fn a_symlink_at_the_log_is_refused_and_its_target_untouched() {
         connfix::log::open_file(&log),
         Err(FileError::Symlink { .. })
     ));
-    assert_eq!(fingerprint(&precious), before, "the log was written through the link");
+    assert_eq!(
+        fingerprint(&precious),
+        before,
+        "the log was written through the link"
+    );
     // A link to nowhere does not create its target either.
     let nowhere = home.path("created-through-the-link");
     let dangling = state.join("other.log");
@@ -439,7 +478,11 @@ fn a_symlink_at_the_log_is_refused_and_its_target_untouched() {
     tui.keys(&["q"]);
     assert_eq!(tui.wait_exit(REACT), 0);
     drop(tui);
-    assert_eq!(fingerprint(&precious), before, "the log was written through the link");
+    assert_eq!(
+        fingerprint(&precious),
+        before,
+        "the log was written through the link"
+    );
     assert!(fs::symlink_metadata(&log).unwrap().is_symlink());
 
     // The recent targets are not read through a link, and a file of their own replaces
@@ -456,9 +499,21 @@ fn a_symlink_at_the_log_is_refused_and_its_target_untouched() {
     tui.wait_for(NOTHING, VERDICT);
     tui.keys(&["q"]);
     assert_eq!(tui.wait_exit(REACT), 0);
-    assert_eq!(fingerprint(&precious), before, "the log was written through the link");
-    assert_eq!(fingerprint(&other), other_before, "recent targets went through the link");
-    assert_eq!(mode(&recent), 0o600, "a regular private file in place of the link");
+    assert_eq!(
+        fingerprint(&precious),
+        before,
+        "the log was written through the link"
+    );
+    assert_eq!(
+        fingerprint(&other),
+        other_before,
+        "recent targets went through the link"
+    );
+    assert_eq!(
+        mode(&recent),
+        0o600,
+        "a regular private file in place of the link"
+    );
     assert_eq!(fs::read_to_string(&recent).unwrap(), format!("{target}\n"));
 }
 
@@ -470,7 +525,11 @@ impl ReadOnly {
         if !support::require(support::is_root(), "read-only mount", "needs root to mount") {
             return None;
         }
-        let bind = Command::new("mount").arg("--bind").arg(dir).arg(dir).status();
+        let bind = Command::new("mount")
+            .arg("--bind")
+            .arg(dir)
+            .arg(dir)
+            .status();
         if !support::require(
             bind.is_ok_and(|s| s.success()),
             "read-only mount",
@@ -541,7 +600,13 @@ fn a_read_only_mount_is_named_as_such() {
     assert!(e.contains(ro_fs), "{e}");
     let e = store::try_lock(&home.session_file(&id)).unwrap_err();
     assert!(
-        matches!(&e, store::LockError::File { source: FileError::ReadOnly { .. }, .. }),
+        matches!(
+            &e,
+            store::LockError::File {
+                source: FileError::ReadOnly { .. },
+                ..
+            }
+        ),
         "{e}"
     );
 
@@ -550,13 +615,18 @@ fn a_read_only_mount_is_named_as_such() {
         return;
     }
     let mut opts = home.tmux_opts();
-    opts.env.push(("XDG_DATA_HOME".into(), fresh.display().to_string()));
+    opts.env
+        .push(("XDG_DATA_HOME".into(), fresh.display().to_string()));
     let tui = Tmux::start(&opts, &[&loopback_target(), "--timeout", "2s"]);
     let screen = tui.wait_for_all(&[NOTHING, "not saved"], VERDICT);
     let footer: Vec<&str> = screen.lines().filter(|l| l.contains("not saved")).collect();
     assert_eq!(footer.len(), 1, "{screen}");
     assert!(
-        footer[0].contains("⚠ not saved: cannot save session 20") && footer[0].contains(&format!("{}: {ro_fs}", fresh.join("connfix/sessions").display())),
+        footer[0].contains("⚠ not saved: cannot save session 20")
+            && footer[0].contains(&format!(
+                "{}: {ro_fs}",
+                fresh.join("connfix/sessions").display()
+            )),
         "{screen}"
     );
     assert!(!screen.contains("No such file"), "{screen}");
@@ -571,7 +641,11 @@ struct SmallDisk(PathBuf);
 
 impl SmallDisk {
     fn mount(dir: &Path) -> Option<SmallDisk> {
-        if !support::require(support::is_root(), "full disk", "needs root to mount a tmpfs") {
+        if !support::require(
+            support::is_root(),
+            "full disk",
+            "needs root to mount a tmpfs",
+        ) {
             return None;
         }
         let ok = Command::new("mount")
@@ -579,7 +653,8 @@ impl SmallDisk {
             .arg(dir)
             .status()
             .is_ok_and(|s| s.success());
-        support::require(ok, "full disk", "mount -t tmpfs failed here").then_some(SmallDisk(dir.to_path_buf()))
+        support::require(ok, "full disk", "mount -t tmpfs failed here")
+            .then_some(SmallDisk(dir.to_path_buf()))
     }
 
     fn fill(&self) {
@@ -620,7 +695,9 @@ fn a_full_disk_is_named_as_such() {
     let err = one_line_failure(&out);
     assert!(
         err.starts_with("connfix: the check was not saved: ")
-            && err.contains("the disk is full (No space left on device); free some space and try again"),
+            && err.contains(
+                "the disk is full (No space left on device); free some space and try again"
+            ),
         "{err}"
     );
     assert_eq!(fs::read(home.session_file(&first)).unwrap(), before);
@@ -632,15 +709,22 @@ fn a_full_disk_is_named_as_such() {
     // A lock can still be taken (its pid is a nicety) on the full disk.
     drop(store::lock(&home.session_file(&first)).unwrap());
     // The file error itself, typed.
-    let e = store::write_atomic(&home.data().join("connfix/reports/r.md"), &[b'x'; 8192]).unwrap_err();
+    let e =
+        store::write_atomic(&home.data().join("connfix/reports/r.md"), &[b'x'; 8192]).unwrap_err();
     assert!(matches!(e, FileError::DiskFull { .. }), "{e:?}");
 }
 
 #[test]
 fn a_directory_that_may_not_be_written_is_named_as_such() {
-    if !support::require(support::is_root(), "permission test", "needs root to switch user")
-        || !support::require(support::have("setpriv"), "permission test", "needs setpriv (util-linux)")
-    {
+    if !support::require(
+        support::is_root(),
+        "permission test",
+        "needs root to switch user",
+    ) || !support::require(
+        support::have("setpriv"),
+        "permission test",
+        "needs setpriv (util-linux)",
+    ) {
         return;
     }
     let home = Home::new();

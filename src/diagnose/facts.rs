@@ -1662,3 +1662,96 @@ fn address_kind(ip: IpAddr) -> &'static str {
         _ => "private",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::firewall::{Action, Direction, FirewallRule};
+
+    #[test]
+    #[should_panic(expected = "not in the vocabulary")]
+    fn an_unknown_fact_name_is_a_bug() {
+        FactSet::default().add("tcp.refussed", "tcp", "typo");
+    }
+
+    #[test]
+    #[should_panic(expected = "not in the vocabulary")]
+    fn an_unknown_value_name_is_a_bug() {
+        FactSet::default().add_with("tcp.refused", "tcp", "x", vals([("tcp.prot", "1".into())]));
+    }
+
+    #[test]
+    fn the_first_fact_binding_a_value_wins() {
+        let mut f = FactSet::default();
+        f.add_with(
+            "listener.exact",
+            "listeners",
+            "a",
+            vals([("listener.port", "1".into())]),
+        );
+        f.add_with(
+            "listener.nearby_port",
+            "listeners",
+            "b",
+            vals([("listener.port", "2".into())]),
+        );
+        assert_eq!(f.values()["listener.port"], "1");
+    }
+
+    fn rule(
+        tool: &str,
+        chain: &str,
+        table: &str,
+        number: Option<u32>,
+        handle: Option<u64>,
+    ) -> FirewallRule {
+        FirewallRule {
+            tool: tool.into(),
+            family: "inet".into(),
+            table: table.into(),
+            chain: chain.into(),
+            direction: Direction::Input,
+            action: Action::Drop,
+            text: String::new(),
+            protocol: Some("tcp".into()),
+            dports: vec![(8080, 8080)],
+            sports: Vec::new(),
+            default_policy: false,
+            reject_with: None,
+            number,
+            handle,
+        }
+    }
+
+    #[test]
+    fn rule_commands_per_tool_and_manager() {
+        let v = rule_values(&rule("iptables", "INPUT", "filter", Some(3), None), 8080);
+        assert_eq!(v["rule.where"], "iptables rule 3 in filter/INPUT");
+        assert_eq!(v["rule.delete_command"], "iptables -t filter -D INPUT 3");
+        assert_eq!(
+            v["rule.allow_command"],
+            "iptables -t filter -I INPUT 3 -p tcp --dport 8080 -j ACCEPT"
+        );
+        let v = rule_values(&rule("nft", "input", "filter", None, Some(7)), 8080);
+        assert_eq!(
+            v["rule.delete_command"],
+            "nft delete rule inet filter input handle 7"
+        );
+        assert_eq!(
+            v["rule.allow_command"],
+            "nft insert rule inet filter input position 7 tcp dport 8080 accept"
+        );
+        // A raw edit under ufw or firewalld is undone by them: their own commands instead.
+        let v = rule_values(
+            &rule("iptables", "ufw-user-input", "filter", Some(2), None),
+            8080,
+        );
+        assert_eq!(v["rule.allow_command"], "ufw allow 8080/tcp");
+        assert!(!v.contains_key("rule.delete_command"));
+        let v = rule_values(
+            &rule("nft", "filter_IN_public", "firewalld", None, Some(9)),
+            8080,
+        );
+        assert_eq!(v["rule.allow_command"], "firewall-cmd --add-port=8080/tcp");
+    }
+}

@@ -342,7 +342,7 @@ pub fn try_lock(path: &Path) -> Result<Lock, LockError> {
         source,
     };
     if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let _ = private_dir(dir);
+        private_dir(dir).map_err(fail)?;
     }
     let mut file = open_own(&lock_path, Access::ReadWrite).map_err(fail)?;
     // SAFETY: flock on a file descriptor we own; it does not touch memory.
