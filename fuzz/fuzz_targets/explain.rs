@@ -78,9 +78,9 @@ fn url_passwords(text: &str) -> Vec<&str> {
             .next_back()
             .is_some_and(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
         // The first URL of its word: one inside another URL's path or query is left out.
-        let word_start = text[..at]
-            .rfind(char::is_whitespace)
-            .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+        let word_start = text[..at].rfind(char::is_whitespace).map_or(0, |i| {
+            i + text[i..].chars().next().map_or(1, char::len_utf8)
+        });
         if !scheme_ok || text[word_start..at].contains("://") {
             continue;
         }

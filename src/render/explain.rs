@@ -129,6 +129,9 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style) {
         for (i, c) in causes.iter().take(TOP_CAUSES).enumerate() {
             let _ = writeln!(out, "    {}. {}  {}", i + 1, c.title, s.dim(&c.id));
             if let Some(fix) = c.fixes.first() {
+                // Only the pasted text is known here: its host and port fill the fix, the
+                // rest shows as unknown until a check observes it.
+                let fix = crate::vocabulary::template::render(fix, &guess_values(&f.target));
                 let fix = strip_markdown(fix.lines().next().unwrap_or(""));
                 let _ = writeln!(out, "       {} {}", s.green("fix:"), fix);
             }
@@ -174,4 +177,28 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style) {
             );
         }
     }
+}
+
+/// The values a pasted error names: its target's host, port, scheme and socket path.
+fn guess_values(t: &crate::explain::TargetGuess) -> crate::vocabulary::template::Values {
+    let mut v = crate::vocabulary::template::Values::new();
+    let mut put = |k: &str, val: Option<String>| {
+        if let Some(val) = val.filter(|x| !x.is_empty()) {
+            v.insert(k.to_string(), val);
+        }
+    };
+    put("target.host", t.host.clone());
+    put("target.port", t.port.map(|p| p.to_string()));
+    put("target.scheme", t.scheme.clone());
+    put("target.path", t.unix_path.clone());
+    put("unix.path", t.unix_path.clone());
+    if let (Some(h), Some(p)) = (&t.host, t.port) {
+        let address = if h.contains(':') {
+            format!("[{h}]:{p}")
+        } else {
+            format!("{h}:{p}")
+        };
+        put("target.address", Some(address));
+    }
+    v
 }
