@@ -69,13 +69,20 @@ pub fn json(text: String) -> String {
     out
 }
 
-/// Hidden characters in `text`: (1-based line, 1-based column, the character).
+/// Hidden characters in `text`: (1-based line, 1-based column, the character), at most
+/// `MAX_FOUND` of them (a file full of them needs one look, not a list of thousands). A
+/// CR that ends a line (CRLF) does not count. Linear in the text.
 pub fn find_hidden(text: &str) -> Vec<(usize, usize, char)> {
+    const MAX_FOUND: usize = 20;
     let mut out = Vec::new();
     for (i, line) in text.split('\n').enumerate() {
-        for (j, c) in line.chars().enumerate() {
-            if is_hidden(c) && !(c == '\r' && j + 1 == line.chars().count()) {
+        let body = line.strip_suffix('\r').unwrap_or(line);
+        for (j, c) in body.chars().enumerate() {
+            if is_hidden(c) {
                 out.push((i + 1, j + 1, c));
+                if out.len() == MAX_FOUND {
+                    return out;
+                }
             }
         }
     }

@@ -133,29 +133,33 @@ pub fn parse(
 
 /// Replaces anything in `msg` that could be the password of `input` with `***`: the whole
 /// password anywhere, and fragments of it (cut at `#`, `?` or `/`) inside the quoted parts,
-/// which are where messages repeat the input. The message's own words stay intact.
+/// which are where messages repeat the input. Quoted parts also lose secrets of a query or
+/// fragment (`'5432?password=x'`). The message's own words stay intact.
 fn mask_secrets(msg: &str, input: &str) -> String {
-    let Some(at) = input.rfind('@') else {
-        return msg.to_string();
-    };
-    let start = input.find("://").map_or(0, |i| i + 3);
-    let userinfo = &input[start.min(at)..at];
-    let Some((_, password)) = userinfo.split_once(':').filter(|(_, p)| !p.is_empty()) else {
-        return msg.to_string();
-    };
+    let password = input.rfind('@').and_then(|at| {
+        let start = input.find("://").map_or(0, |i| i + 3);
+        let userinfo = &input[start.min(at)..at];
+        userinfo
+            .split_once(':')
+            .map(|(_, p)| p)
+            .filter(|p| !p.is_empty())
+    });
     let pieces: Vec<&str> = password
-        .split(['#', '?', '/'])
-        .filter(|p| !p.is_empty())
-        .collect();
-    msg.replace(password, "***")
-        .split('\'')
+        .map(|p| p.split(['#', '?', '/']).filter(|p| !p.is_empty()).collect())
+        .unwrap_or_default();
+    let msg = match password {
+        Some(p) => msg.replace(p, "***"),
+        None => msg.to_string(),
+    };
+    msg.split('\'')
         .enumerate()
         .map(|(i, part)| {
             // Odd parts lie between quotes.
             if i % 2 == 1 {
-                pieces
+                let part = pieces
                     .iter()
-                    .fold(part.to_string(), |acc, piece| acc.replace(piece, "***"))
+                    .fold(part.to_string(), |acc, piece| acc.replace(piece, "***"));
+                redact_shown(&part)
             } else {
                 part.to_string()
             }
@@ -216,7 +220,7 @@ fn parse_direct(
     if text.contains(char::is_whitespace) {
         return err(format!(
             "'{}' contains a space; a target has none: percent-encode it in a URL (%20) or give host:port, e.g. db:5432",
-            redact_loose(text)
+            redact_shown(text)
         ));
     }
     if text.contains("://") {
@@ -231,12 +235,17 @@ fn unix_target(input: &str, path: &str) -> Result<Target, TargetError> {
             "the unix socket path is empty; write unix:/path/to/socket, e.g. unix:/var/run/docker.sock",
         );
     }
+    // A path-like target can still carry a URL (`/postgres://app:pw@db/x`, a slip of the
+    // keyboard) or `user:pass@` in a segment: no field keeps them, not even the path.
+    // `path` is what follows `unix:` or `unix://` in `input`, or all of it.
+    let prefix = input.strip_suffix(path).unwrap_or("");
+    let path = redact_path_like(path);
     Ok(Target {
-        input: input.to_string(),
+        input: format!("{prefix}{path}"),
         host: None,
         port: None,
         scheme: Some("unix".into()),
-        unix_path: Some(PathBuf::from(path)),
+        unix_path: Some(PathBuf::from(&path)),
         redacted: format!("unix:{path}"),
         from_env: None,
         path: None,
@@ -405,7 +414,7 @@ fn parse_url(text: &str, opts: ParseOptions, services: &Services) -> Result<Targ
     if hostport.contains(',') {
         return err(format!(
             "'{}' names several hosts; connfix checks one at a time, e.g. {scheme}://{}",
-            redact_loose(text),
+            redact_shown(text),
             hostport.split(',').next().unwrap_or("host")
         ));
     }
@@ -413,7 +422,7 @@ fn parse_url(text: &str, opts: ParseOptions, services: &Services) -> Result<Targ
     if host.is_empty() {
         return err(format!(
             "no host in '{}'; write e.g. {scheme}://db.example.com",
-            redact_loose(text)
+            redact_shown(text)
         ));
     }
     validate_host(host, hostport)?;
@@ -477,7 +486,9 @@ fn redact_userinfo(userinfo: &str) -> String {
 }
 
 /// Query parameters named like credentials lose their values; path segments that look like
-/// generated tokens (webhook URLs carry them) are replaced too.
+/// generated tokens (webhook URLs carry them) are replaced too, and so are passwords of URLs
+/// nested anywhere (`/x?next=https://u:pw@host`) and secrets in the fragment
+/// (`#access_token=…`, where OAuth's implicit flow puts them).
 pub fn redact_path_and_query(tail: &str) -> String {
     let (before_fragment, fragment) = match tail.split_once('#') {
         Some((b, f)) => (b, Some(f)),
@@ -487,27 +498,131 @@ pub fn redact_path_and_query(tail: &str) -> String {
         Some((p, q)) => (p, Some(q)),
         None => (before_fragment, None),
     };
-    let mut out: String = path
-        .split('/')
-        .map(|seg| if looks_secret(seg) { "***" } else { seg })
-        .collect::<Vec<_>>()
-        .join("/");
+    let mut out = redact_segments(path);
     if let Some(q) = query {
         out.push('?');
-        let pairs: Vec<String> = q
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((k, v)) if is_secret_key(k) || looks_secret(v) => format!("{k}=***"),
-                _ => pair.to_string(),
-            })
-            .collect();
-        out.push_str(&pairs.join("&"));
+        out.push_str(&redact_query(q));
     }
     if let Some(f) = fragment {
         out.push('#');
-        out.push_str(if looks_secret(f) { "***" } else { f });
+        out.push_str(&redact_fragment(f));
     }
     out
+}
+
+/// Path segments: a generated token becomes `***`, `user:pass@` in a segment loses the
+/// password.
+fn redact_segments(path: &str) -> String {
+    path.split('/')
+        .map(|seg| {
+            if looks_secret(seg) {
+                "***".to_string()
+            } else {
+                redact_segment_userinfo(seg)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `a=1&token=x&next=https://u:pw@h`: values of secret-named keys, token-like values and
+/// keys, and nested URL passwords are hidden.
+fn redact_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) if is_secret_key(k) || looks_secret(v) => format!("{k}=***"),
+            Some((k, v)) => {
+                let k = if looks_secret(k) { "***" } else { k };
+                format!("{k}={}", redact_nested_userinfo(v))
+            }
+            None if looks_secret(pair) => "***".to_string(),
+            None => redact_nested_userinfo(pair),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A fragment is a route (`#/app/x?token=…`), a parameter list (`#access_token=…&x=1`) or
+/// a plain anchor (`#section-2`).
+fn redact_fragment(fragment: &str) -> String {
+    if let Some((route, query)) = fragment.split_once('?') {
+        return format!("{}?{}", redact_segments(route), redact_query(query));
+    }
+    if fragment.contains('=') {
+        return redact_query(fragment);
+    }
+    redact_segments(fragment)
+}
+
+/// Passwords of URLs inside a value (`https://u:pw@h/x`, `u:pw@h`), segment by segment.
+fn redact_nested_userinfo(text: &str) -> String {
+    text.split('/')
+        .map(redact_segment_userinfo)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// One segment without `/`: `user:pass@host` → `user:***@host`, `TOKEN@host` → `***@host`.
+/// A segment with no `@` (or an `@` first, as in `/@someone`) is left as it is.
+fn redact_segment_userinfo(seg: &str) -> String {
+    let Some(at) = seg.rfind('@').filter(|&at| at > 0) else {
+        return seg.to_string();
+    };
+    let userinfo = &seg[..at];
+    let hidden = redact_userinfo(userinfo);
+    if hidden == userinfo {
+        seg.to_string()
+    } else {
+        format!("{hidden}{}", &seg[at..])
+    }
+}
+
+/// A unix socket path as shown and kept: a URL inside it (`/postgres://app:pw@db/x?token=…`)
+/// is redacted as a URL from its `://` on, and `user:pass@` in any segment loses the
+/// password. Token-like segments and `?`, `#`, `=` of a plain path stay: sockets are often
+/// named after long ids (`/run/containerd/s/3f2a…`), and those are file name characters.
+pub fn redact_path_like(path: &str) -> String {
+    let Some(i) = path.find("://") else {
+        return redact_nested_userinfo(path);
+    };
+    let (before, rest) = (&path[..i + 3], &path[i + 3..]);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    // A password with `/`, `?` or `#` in it runs past where the host part seems to end.
+    let at = if password_has_delimiter(rest, end) {
+        rest[end..].find('@').map(|a| end + a)
+    } else {
+        rest[..end].rfind('@')
+    };
+    let (userinfo, after) = match at {
+        Some(at) => (
+            format!("{}@", redact_userinfo(&rest[..at])),
+            &rest[at + 1..],
+        ),
+        None => (String::new(), rest),
+    };
+    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    format!(
+        "{}{userinfo}{}{}",
+        redact_nested_userinfo(before),
+        &after[..end],
+        redact_path_and_query(&after[end..])
+    )
+}
+
+/// Text of a target that did not parse, as an error message may quote it: the password of
+/// its URL, and secrets in its path, query and fragment, are hidden.
+fn redact_shown(text: &str) -> String {
+    let loose = redact_loose(text);
+    let start = loose.find("://").map_or(0, |i| i + 3);
+    match loose[start..].find(['/', '?', '#']) {
+        Some(i) => format!(
+            "{}{}",
+            &loose[..start + i],
+            redact_path_and_query(&loose[start + i..])
+        ),
+        None => loose,
+    }
 }
 
 /// Names of query parameters and environment variables that carry credentials.
@@ -937,6 +1052,99 @@ mod tests {
             .0;
         assert!(!e.contains("hunter2") && e.contains("DSN"), "{e}");
         assert!(!p("app:s3cret@db").unwrap_err().0.contains("s3cret"));
+    }
+
+    /// Secrets where redaction used not to look: a path-like target holding a URL, a URL
+    /// fragment, and userinfo nested in a path, query or fragment. No field keeps them.
+    #[test]
+    fn secrets_in_odd_places_are_redacted() {
+        let fields =
+            |t: &Target| format!("{} {} {:?} {:?}", t.input, t.redacted, t.unix_path, t.path);
+        for (input, shown) in [
+            (
+                "/postgres://app:hunter2@db:5432/x",
+                "unix:/postgres://app:***@db:5432/x",
+            ),
+            (
+                "unix:/tmp/redis://:hunter2@cache",
+                "unix:/tmp/redis://:***@cache",
+            ),
+            (
+                "unix:///srv/x?u=http://a:hunter2@b/c",
+                "unix:/srv/x?u=http://a:***@b/c",
+            ),
+            ("./sock/app:hunter2@host", "unix:./sock/app:***@host"),
+            (
+                "/postgres://app:hun/ter2@db/x",
+                "unix:/postgres://app:***@db/x",
+            ),
+            (
+                "https://example.com/cb#access_token=hunter2&expires_in=3600",
+                "https://example.com/cb#access_token=***&expires_in=3600",
+            ),
+            (
+                "https://app.example.com/#/login?token=hunter2&next=%2F",
+                "https://app.example.com/#/login?token=***&next=%2F",
+            ),
+            (
+                "http://127.0.0.1:9/x?next=http://a:hunter2@b/c",
+                "http://127.0.0.1:9/x?next=http://a:***@b/c",
+            ),
+            (
+                "http://127.0.0.1:9/x/http://a:hunter2@b/c",
+                "http://127.0.0.1:9/x/http://a:***@b/c",
+            ),
+            (
+                "http://127.0.0.1:9/x#http://a:hunter2@b/c",
+                "http://127.0.0.1:9/x#http://a:***@b/c",
+            ),
+        ] {
+            let t = p(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(t.redacted, shown, "{input}");
+            for secret in ["hunter2", "hun", "ter2"] {
+                assert!(!fields(&t).contains(secret), "{input} -> {}", fields(&t));
+            }
+            assert!(!format!("{t:?}").contains("hunter2"), "{input}");
+        }
+        // What is not a secret stays: socket paths named after long ids, anchors, handles,
+        // and the path of a unix socket as given.
+        let id = "/run/containerd/s/3f2a9c1b7d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f607182";
+        assert_eq!(p(id).unwrap().unix_path, Some(PathBuf::from(id)));
+        let t = p("unix:/run/app.sock").unwrap();
+        assert_eq!(
+            (t.input.as_str(), t.redacted.as_str()),
+            ("unix:/run/app.sock", "unix:/run/app.sock")
+        );
+        assert_eq!(
+            p("https://docs.example/page#section-2").unwrap().redacted,
+            "https://docs.example/page#section-2"
+        );
+        assert_eq!(
+            p("https://social.example/@someone").unwrap().redacted,
+            "https://social.example/@someone"
+        );
+        assert_eq!(
+            p("https://x.example/?mail=me@example.com")
+                .unwrap()
+                .redacted,
+            "https://x.example/?mail=me@example.com"
+        );
+        // Messages quoting a target that did not parse hide them too.
+        let e = p("https://exa mple.com/cb#access_token=hunter2")
+            .unwrap_err()
+            .0;
+        assert!(
+            !e.contains("hunter2") && e.contains("access_token=***"),
+            "{e}"
+        );
+        for input in [
+            "db:5432?password=hunter2",
+            "db:5432#access_token=hunter2",
+            "db:x/u:hunter2@h",
+        ] {
+            let e = p(input).unwrap_err().0;
+            assert!(!e.contains("hunter2"), "{input} -> {e}");
+        }
     }
 
     #[test]

@@ -164,12 +164,12 @@ pub fn parse(name: &str, source: &str, text: &str) -> Result<Cause, Vec<KbError>
         confidence: fm.confidence,
     }];
     rules.extend(fm.rule);
+    // The front matter starts on line 2; lines are looked up only for errors, each in
+    // constant time, however many facts a file names.
+    let quoted = super::Quoted::starting_at(&front, 2);
     for fact in rules.iter().flat_map(|r| r.when.iter().chain(&r.unless)) {
         if !vocabulary::is_known(fact) {
-            let line = lines[..close]
-                .iter()
-                .position(|l| l.contains(&format!("\"{fact}\"")))
-                .map_or(2, |i| i + 1);
+            let line = quoted.line(fact, 2);
             errors.push(at(
                 line,
                 format!("unknown fact '{fact}'; `connfix kb facts` lists the known ones"),

@@ -51,7 +51,6 @@ pub fn parse(source: &str, text: &str) -> Result<ChecklistDef, Vec<KbError>> {
         line,
         message,
     };
-    let line_of = |needle: &str| super::line_of(text, needle);
     let mut def: ChecklistDef = toml::from_str(text).map_err(|e| {
         vec![at(
             super::toml_error_line(text, &e, 1),
@@ -59,10 +58,13 @@ pub fn parse(source: &str, text: &str) -> Result<ChecklistDef, Vec<KbError>> {
         )]
     })?;
     def.source = source.to_string();
+    // Lines are looked up only for errors, each in constant time: a checklist of many
+    // thousand steps loads in time linear in its size.
+    let quoted = super::Quoted::new(text);
     let mut errors = Vec::new();
     if !valid_id(&def.id) {
         errors.push(at(
-            line_of("id"),
+            quoted.line(&def.id, super::line_of(text, "id")),
             format!(
                 "id '{}' must be lowercase letters, digits and dashes, e.g. db-unreachable",
                 def.id
@@ -72,19 +74,24 @@ pub fn parse(source: &str, text: &str) -> Result<ChecklistDef, Vec<KbError>> {
     if def.steps.is_empty() {
         errors.push(at(1, "a checklist needs at least one [[step]]".into()));
     }
-    for (i, step) in def.steps.iter().enumerate() {
-        let line = line_of(&format!("\"{}\"", step.id));
+    // How many steps so far had each id.
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for step in &def.steps {
+        let earlier = seen.entry(step.id.as_str()).or_insert(0);
+        let nth = *earlier;
+        *earlier += 1;
+        let line = || quoted.nth_line(&step.id, nth, 1);
         if !valid_id(&step.id) {
             errors.push(at(
-                line,
+                line(),
                 format!(
                     "step id '{}' must be lowercase letters, digits and dashes",
                     step.id
                 ),
             ));
         }
-        if def.steps[..i].iter().any(|s| s.id == step.id) {
-            errors.push(at(line, format!("step id '{}' is used twice", step.id)));
+        if nth > 0 {
+            errors.push(at(line(), format!("step id '{}' is used twice", step.id)));
         }
         for (field, text) in [
             ("title", &step.title),
@@ -92,13 +99,16 @@ pub fn parse(source: &str, text: &str) -> Result<ChecklistDef, Vec<KbError>> {
             ("good", &step.good),
         ] {
             if text.trim().is_empty() {
-                errors.push(at(line, format!("step '{}' has an empty {field}", step.id)));
+                errors.push(at(
+                    line(),
+                    format!("step '{}' has an empty {field}", step.id),
+                ));
             }
         }
         for fact in step.pass_if.iter().chain(&step.fail_if) {
             if !vocabulary::is_known(fact) {
                 errors.push(at(
-                    line_of(&format!("\"{fact}\"")),
+                    quoted.line(fact, 1),
                     format!(
                         "step '{}': unknown fact '{fact}'; `connfix kb facts` lists them",
                         step.id

@@ -13,13 +13,20 @@ use checklists::ChecklistDef;
 use serde::Serialize;
 use services::Services;
 use signatures::ErrorKnowledge;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use tree::Tree;
 
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 }
+
+/// The largest knowledge file read. The biggest bundled one is under 100 KiB; a file
+/// over this is a mistake or an attack, and would slow every command down, so it is
+/// reported and left out (the other files still load).
+pub const MAX_FILE_SIZE: u64 = 4 << 20;
 
 /// A problem in a knowledge file, pointing at the line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,11 +73,85 @@ pub(crate) fn toml_error_line(text: &str, e: &toml::de::Error, first: usize) -> 
 }
 
 /// The first line containing `needle`, 1-based (1 when none does): where a validation
-/// error about a value points.
+/// error about a value points. It reads the whole text, so it is for one-off lookups
+/// (the `id` key of a file); values looked up per item go through `Quoted`.
 pub(crate) fn line_of(text: &str, needle: &str) -> usize {
     text.lines()
         .position(|l| l.contains(needle))
         .map_or(1, |i| i + 1)
+}
+
+/// Where the quoted strings of a TOML text (`"x"` or `'x'`) are written: for each, the
+/// 1-based lines it appears on, in order. Built in one pass over the text the first time a
+/// validation error needs a line, so that pointing at thousands of ids or facts costs one
+/// read of the text, not one per lookup (which made loading quadratic); a file without
+/// errors never builds it.
+pub(crate) struct Quoted<'a> {
+    text: &'a str,
+    /// Added to every line (a cause's front matter starts on line 2).
+    first_line: usize,
+    lines: std::cell::OnceCell<HashMap<&'a str, Vec<usize>>>,
+}
+
+impl<'a> Quoted<'a> {
+    pub(crate) fn new(text: &'a str) -> Quoted<'a> {
+        Quoted::starting_at(text, 1)
+    }
+
+    pub(crate) fn starting_at(text: &'a str, first_line: usize) -> Quoted<'a> {
+        Quoted {
+            text,
+            first_line,
+            lines: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The first line where `value` is written quoted, or `fallback`.
+    pub(crate) fn line(&self, value: &str, fallback: usize) -> usize {
+        self.nth_line(value, 0, fallback)
+    }
+
+    /// The line of the `n`th place (from 0) where `value` is written quoted, else of the
+    /// first, else `fallback`: the second step with a duplicate id points at the second.
+    pub(crate) fn nth_line(&self, value: &str, n: usize, fallback: usize) -> usize {
+        let lines = self.lines.get_or_init(|| quoted_strings(self.text));
+        lines
+            .get(value)
+            .and_then(|l| l.get(n).or(l.first()))
+            .map_or(fallback, |l| l + self.first_line - 1)
+    }
+}
+
+/// Every quoted string of a TOML text, with the lines it is on. Escapes are skipped (so a
+/// `\"` does not end a string) but not decoded; comments are left out.
+fn quoted_strings(text: &str) -> HashMap<&str, Vec<usize>> {
+    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let bytes = line.as_bytes();
+        let mut j = 0;
+        while j < bytes.len() {
+            match bytes[j] {
+                b'#' => break,
+                quote @ (b'"' | b'\'') => {
+                    let start = j + 1;
+                    let mut k = start;
+                    while k < bytes.len() && bytes[k] != quote {
+                        k += if quote == b'"' && bytes[k] == b'\\' {
+                            2
+                        } else {
+                            1
+                        };
+                    }
+                    let end = k.min(bytes.len());
+                    // Quotes are ASCII, so both ends are character boundaries.
+                    out.entry(&line[start..end]).or_default().push(i + 1);
+                    j = end + 1;
+                }
+                _ => j += 1,
+            }
+        }
+    }
+    out
 }
 
 /// Ids of causes, checklists, signatures and ecosystems: lowercase letters, digits, dashes.
@@ -99,10 +180,9 @@ impl Knowledge {
         let mut sources = bundled_sources();
         let mut errors = Vec::new();
         if let Some(dir) = user_dir().filter(|d| d.is_dir()) {
-            match read_dir_sources(&dir) {
-                Ok(user) => sources.extend(user),
-                Err(e) => errors.push(e),
-            }
+            let (user, unread) = read_dir_sources(&dir);
+            sources.extend(user);
+            errors.extend(unread);
         }
         let (kb, more) = build(sources);
         errors.extend(more);
@@ -126,25 +206,23 @@ impl Knowledge {
 /// Validates a directory laid out like assets/knowledge. Returns every error found in its
 /// files; they are read over the bundled knowledge, so they may name bundled causes.
 pub fn check_dir(dir: &Path) -> Vec<KbError> {
-    match read_dir_sources(dir) {
-        Ok(sources) if sources.is_empty() => vec![KbError {
-            file: dir.display().to_string(),
-            line: 0,
-            message: "no knowledge files here (expected causes/*.md, checklists/*.toml, errors/*.toml, tree.toml, services.toml or error-kinds.toml)"
-                .into(),
-        }],
-        Ok(sources) => {
-            let mine: Vec<String> = sources.iter().map(|s| s.shown.clone()).collect();
-            let mut all = bundled_sources();
-            all.extend(sources);
-            build(all)
-                .1
-                .into_iter()
-                .filter(|e| mine.contains(&e.file))
-                .collect()
+    let (sources, mut errors) = read_dir_sources(dir);
+    if sources.is_empty() {
+        if errors.is_empty() {
+            errors.push(KbError {
+                file: dir.display().to_string(),
+                line: 0,
+                message: "no knowledge files here (expected causes/*.md, checklists/*.toml, errors/*.toml, tree.toml, services.toml or error-kinds.toml)"
+                    .into(),
+            });
         }
-        Err(e) => vec![e],
+        return errors;
     }
+    let mine: HashSet<String> = sources.iter().map(|s| s.shown.clone()).collect();
+    let mut all = bundled_sources();
+    all.extend(sources);
+    errors.extend(build(all).1.into_iter().filter(|e| mine.contains(&e.file)));
+    errors
 }
 
 /// Validates what connfix loads: the bundled files and the user's directory, all checked in
@@ -163,13 +241,12 @@ pub fn check_loaded() -> (Vec<String>, Vec<KbError>) {
     )];
     let mut errors = Vec::new();
     match user_dir() {
-        Some(dir) if dir.is_dir() => match read_dir_sources(&dir) {
-            Ok(user) => {
-                read.push(format!("{} file(s) in {}", user.len(), dir.display()));
-                sources.extend(user);
-            }
-            Err(e) => errors.push(e),
-        },
+        Some(dir) if dir.is_dir() => {
+            let (user, unread) = read_dir_sources(&dir);
+            read.push(format!("{} file(s) in {}", user.len(), dir.display()));
+            sources.extend(user);
+            errors.extend(unread);
+        }
         Some(dir) => read.push(format!(
             "no user knowledge ({} does not exist)",
             dir.display()
@@ -192,21 +269,35 @@ fn bundled_sources() -> Vec<Source> {
         .collect()
 }
 
-fn read_dir_sources(dir: &Path) -> Result<Vec<Source>, KbError> {
+/// The knowledge files of a directory, and an error for each that could not be read (too
+/// big, not a regular file, unreadable): those are left out, the others still load.
+fn read_dir_sources(dir: &Path) -> (Vec<Source>, Vec<KbError>) {
     let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut add = |path: &Path, rel: &str| match read_source(path, rel) {
+        Ok(s) => out.push(s),
+        Err(e) => errors.push(e),
+    };
     for name in ["tree.toml", "services.toml", "error-kinds.toml"] {
         let path = dir.join(name);
-        if path.is_file() {
-            out.push(read_source(&path, name)?);
+        if path.exists() {
+            add(&path, name);
         }
     }
+    let mut folder_errors = Vec::new();
     for (sub, ext) in [("causes", "md"), ("checklists", "toml"), ("errors", "toml")] {
         let folder = dir.join(sub);
         if !folder.is_dir() {
             continue;
         }
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&folder)
-            .map_err(|e| io_error(&folder, e))?
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(e) => {
+                folder_errors.push(io_error(&folder, e));
+                continue;
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|e| e == ext))
@@ -215,14 +306,50 @@ fn read_dir_sources(dir: &Path) -> Result<Vec<Source>, KbError> {
         for path in paths {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
             let rel = format!("{sub}/{name}");
-            out.push(read_source(&path, &rel)?);
+            add(&path, &rel);
         }
     }
-    Ok(out)
+    errors.extend(folder_errors);
+    (out, errors)
 }
 
+/// Reads one knowledge file: a regular file (a FIFO or a device would never end) of at
+/// most `MAX_FILE_SIZE` bytes, checked before reading and enforced while reading.
 fn read_source(path: &Path, rel: &str) -> Result<Source, KbError> {
-    let text = std::fs::read_to_string(path).map_err(|e| io_error(path, e))?;
+    let fail = |message: String| KbError {
+        file: path.display().to_string(),
+        line: 0,
+        message,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if !meta.is_file() {
+        return Err(fail(
+            "not a regular file; a knowledge file is a plain text file".into(),
+        ));
+    }
+    let too_big = |size: String| {
+        fail(format!(
+            "the file is {size}, over the limit of {} MiB for one knowledge file; it was not loaded: make it smaller or split it into several files",
+            MAX_FILE_SIZE >> 20
+        ))
+    };
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(too_big(format!(
+            "{:.1} MiB ({} bytes)",
+            meta.len() as f64 / f64::from(1 << 20),
+            meta.len()
+        )));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, e))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(too_big("more than that (it grew while read)".into()));
+    }
+    let text =
+        String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text; save it as UTF-8".into()))?;
     Ok(Source {
         rel: rel.to_string(),
         shown: path.display().to_string(),
@@ -249,7 +376,10 @@ fn build(sources: Vec<Source>) -> (Knowledge, Vec<KbError>) {
         errors: ErrorKnowledge::default(),
     };
     let mut errors = Vec::new();
-    let mut texts = std::collections::HashMap::new();
+    let mut texts = HashMap::new();
+    // Where each id is, so that replacing by id stays linear in the number of files.
+    let mut cause_at: HashMap<String, usize> = HashMap::new();
+    let mut checklist_at: HashMap<String, usize> = HashMap::new();
     for mut src in sources {
         // Knowledge files are shared between teams: untrusted text, shown on terminals.
         // A character that would act there is an error pointing at it, and is made
@@ -297,28 +427,34 @@ fn build(sources: Vec<Source>) -> (Knowledge, Vec<KbError>) {
             }
         } else if src.rel.starts_with("checklists/") {
             match checklists::parse(&src.shown, &src.text) {
-                Ok(c) => match kb.checklists.iter_mut().find(|x| x.id == c.id) {
-                    Some(x) => *x = c,
-                    None => kb.checklists.push(c),
+                Ok(c) => match checklist_at.get(&c.id) {
+                    Some(&i) => kb.checklists[i] = c,
+                    None => {
+                        checklist_at.insert(c.id.clone(), kb.checklists.len());
+                        kb.checklists.push(c);
+                    }
                 },
                 Err(e) => errors.extend(e),
             }
         } else if let Some(name) = src.rel.strip_prefix("causes/") {
             match causes::parse(name, &src.shown, &src.text) {
-                Ok(c) => match kb.causes.iter_mut().find(|x| x.id == c.id) {
-                    Some(x) => *x = c,
-                    None => kb.causes.push(c),
+                Ok(c) => match cause_at.get(&c.id) {
+                    Some(&i) => kb.causes[i] = c,
+                    None => {
+                        cause_at.insert(c.id.clone(), kb.causes.len());
+                        kb.causes.push(c);
+                    }
                 },
                 Err(e) => errors.extend(e),
             }
         }
     }
     kb.checklists.sort_by(|a, b| a.id.cmp(&b.id));
-    let cause_ids: Vec<String> = kb.causes.iter().map(|c| c.id.clone()).collect();
+    let cause_ids: HashSet<&str> = kb.causes.iter().map(|c| c.id.as_str()).collect();
     errors.extend(signatures::cross_check(
         &kb.errors,
-        &|id| cause_ids.iter().any(|c| c == id),
-        &|file| texts.get(file).cloned(),
+        &|id| cause_ids.contains(id),
+        &|file| texts.get(file).map(String::as_str),
     ));
     (kb, errors)
 }
@@ -409,7 +545,7 @@ mod tests {
         .unwrap();
         assert!(check_dir(dir.path()).is_empty());
         let mut sources = bundled_sources();
-        sources.extend(read_dir_sources(dir.path()).unwrap());
+        sources.extend(read_dir_sources(dir.path()).0);
         let (kb, errors) = build(sources);
         assert!(errors.is_empty(), "{errors:?}");
         let ex = crate::explain::explain("boot: ACME-8080 refused", &kb);

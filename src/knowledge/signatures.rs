@@ -8,9 +8,10 @@
 //! when text is explained (a test checks them all); the user's own are compiled when they
 //! are loaded, so a broken one is reported at once.
 
-use super::{KbError, line_of, toml_error_line, valid_id};
+use super::{KbError, Quoted, line_of, toml_error_line, valid_id};
 use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The capture groups a pattern may name; any other name is a mistake worth reporting.
@@ -267,12 +268,22 @@ impl ErrorKnowledge {
                 }),
             }
         }
+        // Where each id is, so that replacing by id stays linear in the signatures.
+        let mut at: HashMap<String, usize> = self
+            .signatures
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
         for mut s in file.signatures {
             s.ecosystem = file.ecosystem.clone();
             s.source = source.to_string();
-            match self.signatures.iter_mut().find(|x| x.id == s.id) {
-                Some(x) => *x = s,
-                None => self.signatures.push(s),
+            match at.get(&s.id) {
+                Some(&i) => self.signatures[i] = s,
+                None => {
+                    at.insert(s.id.clone(), self.signatures.len());
+                    self.signatures.push(s);
+                }
             }
         }
         self.compiled = OnceLock::new();
@@ -285,10 +296,19 @@ impl ErrorKnowledge {
                 None => self.kinds.push(k),
             }
         }
+        let mut at: HashMap<String, usize> = self
+            .errnos
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.name.clone(), i))
+            .collect();
         for e in file.errnos {
-            match self.errnos.iter_mut().find(|x| x.name == e.name) {
-                Some(x) => *x = e,
-                None => self.errnos.push(e),
+            match at.get(&e.name) {
+                Some(&i) => self.errnos[i] = e,
+                None => {
+                    at.insert(e.name.clone(), self.errnos.len());
+                    self.errnos.push(e);
+                }
             }
         }
     }
@@ -327,34 +347,39 @@ pub fn parse_file(
             format!("ecosystem '{eco}' must be lowercase letters, digits and dashes, e.g. python"),
         ));
     }
-    let mut seen = std::collections::HashSet::new();
+    // Lines are looked up only for errors, each in constant time (linear loading).
+    let quoted = Quoted::new(text);
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut broken = std::collections::HashSet::new();
     for s in &file.signatures {
-        let line = line_of(text, &format!("\"{}\"", s.id));
+        let earlier = seen.entry(s.id.as_str()).or_insert(0);
+        let nth = *earlier;
+        *earlier += 1;
+        let line = || quoted.nth_line(&s.id, nth, 1);
         let before = errors.len();
         if !valid_id(&s.id) {
             errors.push(at(
-                line,
+                line(),
                 format!(
                     "signature id '{}' must be lowercase letters, digits and dashes",
                     s.id
                 ),
             ));
         }
-        if !seen.insert(s.id.as_str()) {
+        if nth > 0 {
             errors.push(at(
-                line,
+                line(),
                 format!("signature id '{}' is used twice in this file", s.id),
             ));
         }
         if !(0..=3).contains(&s.rank) {
             errors.push(at(
-                line,
+                line(),
                 format!("signature '{}': rank must be 0, 1, 2 or 3", s.id),
             ));
         }
         if strict {
-            errors.extend(check_pattern(s).into_iter().map(|m| at(line, m)));
+            errors.extend(check_pattern(s).into_iter().map(|m| at(line(), m)));
         }
         if errors.len() > before {
             broken.insert(s.id.clone());
@@ -426,15 +451,23 @@ pub fn parse_kinds(into: &mut ErrorKnowledge, source: &str, text: &str) -> Vec<K
 }
 
 /// Checks what only the whole knowledge can tell: cause ids exist, errno names in
-/// signatures are in the table, and every kind has its words.
-pub fn cross_check(
+/// signatures are in the table, and every kind has its words. `text_of` gives a file's
+/// text, for the line an error points at.
+pub fn cross_check<'t>(
     errors_kb: &ErrorKnowledge,
     cause_exists: &dyn Fn(&str) -> bool,
-    text_of: &dyn Fn(&str) -> Option<String>,
+    text_of: &dyn Fn(&str) -> Option<&'t str>,
 ) -> Vec<KbError> {
     let mut out = Vec::new();
-    let mut at = |file: &str, needle: &str, message: String| {
-        let line = text_of(file).map_or(1, |t| line_of(&t, needle));
+    // One index of quoted values per file, built on its first error.
+    let mut files: HashMap<String, Option<Quoted<'t>>> = HashMap::new();
+    // A signature's id is written once in its file (`parse_file` leaves duplicates out),
+    // so the first place it is quoted is its own.
+    let mut at = |file: &str, value: &str, message: String| {
+        let quoted = files
+            .entry(file.to_string())
+            .or_insert_with(|| text_of(file).map(Quoted::new));
+        let line = quoted.as_ref().map_or(1, |q| q.line(value, 1));
         out.push(KbError {
             file: file.to_string(),
             line,
@@ -446,7 +479,7 @@ pub fn cross_check(
             if !cause_exists(id) {
                 at(
                     &s.source,
-                    &format!("\"{}\"", s.id),
+                    &s.id,
                     format!(
                         "signature '{}': no cause '{id}' (see `connfix kb list`)",
                         s.id
@@ -459,7 +492,7 @@ pub fn cross_check(
         {
             at(
                 &s.source,
-                &format!("\"{}\"", s.id),
+                &s.id,
                 format!(
                     "signature '{}': errno '{e}' is not in error-kinds.toml; use a name such as ECONNREFUSED",
                     s.id

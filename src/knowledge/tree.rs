@@ -56,24 +56,30 @@ pub fn parse(source: &str, text: &str) -> Result<Tree, Vec<KbError>> {
             e.message().to_string(),
         )]
     })?;
-    let line_of = |needle: &str| super::line_of(text, needle);
+    // Lines are looked up only for errors, each in constant time (linear loading).
+    let quoted = super::Quoted::new(text);
+    let line_of = |value: &str| quoted.line(value, 1);
     let mut errors = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    // How many nodes so far had each id.
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for node in &tree.nodes {
-        let here = line_of(&format!("\"{}\"", node.id));
-        if !seen.insert(node.id.as_str()) {
-            errors.push(at(here, format!("node id '{}' is used twice", node.id)));
+        let earlier = seen.entry(node.id.as_str()).or_insert(0);
+        let nth = *earlier;
+        *earlier += 1;
+        let here = || quoted.nth_line(&node.id, nth, 1);
+        if nth > 0 {
+            errors.push(at(here(), format!("node id '{}' is used twice", node.id)));
         }
         match (&node.probe, &node.ask) {
             (None, None) => errors.push(at(
-                here,
+                here(),
                 format!(
                     "node '{}' needs either probe = \"...\" or ask = \"...\"",
                     node.id
                 ),
             )),
             (Some(_), Some(_)) => errors.push(at(
-                here,
+                here(),
                 format!(
                     "node '{}' has both probe and ask; a node is answered by one of them",
                     node.id
@@ -83,7 +89,7 @@ pub fn parse(source: &str, text: &str) -> Result<Tree, Vec<KbError>> {
                 for fact in [format!("answer.{key}.yes"), format!("answer.{key}.no")] {
                     if !vocabulary::is_known(&fact) {
                         errors.push(at(
-                            line_of(&format!("\"{key}\"")),
+                            line_of(key),
                             format!("ask = \"{key}\" gives the unknown fact '{fact}'"),
                         ));
                     }
@@ -96,7 +102,7 @@ pub fn parse(source: &str, text: &str) -> Result<Tree, Vec<KbError>> {
             && o != "no"
         {
             errors.push(at(
-                here,
+                here(),
                 format!(
                     "otherwise = \"{o}\" in node '{}': it must be \"yes\" or \"no\"",
                     node.id
@@ -112,7 +118,7 @@ pub fn parse(source: &str, text: &str) -> Result<Tree, Vec<KbError>> {
         {
             if !vocabulary::is_known(fact) {
                 errors.push(at(
-                    line_of(&format!("\"{fact}\"")),
+                    line_of(fact),
                     format!("unknown fact '{fact}'; `connfix kb facts` lists the known ones"),
                 ));
             }

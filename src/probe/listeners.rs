@@ -284,17 +284,45 @@ fn socket_owners(wanted: &HashSet<u64>) -> (HashMap<u64, (i32, String, String)>,
 }
 
 /// Joins a command line, hiding values of arguments named like secrets
-/// (`--password=x`, `--token x`, `PASSWORD=x`) and URL passwords.
+/// (`--password=x`, `--token x`, `--requirepass x`, `PGPASSWORD=x`, `MYSQL_PWD=x`), URL
+/// passwords, and the short password flags of the clients that have one: `-p x` and
+/// `-px` for the MySQL family, `-a x` for Redis. For every other program `-p` and `-a` are
+/// left alone (`ssh -p 22` is a port). An argument holding a whole shell command
+/// (`sh -c "mysql -px …"`) is redacted word by word.
 pub fn redact_args(args: &[String]) -> String {
     let mut out = Vec::with_capacity(args.len());
     let mut hide_next = false;
-    for arg in args {
+    // The short password flag of the client this command line runs, once it is named.
+    let mut password_flag: Option<&str> = None;
+    for (i, arg) in args.iter().enumerate() {
         if hide_next {
             out.push("***".to_string());
             hide_next = false;
             continue;
         }
-        if let Some(r) = crate::target::redact_token(arg) {
+        // The client is the program (args[0]) or a word a wrapper runs (`sudo mysql`,
+        // `docker exec db mysql`), not the value of a flag (`docker run --name mysql`).
+        let is_value = i > 0 && args[i - 1].starts_with('-');
+        if !is_value && let Some(flag) = short_password_flag(arg) {
+            password_flag = Some(flag);
+        }
+        if let Some(flag) = password_flag
+            && let Some(value) = arg.strip_prefix(flag)
+        {
+            // `-p secret`, or `-psecret` for the MySQL family.
+            if value.is_empty() {
+                hide_next = true;
+                out.push(arg.clone());
+                continue;
+            }
+            if flag == "-p" {
+                out.push("-p***".to_string());
+                continue;
+            }
+        }
+        if arg.contains(char::is_whitespace) {
+            out.push(crate::target::redact_text(arg));
+        } else if let Some(r) = crate::target::redact_token(arg) {
             out.push(r);
         } else if arg.starts_with('-') && is_secret_key(arg) {
             out.push(arg.clone());
@@ -308,6 +336,22 @@ pub fn redact_args(args: &[String]) -> String {
         format!("{}…", &joined[..joined.floor_char_boundary(300)])
     } else {
         joined
+    }
+}
+
+/// The short flag that takes a password, for a program whose short flag does: `-p` for
+/// the MySQL and MariaDB clients and tools, `-a` for the Redis (and Valkey) ones.
+fn short_password_flag(program: &str) -> Option<&'static str> {
+    let name = program.rsplit('/').next().unwrap_or(program);
+    match name {
+        "mysql" | "mysqladmin" | "mysqldump" | "mysqlimport" | "mysqlcheck" | "mysqlshow"
+        | "mysqlslap" | "mysqlpump" | "mysqlbinlog" | "mysqlsh" | "mariadb" | "mariadb-admin"
+        | "mariadb-dump" | "mariadb-import" | "mariadb-check" | "mariadb-show" | "mariadb-slap"
+        | "mariadb-binlog" => Some("-p"),
+        "redis-cli" | "redis-server" | "redis-benchmark" | "valkey-cli" | "valkey-server" => {
+            Some("-a")
+        }
+        _ => None,
     }
 }
 
@@ -350,6 +394,109 @@ mod tests {
             "{s}"
         );
         assert!(s.contains("--port 5432"), "{s}");
+    }
+
+    fn redacted(line: &[&str]) -> String {
+        redact_args(&line.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[track_caller]
+    fn hides(line: &[&str], expected: &str) {
+        let shown = redacted(line);
+        assert_eq!(shown, expected, "{line:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn short_password_flags_of_mysql_clients_are_hidden() {
+        hides(
+            &["mysql", "-p", "hunter2", "-h", "db"],
+            "mysql -p *** -h db",
+        );
+        hides(
+            &["/usr/bin/mysql", "-uroot", "-phunter2", "-P", "3306"],
+            "/usr/bin/mysql -uroot -p*** -P 3306",
+        );
+        hides(&["mariadb", "-phunter2"], "mariadb -p***");
+        hides(
+            &["mysqladmin", "-p", "hunter2", "ping"],
+            "mysqladmin -p *** ping",
+        );
+        hides(&["mysqldump", "-phunter2", "app"], "mysqldump -p*** app");
+        hides(&["mysql", "--password", "hunter2"], "mysql --password ***");
+        hides(&["mysql", "--password=hunter2"], "mysql --password=***");
+        // A wrapper running the client.
+        hides(
+            &["sudo", "-u", "mysql", "mysql", "-phunter2"],
+            "sudo -u mysql mysql -p***",
+        );
+        hides(
+            &["docker", "exec", "db", "mysql", "-p", "hunter2"],
+            "docker exec db mysql -p ***",
+        );
+    }
+
+    #[test]
+    fn short_password_flags_of_redis_clients_are_hidden() {
+        hides(
+            &["redis-cli", "-a", "hunter2", "-h", "cache"],
+            "redis-cli -a *** -h cache",
+        );
+        hides(
+            &["/usr/local/bin/redis-server", "-a", "hunter2"],
+            "/usr/local/bin/redis-server -a ***",
+        );
+        hides(
+            &["redis-server", "--port", "6380", "--requirepass", "hunter2"],
+            "redis-server --port 6380 --requirepass ***",
+        );
+        hides(
+            &["redis-server", "--requirepass=hunter2"],
+            "redis-server --requirepass=***",
+        );
+        hides(&["redis-cli", "--pass", "hunter2"], "redis-cli --pass ***");
+    }
+
+    #[test]
+    fn password_variables_and_shell_commands_are_hidden() {
+        hides(
+            &["env", "PGPASSWORD=hunter2", "psql", "-h", "db"],
+            "env PGPASSWORD=*** psql -h db",
+        );
+        hides(
+            &["env", "MYSQL_PWD=hunter2", "mysql"],
+            "env MYSQL_PWD=*** mysql",
+        );
+        hides(
+            &["sh", "-c", "mysql -uroot -phunter2 -h db"],
+            "sh -c mysql -uroot -p*** -h db",
+        );
+        hides(
+            &["sh", "-c", "redis-cli -a hunter2 ping"],
+            "sh -c redis-cli -a *** ping",
+        );
+    }
+
+    #[test]
+    fn p_and_a_stay_for_programs_where_they_are_no_password() {
+        for line in [
+            &["ssh", "-p", "2222", "-N", "-L", "5432:db:5432", "bastion"][..],
+            &["python3", "-m", "http.server", "-b", "127.0.0.1", "8080"],
+            &["iperf3", "-s", "-p", "5201"],
+            &["socat", "-a", "x", "TCP-LISTEN:80"],
+            &[
+                "docker",
+                "run",
+                "--name",
+                "mysql",
+                "-p",
+                "3306:3306",
+                "mysql:8",
+            ],
+            &["memcached", "-p", "11211", "-a", "0766"],
+        ] {
+            assert_eq!(redacted(line), line.join(" "), "{line:?}");
+        }
     }
 
     #[test]
