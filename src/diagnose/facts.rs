@@ -602,21 +602,24 @@ fn tcp_facts(f: &mut FactSet, t: &TcpData) {
     }
 }
 
+/// The setting that chooses a server's listen address, and that setting with every
+/// address (empty when connfix does not know the server).
+fn bind_setting(process: &str, cmdline: &str, port: &str) -> (String, String) {
+    match crate::probe::process::server_kind(process) {
+        Some(k) => (k.bind_setting.to_string(), k.bind_all.replace("PORT", port)),
+        None => match crate::probe::process::dev_server_flag(process, cmdline) {
+            Some((flag, all)) => (flag.to_string(), all.replace("PORT", port)),
+            None => (String::new(), String::new()),
+        },
+    }
+}
+
 /// The values a listener observed: where it listens, who owns it, how it is configured.
 pub fn listener_values(l: &Listener) -> Values {
     let process = l.process.clone().unwrap_or_default();
     let cmdline = l.cmdline.clone().unwrap_or_default();
     let port = l.address.port().to_string();
-    let (setting, all) = match crate::probe::process::server_kind(&process) {
-        Some(k) => (
-            k.bind_setting.to_string(),
-            k.bind_all.replace("PORT", &port),
-        ),
-        None => match crate::probe::process::dev_server_flag(&process, &cmdline) {
-            Some((flag, all)) => (flag.to_string(), all.replace("PORT", &port)),
-            None => (String::new(), String::new()),
-        },
-    };
+    let (setting, all) = bind_setting(&process, &cmdline, &port);
     vals([
         ("listener.address", l.address.to_string()),
         ("listener.ip", l.address.ip().to_string()),
@@ -875,13 +878,7 @@ fn service_process_facts(
         .filter(|_| !any_listens)
         .find(|u| svc.processes.contains(&u.process));
     if let Some(u) = unix_only {
-        let (setting, all) = match crate::probe::process::server_kind(&u.process) {
-            Some(k) => (
-                k.bind_setting.to_string(),
-                k.bind_all.replace("PORT", &port.to_string()),
-            ),
-            None => (String::new(), String::new()),
-        };
+        let (setting, all) = bind_setting(&u.process, "", &port.to_string());
         f.add_with(
             "listener.unix_only",
             "listeners",
