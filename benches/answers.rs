@@ -164,12 +164,10 @@ fn main() {
                 run,
                 event: firewall.clone(),
             });
-            terminal
-                .draw(|f| connfix::tui::view::render(f, &app))
-                .expect("draw");
+            terminal.draw(|f| app.draw(f)).expect("draw");
         }),
     );
-    if let Some(s) = &app.session {
+    if let Some(s) = &app.diagnosis {
         verdict = format!(
             "{} (provisional: {}) → {}",
             s.report.verdict.id, s.report.provisional, s.report.verdict.action

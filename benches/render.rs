@@ -18,18 +18,14 @@ fn main() {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
     // Warm up allocations and caches.
     for _ in 0..50 {
-        terminal
-            .draw(|f| connfix::tui::view::render(f, &app))
-            .expect("draw");
+        terminal.draw(|f| app.draw(f)).expect("draw");
     }
     let mut per_frame: Vec<Duration> = (0..SAMPLES)
         .map(|_| {
             let start = Instant::now();
             for i in 0..FRAMES {
                 app.tick = u64::from(i);
-                terminal
-                    .draw(|f| connfix::tui::view::render(f, &app))
-                    .expect("draw");
+                terminal.draw(|f| app.draw(f)).expect("draw");
             }
             start.elapsed() / FRAMES
         })

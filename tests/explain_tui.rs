@@ -6,7 +6,6 @@ use connfix::knowledge::Knowledge;
 use connfix::probe::Settings;
 use connfix::tui::app::App;
 use connfix::tui::event::{Command, Event};
-use connfix::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -26,9 +25,9 @@ fn key(app: &mut App, code: KeyCode) -> Vec<Command> {
     app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
-fn screen(app: &App) -> String {
+fn screen(app: &mut App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    terminal.draw(|f| view::render(f, app)).unwrap();
+    terminal.draw(|f| app.draw(f)).unwrap();
     terminal.backend().to_string()
 }
 
@@ -45,9 +44,9 @@ fn p_opens_the_box_and_a_paste_is_explained_as_it_arrives() {
     let (mut app, _) = fixtures::app();
     key(&mut app, KeyCode::Char('p'));
     assert!(app.paste.is_some());
-    insta::assert_snapshot!("paste_box_empty", screen(&app));
+    insta::assert_snapshot!("paste_box_empty", screen(&mut app));
     app.update(Event::Paste(NODE_ERROR.into()));
-    let s = screen(&app);
+    let s = screen(&mut app);
     assert!(
         s.contains("Connection refused · Node.js · ECONNREFUSED · [::1]:3000"),
         "{s}"
@@ -61,14 +60,14 @@ fn enter_diagnoses_the_pasted_target_and_notes_the_paste() {
     // A multi-line error pasted at the prompt goes to the box, not the target line.
     app.update(Event::Paste(NODE_ERROR.into()));
     assert!(app.paste.is_some(), "the paste box opened");
-    assert!(app.prompt.as_ref().unwrap().input.is_empty());
+    assert!(app.prompt.as_ref().unwrap().field.input.is_empty());
     let cmds = key(&mut app, KeyCode::Enter);
     assert!(cmds.iter().any(|c| matches!(c, Command::StartAll { .. })));
     assert!(
         cmds.iter()
             .any(|c| matches!(c, Command::Remember(t) if t == "[::1]:3000"))
     );
-    let s = app.session.as_ref().expect("a diagnosis started");
+    let s = app.diagnosis.as_ref().expect("a diagnosis started");
     assert_eq!(s.target.host.as_deref(), Some("::1"));
     assert_eq!(s.target.port, Some(3000));
     assert!(app.paste.is_none() && app.prompt.is_none());
@@ -100,7 +99,7 @@ fn a_paste_without_a_target_says_what_to_do_and_stays_open() {
             .unwrap()
             .contains("does not say what it tried to reach")
     );
-    assert!(screen(&app).contains("does not say what it tried to reach"));
+    assert!(screen(&mut app).contains("does not say what it tried to reach"));
     // Typing more (the address) fixes it.
     for c in "\nHTTPConnectionPool(host='localhost', port=8000)".chars() {
         if c == '\n' {
@@ -112,7 +111,7 @@ fn a_paste_without_a_target_says_what_to_do_and_stays_open() {
     let cmds = key(&mut app, KeyCode::Enter);
     assert!(cmds.iter().any(|c| matches!(c, Command::StartAll { .. })));
     assert_eq!(
-        app.session.as_ref().unwrap().target.redacted,
+        app.diagnosis.as_ref().unwrap().target.redacted,
         "http://localhost:8000"
     );
 }
@@ -124,7 +123,11 @@ fn line_breaks_pasted_as_cr_are_lines() {
     app.update(Event::Paste(
         "first line\rError: connect ECONNREFUSED ::1:3000\r".into(),
     ));
-    assert!(screen(&app).contains("Pasted 2 lines"), "{}", screen(&app));
+    assert!(
+        screen(&mut app).contains("Pasted 2 lines"),
+        "{}",
+        screen(&mut app)
+    );
 }
 
 #[test]
@@ -132,7 +135,7 @@ fn a_one_line_target_pasted_at_the_prompt_stays_a_target() {
     let mut app = prompt_app();
     app.update(Event::Paste("db.internal:5432".into()));
     assert!(app.paste.is_none());
-    assert_eq!(app.prompt.as_ref().unwrap().input, "db.internal:5432");
+    assert_eq!(app.prompt.as_ref().unwrap().field.input, "db.internal:5432");
     // And Esc closes the box without touching the session.
     let (mut app, _) = fixtures::app();
     key(&mut app, KeyCode::Char('p'));
@@ -150,7 +153,7 @@ fn a_paste_during_a_checklist_does_not_start_a_diagnosis() {
     assert!(app.paste.is_none());
     key(&mut app, KeyCode::Char('p'));
     assert!(app.paste.is_none());
-    assert!(app.session.is_none() && app.checklist.is_some());
+    assert!(app.diagnosis.is_none() && app.checklist.is_some());
 }
 
 /// The real TUI: a bracketed paste of the error a real client printed (Python's, against a

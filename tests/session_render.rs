@@ -6,9 +6,9 @@ use connfix::checklist::StepState;
 use connfix::knowledge::Knowledge;
 use connfix::probe::Settings;
 use connfix::target::{self, ParseOptions};
-use connfix::tui::app::{App, InputPurpose};
+use connfix::tui::app::App;
+use connfix::tui::components::input::InputPurpose;
 use connfix::tui::event::{Command, Event};
-use connfix::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -29,9 +29,9 @@ fn typed(app: &mut App, text: &str) {
     }
 }
 
-fn screen(app: &App, w: u16, h: u16) -> String {
+fn screen(app: &mut App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view::render(f, app)).unwrap();
+    terminal.draw(|f| app.draw(f)).unwrap();
     terminal.backend().to_string()
 }
 
@@ -59,16 +59,16 @@ fn pin_times(app: &mut App) {
 #[test]
 fn a_note_is_typed_in_a_box_and_shown_first_in_the_evidence() {
     let mut app = finished();
-    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Char('m'));
     typed(
         &mut app,
         "db team says 5433 is the new cluster, token=abc123",
     );
     pin_times(&mut app);
-    insta::assert_snapshot!("note_box", screen(&app, 120, 40));
+    insta::assert_snapshot!("note_box", screen(&mut app, 120, 40));
     key(&mut app, KeyCode::Enter);
     pin_times(&mut app);
-    let s = screen(&app, 120, 40);
+    let s = screen(&mut app, 120, 40);
     assert!(s.contains("✎ Your notes"), "{s}");
     assert!(
         s.contains("10:00:00  db team says 5433 is the new cluster, token=***"),
@@ -86,10 +86,10 @@ fn a_note_is_typed_in_a_box_and_shown_first_in_the_evidence() {
 }
 
 #[test]
-fn enter_opens_the_answer_keys_so_n_and_s_stay_note_and_save() {
+fn enter_opens_the_answer_keys_so_n_is_no_only_while_answering() {
     let mut app = finished();
-    // The selection rests on an open question; n there is a note, not "no".
-    key(&mut app, KeyCode::Char('n'));
+    // The selection rests on an open question; m there is a note, n is not "no".
+    key(&mut app, KeyCode::Char('m'));
     assert_eq!(
         app.input.as_ref().map(|i| i.purpose),
         Some(InputPurpose::Note)
@@ -98,11 +98,12 @@ fn enter_opens_the_answer_keys_so_n_and_s_stay_note_and_save() {
     assert_eq!(app.flash.as_deref(), Some("note discarded"));
     assert_eq!(key(&mut app, KeyCode::Char('s')), [Command::SaveReport]);
     key(&mut app, KeyCode::Enter);
-    let s = screen(&app, 120, 40);
+    let s = screen(&mut app, 120, 40);
     assert!(s.contains("y yes · n no · s skip · Esc cancel"), "{s}");
-    assert!(s.contains("y/n/s yes/no/skip"), "{s}");
+    let footer = s.lines().last().unwrap_or_default();
+    assert!(footer.contains("y yes  n no  s skip"), "{footer}");
     key(&mut app, KeyCode::Char('n'));
-    let session = app.session.as_ref().unwrap();
+    let session = app.diagnosis.as_ref().unwrap();
     assert_eq!(session.answers.len(), 1, "n answered no");
     let j = app.journal.as_ref().unwrap();
     assert_eq!(j.answers.len(), 1);
@@ -116,12 +117,14 @@ fn a_failed_save_says_so_and_asks_for_another_directory() {
     app.journal.as_mut().unwrap().save_error = Some(
         "cannot write /data/connfix/sessions/x.json: Read-only file system (os error 30)".into(),
     );
-    let s = screen(&app, 120, 40);
-    let footer = s.lines().nth(39).unwrap();
+    let s = screen(&mut app, 120, 40);
+    // The warning has its own row above the footer, which keeps help and quit.
+    let rows: Vec<&str> = s.lines().collect();
     assert!(
-        footer.contains("⚠ not saved: cannot write /data/connfix/sessions/x.json"),
-        "{footer}"
+        rows[38].contains("⚠ not saved: cannot write /data/connfix/sessions/x.json"),
+        "{s}"
     );
+    assert!(rows[39].contains("? help  q quit"), "{s}");
     app.report_saved(
         Err(
             "cannot write /data/connfix/sessions/x.json: Read-only file system (os error 30)"
@@ -129,7 +132,7 @@ fn a_failed_save_says_so_and_asks_for_another_directory() {
         ),
         std::path::Path::new("/home/me/incident"),
     );
-    insta::assert_snapshot!("save_elsewhere", screen(&app, 120, 40));
+    insta::assert_snapshot!("save_elsewhere", screen(&mut app, 120, 40));
     key(&mut app, KeyCode::Char('/'));
     typed(&mut app, "tmp");
     assert_eq!(key(&mut app, KeyCode::Enter), [Command::SaveReport]);
@@ -177,16 +180,16 @@ fn the_checklist_screen_shows_states_checks_and_the_clock() {
     assert_eq!(by_id(&app, "listen-address"), StepState::Failed);
     // The person settles the first step and notes something on the next.
     key(&mut app, KeyCode::Char('d'));
-    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Char('m'));
     typed(&mut app, "DATABASE_URL still points at port 5432");
     key(&mut app, KeyCode::Enter);
     pin_times(&mut app);
-    insta::assert_snapshot!("checklist_screen", screen(&app, 120, 40));
+    insta::assert_snapshot!("checklist_screen", screen(&mut app, 120, 40));
     // t shows the target's diagnosis, and back.
     key(&mut app, KeyCode::Char('t'));
-    assert!(screen(&app, 120, 40).contains("Decision tree"));
+    assert!(screen(&mut app, 120, 40).contains("Decision tree"));
     key(&mut app, KeyCode::Char('t'));
-    assert!(screen(&app, 120, 40).contains(" Steps "));
+    assert!(screen(&mut app, 120, 40).contains(" Steps "));
     // u on a checked step the person overrode hands it back to the check.
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('j'));
@@ -209,7 +212,7 @@ fn the_checklist_screen_shows_states_checks_and_the_clock() {
 fn the_checklist_help_lists_its_keys_only() {
     let mut app = checklist();
     key(&mut app, KeyCode::Char('?'));
-    let s = screen(&app, 120, 40);
+    let s = screen(&mut app, 120, 40);
     assert!(
         s.contains("mark the step done") && s.contains("Everywhere"),
         "{s}"

@@ -8,7 +8,6 @@ use connfix::knowledge::Knowledge;
 use connfix::probe::{ProbeEvent, ProbeId, Settings};
 use connfix::tui::app::App;
 use connfix::tui::event::{Command, Event};
-use connfix::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -22,16 +21,16 @@ fn key(app: &mut App, code: KeyCode) -> Vec<Command> {
     app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
-fn screen(app: &App, w: u16, h: u16) -> String {
+fn screen(app: &mut App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view::render(f, app)).unwrap();
+    terminal.draw(|f| app.draw(f)).unwrap();
     terminal.backend().to_string()
 }
 
 #[test]
 fn pending_before_any_probe_reports() {
-    let (app, _) = app();
-    insta::assert_snapshot!(screen(&app, 120, 40));
+    let (mut app, _) = app();
+    insta::assert_snapshot!(screen(&mut app, 120, 40));
 }
 
 #[test]
@@ -48,13 +47,13 @@ fn running_while_probes_report() {
             listeners(),
         ],
     );
-    insta::assert_snapshot!(screen(&app, 120, 40));
+    insta::assert_snapshot!(screen(&mut app, 120, 40));
 }
 
 #[test]
 fn verdict_with_a_question_asked() {
-    let app = finished();
-    let s = screen(&app, 120, 40);
+    let mut app = finished();
+    let s = screen(&mut app, 120, 40);
     // The password never reaches the screen.
     assert!(!s.contains("hunter2"));
     insta::assert_snapshot!(s);
@@ -64,7 +63,7 @@ fn verdict_with_a_question_asked() {
 fn answered_question_shows_who_answered() {
     let mut app = finished();
     key(&mut app, KeyCode::Char('y'));
-    insta::assert_snapshot!(screen(&app, 120, 40));
+    insta::assert_snapshot!(screen(&mut app, 120, 40));
 }
 
 #[test]
@@ -75,7 +74,7 @@ fn causes_pane_with_the_go_snippet() {
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Right);
     // Switching language scrolls the snippet into view.
-    let s = screen(&app, 120, 40);
+    let s = screen(&mut app, 120, 40);
     assert!(s.contains("net.DialTimeout"), "{s}");
     insta::assert_snapshot!(s);
 }
@@ -86,20 +85,20 @@ fn evidence_pane_focused_and_scrolled() {
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Down);
-    insta::assert_snapshot!(screen(&app, 120, 40));
+    insta::assert_snapshot!(screen(&mut app, 120, 40));
 }
 
 #[test]
 fn help_lists_every_key() {
     let mut app = finished();
     key(&mut app, KeyCode::Char('?'));
-    insta::assert_snapshot!(screen(&app, 120, 40));
+    insta::assert_snapshot!(screen(&mut app, 120, 40));
 }
 
 #[test]
 fn too_small_terminal_says_so() {
-    let app = finished();
-    insta::assert_snapshot!(screen(&app, 60, 20));
+    let mut app = finished();
+    insta::assert_snapshot!(screen(&mut app, 60, 20));
 }
 
 #[test]
@@ -113,16 +112,38 @@ fn prompt_with_recent_targets_and_an_error() {
         key(&mut app, KeyCode::Char(c));
     }
     key(&mut app, KeyCode::Enter);
-    insta::assert_snapshot!(screen(&app, 120, 40));
+    insta::assert_snapshot!(screen(&mut app, 120, 40));
 }
 
 #[test]
-fn minimum_size_still_shows_every_pane() {
-    let app = finished();
-    let s = screen(&app, 80, 24);
-    for title in ["Decision tree", "Evidence", "Causes", "wrong-port"] {
-        assert!(s.contains(title), "{title} missing at 80×24:\n{s}");
+fn at_80x24_the_verdict_action_and_deciding_fact_show_first_and_panes_are_tabs() {
+    let mut app = finished();
+    let s = screen(&mut app, 80, 24);
+    // Without scrolling: the verdict in full, the action, the listener that decided it.
+    for want in [
+        "Something listens on a nearby port, not the one you asked for (likely)",
+        "→ postgres (pid 4242) listens on 127.0.0.1:5433, not on port 5432",
+        "PostgreSQL listens, but on 127.0.0.1:5433",
+        "[Decision tree]",
+        "? help  q quit",
+    ] {
+        assert!(s.contains(want), "{want} missing at 80×24:\n{s}");
     }
+    insta::assert_snapshot!("tree_tab_80x24", s);
+    key(&mut app, KeyCode::Tab);
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("[Evidence]") && s.contains("Listening sockets"),
+        "{s}"
+    );
+    key(&mut app, KeyCode::Tab);
+    let s = screen(&mut app, 80, 24);
+    // The cause list has the width to show ids whole.
+    assert!(
+        s.contains("nothing-listening") && s.contains("How to fix it"),
+        "{s}"
+    );
+    insta::assert_snapshot!("causes_tab_80x24", s);
 }
 
 // State changes behind the screens: the latest run wins, answers can be taken back, the
@@ -144,11 +165,11 @@ fn a_rerun_drops_the_older_runs_results() {
     assert!(second > first);
     // A TCP result from the first run arrives late: it is not shown as current.
     feed(&mut app, first, vec![tcp()]);
-    let s = screen(&app, 120, 40);
+    let s = screen(&mut app, 120, 40);
     assert!(s.contains("· DNS  waiting to start"), "{s}");
     assert!(s.contains("· TCP connect  waiting to start"), "{s}");
     feed(&mut app, second, vec![dns(), tcp()]);
-    let s = screen(&app, 120, 40);
+    let s = screen(&mut app, 120, 40);
     assert!(s.contains("✓ DNS"), "{s}");
     assert!(s.contains("✗ TCP connect"), "{s}");
 }
@@ -159,7 +180,7 @@ fn rerun_all_restarts_every_probe_and_keeps_answers() {
     key(&mut app, KeyCode::Char('y'));
     let cmds = key(&mut app, KeyCode::Char('R'));
     assert!(cmds.iter().any(|c| matches!(c, Command::StartAll { .. })));
-    let s = app.session.as_ref().unwrap();
+    let s = app.diagnosis.as_ref().unwrap();
     assert!(!s.all_done());
     assert_eq!(s.done_count(), 0);
     assert_eq!(s.answers.len(), 1, "answers survive a re-run");
@@ -169,7 +190,7 @@ fn rerun_all_restarts_every_probe_and_keeps_answers() {
 fn an_answer_can_be_changed_and_taken_back() {
     let mut app = finished();
     let causes = |app: &App| -> Vec<(String, &'static str)> {
-        let s = app.session.as_ref().unwrap();
+        let s = app.diagnosis.as_ref().unwrap();
         s.report
             .causes
             .iter()
@@ -184,7 +205,7 @@ fn an_answer_can_be_changed_and_taken_back() {
     key(&mut app, KeyCode::Up);
     key(&mut app, KeyCode::Char('u'));
     assert_eq!(causes(&app), before);
-    assert!(app.session.as_ref().unwrap().answers.is_empty());
+    assert!(app.diagnosis.as_ref().unwrap().answers.is_empty());
 }
 
 #[test]
@@ -192,15 +213,15 @@ fn a_probe_question_cannot_be_answered_by_the_person() {
     let mut app = finished();
     key(&mut app, KeyCode::Home);
     key(&mut app, KeyCode::Char('y'));
-    assert!(app.session.as_ref().unwrap().answers.is_empty());
+    assert!(app.diagnosis.as_ref().unwrap().answers.is_empty());
     assert!(app.flash.as_deref().unwrap_or("").contains("probe"));
-    // Away from the person's questions, n is for notes.
-    key(&mut app, KeyCode::Char('n'));
+    // Away from the person's questions, m is for notes.
+    key(&mut app, KeyCode::Char('m'));
     assert!(
         app.input.is_some(),
-        "n opens the note box on a probe's question"
+        "m opens the note box on a probe's question"
     );
-    assert!(app.session.as_ref().unwrap().answers.is_empty());
+    assert!(app.diagnosis.as_ref().unwrap().answers.is_empty());
 }
 
 #[test]
@@ -220,7 +241,7 @@ fn the_prompt_remembers_targets_without_their_password() {
         })
         .expect("a good target is remembered");
     assert_eq!(remembered, "postgres://app:***@localhost:5432/app");
-    assert!(app.session.is_some());
+    assert!(app.diagnosis.is_some());
 }
 
 #[test]
@@ -244,16 +265,22 @@ fn mouse_clicks_focus_panes_and_the_wheel_scrolls() {
             modifiers: KeyModifiers::NONE,
         })
     };
-    // The evidence pane is top right at 120×40.
-    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 90, 5));
-    assert_eq!(app.focus, connfix::tui::app::Pane::Evidence);
-    app.update(mouse(MouseEventKind::ScrollDown, 90, 5));
-    assert_eq!(app.session.as_ref().unwrap().evidence_scroll, 3);
+    // Clicks land where the last frame drew things: find the rows on the screen.
+    let s = screen(&mut app, 120, 40);
+    let row_of = |text: &str| s.lines().position(|l| l.contains(text)).unwrap() as u16;
+    let evidence = row_of("Evidence") + 2;
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 90, evidence));
+    assert_eq!(app.focus, connfix::tui::components::Pane::Evidence);
+    app.update(mouse(MouseEventKind::ScrollDown, 90, evidence));
+    assert_eq!(app.evidence.scroll.offset, 3);
     // A click on the second cause selects it.
-    // (The causes list starts lower when the two-row action line sits under the header.)
-    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 5, 25));
-    assert_eq!(app.focus, connfix::tui::app::Pane::Causes);
-    assert_eq!(app.session.as_ref().unwrap().cause_sel, 1);
+    app.update(mouse(
+        MouseEventKind::Down(MouseButton::Left),
+        5,
+        row_of("nothing-listening"),
+    ));
+    assert_eq!(app.focus, connfix::tui::components::Pane::Causes);
+    assert_eq!(app.causes.sel, 1);
 }
 
 #[test]
@@ -267,14 +294,22 @@ fn taking_back_an_unanswered_question_says_so() {
 #[test]
 fn at_the_minimum_size_the_header_keeps_the_target_and_help_wraps() {
     let mut app = finished();
-    let s = screen(&app, 80, 24);
+    let s = screen(&mut app, 80, 24);
     let header = s.lines().next().unwrap_or_default();
     assert!(header.contains("postgres://app:***@localhost"), "{header}");
     key(&mut app, KeyCode::Char('?'));
-    let s = screen(&app, 80, 24);
+    let s = screen(&mut app, 80, 24);
     // The longest descriptions wrap instead of being cut at the edge.
-    assert!(s.contains("SSH)"), "{s}");
-    assert!(s.contains("restored)"), "{s}");
+    assert!(s.contains("(OSC 52, works over SSH); a cause"), "{s}");
+    // It scrolls: the end of the help comes into view with G, and Esc closes it only.
+    assert!(!s.contains("After a search"), "{s}");
+    key(&mut app, KeyCode::Char('G'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("the previous match"), "{s}");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.help.is_none() && !app.quit);
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.quit, "Esc never quits the main screen");
 }
 
 #[test]
@@ -283,7 +318,7 @@ fn a_rerun_of_tcp_while_dns_runs_starts_at_dns() {
     feed(&mut app, run, vec![ProbeEvent::Started(ProbeId::Dns)]);
     // Select "Does a TCP connection succeed?" and re-run it.
     let tcp_node = app
-        .session
+        .diagnosis
         .as_ref()
         .unwrap()
         .live
@@ -316,7 +351,7 @@ fn v_picks_a_container_to_look_from_and_diagnoses_again() {
         ("api".into(), "shop/api:1".into()),
         ("db".into(), "postgres:15".into()),
     ])));
-    let s = screen(&app, 120, 40);
+    let s = screen(&mut app, 120, 40);
     assert!(
         s.contains("Look from") && s.contains("container api") && s.contains("this host"),
         "{s}"
@@ -343,7 +378,7 @@ fn v_picks_a_container_to_look_from_and_diagnoses_again() {
         app.settings.vantage.as_ref().map(|v| v.name.as_str()),
         Some("api")
     );
-    let s = screen(&app, 120, 40);
+    let s = screen(&mut app, 120, 40);
     assert!(
         s.lines().next().unwrap().contains("from container api"),
         "{s}"

@@ -49,6 +49,23 @@ pub struct SessionRecord {
     /// The diagnosis as last shown.
     pub diagnosis: Option<DiagnosisRecord>,
     pub checklist: Option<ChecklistRun>,
+    /// How the TUI showed it, so `connfix resume` shows it the same way.
+    #[serde(default, skip_serializing_if = "ViewPrefs::is_default")]
+    pub view: ViewPrefs,
+}
+
+/// The TUI's display choices kept with a session.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewPrefs {
+    /// The decision tree lists the questions that do not apply (hidden by default).
+    #[serde(default)]
+    pub show_na: bool,
+}
+
+impl ViewPrefs {
+    fn is_default(&self) -> bool {
+        *self == ViewPrefs::default()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -200,6 +217,7 @@ impl SessionRecord {
             notes: Vec::new(),
             diagnosis: None,
             checklist: None,
+            view: ViewPrefs::default(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! redacted forms are stored (see `App::submit_prompt`), never a password. The file is
 //! private (0600) and read or written only as connfix's own file, never through a link.
 
-use super::app::HISTORY_LEN;
+use super::components::prompt::HISTORY_LEN;
 use crate::session::store::{self, Access};
 use std::io::Read;
 use std::path::PathBuf;

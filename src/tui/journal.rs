@@ -3,6 +3,7 @@
 
 use crate::session::{
     AnswerRecord, DiagnosisRecord, Note, ProbeRun, SavedSettings, SessionKind, SessionRecord,
+    ViewPrefs,
 };
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -31,6 +32,8 @@ pub struct Journal {
     pub save_error: Option<String>,
     /// The last complete diagnosis, kept while a re-run is under way.
     pub diagnosis: Option<DiagnosisRecord>,
+    /// How the TUI shows the session (kept for `connfix resume`).
+    pub view: ViewPrefs,
 }
 
 impl Journal {
@@ -56,6 +59,7 @@ impl Journal {
             alt_dir: None,
             save_error: None,
             diagnosis: None,
+            view: ViewPrefs::default(),
         }
     }
 
@@ -71,6 +75,7 @@ impl Journal {
         j.answers = rec.answers.clone();
         j.notes = rec.notes.clone();
         j.diagnosis = rec.diagnosis.clone();
+        j.view = rec.view;
         j.file = Some(file);
         // Saving again marks it as open, until it is closed normally.
         j.unsaved = true;
@@ -88,6 +93,7 @@ impl Journal {
         r.answers = self.answers.clone();
         r.notes = self.notes.clone();
         r.diagnosis = self.diagnosis.clone();
+        r.view = self.view;
         r
     }
 

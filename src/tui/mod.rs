@@ -2,12 +2,15 @@
 //! [`app::App`]; every input (keys, mouse, probe events, ticks, signals) arrives as one
 //! [`event::Event`] in one loop here, which draws a frame from the state when it changed.
 
+mod actions;
 pub mod app;
 pub mod clipboard;
+pub mod components;
+pub mod diagnosis;
 pub mod event;
 pub mod history;
 pub mod journal;
-pub mod picker;
+pub mod keys;
 pub mod terminal;
 pub mod view;
 pub mod watch;
@@ -119,7 +122,7 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
     while !app.quit {
         if dirty {
             let t0 = std::time::Instant::now();
-            if let Err(e) = terminal.draw(|f| view::render(f, &app)) {
+            if let Err(e) = terminal.draw(|f| app.draw(f)) {
                 crate::log::line(&format!("drawing failed: {e}"));
                 break;
             }
@@ -178,6 +181,10 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
         } else if let Some(file) = &j.file {
             crate::log::line(&format!("session {} saved in {}", j.id, file.display()));
         }
+    }
+    // On a normal quit, say how to come back to the session.
+    if parting.is_none() && app.exit_code == 0 {
+        parting = app.parting();
     }
     runner.all.cancel();
     stop_input.store(true, Ordering::Relaxed);
@@ -358,7 +365,7 @@ impl Runner {
     /// Cancels the runs that no probe listens to any more (all their probes were re-run
     /// since), so repeated re-runs of a hanging probe do not pile up.
     fn prune(&mut self, app: &App) {
-        let live: HashSet<u64> = (app.session.iter())
+        let live: HashSet<u64> = (app.diagnosis.iter())
             .flat_map(|s| s.slots.iter().map(|slot| slot.run))
             .collect();
         self.runs.retain(|run, token| {
@@ -373,7 +380,7 @@ impl Runner {
     /// Starts run `run`: every probe, or `only` one again (with the chain after it). The runs
     /// it replaces are cancelled by [`Runner::prune`].
     fn launch(&mut self, app: &App, run: u64, only: Option<probe::ProbeId>) {
-        let Some(s) = &app.session else {
+        let Some(s) = &app.diagnosis else {
             return;
         };
         let token = self.all.child_token();

@@ -1,23 +1,17 @@
-//! Drawing: one pure function per pane, from the app's state alone.
+//! Widgets and drawing helpers shared by the components: text wrapping, the theme, the
+//! layout, the chrome around the panes. Nothing here knows the app or its components.
 
-pub mod causes;
-pub mod checklist;
-pub mod evidence;
+pub mod chrome;
 pub mod layout;
 pub mod text;
 pub mod theme;
-pub mod tree;
 pub mod watch;
 
-mod chrome;
-mod input;
-mod paste;
-mod prompt;
-
-use crate::tui::app::{App, Screen, Session};
+use crate::tui::keys::Hint;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, BorderType, Borders, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
 };
@@ -29,79 +23,9 @@ pub fn spinner(tick: u64) -> String {
     SPINNER[(tick % SPINNER.len() as u64) as usize].to_string()
 }
 
-pub fn render(frame: &mut Frame, app: &App) {
-    let area = frame.area();
-    if layout::too_small(area) {
-        chrome::too_small(frame, area, app);
-        return;
-    }
-    if let Some(p) = &app.prompt {
-        prompt::render(frame, area, app, p);
-        if let Some(pb) = &app.paste {
-            paste::render(frame, area, app, pb);
-        }
-        return;
-    }
-    if let (Screen::Checklist, Some(c)) = (app.screen, &app.checklist) {
-        checklist::render(frame, area, app, c);
-    } else if let Some(s) = &app.session {
-        diagnosis(frame, area, app, s);
-    }
-    if app.help {
-        chrome::help(frame, area, app);
-    }
-    if let Some(p) = &app.picker {
-        p.render(frame, area, app.color);
-    }
-    if let Some(pb) = &app.paste {
-        paste::render(frame, area, app, pb);
-    }
-    if let Some(input) = &app.input {
-        input::render(frame, area, app, input);
-    }
-}
-
-fn diagnosis(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
-    let panes = layout::panes(area, app.banner.is_some(), app.action_rows());
-    chrome::header(frame, panes.header, app, s);
-    chrome::action(frame, panes.action, app, s);
-    chrome::banner(frame, panes.banner, app);
-    tree::render(frame, panes.tree, app, s);
-    evidence::render(frame, panes.evidence, app, s);
-    causes::render(frame, panes.causes, panes.detail, app, s);
-    chrome::footer(frame, panes.footer, app, s);
-}
-
-/// How far each scrollable pane can scroll at the current size: (evidence, cause detail,
-/// checklist step detail).
-pub fn scroll_limits(app: &App) -> (usize, usize, usize) {
-    let inner = |r: ratatui::layout::Rect| {
-        (
-            r.width.saturating_sub(2) as usize,
-            r.height.saturating_sub(2) as usize,
-        )
-    };
-    let step = app.checklist.as_ref().map_or(0, |c| {
-        let p = layout::checklist_panes(app.area(), app.banner.is_some());
-        let (w, h) = inner(p.detail);
-        checklist::detail_lines(app, c, w).len().saturating_sub(h)
-    });
-    let Some(s) = &app.session else {
-        return (0, 0, step);
-    };
-    let p = layout::panes(app.area(), app.banner.is_some(), app.action_rows());
-    let (ew, eh) = inner(p.evidence);
-    let (dw, dh) = inner(p.detail);
-    (
-        evidence::lines(app, s, ew).len().saturating_sub(eh),
-        causes::detail_lines(app, s, dw).len().saturating_sub(dh),
-        step,
-    )
-}
-
-/// Draws `lines` from `scroll` (kept inside the content) into `inner`, with a scrollbar on
-/// the border of `area` when they do not all fit.
-pub(crate) fn scrolled_lines(
+/// Draws `lines` from `scroll` into `inner`, with a scrollbar on the border of `area` when
+/// they do not all fit. The caller keeps `scroll` inside the content.
+pub fn scrolled_lines(
     frame: &mut Frame,
     area: Rect,
     inner: Rect,
@@ -126,7 +50,7 @@ pub(crate) fn scrolled_lines(
     }
 }
 
-pub(crate) fn pane_block<'a>(t: &Theme, title: &'a str, focused: bool) -> Block<'a> {
+pub fn pane_block<'a>(t: &Theme, title: &'a str, focused: bool) -> Block<'a> {
     Block::new()
         .borders(Borders::ALL)
         .border_type(if focused {
@@ -137,4 +61,58 @@ pub(crate) fn pane_block<'a>(t: &Theme, title: &'a str, focused: bool) -> Block<
         .border_style(t.border(focused))
         .title(title)
         .title_style(if focused { t.key() } else { t.bold() })
+}
+
+/// A key and what it does, as footers and boxes show them: " q quit ".
+pub fn key_pair(label: &str, what: &str, t: Theme) -> [Span<'static>; 2] {
+    [
+        Span::styled(format!(" {label}"), t.key()),
+        Span::raw(format!(" {what} ")),
+    ]
+}
+
+/// The hints that have a footer word, as key pairs.
+pub fn key_spans(hints: &[Hint], t: Theme) -> Vec<Span<'static>> {
+    (hints.iter())
+        .filter(|h| !h.footer.is_empty() && !h.label.is_empty())
+        .flat_map(|h| key_pair(h.label, h.footer, t))
+        .collect()
+}
+
+/// Restyles every occurrence of `query` (ignoring case) in `lines` with `style`. A match
+/// that spans two styled pieces of a line is left as it is.
+pub fn highlight(lines: &mut [Line<'static>], query: &str, style: Style) {
+    let q = query.to_lowercase();
+    if q.is_empty() {
+        return;
+    }
+    for line in lines.iter_mut() {
+        let spans = std::mem::take(&mut line.spans);
+        for span in spans {
+            let text = span.content.to_string();
+            let lower = text.to_lowercase();
+            // Lowercasing can change byte lengths (rare letters): leave such text alone.
+            if lower.len() != text.len() || !lower.contains(&q) {
+                line.spans.push(span);
+                continue;
+            }
+            let mut at = 0;
+            for (i, _) in lower.match_indices(&q) {
+                if i > at {
+                    line.spans
+                        .push(Span::styled(text[at..i].to_string(), span.style));
+                }
+                let end = i + q.len();
+                line.spans.push(Span::styled(
+                    text[i..end].to_string(),
+                    span.style.patch(style),
+                ));
+                at = end;
+            }
+            if at < text.len() {
+                line.spans
+                    .push(Span::styled(text[at..].to_string(), span.style));
+            }
+        }
+    }
 }

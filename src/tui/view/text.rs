@@ -75,9 +75,45 @@ pub fn ellipsis(s: &str, width: usize) -> String {
     }
 }
 
+/// Cuts `text` into rows of `width` columns, keeping every space (tables and code stay
+/// aligned); rows after the first start with `indent` spaces.
+pub fn hard_wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let width = width.max(indent + 2);
+    let mut out = Vec::new();
+    let mut rest = text.to_string();
+    loop {
+        let room = if out.is_empty() {
+            width
+        } else {
+            width - indent
+        };
+        if rest.width() <= room {
+            break;
+        }
+        let head = truncate(&rest, room);
+        if head.is_empty() {
+            break;
+        }
+        rest = rest[head.len()..].to_string();
+        out.push(head);
+    }
+    out.push(rest);
+    let pad = " ".repeat(indent);
+    (out.into_iter().enumerate())
+        .map(|(i, l)| if i == 0 { l } else { format!("{pad}{l}") })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hard_wrap_keeps_spaces_and_indents_the_rest() {
+        assert_eq!(hard_wrap("a  b", 10, 2), vec!["a  b"]);
+        assert_eq!(hard_wrap("abcdef", 4, 2), vec!["abcd", "  ef"]);
+        assert_eq!(hard_wrap("abcdefgh", 4, 2), vec!["abcd", "  ef", "  gh"]);
+    }
 
     #[test]
     fn wraps_at_spaces_and_cuts_long_words() {

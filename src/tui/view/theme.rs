@@ -58,6 +58,11 @@ impl Theme {
             self.dim()
         }
     }
+    /// A search match.
+    pub fn search(&self) -> Style {
+        self.fg(Color::Yellow)
+            .add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    }
     pub fn key(&self) -> Style {
         self.accent().add_modifier(Modifier::BOLD)
     }

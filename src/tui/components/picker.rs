@@ -2,8 +2,10 @@
 //! engine lists. A small component: it owns its list and selection, handles its keys and
 //! draws itself; the app only opens it and acts on the choice.
 
-use super::view::layout::centered;
-use super::view::theme::Theme;
+use crate::tui::keys::{Binding, Key, hints, lookup};
+use crate::tui::view::layout::centered;
+use crate::tui::view::theme::Theme;
+use crate::tui::view::{key_spans, pane_block};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -27,6 +29,45 @@ pub enum Picked {
     Choose(Option<String>),
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Up,
+    Down,
+    Choose,
+    Cancel,
+}
+
+const KEYS: &[Binding<Act>] = &[
+    Binding {
+        keys: &[Key::Code(KeyCode::Up), Key::Char('k')],
+        label: "↑",
+        footer: "",
+        help: "the row above",
+        action: Act::Up,
+    },
+    Binding {
+        keys: &[Key::Code(KeyCode::Down), Key::Char('j')],
+        label: "↓",
+        footer: "choose",
+        help: "the row below",
+        action: Act::Down,
+    },
+    Binding {
+        keys: &[Key::Code(KeyCode::Enter)],
+        label: "Enter",
+        footer: "look from there",
+        help: "diagnose again from the chosen place",
+        action: Act::Choose,
+    },
+    Binding {
+        keys: &[Key::Code(KeyCode::Esc), Key::Char('q')],
+        label: "Esc",
+        footer: "cancel",
+        help: "keep looking from where connfix looks now",
+        action: Act::Cancel,
+    },
+];
+
 impl VantagePicker {
     pub fn new(containers: Vec<(String, String)>) -> VantagePicker {
         VantagePicker { containers, sel: 0 }
@@ -37,30 +78,30 @@ impl VantagePicker {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> Picked {
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => Picked::Cancel,
-            KeyCode::Up | KeyCode::Char('k') => {
+        match lookup(KEYS, &key) {
+            Some(Act::Cancel) => Picked::Cancel,
+            Some(Act::Up) => {
                 self.sel = self.sel.saturating_sub(1);
                 Picked::Open
             }
-            KeyCode::Down | KeyCode::Char('j') => {
+            Some(Act::Down) => {
                 self.sel = (self.sel + 1).min(self.rows() - 1);
                 Picked::Open
             }
-            KeyCode::Enter => Picked::Choose(match self.sel {
+            Some(Act::Choose) => Picked::Choose(match self.sel {
                 0 => None,
                 i => self.containers.get(i - 1).map(|(n, _)| n.clone()),
             }),
-            _ => Picked::Open,
+            None => Picked::Open,
         }
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, color: bool) {
         let t = Theme { color };
-        let mut lines = vec![Line::styled(
-            "Diagnose as seen from (↑↓ choose · Enter · Esc cancels):",
-            t.dim(),
-        )];
+        let mut lines = vec![
+            Line::styled("Diagnose as seen from:", t.dim()),
+            Line::from(key_spans(&hints(KEYS, |_| true), t)),
+        ];
         let this_host = std::iter::once(("this host".to_string(), String::new()));
         let rows = this_host.chain(self.containers.iter().cloned());
         for (i, (name, image)) in rows.enumerate() {
@@ -88,9 +129,9 @@ impl VantagePicker {
         let h = (lines.len() as u16 + 2).min(area.height);
         let r = centered(area, 70, h);
         frame.render_widget(Clear, r);
-        let block = super::view::pane_block(&t, " Look from ", true);
+        let block = pane_block(&t, " Look from ", true);
         let visible = (h as usize).saturating_sub(2);
-        let offset = (self.sel + 2).saturating_sub(visible) as u16;
+        let offset = (self.sel + 3).saturating_sub(visible) as u16;
         frame.render_widget(Paragraph::new(lines).block(block).scroll((offset, 0)), r);
     }
 }

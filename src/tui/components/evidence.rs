@@ -1,9 +1,7 @@
 //! The evidence pane: what each probe found, updated as results arrive. Rows that bear on
 //! the target (the listener on its port, a rule that hits it) are highlighted.
 
-use super::text::{ellipsis, wrap};
-use super::theme::Theme;
-use super::{pane_block, scrolled_lines, spinner};
+use super::{Ctx, Scrolled};
 use crate::probe::container::{ContainerData, ContainerInfo, join_addrs};
 use crate::probe::dns::DnsData;
 use crate::probe::environment::EnvData;
@@ -15,10 +13,16 @@ use crate::probe::service::{self, ServiceData};
 use crate::probe::tcp::{AfterConnect, Outcome, TcpData, errno_name};
 use crate::probe::unix::UnixData;
 use crate::probe::{ProbeData, ProbeReport, Status};
+use crate::session::Note;
 use crate::target::Target;
-use crate::tui::app::{App, Pane, Session, SlotState};
+use crate::tui::diagnosis::{Diagnosis, SlotState};
+use crate::tui::keys::{self, Binding, Hint, Scroll};
+use crate::tui::view::text::{hard_wrap, wrap};
+use crate::tui::view::theme::Theme;
+use crate::tui::view::{highlight, pane_block, scrolled_lines, spinner};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -27,25 +31,76 @@ const OTHER_LISTENERS: usize = 8;
 /// How far from the target port a listener counts as "nearby".
 const NEARBY: u16 = 10;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &Session) {
-    let t = Theme { color: app.color };
-    let block = pane_block(&t, " Evidence ", app.focus == Pane::Evidence);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let lines = lines(app, s, inner.width as usize);
-    scrolled_lines(frame, area, inner, lines, s.evidence_scroll);
+pub const KEYS: &[Binding<Scroll>] = keys::SCROLL;
+
+#[derive(Debug, Default)]
+pub struct EvidencePane {
+    pub scroll: Scrolled,
+    drawn: Rect,
+}
+
+impl EvidencePane {
+    pub fn hints(&self) -> Vec<Hint> {
+        keys::hints(KEYS, |_| true)
+    }
+
+    pub fn on_key(&mut self, key: &KeyEvent) -> bool {
+        match keys::lookup(KEYS, key) {
+            Some(s) => {
+                self.scroll.apply(s);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn contains(&self, at: ratatui::layout::Position) -> bool {
+        self.drawn.contains(at)
+    }
+
+    /// Brings line `line` of the pane into view (a search match).
+    pub fn show_line(&mut self, line: usize) {
+        self.scroll.offset = line.saturating_sub(1);
+    }
+
+    /// The pane's width for text, as last drawn.
+    pub fn text_width(&self) -> usize {
+        self.drawn.inner(Margin::new(1, 1)).width as usize
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn render(
+        &mut self,
+        frame: &mut Frame,
+        area: Rect,
+        focused: bool,
+        d: &Diagnosis,
+        notes: &[Note],
+        search: Option<&str>,
+        ctx: &Ctx,
+    ) {
+        self.drawn = area;
+        if area.is_empty() {
+            return;
+        }
+        let t = ctx.theme;
+        let block = pane_block(&t, " Evidence ", focused);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let mut lines = lines(d, notes, inner.width as usize, ctx);
+        if let Some(q) = search {
+            highlight(&mut lines, q, t.search());
+        }
+        self.scroll.fit(lines.len(), inner.height as usize);
+        scrolled_lines(frame, area, inner, lines, self.scroll.offset);
+    }
 }
 
 /// Every line of the pane for a width of `width` columns.
-pub fn lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {
-    let t = Theme { color: app.color };
+pub fn lines(d: &Diagnosis, notes: &[Note], width: usize, ctx: &Ctx) -> Vec<Line<'static>> {
+    let t = ctx.theme;
     let mut out: Vec<Line<'static>> = Vec::new();
     // The person's notes come first: they are what they will look for.
-    let notes = app
-        .journal
-        .as_ref()
-        .map(|j| j.notes.as_slice())
-        .unwrap_or(&[]);
     if !notes.is_empty() {
         out.push(Line::styled("✎ Your notes", t.person().patch(t.bold())));
         for n in notes {
@@ -62,7 +117,7 @@ pub fn lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {
             }
         }
     }
-    for slot in &s.slots {
+    for slot in &d.slots {
         if !out.is_empty() {
             out.push(Line::raw(""));
         }
@@ -74,9 +129,9 @@ pub fn lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {
                 Span::styled("  waiting to start", t.dim()),
             ])),
             SlotState::Running(since) => {
-                let secs = app.now.saturating_duration_since(*since).as_secs_f64();
+                let secs = ctx.now.saturating_duration_since(*since).as_secs_f64();
                 out.push(Line::from(vec![
-                    Span::styled(format!("{} ", spinner(app.tick)), t.accent()),
+                    Span::styled(format!("{} ", spinner(ctx.tick)), t.accent()),
                     Span::styled(name, t.bold()),
                     Span::styled(format!("  running… {secs:.1} s"), t.accent()),
                 ]));
@@ -106,7 +161,7 @@ pub fn lines(app: &App, s: &Session, width: usize) -> Vec<Line<'static>> {
                     width,
                     lines: Vec::new(),
                 };
-                body.report(r, &s.target);
+                body.report(r, &d.target);
                 out.extend(body.lines);
             }
         }
@@ -153,12 +208,12 @@ impl Body {
         }
     }
 
-    /// A row of a table: cut, never wrapped, so columns stay aligned.
+    /// A row of a table: its spaces kept so columns stay aligned; what does not fit goes on
+    /// indented continuation rows rather than being cut.
     fn row(&mut self, text: String, style: Style) {
-        self.lines.push(Line::styled(
-            ellipsis(&format!("    {text}"), self.width),
-            style,
-        ));
+        for l in hard_wrap(&format!("    {text}"), self.width, 6) {
+            self.lines.push(Line::styled(l, style));
+        }
     }
 
     fn report(&mut self, r: &ProbeReport, target: &Target) {
