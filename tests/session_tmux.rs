@@ -70,7 +70,7 @@ fn killed_with_sigkill_and_resumed_with_nothing_lost() {
     let target = format!("127.0.0.1:{}", closed_port());
     let tui = Tmux::start(&opts(data.path()), &[&target, "--timeout", "2s"]);
     tui.wait_for(NOTHING, VERDICT);
-    tui.keys(&["n"]);
+    tui.keys(&["m"]);
     tui.wait_for("Add a note", REACT);
     tui.type_text("paged by checkout-api at 09:58; PGPASSWORD=hunter2 in its env");
     tui.keys(&["Enter"]);
@@ -110,7 +110,7 @@ fn killed_with_sigkill_and_resumed_with_nothing_lost() {
         VERDICT,
     );
     assert!(!screen.contains("hunter2"), "{screen}");
-    resumed.keys(&["n"]);
+    resumed.keys(&["m"]);
     resumed.wait_for("Add a note", REACT);
     resumed.type_text("second note after the crash");
     resumed.keys(&["Enter"]);
@@ -194,7 +194,7 @@ fn a_checklist_is_stepped_through_to_the_end_and_saved() {
     tui.wait_for("Step 3 of 8", REACT);
     tui.keys(&["f"]); // crash-loop: failed; moves on to config-port
     tui.wait_for("1 failed", REACT);
-    tui.keys(&["n"]);
+    tui.keys(&["m"]);
     tui.wait_for("Add a note", REACT);
     tui.type_text("port moved to 8081 in values.yaml");
     tui.keys(&["Enter"]);
@@ -281,7 +281,7 @@ fn an_unwritable_data_directory_offers_another_place() {
     tui.type_text(&elsewhere.display().to_string());
     tui.keys(&["Enter"]);
     tui.wait_for("report saved", REACT);
-    tui.keys(&["n"]);
+    tui.keys(&["m"]);
     tui.type_text("written after the move");
     tui.keys(&["Enter"]);
     tui.wait_for("written after the move", REACT);
@@ -331,7 +331,7 @@ fn quitting_while_nothing_can_be_saved_warns_then_keeps_a_copy_in_the_temp_direc
     let target = format!("127.0.0.1:{}", closed_port());
     let tui = Tmux::start(&o, &[&target, "--timeout", "2s"]);
     tui.wait_for_all(&[NOTHING, "not saved"], VERDICT);
-    tui.keys(&["n"]);
+    tui.keys(&["m"]);
     tui.type_text("only in memory so far");
     tui.keys(&["Enter"]);
     tui.keys(&["q"]);
@@ -447,7 +447,7 @@ fn a_full_disk_leaves_the_session_being_written_over_whole() {
         &[NOTHING, &format!("127.0.0.1:{port}"), "not saved"],
         VERDICT,
     );
-    tui.keys(&["n"]);
+    tui.keys(&["m"]);
     tui.wait_for("Add a note", REACT);
     tui.type_text("written on a full disk");
     tui.keys(&["Enter"]);

@@ -20,7 +20,7 @@ const REACT: Duration = Duration::from_secs(10);
 /// Shown only once every probe has answered (the detail of the selected cause).
 const FIX: &str = "How to fix it";
 /// The heading the language keys scroll the cause's details to.
-const CODE_HEADING: &str = "Code  (←/→ language · C copy)";
+const CODE_HEADING: &str = "Code  (←/→ or 1-6 language · C copy)";
 /// The code languages, in the order of their tabs and of the keys 1–6.
 const LANGUAGES: [&str; 6] = ["Python", "Node.js", "Go", "Java", "Rust", "Shell"];
 
@@ -149,14 +149,19 @@ fn f1_opens_the_help_and_q_closes_only_the_help() {
     }
     let tui = demo(&Options::default());
     tui.keys(&["F1"]);
-    tui.wait_for_all(
-        &["Keys · Esc closes", "┃Everywhere", "┃Causes & fixes"],
-        REACT,
-    );
+    tui.wait_for_all(&["Esc closes", "┃Everywhere", "┃Decision tree"], REACT);
+    // The help scrolls: j, ↓ and PgDn move it down.
+    for key in ["j", "Down", "NPage"] {
+        let before = tui.screen();
+        tui.keys(&[key]);
+        tui.wait_until(&format!("{key} to scroll the help"), REACT, |s| {
+            s != before && s.contains("Esc closes")
+        });
+    }
     // In the help, q closes the help; connfix goes on.
     tui.keys(&["q"]);
     tui.wait_until("the help closed, the panes shown", REACT, |s| {
-        !s.contains("Keys · Esc closes") && s.contains(FIX) && tmux::exit_code(s).is_none()
+        !s.contains("Esc closes") && s.contains(FIX) && tmux::exit_code(s).is_none()
     });
     tui.keys(&["Tab"]);
     tui.wait_for("┏ Evidence", REACT);
@@ -172,6 +177,9 @@ fn g_shift_g_pgdn_and_pgup_select_questions_in_the_decision_tree() {
         height: 56,
         ..Options::default()
     });
+    // h shows the questions that do not apply too (hidden at first): more than ten rows.
+    tui.keys(&["h"]);
+    tui.wait_for("showing the questions that do not apply", REACT);
     // g: the first question, at the top of the pane.
     tui.keys(&["g"]);
     let (top, reversed) = tui.wait_until_styled("the first question selected", REACT, |s, r| {
@@ -428,4 +436,39 @@ fn alt_enter_breaks_the_line_in_the_paste_box() {
     );
     tui.keys(&["Escape"]);
     tui.wait_gone("Explain a pasted error", REACT);
+}
+
+#[test]
+fn slash_searches_n_moves_esc_drops_the_search_and_never_quits() {
+    if !tmux::available() {
+        return;
+    }
+    let tui = demo(&Options::default());
+    tui.type_text("/");
+    tui.wait_for("searches the evidence and the causes", REACT);
+    tui.type_text("listens");
+    tui.keys(&["Enter"]);
+    let screen = tui.wait_for("/listens: match 1/", REACT);
+    let total: usize = screen
+        .split("/listens: match 1/")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no match count:\n{screen}"));
+    assert!(total >= 2, "{screen}");
+    tui.keys(&["n"]);
+    tui.wait_for(&format!("/listens: match 2/{total}"), REACT);
+    tui.keys(&["N", "N"]);
+    tui.wait_for(&format!("/listens: match {total}/{total}"), REACT);
+    // Esc drops the search; Esc again does nothing; connfix goes on.
+    tui.keys(&["Escape"]);
+    tui.wait_for("search dropped", REACT);
+    tui.keys(&["Escape"]);
+    tui.keys(&["n"]);
+    let screen = tui.wait_for("no search yet", REACT);
+    assert!(tmux::exit_code(&screen).is_none(), "Esc quit:\n{screen}");
+    // q quits, and says how to come back.
+    tui.keys(&["q"]);
+    assert_eq!(tui.wait_exit(Duration::from_secs(10)), 0);
+    assert!(tui.screen().contains("connfix resume"), "{}", tui.screen());
 }

@@ -158,9 +158,9 @@ fn demo_reaches_its_verdict_and_stops_its_service_on_quit() {
     assert!(
         screen
             .lines()
-            .next()
+            .nth(1)
             .is_some_and(|h| h.contains("✗ Something listens on a nearby port")),
-        "the header does not show the verdict:\n{screen}"
+        "the verdict is not first under the header:\n{screen}"
     );
     let port = demo_service_port(&screen);
     let service = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
@@ -171,6 +171,12 @@ fn demo_reaches_its_verdict_and_stops_its_service_on_quit() {
 
     tui.keys(&["q"]);
     assert_eq!(tui.wait_exit(QUIT_WITHIN), 0, "{}", tui.screen());
+    // Back on the normal screen: how to reopen the session.
+    let after = tui.screen();
+    assert!(
+        after.contains("saved; `connfix resume ") && after.contains("reopens it"),
+        "no session id or resume hint after quitting:\n{after}"
+    );
     assert!(
         TcpStream::connect_timeout(&service, Duration::from_secs(2)).is_err(),
         "the demo service on {service} still accepts connections after quitting"
@@ -220,22 +226,17 @@ fn help_lists_every_group_and_esc_closes_it() {
     }
     let (tui, _) = demo(&Options::default());
     tui.keys(&["?"]);
-    // The groups' names at the overlay's left border.
-    tui.wait_for_all(
-        &[
-            "Keys · Esc closes",
-            "┃Everywhere",
-            "┃Decision tree",
-            "┃Evidence",
-            "┃Causes & fixes",
-        ],
-        REACT,
-    );
+    // The groups' names at the overlay's left border; the help scrolls to show the rest.
+    tui.wait_for_all(&["Esc closes", "┃Everywhere", "┃Decision tree"], REACT);
+    tui.keys(&["G"]);
+    tui.wait_for_all(&["┃Evidence", "┃Causes & fix", "┃After a search"], REACT);
+    tui.keys(&["g"]);
+    tui.wait_for("┃Everywhere", REACT);
 
     tui.keys(&["Escape"]);
     // Esc closes the help and leaves connfix running.
     tui.wait_until("the help closed, the panes shown", REACT, |s| {
-        !s.contains("Keys · Esc closes")
+        !s.contains("Esc closes")
             && s.contains(FIX)
             && s.contains("╭ Evidence")
             && tmux::exit_code(s).is_none()
@@ -386,10 +387,9 @@ fn c_copies_the_commands_for_this_machine_with_osc_52() {
     tui.wait_for("┏ Causes", REACT);
     tui.keys(&["c"]);
     let screen = tui.wait_for("copied", REACT);
-    let footer = screen.lines().last().unwrap_or_default();
     assert!(
-        footer.contains("command(s) for wrong-port"),
-        "the footer does not say what was copied:\n{screen}"
+        screen.contains("command(s) for wrong-port"),
+        "the message row does not say what was copied:\n{screen}"
     );
 
     // The OSC 52 sequence may reach tmux just after the frame with the message.
@@ -430,8 +430,7 @@ fn c_copies_the_commands_for_this_machine_with_osc_52() {
     // C copies the code snippet of the shown language instead.
     tui.keys(&["C"]);
     let screen = tui.wait_for("snippet", REACT);
-    let footer = screen.lines().last().unwrap_or_default();
-    assert!(footer.contains("copied the Python snippet"), "{screen}");
+    assert!(screen.contains("copied the Python snippet"), "{screen}");
 }
 
 #[test]
@@ -463,10 +462,10 @@ fn the_prompt_explains_a_bad_target_and_diagnoses_a_good_one() {
     tui.type_text(&format!("127.0.0.1:{port}"));
     tui.keys(&["Enter"]);
     let screen = tui.wait_for(FIX, VERDICT);
-    let header = screen.lines().next().unwrap_or_default();
+    let top: Vec<&str> = screen.lines().take(2).collect();
     assert!(
-        header.contains(&format!("127.0.0.1:{port}")) && header.contains("Nothing is listening"),
-        "the header should show the target and its verdict:\n{screen}"
+        top[0].contains(&format!("127.0.0.1:{port}")) && top[1].contains("Nothing is listening"),
+        "the header should show the target, the band under it the verdict:\n{screen}"
     );
 }
 

@@ -4,9 +4,11 @@
 
 mod actions;
 pub mod app;
+pub mod bindings;
 pub mod clipboard;
 pub mod components;
 pub mod diagnosis;
+mod draw;
 pub mod event;
 pub mod history;
 pub mod journal;

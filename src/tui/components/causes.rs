@@ -102,17 +102,31 @@ pub const KEYS: &[Binding<Act>] = &[
         action: Act::Language(5),
     },
     Binding {
-        keys: &[Key::Char('K'), Key::Code(KeyCode::PageUp)],
-        label: "K PgUp",
+        keys: &[Key::Char('K')],
+        label: "K",
         footer: "",
-        help: "scroll the details up (also the mouse wheel)",
+        help: "scroll the details up a line (also the mouse wheel)",
+        action: Act::Scroll(Scroll::Up),
+    },
+    Binding {
+        keys: &[Key::Char('J')],
+        label: "J",
+        footer: "scroll",
+        help: "scroll the details down a line",
+        action: Act::Scroll(Scroll::Down),
+    },
+    Binding {
+        keys: &[Key::Code(KeyCode::PageUp)],
+        label: "PgUp",
+        footer: "",
+        help: "scroll the details up ten lines",
         action: Act::Scroll(Scroll::PageUp),
     },
     Binding {
-        keys: &[Key::Char('J'), Key::Code(KeyCode::PageDown), Key::Char(' ')],
-        label: "J PgDn Space",
-        footer: "scroll",
-        help: "scroll the details down",
+        keys: &[Key::Code(KeyCode::PageDown), Key::Char(' ')],
+        label: "PgDn Space",
+        footer: "",
+        help: "scroll the details down ten lines",
         action: Act::Scroll(Scroll::PageDown),
     },
     Binding {
@@ -394,7 +408,8 @@ pub fn detail_lines(
         para(&mut out, "No cause matched.", t.dim());
         return out;
     };
-    // The verdict's title and action are in the band above; other causes say theirs here.
+    // The verdict's title is in the band above; other causes say theirs here. The action
+    // is always here in full (the band may have had to cut it).
     if rc.id != s.report.verdict.id {
         let (mark, style) = mark(&t, kb, &rc.id);
         para(
@@ -402,9 +417,9 @@ pub fn detail_lines(
             &format!("{mark} {} ({})", rc.title, rc.confidence.as_str()),
             style.patch(t.bold()),
         );
-        if !rc.action.is_empty() {
-            para(&mut out, &format!("→ {}", rc.action), t.bold());
-        }
+    }
+    if !rc.action.is_empty() {
+        para(&mut out, &format!("→ {}", rc.action), t.bold());
     }
     // The fix comes first: it is what the person acts on.
     heading(&mut out, &t, "How to fix it");

@@ -70,6 +70,10 @@ impl Pane {
     }
 }
 
+/// Lines a page key moves, whatever the pane's height: the same step on every size of
+/// terminal, so a person keeps their place.
+pub const PAGE: usize = 10;
+
 /// How far a scrollable view can scroll, learnt when it was last drawn.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Scrolled {
@@ -84,7 +88,7 @@ impl Scrolled {
     pub fn apply(&mut self, s: crate::tui::keys::Scroll) {
         // Before the first draw the end is unknown: the draw clamps it.
         let drawn = self.page > 0;
-        let v = s.apply(self.offset, self.page.max(10));
+        let v = s.apply(self.offset, PAGE);
         self.offset = if drawn { v.min(self.max) } else { v };
     }
     /// Called by the render with what fits now.

@@ -72,14 +72,20 @@ pub fn lines(d: &Diagnosis, width: usize, budget: Budget, ctx: &Ctx) -> Vec<Line
     }
     if let Some(top) = d.report.causes.first() {
         let why = deciding(top, d.report.causes.get(1));
+        // Whole items only: a fact cut in half is worse than the next one shown whole.
         let mut left = budget.why;
-        for e in why {
+        for (i, e) in why.into_iter().enumerate() {
+            let text = format!("• {e}");
+            let rows = wrap(&text, width.saturating_sub(3)).len();
+            if rows > left && i > 0 {
+                continue;
+            }
+            let before = out.len();
+            push(&mut out, &text, "  ", width, left, t.dim());
+            left -= out.len() - before;
             if left == 0 {
                 break;
             }
-            let before = out.len();
-            push(&mut out, &format!("• {e}"), "  ", width, left, t.dim());
-            left -= out.len() - before;
         }
     }
     out

@@ -101,11 +101,20 @@ pub fn tabs(frame: &mut Frame, area: Rect, t: Theme, titles: &[&str], selected: 
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The keys that apply now, most useful first, ending with `? help` and `q quit`. What
-/// does not fit is dropped from the end of `keys`; the help lists everything.
-pub fn footer(frame: &mut Frame, area: Rect, t: Theme, keys: &[Hint]) {
+/// While a box that takes typing (or the help) is open, q belongs to it: Ctrl-C quits.
+const IN_A_BOX: [Hint; 1] = [Hint {
+    label: "Ctrl-C",
+    footer: "quit",
+    help: "",
+}];
+
+/// The keys that apply now, most useful first, ending with `? help` and `q quit` on the
+/// screens (`Ctrl-C quit` in a box). What does not fit is dropped from `keys`; the help
+/// lists everything.
+pub fn footer(frame: &mut Frame, area: Rect, t: Theme, keys: &[Hint], in_a_box: bool) {
+    let always: &[Hint] = if in_a_box { &IN_A_BOX } else { &ALWAYS };
     let width = area.width as usize;
-    let fixed: usize = ALWAYS.iter().map(pair_width).sum();
+    let fixed: usize = always.iter().map(pair_width).sum();
     let mut used = fixed;
     let mut shown = Vec::new();
     for h in keys
@@ -120,7 +129,7 @@ pub fn footer(frame: &mut Frame, area: Rect, t: Theme, keys: &[Hint]) {
         shown.push(*h);
     }
     let mut spans = Vec::new();
-    for h in shown.iter().chain(ALWAYS.iter()) {
+    for h in shown.iter().chain(always.iter()) {
         spans.extend(key_pair(h.label, h.footer, t));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

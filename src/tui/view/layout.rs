@@ -67,10 +67,8 @@ pub struct Want {
 pub fn summary_budget(area: Rect) -> (usize, usize, usize) {
     if area.height >= GRID_HEIGHT {
         (2, 4, 4)
-    } else if area.height >= 28 {
-        (2, 3, 3)
     } else {
-        (2, 3, 2)
+        (2, 3, 3)
     }
 }
 
