@@ -3,7 +3,6 @@
 
 use super::{CheckFlags, ExpectFlag, UsageError};
 use crate::knowledge::Knowledge;
-use crate::target::Target;
 use crate::watch::Row;
 use crate::watch::runner::{self, Pace, Plan, Update};
 use std::ffi::OsString;
@@ -23,13 +22,7 @@ pub struct WatchArgs<'a> {
     pub no_bell: bool,
 }
 
-/// Everything a watch needs, validated.
-pub struct Watch {
-    pub targets: Vec<Target>,
-    pub plan: Plan,
-    pub interval: Duration,
-    pub bell: bool,
-}
+pub use crate::watch::Watch;
 
 pub fn prepare(
     args: &WatchArgs<'_>,

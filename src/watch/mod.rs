@@ -7,6 +7,7 @@ pub mod expect;
 pub mod runner;
 
 use crate::probe::reach::{Failure, Sample};
+use crate::target::Target;
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::net::IpAddr;
@@ -32,6 +33,14 @@ impl State {
             State::Down => "down",
         }
     }
+}
+
+/// Everything a watch needs, validated: the model both the TUI and the NDJSON output run.
+pub struct Watch {
+    pub targets: Vec<Target>,
+    pub plan: runner::Plan,
+    pub interval: Duration,
+    pub bell: bool,
 }
 
 /// One check in a row's history: enough to draw the timeline and the sparkline.

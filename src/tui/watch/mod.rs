@@ -8,8 +8,8 @@ pub mod state;
 
 use super::event::Event;
 use super::{Options, Start, terminal};
-use crate::cli::watch::Watch;
 use crate::knowledge::Knowledge;
+use crate::watch::Watch;
 use crate::watch::runner::{self, Update};
 use state::{WatchApp, WatchCommand};
 use std::io::Write;
