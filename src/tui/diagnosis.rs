@@ -47,6 +47,9 @@ pub struct Diagnosis {
     pub report: CheckReport,
     pub live: Vec<LiveNode>,
     pub started_at: String,
+    /// Counts the rebuilds of the report: a pane whose lines were built for this
+    /// generation can draw them again as they are.
+    pub generation: u64,
 }
 
 impl Diagnosis {
@@ -87,6 +90,7 @@ impl Diagnosis {
             report,
             live: Vec::new(),
             started_at,
+            generation: 0,
         };
         d.rebuild_tree(kb);
         d
@@ -155,6 +159,7 @@ impl Diagnosis {
 
     /// Rebuilds the report and the live tree from the slots and answers.
     pub fn refresh(&mut self, kb: &Knowledge) {
+        self.generation += 1;
         // Slots are in plan order, which is probe id order, as the report lists them.
         let pending: Vec<ProbeId> = (self.slots.iter())
             .filter(|s| !matches!(s.state, SlotState::Done(_)))

@@ -146,9 +146,11 @@ impl App {
         }
         let in_a_box = self.input.is_some() || self.paste.is_some() || self.help.is_some();
         chrome::footer(frame, footer_area, t, &footer, in_a_box);
-        let groups = self.help_groups();
-        if let Some(h) = &mut self.help {
-            h.render(frame, area, &groups, &ctx);
+        if self.help.is_some() {
+            let groups = self.help_groups();
+            if let Some(h) = &mut self.help {
+                h.render(frame, area, &groups, &ctx);
+            }
         }
         if let Some(p) = &self.picker {
             p.render(frame, area, self.color);

@@ -1,7 +1,7 @@
 //! The causes and fixes: ranked causes on the left; on the right the selected one in full
 //! (why connfix thinks so, how to confirm, how to fix, code in six languages, what not to do).
 
-use super::{Ctx, Scrolled};
+use super::{Cached, Ctx, Scrolled};
 use crate::diagnose::engine::RankedCause;
 use crate::knowledge::Knowledge;
 use crate::knowledge::causes::{Confidence, LANGUAGES, Severity};
@@ -153,6 +153,8 @@ pub struct CausesPane {
     list_drawn: Rect,
     detail_drawn: Rect,
     list_offset: usize,
+    /// (report generation, cause, language, width, colour, search).
+    cache: Cached<(u64, usize, usize, u16, bool, Option<String>)>,
 }
 
 impl CausesPane {
@@ -308,10 +310,27 @@ impl CausesPane {
         let block = pane_block(&t, &title, focused);
         let inner = block.inner(detail);
         frame.render_widget(block, detail);
-        let mut lines = detail_lines(d, self, inner.width as usize, ctx.kb, t);
-        if let Some(q) = search {
-            highlight(&mut lines, q, t.search());
-        }
+        let key = (
+            d.generation,
+            self.sel,
+            self.lang,
+            inner.width,
+            t.color,
+            search.map(str::to_string),
+        );
+        let (sel, lang) = (self.sel, self.lang);
+        let lines = self.cache.get(key, || {
+            let pane = CausesPane {
+                sel,
+                lang,
+                ..CausesPane::default()
+            };
+            let mut lines = detail_lines(d, &pane, inner.width as usize, ctx.kb, t);
+            if let Some(q) = search {
+                highlight(&mut lines, q, t.search());
+            }
+            lines
+        });
         self.detail.fit(lines.len(), inner.height as usize);
         scrolled_lines(frame, detail, inner, lines, self.detail.offset);
     }

@@ -281,7 +281,7 @@ impl ChecklistUi {
         frame.render_widget(block, detail);
         let lines = detail_lines(self, d, notes, inner.width as usize, ctx);
         self.detail.fit(lines.len(), inner.height as usize);
-        scrolled_lines(frame, detail, inner, lines, self.detail.offset);
+        scrolled_lines(frame, detail, inner, &lines, self.detail.offset);
     }
 }
 

@@ -1,7 +1,7 @@
 //! The evidence pane: what each probe found, updated as results arrive. Rows that bear on
 //! the target (the listener on its port, a rule that hits it) are highlighted.
 
-use super::{Ctx, Scrolled};
+use super::{Cached, Ctx, Scrolled};
 use crate::probe::container::{ContainerData, ContainerInfo, join_addrs};
 use crate::probe::dns::DnsData;
 use crate::probe::environment::EnvData;
@@ -37,6 +37,8 @@ pub const KEYS: &[Binding<Scroll>] = keys::SCROLL;
 pub struct EvidencePane {
     pub scroll: Scrolled,
     drawn: Rect,
+    /// (report generation, notes, width, colour, search, spinner tick while probing).
+    cache: Cached<(u64, usize, u16, bool, Option<String>, u64)>,
 }
 
 impl EvidencePane {
@@ -87,10 +89,22 @@ impl EvidencePane {
         let block = pane_block(&t, " Evidence ", focused);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let mut lines = lines(d, notes, inner.width as usize, ctx);
-        if let Some(q) = search {
-            highlight(&mut lines, q, t.search());
-        }
+        let tick = if d.all_done() { 0 } else { ctx.tick };
+        let key = (
+            d.generation,
+            notes.len(),
+            inner.width,
+            t.color,
+            search.map(str::to_string),
+            tick,
+        );
+        let lines = self.cache.get(key, || {
+            let mut lines = lines(d, notes, inner.width as usize, ctx);
+            if let Some(q) = search {
+                highlight(&mut lines, q, t.search());
+            }
+            lines
+        });
         self.scroll.fit(lines.len(), inner.height as usize);
         scrolled_lines(frame, area, inner, lines, self.scroll.offset);
     }

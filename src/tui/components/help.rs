@@ -132,6 +132,6 @@ impl Help {
         let inner = block.inner(r);
         frame.render_widget(block, r);
         self.scroll.fit(lines.len(), inner.height as usize);
-        scrolled_lines(frame, r, inner, lines, self.scroll.offset);
+        scrolled_lines(frame, r, inner, &lines, self.scroll.offset);
     }
 }

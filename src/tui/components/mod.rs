@@ -70,6 +70,28 @@ impl Pane {
     }
 }
 
+/// Lines built for one state of what a pane shows, kept until that state changes: a
+/// redraw for a spinner or a key elsewhere does not wrap every text again.
+#[derive(Debug, Default)]
+pub struct Cached<K: PartialEq> {
+    key: Option<K>,
+    lines: Vec<ratatui::text::Line<'static>>,
+}
+
+impl<K: PartialEq> Cached<K> {
+    pub fn get(
+        &mut self,
+        key: K,
+        build: impl FnOnce() -> Vec<ratatui::text::Line<'static>>,
+    ) -> &[ratatui::text::Line<'static>] {
+        if self.key.as_ref() != Some(&key) {
+            self.lines = build();
+            self.key = Some(key);
+        }
+        &self.lines
+    }
+}
+
 /// Lines a page key moves, whatever the pane's height: the same step on every size of
 /// terminal, so a person keeps their place.
 pub const PAGE: usize = 10;

@@ -29,15 +29,17 @@ pub fn scrolled_lines(
     frame: &mut Frame,
     area: Rect,
     inner: Rect,
-    lines: Vec<Line<'static>>,
+    lines: &[Line<'static>],
     scroll: usize,
 ) {
     let max = lines.len().saturating_sub(inner.height as usize);
     let scroll = scroll.min(max);
+    // Only the rows in view are copied.
     let visible: Vec<Line> = lines
-        .into_iter()
+        .iter()
         .skip(scroll)
         .take(inner.height as usize)
+        .cloned()
         .collect();
     frame.render_widget(Paragraph::new(visible), inner);
     if max > 0 {
