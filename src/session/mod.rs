@@ -2,9 +2,12 @@
 //! is saved (autosave, `check --save`), resumed (`connfix resume`) and exported
 //! (`connfix report export`). The JSON shape is public: see README, "Session files".
 
+mod doc;
 pub mod html;
 pub mod markdown;
+mod sections;
 pub mod store;
+mod times;
 
 use crate::check::CheckReport;
 use crate::checklist::{ChecklistRun, SetBy};

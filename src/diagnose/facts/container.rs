@@ -1,6 +1,6 @@
 //! Facts from the container probe: the container, its ports and networks.
 
-use super::{FactSet, vals};
+use super::set::{FactSet, vals};
 use crate::probe::container::{ContainerData, ContainerInfo};
 use crate::target::Target;
 use crate::vocabulary::template::Values;

@@ -1,6 +1,6 @@
 //! Facts from the DNS probe: what the system resolver and the servers said.
 
-use super::{FactSet, vals};
+use super::set::{FactSet, vals};
 use crate::probe::dns::{DirectOutcome, DnsData, GaiKind};
 
 pub(super) fn dns_facts(f: &mut FactSet, d: &DnsData) {

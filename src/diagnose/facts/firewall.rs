@@ -1,6 +1,6 @@
 //! Facts from the firewall probe: the rules that could reject or drop the port.
 
-use super::{FactSet, vals};
+use super::set::{FactSet, vals};
 use crate::probe::firewall::{Action, Direction, FirewallData, FirewallRule};
 use crate::vocabulary::template::Values;
 

@@ -1,6 +1,6 @@
 //! Facts from the HTTP probe: the status, the TLS handshake, what answered.
 
-use super::{Bound, FactSet, vals};
+use super::set::{Bound, FactSet, vals};
 use crate::probe::http::{HttpData, TlsOutcome};
 
 pub(super) fn http_facts(f: &mut FactSet, h: &HttpData) {

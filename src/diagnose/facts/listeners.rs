@@ -1,6 +1,6 @@
 //! Facts from the listeners probe: what listens here, on which address, and near which port.
 
-use super::{FactSet, vals};
+use super::set::{FactSet, vals};
 use crate::knowledge::services::Services;
 use crate::probe::listeners::{Listener, ListenerData};
 use crate::target::Target;

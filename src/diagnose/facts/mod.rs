@@ -8,6 +8,9 @@ mod http;
 mod listeners;
 mod proxy;
 mod service;
+mod set;
+#[cfg(test)]
+mod table;
 mod target;
 mod tcp;
 mod unix;
@@ -15,6 +18,7 @@ mod unix;
 pub use container::container_values;
 pub use firewall::rule_values;
 pub use listeners::listener_values;
+pub use set::{Context, Fact, FactSet};
 pub use target::target_values;
 
 use container::container_facts;
@@ -24,6 +28,7 @@ use http::http_facts;
 use listeners::listener_facts;
 use proxy::proxy_facts;
 use service::service_facts;
+use set::vals;
 use target::target_facts;
 use tcp::tcp_facts;
 use unix::unix_facts;
@@ -31,101 +36,7 @@ use unix::unix_facts;
 use crate::knowledge::services::Services;
 use crate::probe::{ProbeData, ProbeReport};
 use crate::target::Target;
-use crate::vocabulary::template::Values;
-use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
-
-/// Values from (name, value) pairs.
-fn vals<const N: usize>(pairs: [(&str, String); N]) -> Values {
-    pairs
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k.to_string(), v))
-        .collect()
-}
-
-/// A named fact with the evidence behind it, in words a person can check, and the values
-/// it observed (placeholder name → value) that fixes and commands are written with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Fact {
-    pub name: String,
-    pub detail: String,
-    /// The probe that established it, `target` for facts about the input, `person` for answers.
-    pub source: String,
-    #[serde(default, skip_serializing_if = "Values::is_empty")]
-    pub values: Values,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct FactSet(pub Vec<Fact>);
-
-impl FactSet {
-    pub fn has(&self, name: &str) -> bool {
-        self.0.iter().any(|f| f.name == name)
-    }
-
-    pub fn get(&self, name: &str) -> Option<&Fact> {
-        self.0.iter().find(|f| f.name == name)
-    }
-
-    pub fn add(&mut self, name: &str, source: &str, detail: impl Into<String>) {
-        self.add_with(name, source, detail, Values::new());
-    }
-
-    /// Adds a fact with the values it observed. The first fact of a name wins.
-    pub fn add_with(
-        &mut self,
-        name: &str,
-        source: &str,
-        detail: impl Into<String>,
-        values: Values,
-    ) {
-        debug_assert!(
-            crate::vocabulary::facts::is_known(name),
-            "fact '{name}' is not in the vocabulary"
-        );
-        debug_assert!(
-            values
-                .keys()
-                .all(|k| crate::vocabulary::values::is_known(k)),
-            "a value of '{name}' is not in the vocabulary: {values:?}"
-        );
-        if !self.has(name) {
-            self.0.push(Fact {
-                name: name.to_string(),
-                detail: detail.into(),
-                source: source.to_string(),
-                values,
-            });
-        }
-    }
-
-    /// Every value the facts observed; where two facts bind the same name, the earlier
-    /// one wins (facts are added from the most to the least specific).
-    pub fn values(&self) -> Values {
-        let mut out = Values::new();
-        for f in &self.0 {
-            for (k, v) in &f.values {
-                out.entry(k.clone()).or_insert_with(|| v.clone());
-            }
-        }
-        out
-    }
-
-    pub fn from_source<'a>(&'a self, source: &'a str) -> impl Iterator<Item = &'a Fact> + 'a {
-        self.0.iter().filter(move |f| f.source == source)
-    }
-}
-
-/// Inputs beyond the probe reports.
-#[derive(Debug, Clone, Default)]
-pub struct Context {
-    /// `--public`: the target must be reachable from the internet.
-    pub public: bool,
-    /// The person's answers: (ask key, yes?).
-    pub answers: Vec<(String, bool)>,
-}
 
 pub fn derive(
     target: &Target,
@@ -243,18 +154,6 @@ pub fn derive(
     f
 }
 
-/// A fact set that gives every fact added through it the same values.
-struct Bound<'a> {
-    f: &'a mut FactSet,
-    values: Values,
-}
-
-impl Bound<'_> {
-    fn add(&mut self, name: &str, source: &str, detail: impl Into<String>) {
-        self.f.add_with(name, source, detail, self.values.clone());
-    }
-}
-
 /// Addresses that the internet cannot reach.
 pub fn is_private(ip: IpAddr) -> bool {
     match ip {
@@ -284,99 +183,5 @@ fn address_kind(ip: IpAddr) -> &'static str {
         IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80 => "link-local",
         IpAddr::V4(v4) if v4.octets()[0] == 100 => "carrier-grade NAT",
         _ => "private",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    #[should_panic(expected = "not in the vocabulary")]
-    fn an_unknown_fact_name_is_a_bug() {
-        FactSet::default().add("tcp.refussed", "tcp", "typo");
-    }
-
-    #[test]
-    #[should_panic(expected = "not in the vocabulary")]
-    fn an_unknown_value_name_is_a_bug() {
-        FactSet::default().add_with("tcp.refused", "tcp", "x", vals([("tcp.prot", "1".into())]));
-    }
-
-    #[test]
-    fn the_first_fact_binding_a_value_wins() {
-        let mut f = FactSet::default();
-        f.add_with(
-            "listener.exact",
-            "listeners",
-            "a",
-            vals([("listener.port", "1".into())]),
-        );
-        f.add_with(
-            "listener.nearby_port",
-            "listeners",
-            "b",
-            vals([("listener.port", "2".into())]),
-        );
-        assert_eq!(f.values()["listener.port"], "1");
-    }
-}
-
-/// Table-driven checks shared by the tests of each probe's facts.
-#[cfg(test)]
-pub(super) mod table {
-    use super::{Context, FactSet, derive};
-    use crate::knowledge::services::Services;
-    use crate::probe::{ProbeData, ProbeId, ProbeReport, Status};
-    use crate::target::{ParseOptions, parse};
-
-    /// One case: a target, what one probe observed (as its saved JSON), the facts that must
-    /// follow and those that must not.
-    pub struct Row {
-        pub case: &'static str,
-        pub target: &'static str,
-        pub probe: ProbeId,
-        pub data: serde_json::Value,
-        pub has: &'static [&'static str],
-        pub lacks: &'static [&'static str],
-    }
-
-    /// The facts `derive` gives for `target` and the reports read back from JSON.
-    pub fn facts(target: &str, reports: &[(ProbeId, serde_json::Value)], ctx: &Context) -> FactSet {
-        let services = Services::bundled();
-        let target =
-            parse(target, ParseOptions::default(), &services, &|_| None).expect("a valid target");
-        let reports: Vec<ProbeReport> = reports
-            .iter()
-            .map(|(id, data)| ProbeReport {
-                id: *id,
-                status: Status::Ok,
-                summary: String::new(),
-                elapsed_ms: 0.0,
-                data: ProbeData::from_json(*id, data.clone()).expect("probe data"),
-            })
-            .collect();
-        derive(&target, &reports, ctx, &services)
-    }
-
-    pub fn check(rows: &[Row]) {
-        for row in rows {
-            let got = facts(
-                row.target,
-                &[(row.probe, row.data.clone())],
-                &Context::default(),
-            );
-            let names: Vec<&str> = got.0.iter().map(|f| f.name.as_str()).collect();
-            for want in row.has {
-                assert!(names.contains(want), "{}: no {want} in {names:?}", row.case);
-            }
-            for not in row.lacks {
-                assert!(
-                    !names.contains(not),
-                    "{}: unexpected {not} in {names:?}",
-                    row.case
-                );
-            }
-        }
     }
 }

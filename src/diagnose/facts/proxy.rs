@@ -1,6 +1,6 @@
 //! Facts from the proxy probe: proxy settings that apply to the target.
 
-use super::{FactSet, vals};
+use super::set::{FactSet, vals};
 use crate::probe::proxy::ProxyData;
 
 pub(super) fn proxy_facts(f: &mut FactSet, p: &ProxyData) {

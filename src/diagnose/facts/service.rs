@@ -1,6 +1,6 @@
 //! Facts from the service probe: what answered past the handshake, and its certificate.
 
-use super::{Bound, FactSet, vals};
+use super::set::{Bound, FactSet, vals};
 use crate::probe::service::tls::CertProblem;
 use crate::probe::service::{Outcome as Said, Protocol, ServiceData};
 

@@ -1,6 +1,6 @@
 //! Facts about the target itself, known before any probe runs.
 
-use super::{Context, FactSet, vals};
+use super::set::{Context, FactSet, vals};
 use crate::knowledge::services::Services;
 use crate::target::Target;
 use crate::vocabulary::template::Values;
@@ -100,7 +100,7 @@ pub(super) fn target_facts(f: &mut FactSet, t: &Target, ctx: &Context, services:
 
 #[cfg(test)]
 mod tests {
-    use crate::diagnose::facts::Context;
+    use super::super::set::Context;
     use crate::diagnose::facts::table::facts;
 
     /// The facts the target alone gives, with and without `--public`.

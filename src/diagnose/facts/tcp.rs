@@ -1,6 +1,6 @@
 //! Facts from the TCP connect probe, and the ICMP message behind an "unreachable".
 
-use super::{FactSet, vals};
+use super::set::{FactSet, vals};
 use crate::probe::tcp::{AfterConnect, Outcome, TcpData};
 use crate::vocabulary::template::Values;
 

@@ -1,6 +1,6 @@
 //! Facts from the unix socket probe.
 
-use super::{Bound, FactSet, vals};
+use super::set::{Bound, FactSet, vals};
 use crate::probe::unix::{UnixData, UnixOutcome};
 
 pub(super) fn unix_facts(f: &mut FactSet, u: &UnixData) {

@@ -1,12 +1,9 @@
 //! `iptables-save` and `ip6tables-save` output.
 
-use super::model::{Action, Direction, FirewallRule};
+use super::model::{Action, Direction, FirewallRule, PortRange};
 use super::parse::{Matches, Place, TableRules, flatten, resolve_directions, split_words};
-use super::ports::{
-    PortRange, complement, hook_direction, parse_port_range, protocol_match, target_action,
-};
-use std::collections::HashMap;
-use std::collections::HashSet;
+use super::ports::{complement, hook_direction, parse_port_range, protocol_match, target_action};
+use std::collections::{HashMap, HashSet};
 
 /// An iptables-save output, parsed.
 #[derive(Debug, Default)]

@@ -1,7 +1,5 @@
 //! What a firewall rule is, once read, and which rules could hit a port.
 
-use super::ports::in_ranges;
-
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,4 +98,11 @@ impl FirewallData {
             ..FirewallData::default()
         }
     }
+}
+
+/// An inclusive range of ports, `(lo, hi)`.
+pub(super) type PortRange = (u16, u16);
+
+pub(super) fn in_ranges(ranges: &[PortRange], port: u16) -> bool {
+    ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&port))
 }

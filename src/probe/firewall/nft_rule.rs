@@ -1,11 +1,10 @@
 //! `nft list ruleset`: what one rule matches (ports, protocols, sets, maps) and does.
 
-use super::model::Action;
-use super::parse::is_bare;
-use super::parse::{Matches, Word, bare, split_words};
-use super::ports::protocol_match;
-use super::ports::target_action;
-use super::ports::{ALL_PORTS, PortRange, complement, merge_ranges, parse_port_range};
+use super::model::{Action, PortRange};
+use super::parse::{Matches, Word, bare, is_bare, split_words};
+use super::ports::{
+    ALL_PORTS, complement, merge_ranges, parse_port_range, protocol_match, target_action,
+};
 use std::collections::HashMap;
 
 /// A port match with more ranges than this is taken as "any port": it is a catch-all in

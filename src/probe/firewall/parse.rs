@@ -1,11 +1,9 @@
 //! Pieces both parsers share: splitting a rule into words, the matches a rule makes,
 //! and the chain a rule sits in.
 
-use super::model::{Action, Direction, FirewallRule};
-use super::ports::PortRange;
+use super::model::{Action, Direction, FirewallRule, PortRange};
 use super::ports::merge_ranges;
-use std::collections::HashMap;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::iter::Peekable;
 use std::str::Chars;
 

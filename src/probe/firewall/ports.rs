@@ -1,14 +1,8 @@
 //! Port ranges, port and protocol names, and rule targets, as both parsers read them.
 
-use super::model::{Action, Direction};
-
-pub(super) type PortRange = (u16, u16);
+use super::model::{Action, Direction, PortRange};
 
 pub(super) const ALL_PORTS: PortRange = (0, u16::MAX);
-
-pub(super) fn in_ranges(ranges: &[PortRange], port: u16) -> bool {
-    ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&port))
-}
 
 /// "80", "ssh", "8000:8100" (iptables; either end may be left out) or "8000-8100" (nft).
 pub(super) fn parse_port_range(s: &str) -> Option<PortRange> {
