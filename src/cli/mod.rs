@@ -44,7 +44,11 @@ pub struct Cli {
     /// Diagnose TARGET (same as `connfix check TARGET`).
     pub target: Option<OsString>,
     #[command(flatten)]
-    pub check: CheckFlags,
+    pub json: JsonFlag,
+    #[command(flatten)]
+    pub diagnose: DiagnoseFlags,
+    #[command(flatten)]
+    pub log: LogFlag,
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,7 +58,9 @@ pub enum Command {
         /// What to connect to (see TARGET forms below).
         target: OsString,
         #[command(flatten)]
-        flags: CheckFlags,
+        json: JsonFlag,
+        #[command(flatten)]
+        diagnose: DiagnoseFlags,
         /// Also save the result as a session (`connfix report show ID` prints it later).
         #[arg(long)]
         save: bool,
@@ -68,6 +74,11 @@ pub enum Command {
         /// Then diagnose the target the text names, as `connfix check` does.
         #[arg(long)]
         check: bool,
+        #[command(flatten)]
+        json: JsonFlag,
+        // With --check: how the check runs.
+        #[command(flatten)]
+        diagnose: DiagnoseFlags,
     },
     /// Watch targets go up and down: a live timeline of checks, latencies and errors (TUI);
     /// one JSON object per check when the output is not a terminal, or with --json.
@@ -91,6 +102,13 @@ every target was up, 1 when one was down."
         /// No terminal bell when a target goes up or down.
         #[arg(long)]
         no_bell: bool,
+        #[command(flatten)]
+        json: JsonFlag,
+        // Also for the diagnosis Enter starts.
+        #[command(flatten)]
+        diagnose: DiagnoseFlags,
+        #[command(flatten)]
+        log: LogFlag,
     },
     /// Wait until every TARGET is up, then run CMD (without a shell) and exit with its code,
     /// or exit 0 when there is no CMD; exit 124 when --timeout passes first.
@@ -116,6 +134,11 @@ Exit codes: 0 all up (or CMD's code), 124 timed out, 2 bad input, 126/127 CMD ca
         quiet: bool,
         #[command(flatten)]
         expect: ExpectFlag,
+        #[command(flatten)]
+        place: PlaceFlags,
+        /// Not shown: wait has no JSON output, and says so instead of "unknown flag".
+        #[arg(long, hide = true)]
+        json: bool,
         /// The command to run once every target is up, after `--`.
         #[arg(last = true, value_name = "CMD")]
         command: Vec<OsString>,
@@ -126,6 +149,11 @@ Exit codes: 0 all up (or CMD's code), 124 timed out, 2 bad input, 126/127 CMD ca
         /// Print the report as JSON instead of opening the TUI.
         #[arg(long)]
         json: bool,
+        /// How long the TUI waits for each network answer, e.g. 5s (default 2s).
+        #[arg(long, value_name = "DUR")]
+        timeout: Option<String>,
+        #[command(flatten)]
+        log: LogFlag,
     },
     /// Step through an incident checklist in the TUI (`--list` shows them); with --target,
     /// the steps a probe can check are checked live.
@@ -138,23 +166,40 @@ Exit codes: 0 all up (or CMD's code), 124 timed out, 2 bad input, 126/127 CMD ca
         /// The service the incident is about; probes check the automatic steps against it.
         #[arg(long, value_name = "TARGET")]
         target: Option<OsString>,
+        #[command(flatten)]
+        json: JsonFlag,
+        #[command(flatten)]
+        diagnose: DiagnoseFlags,
+        #[command(flatten)]
+        log: LogFlag,
     },
     /// Saved sessions: list them, print one, export one as Markdown, JSON or HTML.
     Report {
         #[command(subcommand)]
         action: report::ReportAction,
+        /// Print JSON instead of text.
+        #[arg(long, global = true)]
+        json: bool,
     },
     /// Reopen a session in the TUI (the last one, or ID) after a crash, a kill or a closed
     /// terminal, with its probe results, answers, notes and checklist state.
     Resume {
         /// A session id (or `last`, or the start of an id), or the path of a session file.
         id: Option<String>,
+        // For the probes run again in the resumed session.
+        #[command(flatten)]
+        diagnose: DiagnoseFlags,
+        #[command(flatten)]
+        log: LogFlag,
     },
     /// Inspect and validate the knowledge files (causes, decision tree, services, checklists,
     /// error signatures).
     Kb {
         #[command(subcommand)]
         action: KbAction,
+        /// Print JSON instead of text.
+        #[arg(long, global = true)]
+        json: bool,
     },
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
     #[command(after_help = "Install, for example:\n  \
@@ -167,6 +212,115 @@ connfix completions fish > ~/.config/fish/completions/connfix.fish")]
     },
     /// Print the manual page (roff): `connfix man > connfix.1; man ./connfix.1`.
     Man,
+}
+
+/// Runs the command the command line names; returns its exit code.
+pub async fn dispatch(cli: &Cli, kb: Arc<Knowledge>) -> Result<i32, UsageError> {
+    let top = || CheckFlags::new(cli.json.json, &cli.diagnose, Some(&cli.log));
+    let Some(command) = &cli.command else {
+        return match &cli.target {
+            Some(target) => run_target(target, &top(), kb).await,
+            None if interactive() => run_tui(tui::Start::Prompt, &top(), kb, None).await,
+            None => usage(
+                "no target given and not on a terminal; run e.g. `connfix check localhost:5432`, or `connfix demo` to see it at work (`connfix --help` for more)",
+            ),
+        };
+    };
+    match command {
+        Command::Check {
+            target,
+            json,
+            diagnose,
+            save,
+        } => {
+            run_check(
+                target,
+                &CheckFlags::new(json.json, diagnose, None),
+                *save,
+                &kb,
+            )
+            .await
+        }
+        Command::Explain {
+            file,
+            check,
+            json,
+            diagnose,
+        } => {
+            let flags = CheckFlags::new(json.json, diagnose, None);
+            explain::run(file.as_deref(), *check, &flags, &kb).await
+        }
+        Command::Watch {
+            targets,
+            interval,
+            count,
+            expect,
+            no_bell,
+            json,
+            diagnose,
+            log,
+        } => {
+            let args = watch::WatchArgs {
+                targets,
+                interval: interval.as_deref(),
+                count: count.as_deref(),
+                expect,
+                no_bell: *no_bell,
+            };
+            watch::run(args, &CheckFlags::new(json.json, diagnose, Some(log)), kb).await
+        }
+        Command::Wait {
+            targets,
+            timeout,
+            max_interval,
+            quiet,
+            expect,
+            place,
+            json,
+            command,
+        } => {
+            let args = wait::WaitArgs {
+                targets,
+                timeout: timeout.as_deref(),
+                max_interval: max_interval.as_deref(),
+                quiet: *quiet,
+                expect,
+                command,
+            };
+            let flags = CheckFlags {
+                json: *json,
+                ..CheckFlags::placed(place)
+            };
+            wait::run(args, &flags, &kb).await
+        }
+        Command::Checklist {
+            name,
+            list,
+            target,
+            json,
+            diagnose,
+            log,
+        } => {
+            let flags = CheckFlags::new(json.json, diagnose, Some(log));
+            checklist::run(name.as_deref(), *list, target.as_ref(), &flags, kb).await
+        }
+        Command::Report { action, json } => report::run(action, *json),
+        Command::Resume { id, diagnose, log } => {
+            let flags = CheckFlags::new(false, diagnose, Some(log));
+            run_resume(id.as_deref(), &flags, kb).await
+        }
+        Command::Demo { json, timeout, log } => {
+            let flags = CheckFlags {
+                timeout: timeout.clone(),
+                log_file: log.log_file.clone(),
+                ..CheckFlags::default()
+            };
+            crate::demo::run(*json, &flags, kb).await
+        }
+        Command::Kb { action, json } => Ok(run_kb(action, &kb, *json)),
+        Command::Completions { shell } => Ok(completions(*shell)),
+        Command::Man => Ok(man_page()),
+    }
 }
 
 /// Writes the completion script for `shell` to stdout.
@@ -192,34 +346,90 @@ pub fn man_page() -> i32 {
     0
 }
 
+/// `--json`, for the commands that can print JSON.
 #[derive(Debug, Args, Clone, Default)]
-pub struct CheckFlags {
+pub struct JsonFlag {
     /// Print one JSON object instead of the readable report.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub json: bool,
-    /// How long to wait for each network answer, e.g. 2s, 500ms (default 5s).
-    #[arg(long, value_name = "DUR", global = true)]
-    pub timeout: Option<String>,
-    /// Ask this DNS server directly (IP or IP:PORT) instead of the system's.
-    #[arg(long, value_name = "IP[:PORT]", global = true)]
-    pub dns_server: Option<String>,
-    /// The target must be reachable from the internet (e.g. a webhook URL for a cloud service).
-    #[arg(long, global = true)]
-    pub public: bool,
+}
+
+/// Where the target is and where it is seen from: the flags every command that reaches a
+/// target honours.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PlaceFlags {
     /// Port to use when TARGET has none.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub port: Option<String>,
-    /// Answer a question only you can (e.g. --answer intermittent=yes); repeatable.
-    #[arg(long, value_name = "KEY=yes|no", global = true)]
-    pub answer: Vec<String>,
     /// Diagnose as seen from where the client runs: container:NAME|ID, pid:PID or
     /// netns:NAME (an `ip netns` name). Needs root.
-    #[arg(long, value_name = "WHERE", global = true)]
+    #[arg(long, value_name = "WHERE")]
     pub from: Option<String>,
+}
+
+/// The flags that shape a diagnosis, for the commands that run one.
+#[derive(Debug, Args, Clone, Default)]
+pub struct DiagnoseFlags {
+    /// How long to wait for each network answer, e.g. 2s, 500ms (default 5s).
+    #[arg(long, value_name = "DUR")]
+    pub timeout: Option<String>,
+    /// Ask this DNS server directly (IP or IP:PORT) instead of the system's.
+    #[arg(long, value_name = "IP[:PORT]")]
+    pub dns_server: Option<String>,
+    /// The target must be reachable from the internet (e.g. a webhook URL for a cloud service).
+    #[arg(long)]
+    pub public: bool,
+    /// Answer a question only you can (e.g. --answer intermittent=yes); repeatable.
+    #[arg(long, value_name = "KEY=yes|no")]
+    pub answer: Vec<String>,
+    #[command(flatten)]
+    pub place: PlaceFlags,
+}
+
+/// `--log-file`, for the commands that open the TUI.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LogFlag {
     /// Where the TUI writes its log (default: connfix.log in the state directory,
     /// e.g. ~/.local/state/connfix/).
-    #[arg(long, value_name = "PATH", global = true)]
+    #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+}
+
+/// Every flag a mode may read, gathered from the command's own flags; the ones a command
+/// does not take keep their defaults.
+#[derive(Debug, Clone, Default)]
+pub struct CheckFlags {
+    pub json: bool,
+    pub timeout: Option<String>,
+    pub dns_server: Option<String>,
+    pub public: bool,
+    pub port: Option<String>,
+    pub answer: Vec<String>,
+    pub from: Option<String>,
+    pub log_file: Option<PathBuf>,
+}
+
+impl CheckFlags {
+    pub fn new(json: bool, d: &DiagnoseFlags, log: Option<&LogFlag>) -> CheckFlags {
+        CheckFlags {
+            json,
+            timeout: d.timeout.clone(),
+            dns_server: d.dns_server.clone(),
+            public: d.public,
+            answer: d.answer.clone(),
+            log_file: log.and_then(|l| l.log_file.clone()),
+            ..CheckFlags::placed(&d.place)
+        }
+    }
+
+    /// Only the target's port and vantage point (`connfix wait`).
+    pub fn placed(p: &PlaceFlags) -> CheckFlags {
+        CheckFlags {
+            port: p.port.clone(),
+            from: p.from.clone(),
+            ..CheckFlags::default()
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -38,19 +38,14 @@ pub async fn run(
     flags: &CheckFlags,
     kb: &Knowledge,
 ) -> Result<i32, UsageError> {
-    // `connfix --timeout 30s wait X` means the same as `connfix wait X --timeout 30s`.
-    let timeout_text = args.timeout.or(flags.timeout.as_deref());
-    let flags = CheckFlags {
-        timeout: None,
-        ..flags.clone()
-    };
+    let timeout_text = args.timeout;
     if flags.from.is_some() {
-        return super::inside_vantage(&flags, |here| {
+        return super::inside_vantage(flags, |here| {
             Box::pin(async move { run(args, &here, kb).await })
         })
         .await;
     }
-    let (_, _, opts) = super::settings(&flags, kb)?;
+    let (_, _, opts) = super::settings(flags, kb)?;
     let targets = super::parse_targets(args.targets, opts, kb)?;
     let expect = Arc::new(super::parse_expect(args.expect, &targets)?);
     let timeout = match timeout_text {
