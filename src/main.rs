@@ -25,7 +25,7 @@ fn main() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("connfix: cannot start the async runtime: {e}");
-            std::process::exit(1);
+            std::process::exit(cli::EXIT_FAILED);
         }
     };
     let result = runtime.block_on(cli::dispatch(&cli, kb));
@@ -33,9 +33,9 @@ fn main() {
     runtime.shutdown_background();
     let code = match result {
         Ok(code) => code,
-        Err(cli::UsageError(msg)) => {
-            eprintln!("connfix: {msg}");
-            EXIT_USAGE
+        Err(e) => {
+            eprintln!("connfix: {e}");
+            e.exit_code()
         }
     };
     std::process::exit(code);

@@ -24,6 +24,8 @@ use std::time::Duration;
 
 /// Exit code for bad usage or input.
 pub const EXIT_USAGE: i32 = 2;
+/// Exit code when connfix itself could not go on (as when the runtime cannot start).
+pub const EXIT_FAILED: i32 = 1;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -215,7 +217,7 @@ connfix completions fish > ~/.config/fish/completions/connfix.fish")]
 }
 
 /// Runs the command the command line names; returns its exit code.
-pub async fn dispatch(cli: &Cli, kb: Arc<Knowledge>) -> Result<i32, UsageError> {
+pub async fn dispatch(cli: &Cli, kb: Arc<Knowledge>) -> Result<i32, CliError> {
     let top = || CheckFlags::new(cli.json.json, &cli.diagnose, Some(&cli.log));
     let Some(command) = &cli.command else {
         return match &cli.target {
@@ -317,7 +319,7 @@ pub async fn dispatch(cli: &Cli, kb: Arc<Knowledge>) -> Result<i32, UsageError> 
             };
             crate::demo::run(*json, &flags, kb).await
         }
-        Command::Kb { action, json } => Ok(run_kb(action, &kb, *json)),
+        Command::Kb { action, json } => run_kb(action, &kb, *json),
         Command::Completions { shell } => Ok(completions(*shell)),
         Command::Man => Ok(man_page()),
     }
@@ -456,12 +458,36 @@ pub enum KbAction {
     Values,
 }
 
-/// A usage or input error: printed as one line, exit code 2.
-#[derive(Debug)]
-pub struct UsageError(pub String);
+/// Why a command stopped before its own answer; printed as one line after `connfix: `.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad usage or input: the message says what and how to fix it.
+    #[error("{0}")]
+    Usage(String),
+    /// The command was used well but could not go on (the terminal could not be taken
+    /// over, the TUI failed).
+    #[error("{0}")]
+    Failed(String),
+}
 
-pub fn usage<T>(msg: impl Into<String>) -> Result<T, UsageError> {
-    Err(UsageError(msg.into()))
+impl From<store::FindError> for CliError {
+    fn from(e: store::FindError) -> CliError {
+        CliError::Usage(e.to_string())
+    }
+}
+
+impl CliError {
+    /// The one place exit codes of failures are decided.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => EXIT_USAGE,
+            CliError::Failed(_) => EXIT_FAILED,
+        }
+    }
+}
+
+pub fn usage<T>(msg: impl Into<String>) -> Result<T, CliError> {
+    Err(CliError::Usage(msg.into()))
 }
 
 /// clap's error as the one line every bad input gets: what is wrong, then the usage.
@@ -489,7 +515,7 @@ pub fn one_line(e: &clap::Error) -> String {
 pub fn settings(
     flags: &CheckFlags,
     kb: &Knowledge,
-) -> Result<(Settings, Context, ParseOptions), UsageError> {
+) -> Result<(Settings, Context, ParseOptions), CliError> {
     let mut s = Settings::default();
     if let Some(t) = &flags.timeout {
         s.timeout = parse_timeout(t)?;
@@ -520,7 +546,7 @@ pub fn settings(
     Ok((s, ctx, ParseOptions { port }))
 }
 
-pub fn parse_timeout(text: &str) -> Result<Duration, UsageError> {
+pub fn parse_timeout(text: &str) -> Result<Duration, CliError> {
     parse_duration(
         "--timeout",
         text,
@@ -535,11 +561,11 @@ pub fn parse_duration(
     text: &str,
     min: Duration,
     max: Duration,
-) -> Result<Duration, UsageError> {
+) -> Result<Duration, CliError> {
     let d = match text.trim().parse::<f64>() {
         Ok(secs) if secs.is_finite() && secs >= 0.0 => Duration::from_secs_f64(secs.min(1e7)),
         _ => humantime::parse_duration(text.trim()).map_err(|_| {
-            UsageError(format!(
+            CliError::Usage(format!(
                 "{flag} {text} is not a duration; write e.g. 2s, 500ms or 1m"
             ))
         })?,
@@ -559,7 +585,7 @@ pub fn parse_targets(
     raws: &[OsString],
     opts: ParseOptions,
     kb: &Knowledge,
-) -> Result<Vec<Target>, UsageError> {
+) -> Result<Vec<Target>, CliError> {
     const MAX_TARGETS: usize = 64;
     if raws.len() > MAX_TARGETS {
         return usage(format!(
@@ -574,7 +600,7 @@ pub fn parse_targets(
 pub fn parse_expect(
     flag: &ExpectFlag,
     targets: &[Target],
-) -> Result<crate::watch::expect::StatusSet, UsageError> {
+) -> Result<crate::watch::expect::StatusSet, CliError> {
     let Some(text) = &flag.expect_status else {
         return Ok(Default::default());
     };
@@ -583,21 +609,21 @@ pub fn parse_expect(
             "--expect-status {text} applies to http:// and https:// targets, and none is given; without it a TCP target is up when a connect succeeds"
         ));
     }
-    crate::watch::expect::StatusSet::parse(text).map_err(UsageError)
+    crate::watch::expect::StatusSet::parse(text).map_err(|e| CliError::Usage(e.to_string()))
 }
 
-pub fn parse_dns_server(text: &str) -> Result<SocketAddr, UsageError> {
+pub fn parse_dns_server(text: &str) -> Result<SocketAddr, CliError> {
     if let Ok(ip) = text.parse::<IpAddr>() {
         return Ok(SocketAddr::new(ip, 53));
     }
     text.parse::<SocketAddr>().map_err(|_| {
-        UsageError(format!(
+        CliError::Usage(format!(
             "--dns-server {text} is not an IP address with an optional port; write e.g. 1.1.1.1, 127.0.0.1:5353 or [::1]:53"
         ))
     })
 }
 
-fn parse_answer(text: &str, kb: &Knowledge) -> Result<(String, bool), UsageError> {
+fn parse_answer(text: &str, kb: &Knowledge) -> Result<(String, bool), CliError> {
     let keys: Vec<&str> = kb
         .tree
         .nodes
@@ -628,14 +654,14 @@ pub fn parse_target(
     raw: &OsString,
     opts: ParseOptions,
     kb: &Knowledge,
-) -> Result<Target, UsageError> {
+) -> Result<Target, CliError> {
     let Some(text) = raw.to_str() else {
         return usage(
             "the target is not valid UTF-8; give it as text such as db.example.com:5432 or https://api.example.com",
         );
     };
     target::parse(text, opts, &kb.services, &|name| std::env::var(name).ok())
-        .map_err(|e| UsageError(e.to_string()))
+        .map_err(|e| CliError::Usage(e.to_string()))
 }
 
 /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
@@ -660,14 +686,14 @@ pub fn print_report(report: &CheckReport, json: bool) {
 
 /// Resolves `--from` into the settings' vantage point: an unknown container, a pid that is
 /// gone, a missing namespace or missing privileges are one-line usage errors.
-pub async fn with_vantage(mut s: Settings, flags: &CheckFlags) -> Result<Settings, UsageError> {
+pub async fn with_vantage(mut s: Settings, flags: &CheckFlags) -> Result<Settings, CliError> {
     let Some(text) = &flags.from else {
         return Ok(s);
     };
-    let from = crate::probe::vantage::parse(text).map_err(|e| UsageError(e.to_string()))?;
+    let from = crate::probe::vantage::parse(text).map_err(|e| CliError::Usage(e.to_string()))?;
     let v = crate::probe::vantage::resolve(&from, s.timeout)
         .await
-        .map_err(|e| UsageError(e.to_string()))?;
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     s.vantage = Some(Arc::new(v));
     Ok(s)
 }
@@ -678,9 +704,9 @@ pub async fn with_vantage(mut s: Settings, flags: &CheckFlags) -> Result<Setting
 pub async fn inside_vantage<F>(
     flags: &CheckFlags,
     body: impl FnOnce(CheckFlags) -> F + Send,
-) -> Result<i32, UsageError>
+) -> Result<i32, CliError>
 where
-    F: std::future::Future<Output = Result<i32, UsageError>>,
+    F: std::future::Future<Output = Result<i32, CliError>>,
 {
     let v = with_vantage(Settings::default(), flags)
         .await?
@@ -691,7 +717,7 @@ where
         ..flags.clone()
     };
     tokio::task::block_in_place(|| crate::probe::vantage::run_inside(v, || body(here)))
-        .map_err(|e| UsageError(e.to_string()))?
+        .map_err(|e| CliError::Usage(e.to_string()))?
 }
 
 /// `connfix check`: returns the exit code.
@@ -700,7 +726,7 @@ pub async fn run_check(
     flags: &CheckFlags,
     save: bool,
     kb: &Knowledge,
-) -> Result<i32, UsageError> {
+) -> Result<i32, CliError> {
     let (settings, ctx, opts) = settings(flags, kb)?;
     let target = parse_target(raw, opts, kb)?;
     let settings = with_vantage(settings, flags).await?;
@@ -723,8 +749,8 @@ pub async fn run_check(
         let mut rec = SessionRecord::from_check(store::new_id(), &report, &settings, ctx.public);
         rec.answers = crate::session::flag_answers(&ctx, kb, &report.started_at);
         if let Err(e) = report::save_check(&rec) {
-            eprintln!("connfix: the check was not saved: {e}");
-            return Ok(EXIT_USAGE);
+            // The report is printed already; the exit code says it was not kept.
+            return usage(format!("the check was not saved: {e}"));
         }
     }
     Ok(report.exit_code())
@@ -761,7 +787,7 @@ pub async fn run_tui(
     flags: &CheckFlags,
     kb: Arc<Knowledge>,
     banner: Option<String>,
-) -> Result<i32, UsageError> {
+) -> Result<i32, CliError> {
     let (settings, ctx, parse_opts) = settings(flags, &kb)?;
     let settings = with_vantage(settings, flags).await?;
     let opts = tui::Options {
@@ -772,7 +798,7 @@ pub async fn run_tui(
         banner,
     };
     tui::run(start, opts, kb).await.map_err(|e| {
-        UsageError(format!(
+        CliError::Failed(format!(
             "{e}; run `connfix check TARGET` for a text report instead"
         ))
     })
@@ -783,7 +809,7 @@ pub async fn run_target(
     raw: &OsString,
     flags: &CheckFlags,
     kb: Arc<Knowledge>,
-) -> Result<i32, UsageError> {
+) -> Result<i32, CliError> {
     if flags.json || !interactive() {
         return run_check(raw, flags, false, &kb).await;
     }
@@ -797,9 +823,9 @@ pub async fn run_resume(
     id: Option<&str>,
     flags: &CheckFlags,
     kb: Arc<Knowledge>,
-) -> Result<i32, UsageError> {
-    let store = store::Store::open_default().map_err(UsageError)?;
-    let path = store.locate(id).map_err(UsageError)?;
+) -> Result<i32, CliError> {
+    let store = store::Store::open_default().map_err(CliError::Usage)?;
+    let path = store.locate(id)?;
     if !interactive() {
         let rec = report::load_path(&path)?;
         return usage(format!(
@@ -808,7 +834,7 @@ pub async fn run_resume(
         ));
     }
     // Locked before it is read, so a connfix closing meanwhile cannot save over our copy.
-    let lock = store::lock(&path).map_err(UsageError)?;
+    let lock = store::lock(&path).map_err(CliError::Usage)?;
     let rec = report::load_path(&path)?;
     run_tui(
         tui::Start::Resume(Box::new(rec), path, lock),
@@ -820,7 +846,7 @@ pub async fn run_resume(
 }
 
 /// `connfix kb ...`: returns the exit code.
-pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
+pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> Result<i32, CliError> {
     match action {
         KbAction::List => {
             if json {
@@ -850,7 +876,7 @@ pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
                     );
                 }
             }
-            0
+            Ok(0)
         }
         KbAction::Check { dir: None } => {
             let (read, errors) = knowledge::check_loaded();
@@ -869,16 +895,15 @@ pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
                     crate::outln!("{} error(s)", errors.len());
                 }
             }
-            if errors.is_empty() { 0 } else { 1 }
+            Ok(if errors.is_empty() { 0 } else { 1 })
         }
         KbAction::Check { dir: Some(dir) } => {
             let dir = dir.clone();
             if !dir.is_dir() {
-                eprintln!(
-                    "connfix: {} is not a directory; pass a knowledge directory, e.g. connfix kb check assets/knowledge",
+                return usage(format!(
+                    "{} is not a directory; pass a knowledge directory, e.g. connfix kb check assets/knowledge",
                     dir.display()
-                );
-                return EXIT_USAGE;
+                ));
             }
             let errors = knowledge::check_dir(&dir);
             if json {
@@ -891,7 +916,7 @@ pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
                 }
                 crate::outln!("{} error(s)", errors.len());
             }
-            if errors.is_empty() { 0 } else { 1 }
+            Ok(if errors.is_empty() { 0 } else { 1 })
         }
         KbAction::Show { id } => match kb.cause(id) {
             Some(c) if json => {
@@ -899,22 +924,19 @@ pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
                     "{}",
                     crate::sanitize::json(serde_json::to_string_pretty(c).unwrap_or_default())
                 );
-                0
+                Ok(0)
             }
             Some(c) => {
                 crate::out!("{}", crate::render::doctor::render_cause(c));
-                0
+                Ok(0)
             }
-            None => {
-                eprintln!("connfix: no cause '{id}'; `connfix kb list` shows them all");
-                EXIT_USAGE
-            }
+            None => usage(format!("no cause '{id}'; `connfix kb list` shows them all")),
         },
         KbAction::Facts => {
             for (name, meaning) in crate::vocabulary::facts::FACTS {
                 crate::outln!("{name:<28} {meaning}");
             }
-            0
+            Ok(0)
         }
         KbAction::Values => {
             if json {
@@ -922,13 +944,13 @@ pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
                     .map(|(n, m, u)| serde_json::json!({"name": n, "meaning": m, "unknown": u}))
                     .collect();
                 crate::outln!("{}", serde_json::Value::Array(rows));
-                return 0;
+                return Ok(0);
             }
             for (name, meaning, unknown) in crate::vocabulary::values::VALUES {
                 let name = format!("{{{{{name}}}}}");
                 crate::outln!("{name:<28} {meaning} (unknown: {unknown})");
             }
-            0
+            Ok(0)
         }
     }
 }

@@ -2,7 +2,7 @@
 //! container entrypoints and CI steps, like wait-for-it: exit 0 (or the command's code)
 //! when all are up, 124 when the timeout passes first, as `timeout(1)` does.
 
-use super::{CheckFlags, ExpectFlag, UsageError};
+use super::{CheckFlags, CliError, ExpectFlag};
 use crate::knowledge::Knowledge;
 use crate::probe::reach::Sample;
 use crate::target::Target;
@@ -33,11 +33,7 @@ pub struct WaitArgs<'a> {
     pub command: &'a [OsString],
 }
 
-pub async fn run(
-    args: WaitArgs<'_>,
-    flags: &CheckFlags,
-    kb: &Knowledge,
-) -> Result<i32, UsageError> {
+pub async fn run(args: WaitArgs<'_>, flags: &CheckFlags, kb: &Knowledge) -> Result<i32, CliError> {
     let timeout_text = args.timeout;
     if flags.from.is_some() {
         return super::inside_vantage(flags, |here| {
