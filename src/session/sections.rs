@@ -7,6 +7,7 @@ use super::{Said, SessionKind, SessionRecord, status_word};
 use crate::checklist::{ChecklistRun, Outcome, SetBy, StepRun, StepState};
 use crate::diagnose::engine::{Answer, AnsweredBy};
 use crate::probe::Status;
+use crate::render::ms;
 
 pub(crate) fn document(rec: &SessionRecord) -> Doc {
     let day = split_time(&rec.started_at).map_or("", |(d, _)| d);

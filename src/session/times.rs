@@ -32,14 +32,6 @@ pub(super) fn span_of(secs: u64) -> String {
     }
 }
 
-pub(super) fn ms(v: f64) -> String {
-    if v >= 1000.0 {
-        format!("{:.2} s", v / 1000.0)
-    } else {
-        format!("{v:.1} ms")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
