@@ -46,11 +46,7 @@ pub struct Cli {
     /// Diagnose TARGET (same as `connfix check TARGET`).
     pub target: Option<OsString>,
     #[command(flatten)]
-    pub json: JsonFlag,
-    #[command(flatten)]
-    pub diagnose: DiagnoseFlags,
-    #[command(flatten)]
-    pub log: LogFlag,
+    pub flags: SessionFlags,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,13 +100,9 @@ every target was up, 1 when one was down."
         /// No terminal bell when a target goes up or down.
         #[arg(long)]
         no_bell: bool,
+        // The diagnosis flags serve the diagnosis Enter starts.
         #[command(flatten)]
-        json: JsonFlag,
-        // Also for the diagnosis Enter starts.
-        #[command(flatten)]
-        diagnose: DiagnoseFlags,
-        #[command(flatten)]
-        log: LogFlag,
+        flags: SessionFlags,
     },
     /// Wait until every TARGET is up, then run CMD (without a shell) and exit with its code,
     /// or exit 0 when there is no CMD; exit 124 when --timeout passes first.
@@ -169,11 +161,7 @@ Exit codes: 0 all up (or CMD's code), 124 timed out, 2 bad input, 126/127 CMD ca
         #[arg(long, value_name = "TARGET")]
         target: Option<OsString>,
         #[command(flatten)]
-        json: JsonFlag,
-        #[command(flatten)]
-        diagnose: DiagnoseFlags,
-        #[command(flatten)]
-        log: LogFlag,
+        flags: SessionFlags,
     },
     /// Saved sessions: list them, print one, export one as Markdown, JSON or HTML.
     Report {
@@ -218,7 +206,7 @@ connfix completions fish > ~/.config/fish/completions/connfix.fish")]
 
 /// Runs the command the command line names; returns its exit code.
 pub async fn dispatch(cli: &Cli, kb: Arc<Knowledge>) -> Result<i32, CliError> {
-    let top = || CheckFlags::new(cli.json.json, &cli.diagnose, Some(&cli.log));
+    let top = || cli.flags.gathered();
     let Some(command) = &cli.command else {
         return match &cli.target {
             Some(target) => run_target(target, &top(), kb).await,
@@ -258,9 +246,7 @@ pub async fn dispatch(cli: &Cli, kb: Arc<Knowledge>) -> Result<i32, CliError> {
             count,
             expect,
             no_bell,
-            json,
-            diagnose,
-            log,
+            flags,
         } => {
             let args = watch::WatchArgs {
                 targets,
@@ -269,7 +255,7 @@ pub async fn dispatch(cli: &Cli, kb: Arc<Knowledge>) -> Result<i32, CliError> {
                 expect,
                 no_bell: *no_bell,
             };
-            watch::run(args, &CheckFlags::new(json.json, diagnose, Some(log)), kb).await
+            watch::run(args, &flags.gathered(), kb).await
         }
         Command::Wait {
             targets,
@@ -299,11 +285,9 @@ pub async fn dispatch(cli: &Cli, kb: Arc<Knowledge>) -> Result<i32, CliError> {
             name,
             list,
             target,
-            json,
-            diagnose,
-            log,
+            flags,
         } => {
-            let flags = CheckFlags::new(json.json, diagnose, Some(log));
+            let flags = flags.gathered();
             checklist::run(name.as_deref(), *list, target.as_ref(), &flags, kb).await
         }
         Command::Report { action, json } => report::run(action, *json),
@@ -395,6 +379,24 @@ pub struct LogFlag {
     /// e.g. ~/.local/state/connfix/).
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+}
+
+/// The flags of a command that diagnoses and may open the TUI: `connfix TARGET`, `watch`,
+/// `checklist`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SessionFlags {
+    #[command(flatten)]
+    pub json: JsonFlag,
+    #[command(flatten)]
+    pub diagnose: DiagnoseFlags,
+    #[command(flatten)]
+    pub log: LogFlag,
+}
+
+impl SessionFlags {
+    fn gathered(&self) -> CheckFlags {
+        CheckFlags::new(self.json.json, &self.diagnose, Some(&self.log))
+    }
 }
 
 /// Every flag a mode may read, gathered from the command's own flags; the ones a command

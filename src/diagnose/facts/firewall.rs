@@ -249,85 +249,72 @@ mod tests {
 
     #[test]
     fn facts_per_rule() {
+        let row = |case, target, rules, has, lacks| Row {
+            case,
+            target,
+            probe: ProbeId::Firewall,
+            data: firewall(rules),
+            has,
+            lacks,
+        };
+        let (here, there) = ("127.0.0.1:8080", "192.0.2.7:8080");
+        let reject_8080 = || rule_json("INPUT", "input", "reject", &[(8080, 8080)], false);
         check(&[
-            Row {
-                case: "a reject rule naming the port, to this host",
-                target: "127.0.0.1:8080",
-                probe: ProbeId::Firewall,
-                data: firewall(vec![rule_json(
-                    "INPUT",
-                    "input",
-                    "reject",
-                    &[(8080, 8080)],
-                    false,
-                )]),
-                has: &["firewall.reject_rule"],
-                lacks: &["firewall.drop_rule", "firewall.default_drop"],
-            },
-            Row {
-                case: "a drop rule on the way out, to another host",
-                target: "192.0.2.7:8080",
-                probe: ProbeId::Firewall,
-                data: firewall(vec![rule_json(
+            row(
+                "a reject rule naming the port, to this host",
+                here,
+                vec![reject_8080()],
+                &["firewall.reject_rule"],
+                &["firewall.drop_rule", "firewall.default_drop"],
+            ),
+            row(
+                "a drop rule on the way out, to another host",
+                there,
+                vec![rule_json(
                     "OUTPUT",
                     "output",
                     "drop",
                     &[(8000, 9000)],
                     false,
-                )]),
-                has: &["firewall.drop_rule"],
-                lacks: &["firewall.reject_rule"],
-            },
-            Row {
-                case: "input rules do not stop traffic to another host",
-                target: "192.0.2.7:8080",
-                probe: ProbeId::Firewall,
-                data: firewall(vec![rule_json(
-                    "INPUT",
-                    "input",
-                    "reject",
-                    &[(8080, 8080)],
-                    false,
-                )]),
-                has: &[],
-                lacks: &["firewall.reject_rule", "firewall.default_drop"],
-            },
-            Row {
-                case: "a drop policy and a catch-all rule are weaker evidence",
-                target: "127.0.0.1:8080",
-                probe: ProbeId::Firewall,
-                data: firewall(vec![
+                )],
+                &["firewall.drop_rule"],
+                &["firewall.reject_rule"],
+            ),
+            row(
+                "input rules do not stop traffic to another host",
+                there,
+                vec![reject_8080()],
+                &[],
+                &["firewall.reject_rule", "firewall.default_drop"],
+            ),
+            row(
+                "a drop policy and a catch-all rule are weaker evidence",
+                here,
+                vec![
                     rule_json("INPUT", "input", "drop", &[], true),
                     rule_json("INPUT", "input", "drop", &[], false),
-                ]),
-                has: &["firewall.default_drop"],
-                lacks: &["firewall.drop_rule"],
-            },
-            Row {
-                case: "a rule for another port",
-                target: "127.0.0.1:8080",
-                probe: ProbeId::Firewall,
-                data: firewall(vec![rule_json(
-                    "INPUT",
-                    "input",
-                    "reject",
-                    &[(22, 22)],
-                    false,
-                )]),
-                has: &[],
-                lacks: &["firewall.reject_rule", "firewall.default_drop"],
-            },
-            Row {
-                case: "rules that could not be read",
-                target: "127.0.0.1:8080",
-                probe: ProbeId::Firewall,
-                data: json!({
-                    "readable": false, "sources": [], "rules": [], "total_rules": 0,
-                    "unreadable_reason": "reading firewall rules needs root"
-                }),
-                has: &["firewall.unreadable"],
-                lacks: &["firewall.reject_rule"],
-            },
+                ],
+                &["firewall.default_drop"],
+                &["firewall.drop_rule"],
+            ),
+            row(
+                "a rule for another port",
+                here,
+                vec![rule_json("INPUT", "input", "reject", &[(22, 22)], false)],
+                &[],
+                &["firewall.reject_rule", "firewall.default_drop"],
+            ),
         ]);
+        check(&[Row {
+            case: "rules that could not be read",
+            target: here,
+            probe: ProbeId::Firewall,
+            data: json!({
+                "readable": false, "sources": [], "rules": [], "total_rules": 0,
+                "unreadable_reason": "reading firewall rules needs root"
+            }),
+            has: &["firewall.unreadable"],
+            lacks: &["firewall.reject_rule"],
+        }]);
     }
 }
