@@ -184,3 +184,97 @@ pub(super) fn dns_facts(f: &mut FactSet, d: &DnsData) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnose::facts::table::{Row, check};
+    use crate::probe::ProbeId;
+    use serde_json::{Value, json};
+
+    /// What the system resolver said: its addresses, or a getaddrinfo error kind.
+    fn system(addresses: &[&str], error: Option<&str>) -> Value {
+        let error = error.map(|kind| json!({"code": -2, "kind": kind, "message": kind}));
+        json!({"addresses": addresses, "error": error, "elapsed_ms": 1.0})
+    }
+
+    /// What a direct query to the DNS server said, if one was made.
+    fn direct(outcome: &str, addresses: &[&str]) -> Option<Value> {
+        Some(json!({
+            "servers": ["192.0.2.53"], "outcome": outcome, "addresses": addresses,
+            "detail": outcome, "elapsed_ms": 2.0
+        }))
+    }
+
+    fn dns(system: Value, hosts_file: &[&str], direct: Option<Value>) -> Value {
+        json!({"name": "db.test", "system": system, "hosts_file": hosts_file, "direct": direct})
+    }
+
+    #[test]
+    fn facts_per_answer() {
+        let row = |case, data, has, lacks| Row {
+            case,
+            target: "db.test:5432",
+            probe: ProbeId::Dns,
+            data,
+            has,
+            lacks,
+        };
+        let both = ["::1", "127.0.0.1"];
+        check(&[
+            row(
+                "resolved by both, in agreement",
+                dns(
+                    system(&["192.0.2.7"], None),
+                    &[],
+                    direct("answer", &["192.0.2.7"]),
+                ),
+                &["dns.resolved"],
+                &["dns.mismatch", "dns.nxdomain", "dns.both_families"],
+            ),
+            row(
+                "both families, IPv6 first",
+                dns(system(&both, None), &[], None),
+                &["dns.resolved", "dns.both_families", "dns.ipv6_first"],
+                &[],
+            ),
+            row(
+                "no such name",
+                dns(system(&[], Some("no_name")), &[], direct("nx_domain", &[])),
+                &["dns.nxdomain"],
+                &["dns.resolved", "dns.mismatch"],
+            ),
+            row(
+                "a name without addresses",
+                dns(system(&[], Some("no_data")), &[], None),
+                &["dns.no_records"],
+                &["dns.nxdomain"],
+            ),
+            row(
+                "the resolver could not ask",
+                dns(system(&[], Some("again")), &[], direct("timeout", &[])),
+                &["dns.temporary_failure", "dns.server_unreachable"],
+                &["dns.nxdomain"],
+            ),
+            row(
+                "the hosts file disagrees with DNS",
+                dns(
+                    system(&["10.0.0.9"], None),
+                    &["10.0.0.9"],
+                    direct("answer", &["192.0.2.7"]),
+                ),
+                &["dns.hosts_file", "dns.mismatch"],
+                &[],
+            ),
+            row(
+                "only DNS knows the name",
+                dns(
+                    system(&[], Some("no_name")),
+                    &[],
+                    direct("answer", &["192.0.2.7"]),
+                ),
+                &["dns.mismatch"],
+                &["dns.nxdomain"],
+            ),
+        ]);
+    }
+}

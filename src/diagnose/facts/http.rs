@@ -74,3 +74,81 @@ pub(super) fn http_facts(f: &mut FactSet, h: &HttpData) {
         None => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnose::facts::table::{Row, check};
+    use crate::probe::ProbeId;
+    use serde_json::{Value, json};
+
+    fn http(status: Option<u16>, tls: Value, reset: bool) -> Value {
+        json!({
+            "url": "https://127.0.0.1:8443/", "address": "127.0.0.1:8443", "status": status,
+            "ttfb_ms": 3.0, "server": "nginx", "tls": tls, "error": "connection closed",
+            "reset": reset
+        })
+    }
+
+    #[test]
+    fn facts_per_answer() {
+        let row = |case, data, has, lacks| Row {
+            case,
+            target: "https://127.0.0.1:8443/",
+            probe: ProbeId::Http,
+            data,
+            has,
+            lacks,
+        };
+        let ok = || json!("ok");
+        check(&[
+            row(
+                "200",
+                http(Some(200), ok(), false),
+                &["http.ok", "tls.ok"],
+                &["http.server_error"],
+            ),
+            row(
+                "503",
+                http(Some(503), ok(), false),
+                &["http.server_error"],
+                &["http.ok"],
+            ),
+            row(
+                "404",
+                http(Some(404), ok(), false),
+                &["http.client_error"],
+                &["http.ok"],
+            ),
+            row(
+                "https to a plain port",
+                http(None, json!("plain_port"), false),
+                &["tls.plain_port"],
+                &["http.no_response"],
+            ),
+            row(
+                "http to a TLS port",
+                http(None, json!("tls_port"), false),
+                &["tls.on_tls_port"],
+                &[],
+            ),
+            row(
+                "a rejected certificate",
+                http(None, json!({"certificate_rejected": "expired"}), false),
+                &["tls.handshake_failed"],
+                &["tls.ok"],
+            ),
+            row(
+                "reset instead of an answer",
+                http(None, Value::Null, true),
+                &["tcp.reset"],
+                &["http.no_response"],
+            ),
+            row(
+                "no answer at all",
+                http(None, Value::Null, false),
+                &["http.no_response"],
+                &["tcp.reset"],
+            ),
+        ]);
+    }
+}
