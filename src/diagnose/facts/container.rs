@@ -218,3 +218,71 @@ pub(super) fn container_facts(f: &mut FactSet, d: &ContainerData, target: &Targe
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnose::facts::table::{Row, check};
+    use crate::probe::ProbeId;
+    use serde_json::{Value, json};
+
+    /// A container publishing host port 8080 to its port 80, in `state`, listening on `inside`.
+    fn web(state: &str, health: Option<&str>, inside: &[&str]) -> Value {
+        json!({
+            "name": "web", "id": "0123456789ab", "image": "nginx", "state": state,
+            "exit_code": if state == "running" { None } else { Some(1) }, "restarts": 0,
+            "oom_killed": false, "health": health, "health_log": null,
+            "pid": if state == "running" { Some(4242) } else { None },
+            "ports": [{"host_ip": "0.0.0.0", "host_port": 8080, "container_port": 80}],
+            "networks": [["bridge", "172.17.0.2"]], "compose_project": null,
+            "compose_service": null, "listening": inside
+        })
+    }
+
+    fn engine(publishing: Value) -> Value {
+        json!({"engine": "/var/run/docker.sock", "publishing": publishing})
+    }
+
+    #[test]
+    fn facts_per_container_state() {
+        let row = |case, container, has, lacks| Row {
+            case,
+            target: "127.0.0.1:8080",
+            probe: ProbeId::Container,
+            data: engine(container),
+            has,
+            lacks,
+        };
+        check(&[
+            row(
+                "running and listening on every address",
+                web("running", None, &["0.0.0.0:80"]),
+                &["container.publishes_port"],
+                &["container.not_running", "container.port_not_listening"],
+            ),
+            row(
+                "stopped",
+                web("exited", None, &[]),
+                &["container.publishes_port", "container.not_running"],
+                &["container.port_not_listening"],
+            ),
+            row(
+                "running, nothing on the port inside",
+                web("running", None, &["0.0.0.0:81"]),
+                &["container.port_not_listening"],
+                &["container.bound_to_loopback"],
+            ),
+            row(
+                "listening on the container's loopback only",
+                web("running", None, &["127.0.0.1:80"]),
+                &["container.bound_to_loopback"],
+                &["container.port_not_listening"],
+            ),
+            row(
+                "unhealthy",
+                web("running", Some("unhealthy"), &["0.0.0.0:80"]),
+                &["container.unhealthy"],
+                &[],
+            ),
+        ]);
+    }
+}

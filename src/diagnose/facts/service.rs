@@ -116,3 +116,99 @@ pub(super) fn service_facts(f: &mut FactSet, d: &ServiceData) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnose::facts::table::{Row, check};
+    use crate::probe::ProbeId;
+    use serde_json::{Value, json};
+
+    /// The service probe's record: what was expected, what answered, and how.
+    fn said(expected: &str, protocol: Option<&str>, outcome: &str, tls: Value) -> Value {
+        json!({
+            "address": "127.0.0.1:5432", "local": "127.0.0.1:40000", "expected": expected,
+            "steps": [], "tls": tls,
+            "answer": {
+                "protocol": protocol, "product": null, "outcome": outcome,
+                "message": "no pg_hba.conf entry", "code": "28000"
+            }
+        })
+    }
+
+    fn certificate(problem: &str) -> Value {
+        json!({
+            "subject": "CN=db.test", "names": ["db.test"], "issuer": "CN=test CA",
+            "not_before": "2025-01-01", "not_after": "2026-01-01", "version": "TLSv1.3",
+            "problem": problem, "detail": problem
+        })
+    }
+
+    #[test]
+    fn facts_per_answer() {
+        let row = |case, data, has, lacks| Row {
+            case,
+            target: "postgres://app@127.0.0.1:5432/shop",
+            probe: ProbeId::Service,
+            data,
+            has,
+            lacks,
+        };
+        let pg = Some("postgres");
+        check(&[
+            row(
+                "the expected server refuses this client",
+                said("postgres", pg, "rejected", Value::Null),
+                &["service.identified", "service.expected", "service.rejected"],
+                &["service.other_protocol"],
+            ),
+            row(
+                "still starting",
+                said("postgres", pg, "starting", Value::Null),
+                &["service.starting"],
+                &["service.rejected"],
+            ),
+            row(
+                "asks for credentials",
+                said("postgres", pg, "auth_required", Value::Null),
+                &["service.auth_required"],
+                &[],
+            ),
+            row(
+                "another server answers",
+                said("postgres", Some("ssh"), "ready", Value::Null),
+                &["service.other_protocol"],
+                &["service.expected"],
+            ),
+            row(
+                "silence where a greeting was due",
+                said("postgres", None, "silent", Value::Null),
+                &["service.silent"],
+                &["service.identified"],
+            ),
+            row(
+                "no answer to a TLS handshake",
+                said("tls", None, "silent", Value::Null),
+                &["tls.no_handshake"],
+                &[],
+            ),
+            row(
+                "an expired certificate",
+                said("tls", Some("tls"), "ready", certificate("expired")),
+                &["tls.certificate_expired"],
+                &["service.identified"],
+            ),
+            row(
+                "a certificate for another name",
+                said("tls", Some("tls"), "ready", certificate("name_mismatch")),
+                &["tls.certificate_name_mismatch"],
+                &[],
+            ),
+            row(
+                "an unknown issuer",
+                said("tls", Some("tls"), "ready", certificate("untrusted")),
+                &["tls.certificate_untrusted"],
+                &[],
+            ),
+        ]);
+    }
+}
