@@ -4,7 +4,7 @@
 //! Everything it starts stops when the demo ends.
 
 use crate::check;
-use crate::cli::{self, CheckFlags, UsageError, print_report};
+use crate::cli::{self, CheckFlags, CliError, print_report};
 use crate::diagnose::Context;
 use crate::knowledge::Knowledge;
 use crate::probe::Settings;
@@ -75,17 +75,17 @@ async fn serve(listener: TcpListener) {
 
 /// `connfix demo`: the TUI on the staged fault, or (with --json or off a terminal) the
 /// report, exiting 0 when the staged fault was diagnosed.
-pub async fn run(json: bool, flags: &CheckFlags, kb: Arc<Knowledge>) -> Result<i32, UsageError> {
+pub async fn run(json: bool, flags: &CheckFlags, kb: Arc<Knowledge>) -> Result<i32, CliError> {
     let scenario = Scenario::start()
         .await
-        .map_err(|e| UsageError(format!("could not set up the demo on loopback: {e}")))?;
+        .map_err(|e| CliError::Usage(format!("could not set up the demo on loopback: {e}")))?;
     let url = format!("http://127.0.0.1:{}/health", scenario.client_port);
     let story = format!(
         "Demo: a web service listens on 127.0.0.1:{}, but its client is set to {url}.",
         scenario.service_port
     );
     let target = target::parse(&url, ParseOptions::default(), &kb.services, &|_| None)
-        .map_err(|e| UsageError(e.to_string()))?;
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     let interactive = !json && cli::interactive();
     let result = if interactive {
         let mut flags = flags.clone();

@@ -2,7 +2,9 @@
 //! decision tree from what they observe to ranked causes and fixes.
 //!
 //! Data flows one way: input → [`target`] → [`probe`] (observations) →
-//! [`diagnose`] (facts, path, causes) → [`render`] / JSON.
+//! [`diagnose`] (facts, path, causes) → views (text, JSON, reports, the [`tui`]).
+//!
+//! Public are only the modules the binary, the tests, the benchmarks and the fuzz targets use.
 
 /// `print!` for headless output: when the reader has gone (`connfix check x | head -1`),
 /// connfix stops quietly with the exit code a SIGPIPE would give, instead of panicking.
@@ -39,16 +41,16 @@ pub fn stdout_write(args: std::fmt::Arguments) {
 pub mod check;
 pub mod checklist;
 pub mod cli;
-pub mod demo;
+pub(crate) mod demo;
 pub mod diagnose;
 pub mod explain;
 pub mod knowledge;
 pub mod log;
 pub mod probe;
-pub mod render;
-pub mod sanitize;
+pub(crate) mod render;
+pub(crate) mod sanitize;
 pub mod session;
 pub mod target;
 pub mod tui;
 pub mod vocabulary;
-pub mod watch;
+pub(crate) mod watch;

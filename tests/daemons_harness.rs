@@ -180,8 +180,7 @@ fn redis_on_the_host_loopback() {
     if !daemons_available(&["redis"]) {
         return;
     }
-    let port = support::free_port();
-    let redis = Redis::start(None, "127.0.0.1", port, true);
+    let (port, redis) = support::on_a_free_port(|port| Redis::start(None, "127.0.0.1", port, true));
     assert_eq!(redis.addr(), Some(SocketAddr::from(([127, 0, 0, 1], port))));
     let out = std::process::Command::new("redis-cli")
         .args(["-h", "127.0.0.1", "-p", &port.to_string(), "ping"])

@@ -162,19 +162,15 @@ fn dnsmasq_on_host_loopback_answers_like_a_zone() {
     if !dnsmasq_available() {
         return;
     }
-    let port = support::free_port();
     let (v4, v6) = (Ipv4Addr::new(127, 0, 0, 2), Ipv6Addr::LOCALHOST);
-    let dns = Dnsmasq::start(
-        None,
-        V4_LOOPBACK,
-        port,
-        &[
-            ("host.test", Some(IpAddr::V4(v4))),
-            ("both.test", Some(IpAddr::V4(v4))),
-            ("both.test", Some(IpAddr::V6(v6))),
-            ("nx.test", None),
-        ],
-    );
+    let records = [
+        ("host.test", Some(IpAddr::V4(v4))),
+        ("both.test", Some(IpAddr::V4(v4))),
+        ("both.test", Some(IpAddr::V6(v6))),
+        ("nx.test", None),
+    ];
+    let (port, dns) =
+        support::on_a_free_port(|port| Dnsmasq::start(None, V4_LOOPBACK, port, &records));
     assert_eq!(dns.addr, SocketAddr::new(V4_LOOPBACK, port));
     let log = dns.log();
     let ask = |name, qtype| query(dns.addr, name, qtype);
@@ -218,7 +214,7 @@ fn dnsmasq_is_killed_on_drop() {
     if !dnsmasq_available() {
         return;
     }
-    let dns = Dnsmasq::start(None, V4_LOOPBACK, support::free_port(), &[]);
+    let (_, dns) = support::on_a_free_port(|port| Dnsmasq::start(None, V4_LOOPBACK, port, &[]));
     let proc_dir = format!("/proc/{}", dns.pid());
     assert!(Path::new(&proc_dir).exists());
     drop(dns);

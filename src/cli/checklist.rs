@@ -1,6 +1,6 @@
 //! `connfix checklist [NAME] [--target TARGET] | --list`.
 
-use super::{CheckFlags, UsageError, interactive, parse_target, settings, usage};
+use super::{CheckFlags, CliError, interactive, parse_target, settings, usage};
 use crate::check;
 use crate::checklist::ChecklistRun;
 use crate::diagnose::FactSet;
@@ -17,7 +17,7 @@ pub async fn run(
     target: Option<&OsString>,
     flags: &CheckFlags,
     kb: Arc<Knowledge>,
-) -> Result<i32, UsageError> {
+) -> Result<i32, CliError> {
     let Some(name) = name.filter(|_| !list) else {
         print_list(&kb, flags.json);
         return Ok(0);

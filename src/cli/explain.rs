@@ -1,7 +1,7 @@
 //! `connfix explain [FILE|-] [--json] [--check]`: reads pasted error text and says what it
 //! shows; with --check, diagnoses the target it names.
 
-use super::{CheckFlags, UsageError, parse_target, print_report, settings, style, usage};
+use super::{CheckFlags, CliError, parse_target, print_report, settings, style, usage};
 use crate::explain::{self, Explanation, MAX_INPUT};
 use crate::knowledge::Knowledge;
 use serde_json::{Value, json};
@@ -17,7 +17,7 @@ pub async fn run(
     check: bool,
     flags: &CheckFlags,
     kb: &Knowledge,
-) -> Result<i32, UsageError> {
+) -> Result<i32, CliError> {
     // Flags are checked before anything is read, so a typo does not cost a paste.
     let (check_settings, ctx, opts) = settings(flags, kb)?;
     let check_settings = super::with_vantage(check_settings, flags).await?;
@@ -59,7 +59,7 @@ pub async fn run(
     };
     let arg = main
         .check_target(opts.port)
-        .map_err(|why| UsageError(format!("--check: {why}")))?;
+        .map_err(|why| CliError::Usage(format!("--check: {why}")))?;
     let target = parse_target(&OsString::from(&arg), opts, kb)?;
     if !flags.json {
         crate::out!("{}", crate::render::explain::render(&ex, kb, style()));
@@ -128,7 +128,7 @@ pub fn to_json(ex: &Explanation, skipped: usize) -> Value {
 /// `MAX_INPUT` bytes are kept (the error at the end matters most), and of a line over
 /// `MAX_LINE` bytes only its start and end; returns the text, how many bytes of the input
 /// were left out, and how many bytes of the text are cut marks put in.
-fn read_input(file: Option<&Path>) -> Result<(String, usize, usize), UsageError> {
+fn read_input(file: Option<&Path>) -> Result<(String, usize, usize), CliError> {
     let from_stdin = file.is_none_or(|f| f == Path::new("-"));
     let (bytes, skipped, marks) = if from_stdin {
         let stdin = std::io::stdin();
@@ -138,11 +138,11 @@ fn read_input(file: Option<&Path>) -> Result<(String, usize, usize), UsageError>
             );
         }
         read_tail(stdin.lock())
-            .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?
+            .map_err(|e| CliError::Usage(format!("cannot read standard input: {e}")))?
     } else {
         let path = file.unwrap_or(Path::new("-"));
         let meta = std::fs::metadata(path).map_err(|e| {
-            UsageError(format!(
+            CliError::Usage(format!(
                 "cannot read {}: {}; give a file holding the error text, or - to paste it",
                 path.display(),
                 io_reason(&e)
@@ -155,9 +155,9 @@ fn read_input(file: Option<&Path>) -> Result<(String, usize, usize), UsageError>
             ));
         }
         let f = std::fs::File::open(path).map_err(|e| {
-            UsageError(format!("cannot read {}: {}", path.display(), io_reason(&e)))
+            CliError::Usage(format!("cannot read {}: {}", path.display(), io_reason(&e)))
         })?;
-        read_tail(f).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?
+        read_tail(f).map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?
     };
     let name = file.map_or("standard input".to_string(), |f| {
         if f == Path::new("-") {

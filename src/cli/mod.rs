@@ -2,13 +2,14 @@
 
 pub mod checklist;
 pub mod explain;
+pub mod kb;
 pub mod report;
 pub mod wait;
 pub mod watch;
 
 use crate::check::{self, CheckReport};
 use crate::diagnose::Context;
-use crate::knowledge::{self, Knowledge};
+use crate::knowledge::Knowledge;
 use crate::probe::Settings;
 use crate::render::doctor::{self, Style};
 use crate::session::{SessionRecord, store};
@@ -24,6 +25,8 @@ use std::time::Duration;
 
 /// Exit code for bad usage or input.
 pub const EXIT_USAGE: i32 = 2;
+/// Exit code when connfix itself could not go on (as when the runtime cannot start).
+pub const EXIT_FAILED: i32 = 1;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,7 +47,7 @@ pub struct Cli {
     /// Diagnose TARGET (same as `connfix check TARGET`).
     pub target: Option<OsString>,
     #[command(flatten)]
-    pub check: CheckFlags,
+    pub flags: SessionFlags,
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,7 +57,9 @@ pub enum Command {
         /// What to connect to (see TARGET forms below).
         target: OsString,
         #[command(flatten)]
-        flags: CheckFlags,
+        json: JsonFlag,
+        #[command(flatten)]
+        diagnose: DiagnoseFlags,
         /// Also save the result as a session (`connfix report show ID` prints it later).
         #[arg(long)]
         save: bool,
@@ -68,6 +73,11 @@ pub enum Command {
         /// Then diagnose the target the text names, as `connfix check` does.
         #[arg(long)]
         check: bool,
+        #[command(flatten)]
+        json: JsonFlag,
+        // With --check: how the check runs.
+        #[command(flatten)]
+        diagnose: DiagnoseFlags,
     },
     /// Watch targets go up and down: a live timeline of checks, latencies and errors (TUI);
     /// one JSON object per check when the output is not a terminal, or with --json.
@@ -91,6 +101,9 @@ every target was up, 1 when one was down."
         /// No terminal bell when a target goes up or down.
         #[arg(long)]
         no_bell: bool,
+        // The diagnosis flags serve the diagnosis Enter starts.
+        #[command(flatten)]
+        flags: SessionFlags,
     },
     /// Wait until every TARGET is up, then run CMD (without a shell) and exit with its code,
     /// or exit 0 when there is no CMD; exit 124 when --timeout passes first.
@@ -116,6 +129,11 @@ Exit codes: 0 all up (or CMD's code), 124 timed out, 2 bad input, 126/127 CMD ca
         quiet: bool,
         #[command(flatten)]
         expect: ExpectFlag,
+        #[command(flatten)]
+        place: PlaceFlags,
+        /// Not shown: wait has no JSON output, and says so instead of "unknown flag".
+        #[arg(long, hide = true)]
+        json: bool,
         /// The command to run once every target is up, after `--`.
         #[arg(last = true, value_name = "CMD")]
         command: Vec<OsString>,
@@ -126,6 +144,11 @@ Exit codes: 0 all up (or CMD's code), 124 timed out, 2 bad input, 126/127 CMD ca
         /// Print the report as JSON instead of opening the TUI.
         #[arg(long)]
         json: bool,
+        /// How long the TUI waits for each network answer, e.g. 5s (default 2s).
+        #[arg(long, value_name = "DUR")]
+        timeout: Option<String>,
+        #[command(flatten)]
+        log: LogFlag,
     },
     /// Step through an incident checklist in the TUI (`--list` shows them); with --target,
     /// the steps a probe can check are checked live.
@@ -138,23 +161,36 @@ Exit codes: 0 all up (or CMD's code), 124 timed out, 2 bad input, 126/127 CMD ca
         /// The service the incident is about; probes check the automatic steps against it.
         #[arg(long, value_name = "TARGET")]
         target: Option<OsString>,
+        #[command(flatten)]
+        flags: SessionFlags,
     },
     /// Saved sessions: list them, print one, export one as Markdown, JSON or HTML.
     Report {
         #[command(subcommand)]
         action: report::ReportAction,
+        /// Print JSON instead of text.
+        #[arg(long, global = true)]
+        json: bool,
     },
     /// Reopen a session in the TUI (the last one, or ID) after a crash, a kill or a closed
     /// terminal, with its probe results, answers, notes and checklist state.
     Resume {
         /// A session id (or `last`, or the start of an id), or the path of a session file.
         id: Option<String>,
+        // For the probes run again in the resumed session.
+        #[command(flatten)]
+        diagnose: DiagnoseFlags,
+        #[command(flatten)]
+        log: LogFlag,
     },
     /// Inspect and validate the knowledge files (causes, decision tree, services, checklists,
     /// error signatures).
     Kb {
         #[command(subcommand)]
-        action: KbAction,
+        action: kb::KbAction,
+        /// Print JSON instead of text.
+        #[arg(long, global = true)]
+        json: bool,
     },
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
     #[command(after_help = "Install, for example:\n  \
@@ -167,6 +203,111 @@ connfix completions fish > ~/.config/fish/completions/connfix.fish")]
     },
     /// Print the manual page (roff): `connfix man > connfix.1; man ./connfix.1`.
     Man,
+}
+
+/// Runs the command the command line names; returns its exit code.
+pub async fn dispatch(cli: &Cli, kb: Arc<Knowledge>) -> Result<i32, CliError> {
+    let top = || cli.flags.gathered();
+    let Some(command) = &cli.command else {
+        return match &cli.target {
+            Some(target) => run_target(target, &top(), kb).await,
+            None if interactive() => run_tui(tui::Start::Prompt, &top(), kb, None).await,
+            None => usage(
+                "no target given and not on a terminal; run e.g. `connfix check localhost:5432`, or `connfix demo` to see it at work (`connfix --help` for more)",
+            ),
+        };
+    };
+    match command {
+        Command::Check {
+            target,
+            json,
+            diagnose,
+            save,
+        } => {
+            run_check(
+                target,
+                &CheckFlags::new(json.json, diagnose, None),
+                *save,
+                &kb,
+            )
+            .await
+        }
+        Command::Explain {
+            file,
+            check,
+            json,
+            diagnose,
+        } => {
+            let flags = CheckFlags::new(json.json, diagnose, None);
+            explain::run(file.as_deref(), *check, &flags, &kb).await
+        }
+        Command::Watch {
+            targets,
+            interval,
+            count,
+            expect,
+            no_bell,
+            flags,
+        } => {
+            let args = watch::WatchArgs {
+                targets,
+                interval: interval.as_deref(),
+                count: count.as_deref(),
+                expect,
+                no_bell: *no_bell,
+            };
+            watch::run(args, &flags.gathered(), kb).await
+        }
+        Command::Wait {
+            targets,
+            timeout,
+            max_interval,
+            quiet,
+            expect,
+            place,
+            json,
+            command,
+        } => {
+            let args = wait::WaitArgs {
+                targets,
+                timeout: timeout.as_deref(),
+                max_interval: max_interval.as_deref(),
+                quiet: *quiet,
+                expect,
+                command,
+            };
+            let flags = CheckFlags {
+                json: *json,
+                ..CheckFlags::placed(place)
+            };
+            wait::run(args, &flags, &kb).await
+        }
+        Command::Checklist {
+            name,
+            list,
+            target,
+            flags,
+        } => {
+            let flags = flags.gathered();
+            checklist::run(name.as_deref(), *list, target.as_ref(), &flags, kb).await
+        }
+        Command::Report { action, json } => report::run(action, *json),
+        Command::Resume { id, diagnose, log } => {
+            let flags = CheckFlags::new(false, diagnose, Some(log));
+            run_resume(id.as_deref(), &flags, kb).await
+        }
+        Command::Demo { json, timeout, log } => {
+            let flags = CheckFlags {
+                timeout: timeout.clone(),
+                log_file: log.log_file.clone(),
+                ..CheckFlags::default()
+            };
+            crate::demo::run(*json, &flags, kb).await
+        }
+        Command::Kb { action, json } => kb::run(action, &kb, *json),
+        Command::Completions { shell } => Ok(completions(*shell)),
+        Command::Man => Ok(man_page()),
+    }
 }
 
 /// Writes the completion script for `shell` to stdout.
@@ -192,34 +333,108 @@ pub fn man_page() -> i32 {
     0
 }
 
+/// `--json`, for the commands that can print JSON.
 #[derive(Debug, Args, Clone, Default)]
-pub struct CheckFlags {
+pub struct JsonFlag {
     /// Print one JSON object instead of the readable report.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub json: bool,
-    /// How long to wait for each network answer, e.g. 2s, 500ms (default 5s).
-    #[arg(long, value_name = "DUR", global = true)]
-    pub timeout: Option<String>,
-    /// Ask this DNS server directly (IP or IP:PORT) instead of the system's.
-    #[arg(long, value_name = "IP[:PORT]", global = true)]
-    pub dns_server: Option<String>,
-    /// The target must be reachable from the internet (e.g. a webhook URL for a cloud service).
-    #[arg(long, global = true)]
-    pub public: bool,
+}
+
+/// Where the target is and where it is seen from: the flags every command that reaches a
+/// target honours.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PlaceFlags {
     /// Port to use when TARGET has none.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub port: Option<String>,
-    /// Answer a question only you can (e.g. --answer intermittent=yes); repeatable.
-    #[arg(long, value_name = "KEY=yes|no", global = true)]
-    pub answer: Vec<String>,
     /// Diagnose as seen from where the client runs: container:NAME|ID, pid:PID or
     /// netns:NAME (an `ip netns` name). Needs root.
-    #[arg(long, value_name = "WHERE", global = true)]
+    #[arg(long, value_name = "WHERE")]
     pub from: Option<String>,
+}
+
+/// The flags that shape a diagnosis, for the commands that run one.
+#[derive(Debug, Args, Clone, Default)]
+pub struct DiagnoseFlags {
+    /// How long to wait for each network answer, e.g. 2s, 500ms (default 5s).
+    #[arg(long, value_name = "DUR")]
+    pub timeout: Option<String>,
+    /// Ask this DNS server directly (IP or IP:PORT) instead of the system's.
+    #[arg(long, value_name = "IP[:PORT]")]
+    pub dns_server: Option<String>,
+    /// The target must be reachable from the internet (e.g. a webhook URL for a cloud service).
+    #[arg(long)]
+    pub public: bool,
+    /// Answer a question only you can (e.g. --answer intermittent=yes); repeatable.
+    #[arg(long, value_name = "KEY=yes|no")]
+    pub answer: Vec<String>,
+    #[command(flatten)]
+    pub place: PlaceFlags,
+}
+
+/// `--log-file`, for the commands that open the TUI.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LogFlag {
     /// Where the TUI writes its log (default: connfix.log in the state directory,
     /// e.g. ~/.local/state/connfix/).
-    #[arg(long, value_name = "PATH", global = true)]
+    #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+}
+
+/// The flags of a command that diagnoses and may open the TUI: `connfix TARGET`, `watch`,
+/// `checklist`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SessionFlags {
+    #[command(flatten)]
+    pub json: JsonFlag,
+    #[command(flatten)]
+    pub diagnose: DiagnoseFlags,
+    #[command(flatten)]
+    pub log: LogFlag,
+}
+
+impl SessionFlags {
+    fn gathered(&self) -> CheckFlags {
+        CheckFlags::new(self.json.json, &self.diagnose, Some(&self.log))
+    }
+}
+
+/// Every flag a mode may read, gathered from the command's own flags; the ones a command
+/// does not take keep their defaults.
+#[derive(Debug, Clone, Default)]
+pub struct CheckFlags {
+    pub json: bool,
+    pub timeout: Option<String>,
+    pub dns_server: Option<String>,
+    pub public: bool,
+    pub port: Option<String>,
+    pub answer: Vec<String>,
+    pub from: Option<String>,
+    pub log_file: Option<PathBuf>,
+}
+
+impl CheckFlags {
+    pub fn new(json: bool, d: &DiagnoseFlags, log: Option<&LogFlag>) -> CheckFlags {
+        CheckFlags {
+            json,
+            timeout: d.timeout.clone(),
+            dns_server: d.dns_server.clone(),
+            public: d.public,
+            answer: d.answer.clone(),
+            log_file: log.and_then(|l| l.log_file.clone()),
+            ..CheckFlags::placed(&d.place)
+        }
+    }
+
+    /// Only the target's port and vantage point (`connfix wait`).
+    pub fn placed(p: &PlaceFlags) -> CheckFlags {
+        CheckFlags {
+            port: p.port.clone(),
+            from: p.from.clone(),
+            ..CheckFlags::default()
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -230,28 +445,36 @@ pub struct ExpectFlag {
     pub expect_status: Option<String>,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum KbAction {
-    /// List the causes connfix knows, with where each comes from.
-    List,
-    /// Validate a knowledge directory; without one, everything connfix loads (bundled and
-    /// the user's files). Errors point at file:line.
-    Check { dir: Option<PathBuf> },
-    /// Show one cause in full: what happens, how to confirm, how to fix, code.
-    Show { id: String },
-    /// List the facts that knowledge files may use in when/unless.
-    Facts,
-    /// List the values knowledge files may write as {{placeholders}}, with what shows when
-    /// a diagnosis did not observe one.
-    Values,
+/// Why a command stopped before its own answer; printed as one line after `connfix: `.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad usage or input: the message says what and how to fix it.
+    #[error("{0}")]
+    Usage(String),
+    /// The command was used well but could not go on (the terminal could not be taken
+    /// over, the TUI failed).
+    #[error("{0}")]
+    Failed(String),
 }
 
-/// A usage or input error: printed as one line, exit code 2.
-#[derive(Debug)]
-pub struct UsageError(pub String);
+impl From<store::FindError> for CliError {
+    fn from(e: store::FindError) -> CliError {
+        CliError::Usage(e.to_string())
+    }
+}
 
-pub fn usage<T>(msg: impl Into<String>) -> Result<T, UsageError> {
-    Err(UsageError(msg.into()))
+impl CliError {
+    /// The one place exit codes of failures are decided.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => EXIT_USAGE,
+            CliError::Failed(_) => EXIT_FAILED,
+        }
+    }
+}
+
+pub fn usage<T>(msg: impl Into<String>) -> Result<T, CliError> {
+    Err(CliError::Usage(msg.into()))
 }
 
 /// clap's error as the one line every bad input gets: what is wrong, then the usage.
@@ -279,7 +502,7 @@ pub fn one_line(e: &clap::Error) -> String {
 pub fn settings(
     flags: &CheckFlags,
     kb: &Knowledge,
-) -> Result<(Settings, Context, ParseOptions), UsageError> {
+) -> Result<(Settings, Context, ParseOptions), CliError> {
     let mut s = Settings::default();
     if let Some(t) = &flags.timeout {
         s.timeout = parse_timeout(t)?;
@@ -310,7 +533,7 @@ pub fn settings(
     Ok((s, ctx, ParseOptions { port }))
 }
 
-pub fn parse_timeout(text: &str) -> Result<Duration, UsageError> {
+pub fn parse_timeout(text: &str) -> Result<Duration, CliError> {
     parse_duration(
         "--timeout",
         text,
@@ -325,11 +548,11 @@ pub fn parse_duration(
     text: &str,
     min: Duration,
     max: Duration,
-) -> Result<Duration, UsageError> {
+) -> Result<Duration, CliError> {
     let d = match text.trim().parse::<f64>() {
         Ok(secs) if secs.is_finite() && secs >= 0.0 => Duration::from_secs_f64(secs.min(1e7)),
         _ => humantime::parse_duration(text.trim()).map_err(|_| {
-            UsageError(format!(
+            CliError::Usage(format!(
                 "{flag} {text} is not a duration; write e.g. 2s, 500ms or 1m"
             ))
         })?,
@@ -349,7 +572,7 @@ pub fn parse_targets(
     raws: &[OsString],
     opts: ParseOptions,
     kb: &Knowledge,
-) -> Result<Vec<Target>, UsageError> {
+) -> Result<Vec<Target>, CliError> {
     const MAX_TARGETS: usize = 64;
     if raws.len() > MAX_TARGETS {
         return usage(format!(
@@ -364,7 +587,7 @@ pub fn parse_targets(
 pub fn parse_expect(
     flag: &ExpectFlag,
     targets: &[Target],
-) -> Result<crate::watch::expect::StatusSet, UsageError> {
+) -> Result<crate::watch::expect::StatusSet, CliError> {
     let Some(text) = &flag.expect_status else {
         return Ok(Default::default());
     };
@@ -373,21 +596,21 @@ pub fn parse_expect(
             "--expect-status {text} applies to http:// and https:// targets, and none is given; without it a TCP target is up when a connect succeeds"
         ));
     }
-    crate::watch::expect::StatusSet::parse(text).map_err(UsageError)
+    crate::watch::expect::StatusSet::parse(text).map_err(|e| CliError::Usage(e.to_string()))
 }
 
-pub fn parse_dns_server(text: &str) -> Result<SocketAddr, UsageError> {
+pub fn parse_dns_server(text: &str) -> Result<SocketAddr, CliError> {
     if let Ok(ip) = text.parse::<IpAddr>() {
         return Ok(SocketAddr::new(ip, 53));
     }
     text.parse::<SocketAddr>().map_err(|_| {
-        UsageError(format!(
+        CliError::Usage(format!(
             "--dns-server {text} is not an IP address with an optional port; write e.g. 1.1.1.1, 127.0.0.1:5353 or [::1]:53"
         ))
     })
 }
 
-fn parse_answer(text: &str, kb: &Knowledge) -> Result<(String, bool), UsageError> {
+fn parse_answer(text: &str, kb: &Knowledge) -> Result<(String, bool), CliError> {
     let keys: Vec<&str> = kb
         .tree
         .nodes
@@ -418,14 +641,14 @@ pub fn parse_target(
     raw: &OsString,
     opts: ParseOptions,
     kb: &Knowledge,
-) -> Result<Target, UsageError> {
+) -> Result<Target, CliError> {
     let Some(text) = raw.to_str() else {
         return usage(
             "the target is not valid UTF-8; give it as text such as db.example.com:5432 or https://api.example.com",
         );
     };
     target::parse(text, opts, &kb.services, &|name| std::env::var(name).ok())
-        .map_err(|e| UsageError(e.to_string()))
+        .map_err(|e| CliError::Usage(e.to_string()))
 }
 
 /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
@@ -450,14 +673,14 @@ pub fn print_report(report: &CheckReport, json: bool) {
 
 /// Resolves `--from` into the settings' vantage point: an unknown container, a pid that is
 /// gone, a missing namespace or missing privileges are one-line usage errors.
-pub async fn with_vantage(mut s: Settings, flags: &CheckFlags) -> Result<Settings, UsageError> {
+pub async fn with_vantage(mut s: Settings, flags: &CheckFlags) -> Result<Settings, CliError> {
     let Some(text) = &flags.from else {
         return Ok(s);
     };
-    let from = crate::probe::vantage::parse(text).map_err(|e| UsageError(e.to_string()))?;
+    let from = crate::probe::vantage::parse(text).map_err(|e| CliError::Usage(e.to_string()))?;
     let v = crate::probe::vantage::resolve(&from, s.timeout)
         .await
-        .map_err(|e| UsageError(e.to_string()))?;
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     s.vantage = Some(Arc::new(v));
     Ok(s)
 }
@@ -468,9 +691,9 @@ pub async fn with_vantage(mut s: Settings, flags: &CheckFlags) -> Result<Setting
 pub async fn inside_vantage<F>(
     flags: &CheckFlags,
     body: impl FnOnce(CheckFlags) -> F + Send,
-) -> Result<i32, UsageError>
+) -> Result<i32, CliError>
 where
-    F: std::future::Future<Output = Result<i32, UsageError>>,
+    F: std::future::Future<Output = Result<i32, CliError>>,
 {
     let v = with_vantage(Settings::default(), flags)
         .await?
@@ -481,7 +704,7 @@ where
         ..flags.clone()
     };
     tokio::task::block_in_place(|| crate::probe::vantage::run_inside(v, || body(here)))
-        .map_err(|e| UsageError(e.to_string()))?
+        .map_err(|e| CliError::Usage(e.to_string()))?
 }
 
 /// `connfix check`: returns the exit code.
@@ -490,7 +713,7 @@ pub async fn run_check(
     flags: &CheckFlags,
     save: bool,
     kb: &Knowledge,
-) -> Result<i32, UsageError> {
+) -> Result<i32, CliError> {
     let (settings, ctx, opts) = settings(flags, kb)?;
     let target = parse_target(raw, opts, kb)?;
     let settings = with_vantage(settings, flags).await?;
@@ -513,8 +736,8 @@ pub async fn run_check(
         let mut rec = SessionRecord::from_check(store::new_id(), &report, &settings, ctx.public);
         rec.answers = crate::session::flag_answers(&ctx, kb, &report.started_at);
         if let Err(e) = report::save_check(&rec) {
-            eprintln!("connfix: the check was not saved: {e}");
-            return Ok(EXIT_USAGE);
+            // The report is printed already; the exit code says it was not kept.
+            return usage(format!("the check was not saved: {e}"));
         }
     }
     Ok(report.exit_code())
@@ -551,7 +774,7 @@ pub async fn run_tui(
     flags: &CheckFlags,
     kb: Arc<Knowledge>,
     banner: Option<String>,
-) -> Result<i32, UsageError> {
+) -> Result<i32, CliError> {
     let (settings, ctx, parse_opts) = settings(flags, &kb)?;
     let settings = with_vantage(settings, flags).await?;
     let opts = tui::Options {
@@ -562,7 +785,7 @@ pub async fn run_tui(
         banner,
     };
     tui::run(start, opts, kb).await.map_err(|e| {
-        UsageError(format!(
+        CliError::Failed(format!(
             "{e}; run `connfix check TARGET` for a text report instead"
         ))
     })
@@ -573,7 +796,7 @@ pub async fn run_target(
     raw: &OsString,
     flags: &CheckFlags,
     kb: Arc<Knowledge>,
-) -> Result<i32, UsageError> {
+) -> Result<i32, CliError> {
     if flags.json || !interactive() {
         return run_check(raw, flags, false, &kb).await;
     }
@@ -587,9 +810,9 @@ pub async fn run_resume(
     id: Option<&str>,
     flags: &CheckFlags,
     kb: Arc<Knowledge>,
-) -> Result<i32, UsageError> {
-    let store = store::Store::open_default().map_err(UsageError)?;
-    let path = store.locate(id).map_err(UsageError)?;
+) -> Result<i32, CliError> {
+    let store = store::Store::open_default().map_err(CliError::Usage)?;
+    let path = store.locate(id)?;
     if !interactive() {
         let rec = report::load_path(&path)?;
         return usage(format!(
@@ -598,7 +821,7 @@ pub async fn run_resume(
         ));
     }
     // Locked before it is read, so a connfix closing meanwhile cannot save over our copy.
-    let lock = store::lock(&path).map_err(UsageError)?;
+    let lock = store::lock(&path).map_err(CliError::Usage)?;
     let rec = report::load_path(&path)?;
     run_tui(
         tui::Start::Resume(Box::new(rec), path, lock),
@@ -607,118 +830,4 @@ pub async fn run_resume(
         None,
     )
     .await
-}
-
-/// `connfix kb ...`: returns the exit code.
-pub fn run_kb(action: &KbAction, kb: &Knowledge, json: bool) -> i32 {
-    match action {
-        KbAction::List => {
-            if json {
-                let rows: Vec<_> = kb
-                    .causes
-                    .iter()
-                    .map(|c| serde_json::json!({"id": c.id, "title": c.title, "severity": c.severity, "source": c.source}))
-                    .collect();
-                crate::outln!("{}", serde_json::Value::Array(rows));
-            } else {
-                for c in &kb.causes {
-                    crate::outln!("{:<36} {}", c.id, c.title);
-                }
-                crate::outln!(
-                    "\n{} causes, {} questions in the tree, {} services, {} checklists (`connfix checklist --list`),\n{} error signatures from {} ecosystems (`connfix explain`)",
-                    kb.causes.len(),
-                    kb.tree.nodes.len(),
-                    kb.services.list.len(),
-                    kb.checklists.len(),
-                    kb.errors.signatures.len(),
-                    kb.errors.ecosystems.len()
-                );
-                if let Some(d) = knowledge::user_dir() {
-                    crate::outln!(
-                        "Your own files go in {} (same layout as assets/knowledge).",
-                        d.display()
-                    );
-                }
-            }
-            0
-        }
-        KbAction::Check { dir: None } => {
-            let (read, errors) = knowledge::check_loaded();
-            if json {
-                crate::outln!("{}", serde_json::json!({"read": read, "errors": errors}));
-            } else {
-                for r in &read {
-                    crate::outln!("read: {r}");
-                }
-                for e in &errors {
-                    crate::outln!("{e}");
-                }
-                if errors.is_empty() {
-                    crate::outln!("ok");
-                } else {
-                    crate::outln!("{} error(s)", errors.len());
-                }
-            }
-            if errors.is_empty() { 0 } else { 1 }
-        }
-        KbAction::Check { dir: Some(dir) } => {
-            let dir = dir.clone();
-            if !dir.is_dir() {
-                eprintln!(
-                    "connfix: {} is not a directory; pass a knowledge directory, e.g. connfix kb check assets/knowledge",
-                    dir.display()
-                );
-                return EXIT_USAGE;
-            }
-            let errors = knowledge::check_dir(&dir);
-            if json {
-                crate::outln!("{}", serde_json::json!({"dir": dir, "errors": errors}));
-            } else if errors.is_empty() {
-                crate::outln!("{}: ok", dir.display());
-            } else {
-                for e in &errors {
-                    crate::outln!("{e}");
-                }
-                crate::outln!("{} error(s)", errors.len());
-            }
-            if errors.is_empty() { 0 } else { 1 }
-        }
-        KbAction::Show { id } => match kb.cause(id) {
-            Some(c) if json => {
-                crate::outln!(
-                    "{}",
-                    crate::sanitize::json(serde_json::to_string_pretty(c).unwrap_or_default())
-                );
-                0
-            }
-            Some(c) => {
-                crate::out!("{}", crate::render::doctor::render_cause(c));
-                0
-            }
-            None => {
-                eprintln!("connfix: no cause '{id}'; `connfix kb list` shows them all");
-                EXIT_USAGE
-            }
-        },
-        KbAction::Facts => {
-            for (name, meaning) in crate::vocabulary::facts::FACTS {
-                crate::outln!("{name:<28} {meaning}");
-            }
-            0
-        }
-        KbAction::Values => {
-            if json {
-                let rows: Vec<_> = (crate::vocabulary::values::VALUES.iter())
-                    .map(|(n, m, u)| serde_json::json!({"name": n, "meaning": m, "unknown": u}))
-                    .collect();
-                crate::outln!("{}", serde_json::Value::Array(rows));
-                return 0;
-            }
-            for (name, meaning, unknown) in crate::vocabulary::values::VALUES {
-                let name = format!("{{{{{name}}}}}");
-                crate::outln!("{name:<28} {meaning} (unknown: {unknown})");
-            }
-            0
-        }
-    }
 }

@@ -1,6 +1,6 @@
 //! `connfix report list | show | export`: reading saved sessions back.
 
-use super::UsageError;
+use super::CliError;
 use crate::session::store::{self, Store};
 use crate::session::{SessionRecord, html, markdown};
 use clap::{Subcommand, ValueEnum};
@@ -55,8 +55,8 @@ pub fn render(rec: &SessionRecord, format: Format) -> String {
     }
 }
 
-pub fn run(action: &ReportAction, json: bool) -> Result<i32, UsageError> {
-    let store = Store::open_default().map_err(UsageError)?;
+pub fn run(action: &ReportAction, json: bool) -> Result<i32, CliError> {
+    let store = Store::open_default().map_err(CliError::Usage)?;
     match action {
         ReportAction::List => list(&store, json),
         ReportAction::Show { id } => {
@@ -75,7 +75,7 @@ pub fn run(action: &ReportAction, json: bool) -> Result<i32, UsageError> {
                 }
                 Some(path) => {
                     store::write_atomic(path, text.as_bytes()).map_err(|e| {
-                        UsageError(format!(
+                        CliError::Usage(format!(
                             "cannot write {}: {e}; choose another -o FILE",
                             path.display()
                         ))
@@ -89,22 +89,22 @@ pub fn run(action: &ReportAction, json: bool) -> Result<i32, UsageError> {
 }
 
 /// Loads a session named on the command line, with a message that says what is wrong.
-pub fn load(store: &Store, arg: Option<&str>) -> Result<SessionRecord, UsageError> {
-    let path = store.locate(arg).map_err(UsageError)?;
+pub fn load(store: &Store, arg: Option<&str>) -> Result<SessionRecord, CliError> {
+    let path = store.locate(arg)?;
     load_path(&path)
 }
 
-pub fn load_path(path: &Path) -> Result<SessionRecord, UsageError> {
+pub fn load_path(path: &Path) -> Result<SessionRecord, CliError> {
     store::read_record(path).map_err(|e| {
-        UsageError(format!(
+        CliError::Usage(format!(
             "cannot open session {}: {e}; connfix leaves the file as it is",
             path.display()
         ))
     })
 }
 
-fn list(store: &Store, json: bool) -> Result<i32, UsageError> {
-    let all = store.list().map_err(UsageError)?;
+fn list(store: &Store, json: bool) -> Result<i32, CliError> {
+    let all = store.list()?;
     if json {
         let rows: Vec<_> = all
             .iter()
@@ -171,9 +171,18 @@ fn short_time(rfc3339: &str) -> String {
     rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
 }
 
+/// Why `check --save` kept nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("{0}")]
+    NoPlace(String),
+    #[error(transparent)]
+    File(#[from] crate::session::store::FileError),
+}
+
 /// `connfix check --save`: stores a finished check as a session and says where.
-pub fn save_check(rec: &SessionRecord) -> Result<(), String> {
-    let store = Store::open_default()?;
+pub fn save_check(rec: &SessionRecord) -> Result<(), SaveError> {
+    let store = Store::open_default().map_err(SaveError::NoPlace)?;
     let path = store.save(rec)?;
     eprintln!(
         "connfix: saved as session {} ({}); `connfix report show {}` prints it",

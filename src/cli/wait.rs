@@ -2,7 +2,7 @@
 //! container entrypoints and CI steps, like wait-for-it: exit 0 (or the command's code)
 //! when all are up, 124 when the timeout passes first, as `timeout(1)` does.
 
-use super::{CheckFlags, ExpectFlag, UsageError};
+use super::{CheckFlags, CliError, ExpectFlag};
 use crate::knowledge::Knowledge;
 use crate::probe::reach::Sample;
 use crate::target::Target;
@@ -33,24 +33,15 @@ pub struct WaitArgs<'a> {
     pub command: &'a [OsString],
 }
 
-pub async fn run(
-    args: WaitArgs<'_>,
-    flags: &CheckFlags,
-    kb: &Knowledge,
-) -> Result<i32, UsageError> {
-    // `connfix --timeout 30s wait X` means the same as `connfix wait X --timeout 30s`.
-    let timeout_text = args.timeout.or(flags.timeout.as_deref());
-    let flags = CheckFlags {
-        timeout: None,
-        ..flags.clone()
-    };
+pub async fn run(args: WaitArgs<'_>, flags: &CheckFlags, kb: &Knowledge) -> Result<i32, CliError> {
+    let timeout_text = args.timeout;
     if flags.from.is_some() {
-        return super::inside_vantage(&flags, |here| {
+        return super::inside_vantage(flags, |here| {
             Box::pin(async move { run(args, &here, kb).await })
         })
         .await;
     }
-    let (_, _, opts) = super::settings(&flags, kb)?;
+    let (_, _, opts) = super::settings(flags, kb)?;
     let targets = super::parse_targets(args.targets, opts, kb)?;
     let expect = Arc::new(super::parse_expect(args.expect, &targets)?);
     let timeout = match timeout_text {

@@ -1,7 +1,7 @@
 //! `connfix watch`: the live TUI on a terminal; otherwise (or with --json) one JSON object
 //! per check on stdout, for logs and scripts.
 
-use super::{CheckFlags, ExpectFlag, UsageError};
+use super::{CheckFlags, CliError, ExpectFlag};
 use crate::knowledge::Knowledge;
 use crate::watch::Row;
 use crate::watch::runner::{self, Pace, Plan, Update};
@@ -29,7 +29,7 @@ pub fn prepare(
     settings: &crate::probe::Settings,
     opts: crate::target::ParseOptions,
     kb: &Knowledge,
-) -> Result<Watch, UsageError> {
+) -> Result<Watch, CliError> {
     let targets = super::parse_targets(args.targets, opts, kb)?;
     let expect = Arc::new(super::parse_expect(args.expect, &targets)?);
     let interval = match args.interval {
@@ -63,7 +63,7 @@ pub async fn run(
     args: WatchArgs<'_>,
     flags: &CheckFlags,
     kb: Arc<Knowledge>,
-) -> Result<i32, UsageError> {
+) -> Result<i32, CliError> {
     if flags.from.is_some() {
         return super::inside_vantage(flags, |here| {
             Box::pin(async move { run(args, &here, kb).await })
@@ -83,7 +83,7 @@ pub async fn run(
         banner: None,
     };
     crate::tui::watch::run(w, opts, kb).await.map_err(|e| {
-        UsageError(format!(
+        CliError::Failed(format!(
             "{e}; `connfix watch TARGET --json` prints the checks as lines instead"
         ))
     })

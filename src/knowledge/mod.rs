@@ -463,7 +463,8 @@ fn build(sources: Vec<Source>) -> (Knowledge, Vec<KbError>) {
 mod tests {
     use super::*;
 
-    /// Every cause id of the public contract (DESIGN.md), which must each have a file.
+    /// Every stable cause id of the public contract (listed in docs/check.md), which must
+    /// each have a file.
     pub const CONTRACT_IDS: &[&str] = &[
         "reachable",
         "dns-no-such-host",

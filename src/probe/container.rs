@@ -82,14 +82,41 @@ pub struct ContainerData {
     pub serving: Vec<ContainerInfo>,
 }
 
+/// Why the container engine could not tell what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("DOCKER_HOST is {0}; connfix reads containers through a local unix socket only")]
+    RemoteHost(String),
+    #[error(
+        "no Docker or Podman socket (DOCKER_HOST is unset and /var/run/docker.sock does not exist)"
+    )]
+    NoSocket,
+    #[error("cannot use {socket}: {source}")]
+    Unusable {
+        socket: String,
+        source: bollard::errors::Error,
+    },
+    #[error("{socket} did not answer within {secs:.1} s")]
+    Silent { socket: String, secs: f64 },
+    #[error("no permission to use {0}: run connfix as root or as a member of the docker group")]
+    Denied(String),
+    #[error("{socket}: {source}")]
+    Refused {
+        socket: String,
+        source: bollard::errors::Error,
+    },
+    #[error("no container named {0}")]
+    NoContainer(String),
+    #[error(transparent)]
+    Api(#[from] bollard::errors::Error),
+}
+
 /// The engine's socket: DOCKER_HOST (unix://), Docker's default, then Podman's.
-pub fn engine_socket() -> Result<String, String> {
+pub fn engine_socket() -> Result<String, EngineError> {
     if let Ok(host) = std::env::var("DOCKER_HOST") {
         return match host.strip_prefix("unix://") {
             Some(path) => Ok(path.to_string()),
-            None => Err(format!(
-                "DOCKER_HOST is {host}; connfix reads containers through a local unix socket only"
-            )),
+            None => Err(EngineError::RemoteHost(host)),
         };
     }
     let mut candidates = vec![
@@ -102,44 +129,51 @@ pub fn engine_socket() -> Result<String, String> {
     candidates
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())
-        .ok_or_else(|| {
-            "no Docker or Podman socket (DOCKER_HOST is unset and /var/run/docker.sock does not exist)".to_string()
-        })
+        .ok_or(EngineError::NoSocket)
 }
 
 /// Connects and agrees on an API version the engine speaks.
-pub async fn connect(within: Duration) -> Result<(Docker, String), String> {
+pub async fn connect(within: Duration) -> Result<(Docker, String), EngineError> {
     let socket = engine_socket()?;
     let docker = Docker::connect_with_unix(
         &socket,
         within.as_secs().max(1),
         bollard::API_DEFAULT_VERSION,
     )
-    .map_err(|e| format!("cannot use {socket}: {e}"))?;
+    .map_err(|source| EngineError::Unusable {
+        socket: socket.clone(),
+        source,
+    })?;
     let docker = tokio::time::timeout(within, docker.negotiate_version())
         .await
-        .map_err(|_| format!("{socket} did not answer within {:.1} s", within.as_secs_f64()))?
+        .map_err(|_| EngineError::Silent {
+            socket: socket.clone(),
+            secs: within.as_secs_f64(),
+        })?
         .map_err(|e| match e {
-            bollard::errors::Error::IOError { err } if err.kind() == std::io::ErrorKind::PermissionDenied => {
-                format!("no permission to use {socket}: run connfix as root or as a member of the docker group")
+            bollard::errors::Error::IOError { err }
+                if err.kind() == std::io::ErrorKind::PermissionDenied =>
+            {
+                EngineError::Denied(socket.clone())
             }
-            other => format!("{socket}: {other}"),
+            source => EngineError::Refused {
+                socket: socket.clone(),
+                source,
+            },
         })?;
     Ok((docker, socket))
 }
 
 /// Everything about one container, by name or id.
-pub async fn inspect(docker: &Docker, name: &str) -> Result<ContainerInfo, String> {
+pub async fn inspect(docker: &Docker, name: &str) -> Result<ContainerInfo, EngineError> {
     let c = docker
         .inspect_container(name, None::<InspectContainerOptions>)
         .await
         .map_err(|e| match e {
             bollard::errors::Error::DockerResponseServerError {
                 status_code: 404, ..
-            } => {
-                format!("no container named {name}")
-            }
-            other => other.to_string(),
+            } => EngineError::NoContainer(name.to_string()),
+            other => EngineError::Api(other),
         })?;
     let state = c.state.clone().unwrap_or_default();
     let health = state.health.clone();
@@ -216,8 +250,9 @@ pub async fn inspect(docker: &Docker, name: &str) -> Result<ContainerInfo, Strin
 }
 
 /// The running containers, by name with their image, for choosing a vantage point.
+// The error stays a String: the TUI shows it as it is (typed once the TUI rewrite lands).
 pub async fn list_running(within: Duration) -> Result<Vec<(String, String)>, String> {
-    let (docker, _) = connect(within).await?;
+    let (docker, _) = connect(within).await.map_err(|e| e.to_string())?;
     let all = tokio::time::timeout(
         within,
         docker.list_containers(None::<ListContainersOptions>),
@@ -266,6 +301,7 @@ pub async fn run(
     let mut data = ContainerData::default();
     let (status, summary) = match connect(timeout).await {
         Err(why) => {
+            let why = why.to_string();
             data.unavailable = Some(why.clone());
             (Status::Skipped, format!("skipped: {why}"))
         }
@@ -292,15 +328,14 @@ async fn observe(
     client: Option<&str>,
     local: bool,
     d: &mut ContainerData,
-) -> Result<(), String> {
+) -> Result<(), EngineError> {
     let port = target.port.unwrap_or(0);
     let all = docker
         .list_containers(Some(ListContainersOptions {
             all: true,
             ..Default::default()
         }))
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     if let Some(c) = client {
         d.client = Some(Box::new(inspect(docker, c).await?));
     }

@@ -207,12 +207,38 @@ async fn run_from(name: &str, settings: &Settings, v: &super::vantage::Vantage) 
     report(data, start)
 }
 
+/// A name that found no address from a vantage point.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {detail} (as seen from {from})")]
+pub struct LookupError {
+    name: String,
+    detail: String,
+    from: String,
+}
+
+/// Why the DNS servers to ask could not be known.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("could not read the DNS configuration {}: {source}", path.display())]
+    Unreadable {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("could not read the DNS configuration ({}): {reason}", path.display())]
+    Unparsable {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+    #[error("no DNS server is configured in {}", .0.display())]
+    NoServer(std::path::PathBuf),
+}
+
 /// A name looked up as a client at `v` would: its hosts file, then its DNS servers.
 pub async fn lookup_from(
     name: &str,
     v: &std::sync::Arc<super::vantage::Vantage>,
     timeout: Duration,
-) -> Result<Vec<IpAddr>, String> {
+) -> Result<Vec<IpAddr>, LookupError> {
     let hosts = tokio::fs::read_to_string(v.file("/etc/hosts"))
         .await
         .unwrap_or_default();
@@ -228,10 +254,11 @@ pub async fn lookup_from(
     let answer = direct_lookup(name, &settings).await;
     match answer.outcome {
         DirectOutcome::Answer => Ok(answer.addresses),
-        _ => Err(format!(
-            "{name}: {} (as seen from {})",
-            answer.detail, v.label
-        )),
+        _ => Err(LookupError {
+            name: name.to_string(),
+            detail: answer.detail,
+            from: v.label.clone(),
+        }),
     }
 }
 
@@ -400,12 +427,12 @@ async fn direct_lookup(name: &str, settings: &Settings) -> DirectAnswer {
     );
     let (config, servers) = match resolver_config(settings.dns_server, &resolv) {
         Ok(c) => c,
-        Err(detail) => {
+        Err(e) => {
             return DirectAnswer {
                 servers: Vec::new(),
                 outcome: DirectOutcome::Unreachable,
                 addresses: Vec::new(),
-                detail,
+                detail: e.to_string(),
                 elapsed_ms: ms_since(start),
             };
         }
@@ -526,7 +553,7 @@ fn classify(e: &NetError) -> (DirectOutcome, String) {
 fn resolver_config(
     server: Option<SocketAddr>,
     resolv: &std::path::Path,
-) -> Result<(ResolverConfig, Vec<String>), String> {
+) -> Result<(ResolverConfig, Vec<String>), ConfigError> {
     if let Some(addr) = server {
         let mut udp = ConnectionConfig::udp();
         udp.port = addr.port();
@@ -538,23 +565,18 @@ fn resolver_config(
             vec![addr.to_string()],
         ));
     }
-    let text = std::fs::read(resolv).map_err(|e| {
-        format!(
-            "could not read the DNS configuration {}: {e}",
-            resolv.display()
-        )
+    let text = std::fs::read(resolv).map_err(|source| ConfigError::Unreadable {
+        path: resolv.to_path_buf(),
+        source,
     })?;
     let (config, _) = hickory_resolver::system_conf::parse_resolv_conf(text).map_err(|e| {
-        format!(
-            "could not read the DNS configuration ({}): {e}",
-            resolv.display()
-        )
+        ConfigError::Unparsable {
+            path: resolv.to_path_buf(),
+            reason: e.to_string(),
+        }
     })?;
     if config.name_servers().is_empty() {
-        return Err(format!(
-            "no DNS server is configured in {}",
-            resolv.display()
-        ));
+        return Err(ConfigError::NoServer(resolv.to_path_buf()));
     }
     let mut servers: Vec<String> = Vec::new();
     for ns in config.name_servers() {

@@ -121,7 +121,7 @@ fn read() -> ListenerData {
             Ok(found) => found,
             Err(e) => {
                 return ListenerData {
-                    error: Some(e),
+                    error: Some(e.to_string()),
                     ..Default::default()
                 };
             }
@@ -203,8 +203,15 @@ fn read() -> ListenerData {
 
 type RawRow = (SocketAddr, u64, u32, u32, Option<u32>, Option<bool>);
 
+/// Neither netlink nor /proc could list the sockets; holds /proc's reason.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "could not read the listening sockets (netlink sock_diag and /proc/net/tcp both failed: {0}); is /proc mounted? Run `ss -ltnp` by hand instead"
+)]
+struct Unlisted(String);
+
 /// The slow path: /proc/net/tcp{,6}, which has no backlog maximum.
-fn proc_listeners() -> Result<Vec<RawRow>, String> {
+fn proc_listeners() -> Result<Vec<RawRow>, Unlisted> {
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     for table in [procfs::net::tcp(), procfs::net::tcp6()] {
@@ -219,10 +226,7 @@ fn proc_listeners() -> Result<Vec<RawRow>, String> {
         }
     }
     if rows.is_empty() && errors.len() == 2 {
-        return Err(format!(
-            "could not read the listening sockets (netlink sock_diag and /proc/net/tcp both failed: {}); is /proc mounted? Run `ss -ltnp` by hand instead",
-            errors[0]
-        ));
+        return Err(Unlisted(errors.swap_remove(0)));
     }
     Ok(rows)
 }

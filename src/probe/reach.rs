@@ -215,7 +215,7 @@ async fn resolve(host: &str, timeout: Duration) -> Result<Vec<IpAddr>, Failure> 
                 format!("{host} has no addresses"),
                 None,
             )),
-            Ok(Err(e)) => Err(Failure::new(FailKind::Dns, e, None)),
+            Ok(Err(e)) => Err(Failure::new(FailKind::Dns, e.to_string(), None)),
             Err(_) => Err(Failure::new(
                 FailKind::Dns,
                 format!("{host}: no answer within {:.1} s", timeout.as_secs_f64()),

@@ -61,7 +61,7 @@ pub fn render(r: &CheckReport, style: Style) -> String {
         let time = if p.status == Status::Skipped {
             String::new()
         } else {
-            human_ms(p.elapsed_ms)
+            super::ms(p.elapsed_ms)
         };
         let _ = writeln!(
             out,
@@ -175,14 +175,6 @@ pub fn render(r: &CheckReport, style: Style) -> String {
         ))
     );
     out
-}
-
-fn human_ms(ms: f64) -> String {
-    if ms >= 1000.0 {
-        format!("{:.2} s", ms / 1000.0)
-    } else {
-        format!("{ms:.1} ms")
-    }
 }
 
 /// Fix steps are Markdown; on a terminal the backticks and asterisks are noise.

@@ -5,7 +5,8 @@
 //! is inline and uses the system's fonts.
 
 use super::SessionRecord;
-use super::markdown::{Block, Doc, Line, Section, Span, document, plain};
+use super::doc::{Block, Doc, Line, Section, Span, plain};
+use super::sections::document;
 use std::fmt::Write;
 
 pub fn render(rec: &SessionRecord) -> String {

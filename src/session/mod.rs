@@ -2,9 +2,12 @@
 //! is saved (autosave, `check --save`), resumed (`connfix resume`) and exported
 //! (`connfix report export`). The JSON shape is public: see README, "Session files".
 
+mod doc;
 pub mod html;
 pub mod markdown;
+mod sections;
 pub mod store;
+mod times;
 
 use crate::check::CheckReport;
 use crate::checklist::{ChecklistRun, SetBy};
@@ -110,6 +113,14 @@ pub struct ProbeRun {
     pub data: serde_json::Value,
 }
 
+/// A saved probe result that no longer reads as its probe's data.
+#[derive(Debug, thiserror::Error)]
+#[error("the saved result of the {probe} probe is damaged ({source})")]
+pub struct DamagedRun {
+    probe: &'static str,
+    source: serde_json::Error,
+}
+
 impl ProbeRun {
     pub fn new(run: u64, report: &ProbeReport, facts: Vec<Fact>, at: String) -> ProbeRun {
         ProbeRun {
@@ -124,13 +135,12 @@ impl ProbeRun {
         }
     }
 
-    pub fn report(&self) -> Result<ProbeReport, String> {
-        let data = ProbeData::from_json(self.probe, self.data.clone()).map_err(|e| {
-            format!(
-                "the saved result of the {} probe is damaged ({e})",
-                self.probe.as_str()
-            )
-        })?;
+    pub fn report(&self) -> Result<ProbeReport, DamagedRun> {
+        let data =
+            ProbeData::from_json(self.probe, self.data.clone()).map_err(|source| DamagedRun {
+                probe: self.probe.as_str(),
+                source,
+            })?;
         Ok(ProbeReport {
             id: self.probe,
             status: self.status,

@@ -198,6 +198,7 @@ impl Store {
         directories::ProjectDirs::from("", "", "connfix").map(|d| d.data_dir().to_path_buf())
     }
 
+    // The error stays a String: the TUI keeps it as is (typed once the TUI rewrite lands).
     pub fn open_default() -> Result<Store, String> {
         Store::default_root().map(Store::new).ok_or_else(|| {
             "no home directory, so no place for sessions; set HOME or XDG_DATA_HOME".to_string()
@@ -229,12 +230,12 @@ impl Store {
     }
 
     /// Every session file, newest first, readable or not.
-    pub fn list(&self) -> Result<Vec<Listed>, String> {
+    pub fn list(&self) -> Result<Vec<Listed>, FindError> {
         let dir = self.sessions_dir();
         let entries = match fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
+            Err(source) => return Err(FindError::Unreadable { dir, source }),
         };
         let mut out: Vec<Listed> = entries
             .flatten()
@@ -255,15 +256,13 @@ impl Store {
 
     /// A session named on the command line: the path of a session file (anything with a
     /// `/` or ending in `.json`), or an id as [`Store::resolve`] takes it.
-    pub fn locate(&self, arg: Option<&str>) -> Result<PathBuf, String> {
+    pub fn locate(&self, arg: Option<&str>) -> Result<PathBuf, FindError> {
         if let Some(a) = arg.filter(|a| a.contains('/') || a.ends_with(".json")) {
             let p = PathBuf::from(a);
             return if p.is_file() {
                 Ok(p)
             } else {
-                Err(format!(
-                    "{a}: no such session file; give an id from `connfix report list` or the path of a .json session"
-                ))
+                Err(FindError::NoFile(a.to_string()))
             };
         }
         Ok(self.path_of(&self.resolve(arg)?))
@@ -271,14 +270,11 @@ impl Store {
 
     /// Finds a session from what the person typed: `last` (or nothing) for the newest
     /// readable one, a full id, or the start of one when only one id starts that way.
-    pub fn resolve(&self, query: Option<&str>) -> Result<String, String> {
+    pub fn resolve(&self, query: Option<&str>) -> Result<String, FindError> {
         let all = self.list()?;
         let q = query.map(str::trim).unwrap_or("last");
         if all.is_empty() {
-            return Err(format!(
-                "no saved sessions in {}; a session is saved by the TUI as you go, or by `connfix check TARGET --save`",
-                self.sessions_dir().display()
-            ));
+            return Err(FindError::NoneSaved(self.sessions_dir()));
         }
         if q == "last" || q.is_empty() {
             // The one touched last: a resumed older session counts from when it was saved.
@@ -286,10 +282,7 @@ impl Store {
                 .filter_map(|l| l.record.as_ref().ok().map(|r| (r.updated_at.as_str(), l)))
                 .max_by(|a, b| a.0.cmp(b.0))
                 .map(|(_, l)| l.id.clone())
-                .ok_or_else(|| {
-                    "no readable session left; `connfix report list` shows what is wrong with each"
-                        .to_string()
-                });
+                .ok_or(FindError::NoneReadable);
         }
         if let Some(l) = all.iter().find(|l| l.id == q) {
             return Ok(l.id.clone());
@@ -297,16 +290,40 @@ impl Store {
         let matching: Vec<&Listed> = all.iter().filter(|l| l.id.starts_with(q)).collect();
         match matching.as_slice() {
             [one] => Ok(one.id.clone()),
-            [] => Err(format!(
-                "no session '{q}'; `connfix report list` shows the ids (or use `last`)"
-            )),
-            many => Err(format!(
-                "'{q}' matches {} sessions ({}, ...); give more of the id",
-                many.len(),
-                many[0].id
-            )),
+            [] => Err(FindError::NoSuchId(q.to_string())),
+            many => Err(FindError::Ambiguous {
+                query: q.to_string(),
+                count: many.len(),
+                first: many[0].id.clone(),
+            }),
         }
     }
+}
+
+/// A session that could not be found from what the person typed.
+#[derive(Debug, thiserror::Error)]
+pub enum FindError {
+    #[error("cannot read {}: {source}", dir.display())]
+    Unreadable { dir: PathBuf, source: io::Error },
+    #[error(
+        "{0}: no such session file; give an id from `connfix report list` or the path of a .json session"
+    )]
+    NoFile(String),
+    #[error(
+        "no saved sessions in {}; a session is saved by the TUI as you go, or by `connfix check TARGET --save`",
+        .0.display()
+    )]
+    NoneSaved(PathBuf),
+    #[error("no readable session left; `connfix report list` shows what is wrong with each")]
+    NoneReadable,
+    #[error("no session '{0}'; `connfix report list` shows the ids (or use `last`)")]
+    NoSuchId(String),
+    #[error("'{query}' matches {count} sessions ({first}, ...); give more of the id")]
+    Ambiguous {
+        query: String,
+        count: usize,
+        first: String,
+    },
 }
 
 /// Writes a session to `path` atomically.
@@ -577,7 +594,8 @@ pub fn parse_record(bytes: &[u8]) -> Result<SessionRecord, LoadError> {
         serde_json::from_value(value).map_err(|e| LoadError::Damaged(e.to_string()))?;
     // Each probe's data must read back too, or resuming would fail later.
     for run in &rec.probe_runs {
-        run.report().map_err(LoadError::Damaged)?;
+        run.report()
+            .map_err(|e| LoadError::Damaged(e.to_string()))?;
     }
     Ok(rec)
 }

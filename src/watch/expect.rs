@@ -10,13 +10,22 @@ pub struct StatusSet {
     text: String,
 }
 
+/// A `--expect-status` list with a part that is no status code, range or class.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "--expect-status {text}: '{part}' is not a status code; write codes, ranges or classes separated by commas, e.g. 200, 200-299 or 2xx,301"
+)]
+pub struct StatusSetError {
+    text: String,
+    part: String,
+}
+
 impl StatusSet {
     /// Parses `200`, `200,204`, `200-299`, `2xx` and mixtures of them.
-    pub fn parse(text: &str) -> Result<StatusSet, String> {
-        let bad = |part: &str| {
-            format!(
-                "--expect-status {text}: '{part}' is not a status code; write codes, ranges or classes separated by commas, e.g. 200, 200-299 or 2xx,301"
-            )
+    pub fn parse(text: &str) -> Result<StatusSet, StatusSetError> {
+        let bad = |part: &str| StatusSetError {
+            text: text.to_string(),
+            part: part.to_string(),
         };
         let code = |s: &str| match s.trim().parse::<u16>() {
             Ok(n) if (100..=599).contains(&n) => Some(n),
@@ -89,7 +98,7 @@ mod tests {
         for bad in [
             "", "abc", "6xx", "20x", "99", "600", "300-200", "2xx,", "200;204",
         ] {
-            let e = StatusSet::parse(bad).unwrap_err();
+            let e = StatusSet::parse(bad).unwrap_err().to_string();
             assert!(e.starts_with("--expect-status"), "{bad}: {e}");
         }
     }

@@ -504,6 +504,23 @@ fn socket_inodes(pid: u32) -> HashSet<String> {
         .collect()
 }
 
+/// Starts a server that binds a port itself (dnsmasq, redis: they cannot be handed a
+/// socket) on a port [`free_port`] found, and on another one when the start fails: between
+/// the check and the server's own bind, another test may take the port. A server that
+/// fails on every attempt fails the test with the last attempt's panic.
+pub fn on_a_free_port<T>(start: impl Fn(u16) -> T) -> (u16, T) {
+    const ATTEMPTS: usize = 3;
+    let mut attempt = 1;
+    loop {
+        let port = free_port();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| start(port))) {
+            Ok(server) => return (port, server),
+            Err(panic) if attempt == ATTEMPTS => std::panic::resume_unwind(panic),
+            Err(_) => attempt += 1,
+        }
+    }
+}
+
 /// A free port on 127.0.0.1 (bind port 0, read, drop). It is free for both TCP and UDP at the
 /// time of the call, so it also suits a DNS server.
 pub fn free_port() -> u16 {
