@@ -230,6 +230,39 @@ fn redis_listening_on_a_unix_socket_only_says_so() {
     }
 }
 
+/// A server in another network namespace (another container, another `ip netns`) listens
+/// there, not here: from this namespace it is neither listening nor "still starting".
+/// (CI once named a parallel test's mariadbd as the server that had not bound yet.)
+#[test]
+fn a_server_in_another_namespace_is_not_a_startup_race_here() {
+    if !available(&["redis"]) {
+        return;
+    }
+    let elsewhere = Netns::new();
+    let redis = Redis::start(Some(&elsewhere), "127.0.0.1", 6379, false);
+    let here = Netns::new();
+    let (code, v) = check_in(&here, &["redis://127.0.0.1:6379"]);
+    assert_eq!(code, 1, "{}", v["verdict"]);
+    certain(&v, "nothing-listening");
+    let pid = format!("pid {}", redis.pid());
+    assert!(
+        !v.to_string().contains(&pid),
+        "{pid} named: {}",
+        v["causes"]
+    );
+    // Only the generic "maybe it was still starting" remains, never one naming a process.
+    let race = v["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "startup-race");
+    assert!(
+        race.is_none_or(|c| c["confidence"] == "possible"),
+        "{race:?}"
+    );
+    assert_only_observed(&v);
+}
+
 #[test]
 fn mariadb_running_but_not_yet_listening_is_a_startup_race() {
     if !available(&["mariadb"]) {

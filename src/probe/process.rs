@@ -222,9 +222,14 @@ pub fn parse_unix_listeners(text: &str) -> Vec<(u64, String)> {
         .collect()
 }
 
-/// Every process whose name is in [`SERVER_NAMES`], oldest first. Best effort: processes
-/// that vanish or cannot be read are left out.
+/// Every process whose name is in [`SERVER_NAMES`] and that shares connfix's network
+/// namespace, oldest first. A server in another namespace (a container, `ip netns`) has its
+/// sockets there, so from here it would look "running but not listening" when it is not;
+/// the containers probe speaks for those. Best effort: processes that vanish or cannot be
+/// read are left out, and one whose namespace cannot be read (another user's, without
+/// root) is kept.
 pub fn running_servers() -> Vec<Running> {
+    let ours = std::fs::read_link("/proc/self/ns/net").ok();
     let uptime = std::fs::read_to_string("/proc/uptime")
         .ok()
         .and_then(|t| t.split_whitespace().next()?.parse::<f64>().ok())
@@ -237,7 +242,16 @@ pub fn running_servers() -> Vec<Running> {
         .flatten()
         .filter_map(|p| {
             let stat = p.stat().ok()?;
-            SERVER_NAMES.contains(&stat.comm.as_str()).then(|| Running {
+            if !SERVER_NAMES.contains(&stat.comm.as_str()) {
+                return None;
+            }
+            let theirs = std::fs::read_link(format!("/proc/{}/ns/net", stat.pid)).ok();
+            if let (Some(ours), Some(theirs)) = (&ours, &theirs)
+                && ours != theirs
+            {
+                return None;
+            }
+            Some(Running {
                 pid: stat.pid,
                 name: stat.comm.clone(),
                 age_s: (uptime - stat.starttime as f64 / ticks).max(0.0) as u64,

@@ -13,6 +13,7 @@ use crate::probe::service::{self, ServiceData};
 use crate::probe::tcp::{AfterConnect, Outcome, TcpData, errno_name};
 use crate::probe::unix::UnixData;
 use crate::probe::{ProbeData, ProbeReport, Status};
+use crate::render::ms;
 use crate::session::Note;
 use crate::target::Target;
 use crate::tui::diagnosis::{Diagnosis, SlotState};
@@ -198,14 +199,6 @@ fn title(id: &str) -> String {
         other => other,
     }
     .to_string()
-}
-
-fn ms(v: f64) -> String {
-    if v >= 1000.0 {
-        format!("{:.2} s", v / 1000.0)
-    } else {
-        format!("{v:.1} ms")
-    }
 }
 
 /// Builds the detail lines under one probe's heading.
