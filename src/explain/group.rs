@@ -275,6 +275,13 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge) -> Option<Finding> {
             .collect();
         place_of(&role)
     };
+    let mut target = target;
+    if !via_proxy {
+        // What no signature placed may still be in the lines around the error.
+        let first = g.hits.iter().map(|h| h.line).min().unwrap_or(0);
+        let last = g.hits.iter().map(|h| h.line).max().unwrap_or(0);
+        super::locate::complete(&mut target, prep, first, last, &kb.services);
+    }
 
     let knowledge = knowledge_of(
         g,

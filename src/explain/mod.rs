@@ -7,6 +7,7 @@
 //! ecosystem, the best-placed address names the target.
 
 mod group;
+mod locate;
 mod scan;
 pub mod text;
 
