@@ -315,9 +315,33 @@ impl ErrorKnowledge {
 }
 
 pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern)
+    RegexBuilder::new(&ascii_boundaries(pattern))
         .size_limit(PATTERN_SIZE_LIMIT)
         .build()
+}
+
+/// Word boundaries (`\b`) made ASCII ones. Messages are often glued to text in other
+/// scripts ("Connection refused的", "localhost已拒绝"), where a Unicode boundary finds no
+/// break; an ASCII boundary treats those letters as the break they are. It is also what
+/// lets the fast matching engine run over non-ASCII text instead of giving up on it.
+fn ascii_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('b') => out.push_str("(?-u:\\b)"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Parses one `errors/*.toml` file into `into`. With `strict`, also compiles every pattern
