@@ -111,10 +111,14 @@ fn placeholder(host: &str) -> bool {
         "level", "ts", "caller", "err", "target", "url", "uri", "path", "query", "data", "es",
         "fr", "de", "en", "cn", "iex", "irb", "pry", "ghci", "julia", "scala", "user", "root",
         "self", "this", "socket", "connect", "connection", "client", "stderr", "stdout",
+        "refused", "failed", "closed", "open", "timeout", "timed", "reset", "errors", "web",
+        "remote", "endpoint", "internal", "node", "dns", "net", "os",
     ];
     // Redacted or invented addresses (xxx.xxx.xxx.xxx, x.x.x.x, <ip>) name nothing.
     WORDS.contains(&h.as_str())
-        || h.chars().all(|c| matches!(c, 'x' | '.' | '*'))
+        || super::scan::is_placeholder(&h)
+        // A timestamp (2023-04-01T12:33) read as host and port.
+        || (h.len() > 5 && h.as_bytes()[..4].iter().all(u8::is_ascii_digit) && h.as_bytes()[4] == b'-')
         || h.ends_with(".java")
         || is_source_file(&h)
 }
@@ -152,7 +156,7 @@ fn role_before(before: &str) -> i32 {
     let tail: String = b.chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect();
     let tail = tail.trim_end_matches(['[', '(', '"', '\'', '/', ' ', '`', '<']);
     const AWAY: &[&str] = &[
-        "call from", "from", "client:", "client", "local", "laddr", "source", "src",
+        "call from", "from", "for", "client:", "client", "local", "laddr", "source", "src",
         "listening on", "listen on", "bound to", "bind", "peer address", "self", "by",
     ];
     const TOWARD: &[&str] = &[
@@ -193,6 +197,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             return;
         }
         let mut score = form + role_before(&line[..span.0]);
+        // Inside a log record's leading `[...]` (its time, thread, logger or origin).
+        if line.starts_with('[') && line.find(']').is_some_and(|end| span.0 < end) {
+            score -= 6;
+        }
         // The DNS server a lookup went to (`lookup db on 127.0.0.11:53`) is not the target.
         if port == Some(53) && line[..span.0].trim_end().ends_with(" on") {
             score -= 10;
@@ -235,8 +243,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             continue;
         };
         let raw = h.as_str();
-        // Clock times (10:16:26) and file positions (Foo.java:290) look the same.
-        if line[n.end()..].starts_with(':') && raw.bytes().all(|b| b.is_ascii_digit()) {
+        // Clock times (10:16:26) and file positions (errors:692:14) look the same.
+        let rest = &line[n.end()..];
+        if rest.starts_with(':') && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
             continue;
         }
         let Some((host, _)) = split_addr(&format!("{raw}:{port}")) else {

@@ -275,6 +275,9 @@ pub fn clean_host(h: &str) -> Option<String> {
     if h.parse::<IpAddr>().is_ok() {
         return Some(h.to_string());
     }
+    if is_placeholder(h) {
+        return None;
+    }
     let name_chars = h
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
@@ -282,6 +285,21 @@ pub fn clean_host(h: &str) -> Option<String> {
     let numeric = h.chars().all(|c| c.is_ascii_digit() || c == '.');
     let letters = h.chars().any(|c| c.is_ascii_alphabetic());
     (name_chars && !numeric && letters && !h.starts_with(['-', '.'])).then(|| h.to_string())
+}
+
+/// Text in a host's place that names no host: a redacted address (`xx.xx.xx.xx`,
+/// `1X.X.X.X`), or a word a message puts where others put the address.
+pub fn is_placeholder(h: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "address", "addr", "ip", "host", "hostname", "server", "remote", "endpoint", "unable",
+        "at", "the", "a", "an", "to", "from", "for", "on", "in", "by", "no", "none", "null",
+        "nil", "unknown", "undefined", "refused", "failed", "error", "errors", "closed",
+        "timeout", "localhost.localdomain.invalid",
+    ];
+    let lower = h.to_ascii_lowercase();
+    WORDS.contains(&lower.as_str())
+        || (lower.contains('x') && lower.chars().all(|c| matches!(c, 'x' | '.' | '*' | '0'..='9')))
+        || lower.chars().all(|c| matches!(c, '.' | '*'))
 }
 
 pub fn parse_port(p: &str) -> Option<u16> {
