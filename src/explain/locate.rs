@@ -53,6 +53,8 @@ struct Patterns {
     quoted_host: Regex,
     ipv4: Regex,
     port_word: Regex,
+    hidden_host_port: Regex,
+    name_ip_port: Regex,
     failure: Regex,
 }
 
@@ -88,8 +90,18 @@ fn patterns() -> &'static Patterns {
             quoted_host: re(
                 r#"(?i)\b(?:host(?:\s+name)?|hostname|server|resolve(?:\s+host)?|lookup|connect\s+to|connexion\s+à|connection\s+to)\s*[:]?\s*["'“‘`]([^"'”’`\s]+)["'”’`]"#,
             ),
-            ipv4: re(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"),
-            port_word: re(r"(?i)\bport\s*[:=]?\s*(\d{1,5})\b"),
+            // No boundary in front: an address glued to a word ("inaccessible127.0.0.1").
+            ipv4: re(r"(?:\d{1,3}\.){3}\d{1,3}\b"),
+            port_word: re(r#"(?i)\bport"?\s*[:=]?\s*(\d{1,5})\b"#),
+            // A host hidden by the reporter (<ip>, x.x.x.x, IP) or left out (`tcp :22`):
+            // the port is still the target's.
+            hidden_host_port: re(
+                r"(?i)(?:<[^<>\s]{1,20}>|\b[x*]+(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*):(\d{1,5})\b",
+            ),
+            // `name (ip:port)`: busybox wget and others print the name with the address.
+            name_ip_port: re(
+                r"\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+\((?:\d{1,3}\.){3}\d{1,3}:(\d{1,5})\)",
+            ),
             failure: re(
                 r"(?i)refus|timed?\s*out|timeout|unreachable|no\s+route|reset|fail|error|err!|cannot|can't|unable|could\s+not|couldn't|not\s+known|resolve|exception|abort|denied|unavailable|拒|失败|超时|无法|отказ|ошибк|abgelehnt|fehl|refus|échec|rechaz|error",
             ),
@@ -112,7 +124,8 @@ fn placeholder(host: &str) -> bool {
         "fr", "de", "en", "cn", "iex", "irb", "pry", "ghci", "julia", "scala", "user", "root",
         "self", "this", "socket", "connect", "connection", "client", "stderr", "stdout",
         "refused", "failed", "closed", "open", "timeout", "timed", "reset", "errors", "web",
-        "remote", "endpoint", "internal", "node", "dns", "net", "os",
+        "remote", "endpoint", "internal", "node", "dns", "net", "os", "get", "post", "put",
+        "dial", "head", "delete", "patch", "options",
     ];
     // Redacted or invented addresses (xxx.xxx.xxx.xxx, x.x.x.x, <ip>) name nothing.
     WORDS.contains(&h.as_str())
@@ -156,6 +169,7 @@ fn role_before(before: &str) -> i32 {
     let tail: String = b.chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect();
     let tail = tail.trim_end_matches(['[', '(', '"', '\'', '/', ' ', '`', '<']);
     const AWAY: &[&str] = &[
+        "see", "see:", "here:", "details:", "visit", "docs:", "help:", "more:",
         "call from", "from", "for", "client:", "client", "local", "laddr", "source", "src",
         "listening on", "listen on", "bound to", "bind", "peer address", "self", "by",
     ];
@@ -227,7 +241,17 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let host = a.host.and_then(|h| (!placeholder(&h)).then_some(h));
         // A URL whose host is hidden still gives its port.
         let port = a.port;
-        push(&mut out, &mut taken, (m.start(), m.end()), host, port, a.scheme, 5);
+        // A link to documentation ("see https://…/docs/…") is advice, not the target.
+        let lower = url.to_ascii_lowercase();
+        let docs = ["/docs", "/doc/", "wiki", "/help", "/faq", "errors.html", "/manual"]
+            .iter()
+            .any(|d| lower.contains(d));
+        let form = if docs { 0 } else { 5 };
+        push(&mut out, &mut taken, (m.start(), m.end()), host, port, a.scheme, form);
+    }
+    for c in p.name_ip_port.captures_iter(line) {
+        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        push(&mut out, &mut taken, (h.start(), n.end()), host_of(h.as_str()), parse_port(n.as_str()), None, 6);
     }
     for c in p.tool_host_port.captures_iter(line) {
         let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
@@ -254,9 +278,18 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         if placeholder(&host) {
             continue;
         }
+        // Part of a path or module name (node:events:502, lib/undici:14976).
+        if line[..h.start()].ends_with([':', '/', '\\', '.', '@', '#']) {
+            continue;
+        }
         let single_label = !host.contains(['.', ':']) && host != "localhost";
-        // A lone word before a small number is more often a label ("attempt:1") than a host.
-        let form = if single_label { if port < 20 { continue } else { 3 } } else { 5 };
+        // A lone word before a number is more often a label ("attempt:1", "events:502")
+        // than a host, unless the text says a connection went to it.
+        let form = match (single_label, role_before(&line[..h.start()]) > 0) {
+            (false, _) => 5,
+            (true, true) if port >= 20 => 3,
+            _ => continue,
+        };
         push(&mut out, &mut taken, (h.start(), n.end()), Some(host), Some(port), None, form);
     }
     for c in p.kv_host.captures_iter(line) {
@@ -294,7 +327,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let host = host.filter(|h| !placeholder(h));
         push(&mut out, &mut taken, (h.start(), h.end()), host, port, None, 5);
     }
+    for c in p.hidden_host_port.captures_iter(line) {
+        let n = c.get(1).expect("group");
+        let whole = c.get(0).expect("group");
+        push(&mut out, &mut taken, (whole.start(), n.end()), None, parse_port(n.as_str()), None, 4);
+    }
     for m in p.ipv4.find_iter(line) {
+        // Part of a longer dotted number (a version, an OID) is not an address.
+        if line[..m.start()].ends_with(|c: char| c == '.' || c.is_ascii_digit()) {
+            continue;
+        }
         let host = host_of(m.as_str());
         push(&mut out, &mut taken, (m.start(), m.end()), host, None, None, 2);
     }
@@ -371,7 +413,7 @@ pub fn complete(target: &mut TargetGuess, prep: &Prepared, first: usize, last: u
                 }
             }
         }
-        if target.host.is_some() && inside {
+        if target.host.is_some() && i >= first && i <= last + LOOK_AHEAD {
             if let Some(port) = flag_port(line) {
                 ports.push((6, port));
             }
@@ -390,6 +432,13 @@ pub fn complete(target: &mut TargetGuess, prep: &Prepared, first: usize, last: u
         target.port = target.port.or(c.port);
         if target.scheme.is_none() {
             target.scheme = c.scheme;
+        }
+        return;
+    }
+    if target.host.is_none() && target.port.is_none() {
+        // No host anywhere, but the port the failing line names is still worth giving.
+        if let Some((_, port)) = ports.iter().filter(|(s, _)| *s >= MIN_SCORE).max_by_key(|(s, _)| *s) {
+            target.port = Some(*port);
         }
         return;
     }

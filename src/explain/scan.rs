@@ -167,7 +167,7 @@ fn normal_scheme(s: &str) -> String {
 
 /// Splits a URL into what a check needs. A URL without a port takes its scheme's default.
 pub fn parse_url(url: &str, services: &Services) -> Addr {
-    let url = url.trim().trim_end_matches(['.', ',', ';', ')', '"', '\'']);
+    let url = url.trim().trim_end_matches(['.', ',', ';', ')', '"', '\'', ':']);
     let Some((scheme, rest)) = url.split_once(':') else {
         return Addr::default();
     };
@@ -260,8 +260,7 @@ pub fn split_addr(s: &str) -> Option<(String, Option<u16>)> {
 pub fn clean_host(h: &str) -> Option<String> {
     let h = h
         .trim()
-        .trim_matches(|c| matches!(c, '\'' | '"' | '[' | ']' | '(' | ')' | ','))
-        .trim_end_matches('.');
+        .trim_matches(|c| matches!(c, '\'' | '"' | '[' | ']' | '(' | ')' | ',' | '.' | '`' | ';'));
     if h.is_empty() || h.len() > 253 {
         return None;
     }
@@ -292,7 +291,7 @@ pub fn clean_host(h: &str) -> Option<String> {
 pub fn is_placeholder(h: &str) -> bool {
     const WORDS: &[&str] = &[
         "address", "addr", "ip", "host", "hostname", "server", "remote", "endpoint", "unable",
-        "at", "the", "a", "an", "to", "from", "for", "on", "in", "by", "no", "none", "null",
+        "at", "the", "to", "from", "for", "on", "in", "by", "no", "none", "null",
         "nil", "unknown", "undefined", "refused", "failed", "error", "errors", "closed",
         "timeout", "localhost.localdomain.invalid",
     ];
