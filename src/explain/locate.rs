@@ -18,6 +18,7 @@ use super::TargetGuess;
 use super::scan::{clean_host, parse_port, parse_url, split_addr};
 use super::text::Prepared;
 use crate::knowledge::services::Services;
+use crate::knowledge::signatures::compile;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -50,6 +51,8 @@ struct Patterns {
     flag_port: Regex,
     tool_host_port: Regex,
     user_at_host: Regex,
+    registry_host: Regex,
+    localhost: Regex,
     quoted_host: Regex,
     ipv4: Regex,
     port_word: Regex,
@@ -61,7 +64,9 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| {
-        let re = |s: &str| Regex::new(s).expect("built-in pattern compiles");
+        // Compiled as signatures are, with ASCII word boundaries, so that an address glued
+        // to text in another script ("访问http://…") is still found.
+        let re = |s: &str| compile(s).expect("built-in pattern compiles");
         Patterns {
             url: re(r#"(?i)\b[a-z][a-z0-9+.\-]{1,15}://[^\s"'<>`|\\]+"#),
             // "host X port N", "X port N", "X (port N)", "server X on port N", "X, port N".
@@ -69,7 +74,7 @@ fn patterns() -> &'static Patterns {
                 r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9][\w.\-]*(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+)["'`]?\)?,?\s*(?:on\s+)?\(?port\s*[:=]?\s*(\d{1,5})\b"#,
             ),
             hostport: re(
-                r"(\[[0-9A-Fa-f:.%\w]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-f.:]+)?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})\b",
+                r"(\[[0-9A-Fa-f:.%\w]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-f.:]+)?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:\s|$)|$)",
             ),
             kv_host: re(
                 r#"(?i)(?:^|[\s{(,;"'])"?(?:host(?:name)?|address|server|remote_?addr)"?\s*[:=]\s*(?:Some\(\s*\w+\(\s*)?["'`]?(\[[0-9a-f:.%\w]+\]|[\w.\-:%]+)"#,
@@ -87,6 +92,10 @@ fn patterns() -> &'static Patterns {
             user_at_host: re(
                 r"(?i)(?:\b(?:ssh|scp|sftp|rsync)\s+(?:-\S+\s+(?:\d+\s+)?)*(?:[\w.\-]+@)?|\bgit@)([A-Za-z0-9][\w.\-]*)",
             ),
+            registry_host: re(
+                r"(?i)\b(?:docker|podman|helm)\s+(?:login|pull|push)\s+(?:-\S+\s+)*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)",
+            ),
+            localhost: re(r"(?i)\blocalhost\b"),
             quoted_host: re(
                 r#"(?i)\b(?:host(?:\s+name)?|hostname|server|resolve(?:\s+host)?|lookup|connect\s+to|connexion\s+à|connection\s+to)\s*[:]?\s*["'“‘`]([^"'”’`\s]+)["'”’`]"#,
             ),
@@ -234,9 +243,21 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for m in p.url.find_iter(line) {
         let url = m.as_str();
         // "http:///var/run/docker.sock" and the like have no host to take.
-        let a = parse_url(url, services);
+        let mut a = parse_url(url, services);
         if a.unix_path.is_some() {
             continue;
+        }
+        if a.host.is_none() {
+            // A port written as a word (https://registry:port/v2/) still leaves the host.
+            if let Some((head, tail)) = url.split_once("://") {
+                let authority = tail.split(['/', '?', '#']).next().unwrap_or("");
+                if let Some((host, word)) = authority.rsplit_once(':')
+                    && word.chars().all(|c| c.is_ascii_alphabetic())
+                {
+                    a = parse_url(&format!("{head}://{host}/"), services);
+                    a.port = None;
+                }
+            }
         }
         let host = a.host.and_then(|h| (!placeholder(&h)).then_some(h));
         // A URL whose host is hidden still gives its port.
@@ -246,8 +267,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let docs = ["/docs", "/doc/", "wiki", "/help", "/faq", "errors.html", "/manual"]
             .iter()
             .any(|d| lower.contains(d));
-        let form = if docs { 0 } else { 5 };
-        push(&mut out, &mut taken, (m.start(), m.end()), host, port, a.scheme, form);
+        if docs {
+            continue;
+        }
+        push(&mut out, &mut taken, (m.start(), m.end()), host, port, a.scheme, 5);
     }
     for c in p.name_ip_port.captures_iter(line) {
         let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
@@ -279,16 +302,20 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             continue;
         }
         // Part of a path or module name (node:events:502, lib/undici:14976).
-        if line[..h.start()].ends_with([':', '/', '\\', '.', '@', '#']) {
+        let before = &line[..h.start()];
+        let in_path = before.ends_with([':', '\\', '.', '@', '#'])
+            || (before.ends_with('/') && before[..before.len() - 1].ends_with(|c: char| c.is_alphanumeric()));
+        if in_path {
             continue;
         }
         let single_label = !host.contains(['.', ':']) && host != "localhost";
         // A lone word before a number is more often a label ("attempt:1", "events:502")
         // than a host, unless the text says a connection went to it.
+        // Too weak to be the target alone, but it can still give a known host its port.
         let form = match (single_label, role_before(&line[..h.start()]) > 0) {
             (false, _) => 5,
             (true, true) if port >= 20 => 3,
-            _ => continue,
+            _ => -4,
         };
         push(&mut out, &mut taken, (h.start(), n.end()), Some(host), Some(port), None, form);
     }
@@ -321,6 +348,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let host = host_of(h.as_str()).filter(|h| h.contains('.') || h == "localhost");
         push(&mut out, &mut taken, (h.start(), h.end()), host, None, Some("ssh".into()), 4);
     }
+    for c in p.registry_host.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        push(&mut out, &mut taken, (h.start(), h.end()), host_of(h.as_str()), None, None, 4);
+    }
     for c in p.quoted_host.captures_iter(line) {
         let h = c.get(1).expect("group");
         let (host, port) = split_addr(h.as_str()).map_or((None, None), |(h, p)| (Some(h), p));
@@ -331,6 +362,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let n = c.get(1).expect("group");
         let whole = c.get(0).expect("group");
         push(&mut out, &mut taken, (whole.start(), n.end()), None, parse_port(n.as_str()), None, 4);
+    }
+    for m in p.localhost.find_iter(line) {
+        push(&mut out, &mut taken, (m.start(), m.end()), Some("localhost".into()), None, None, 1);
     }
     for m in p.ipv4.find_iter(line) {
         // Part of a longer dotted number (a version, an OID) is not an address.
@@ -349,6 +383,19 @@ fn flag_port(line: &str) -> Option<u16> {
     p.flag_port
         .captures(line)
         .and_then(|c| parse_port(c.get(1)?.as_str()))
+}
+
+/// A shell prompt, or a line that runs a known client: the command that failed.
+fn is_command_line(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("$ ")
+        || t.starts_with("# ")
+        || t.starts_with("> ")
+        || t.starts_with(">>> ")
+        || t.starts_with("PS ")
+        || ["curl ", "wget ", "ssh ", "telnet ", "nc ", "ncat ", "git ", "openssl ", "mysql ", "psql "]
+            .iter()
+            .any(|c| t.starts_with(c))
 }
 
 fn same_host(a: &str, b: &str) -> bool {
@@ -388,6 +435,11 @@ pub fn complete(target: &mut TargetGuess, prep: &Prepared, first: usize, last: u
         } else {
             2 - ((first - i) as i32 / 8)
         };
+        // A failure reported before this error's first line is another error, which the
+        // grouping kept apart; only its context (a command, a "connecting to") is ours.
+        if i < first && failing && !is_command_line(line) {
+            continue;
+        }
         let context = near + i32::from(failing) * 2;
         for c in candidates(line, services) {
             let score = c.score + context;
@@ -428,6 +480,7 @@ pub fn complete(target: &mut TargetGuess, prep: &Prepared, first: usize, last: u
         && let Some((score, c)) = best
         && score >= MIN_SCORE
     {
+        target.located = true;
         target.host = c.host;
         target.port = target.port.or(c.port);
         if target.scheme.is_none() {
@@ -439,12 +492,14 @@ pub fn complete(target: &mut TargetGuess, prep: &Prepared, first: usize, last: u
         // No host anywhere, but the port the failing line names is still worth giving.
         if let Some((_, port)) = ports.iter().filter(|(s, _)| *s >= MIN_SCORE).max_by_key(|(s, _)| *s) {
             target.port = Some(*port);
+            target.located = true;
         }
         return;
     }
     if target.host.is_some() && target.port.is_none() {
         if let Some((_, port)) = ports.iter().max_by_key(|(s, _)| *s) {
             target.port = Some(*port);
+            target.located = true;
         }
     }
 }
