@@ -221,9 +221,14 @@ pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usiz
     }
     let mut out: Vec<Finding> = Vec::new();
     let mut seen = HashSet::new();
-    for g in groups.iter().rev() {
+    for (i, g) in groups.iter().enumerate().rev() {
         *work += g.hits.len();
-        let Some(f) = resolve(g, prep, kb) else {
+        // The lines after the error before this one are this one's context.
+        let floor = i
+            .checked_sub(1)
+            .and_then(|p| groups[p].hits.iter().map(|h| h.line + 1).max())
+            .unwrap_or(0);
+        let Some(f) = resolve(g, prep, kb, floor) else {
             continue;
         };
         let key = (f.kind, f.target.clone(), f.ecosystem.clone(), f.via_proxy);
@@ -234,7 +239,7 @@ pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usiz
     out
 }
 
-fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge) -> Option<Finding> {
+fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: usize) -> Option<Finding> {
     let errors = &kb.errors;
     // The kind: a definite kind beats `other`, then the most specific signature, then a
     // match that also names the place, then the later match (a "Caused by" chain ends with
@@ -280,7 +285,7 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge) -> Option<Finding> {
         // What no signature placed may still be in the lines around the error.
         let first = g.hits.iter().map(|h| h.line).min().unwrap_or(0);
         let last = g.hits.iter().map(|h| h.line).max().unwrap_or(0);
-        super::locate::complete(&mut target, prep, first, last, &kb.services);
+        super::locate::complete(&mut target, prep, [first, last], floor, &kb.services);
     }
 
     let knowledge = knowledge_of(

@@ -39,6 +39,9 @@ pub struct Candidate {
     pub port: Option<u16>,
     pub scheme: Option<String>,
     pub score: i32,
+    /// Its form or its words say a connection was asked for there (a URL, a command's
+    /// argument, "connecting to X"), so it counts even on a line before the error.
+    pub asked: bool,
 }
 
 struct Patterns {
@@ -122,19 +125,130 @@ fn patterns() -> &'static Patterns {
 fn placeholder(host: &str) -> bool {
     let h = host.to_ascii_lowercase();
     const WORDS: &[&str] = &[
-        "address", "addr", "ip", "host", "hostname", "server", "unable", "at", "no", "to",
-        "from", "port", "line", "char", "col", "column", "error", "err", "warn", "warning",
-        "info", "debug", "trace", "time", "pid", "code", "errno", "step", "id", "version",
-        "null", "none", "nil", "undefined", "unknown", "localhost.localdomain.invalid", "tcp",
-        "udp", "http", "https", "file", "thread", "main", "caused", "by", "in", "on", "the",
-        "and", "or", "for", "is", "was", "with", "attempt", "retry", "try", "node", "message",
-        "msg", "reason", "status", "details", "desc", "type", "name", "value", "true", "false",
-        "level", "ts", "caller", "err", "target", "url", "uri", "path", "query", "data", "es",
-        "fr", "de", "en", "cn", "iex", "irb", "pry", "ghci", "julia", "scala", "user", "root",
-        "self", "this", "socket", "connect", "connection", "client", "stderr", "stdout",
-        "refused", "failed", "closed", "open", "timeout", "timed", "reset", "errors", "web",
-        "remote", "endpoint", "internal", "node", "dns", "net", "os", "get", "post", "put",
-        "dial", "head", "delete", "patch", "options",
+        "address",
+        "addr",
+        "ip",
+        "host",
+        "hostname",
+        "server",
+        "unable",
+        "at",
+        "no",
+        "to",
+        "from",
+        "port",
+        "line",
+        "char",
+        "col",
+        "column",
+        "error",
+        "err",
+        "warn",
+        "warning",
+        "info",
+        "debug",
+        "trace",
+        "time",
+        "pid",
+        "code",
+        "errno",
+        "step",
+        "id",
+        "version",
+        "null",
+        "none",
+        "nil",
+        "undefined",
+        "unknown",
+        "localhost.localdomain.invalid",
+        "tcp",
+        "udp",
+        "http",
+        "https",
+        "file",
+        "thread",
+        "main",
+        "caused",
+        "by",
+        "in",
+        "on",
+        "the",
+        "and",
+        "or",
+        "for",
+        "is",
+        "was",
+        "with",
+        "attempt",
+        "retry",
+        "try",
+        "node",
+        "message",
+        "msg",
+        "reason",
+        "status",
+        "details",
+        "desc",
+        "type",
+        "name",
+        "value",
+        "true",
+        "false",
+        "level",
+        "ts",
+        "caller",
+        "err",
+        "target",
+        "url",
+        "uri",
+        "path",
+        "query",
+        "data",
+        "es",
+        "fr",
+        "de",
+        "en",
+        "cn",
+        "iex",
+        "irb",
+        "pry",
+        "ghci",
+        "julia",
+        "scala",
+        "user",
+        "root",
+        "self",
+        "this",
+        "socket",
+        "connect",
+        "connection",
+        "client",
+        "stderr",
+        "stdout",
+        "refused",
+        "failed",
+        "closed",
+        "open",
+        "timeout",
+        "timed",
+        "reset",
+        "errors",
+        "web",
+        "remote",
+        "endpoint",
+        "internal",
+        "node",
+        "dns",
+        "net",
+        "os",
+        "get",
+        "post",
+        "put",
+        "dial",
+        "head",
+        "delete",
+        "patch",
+        "options",
     ];
     // Redacted or invented addresses (xxx.xxx.xxx.xxx, x.x.x.x, <ip>) name nothing.
     WORDS.contains(&h.as_str())
@@ -148,11 +262,11 @@ fn placeholder(host: &str) -> bool {
 /// `Foo.java:12`, `app.py:3`: a file and line, not a host and port.
 fn is_source_file(h: &str) -> bool {
     const EXT: &[&str] = &[
-        "java", "kt", "scala", "py", "rb", "go", "rs", "js", "mjs", "cjs", "ts", "tsx", "jsx",
-        "c", "cc", "cpp", "h", "hpp", "cs", "php", "ex", "exs", "erl", "hrl", "dart", "swift",
-        "lua", "pl", "pm", "jl", "hs", "cr", "nim", "zig", "ml", "clj", "groovy", "m", "mm",
-        "sh", "ps1", "vue", "svelte", "json", "yaml", "yml", "toml", "xml", "html", "log",
-        "txt", "conf", "cfg", "ini", "jar", "class", "dll", "exe", "so", "lock", "md",
+        "java", "kt", "scala", "py", "rb", "go", "rs", "js", "mjs", "cjs", "ts", "tsx", "jsx", "c",
+        "cc", "cpp", "h", "hpp", "cs", "php", "ex", "exs", "erl", "hrl", "dart", "swift", "lua",
+        "pl", "pm", "jl", "hs", "cr", "nim", "zig", "ml", "clj", "groovy", "m", "mm", "sh", "ps1",
+        "vue", "svelte", "json", "yaml", "yml", "toml", "xml", "html", "log", "txt", "conf", "cfg",
+        "ini", "jar", "class", "dll", "exe", "so", "lock", "md",
     ];
     h.rsplit_once('.')
         .is_some_and(|(_, ext)| EXT.contains(&ext) && !h.starts_with("www."))
@@ -175,17 +289,63 @@ fn host_of(raw: &str) -> Option<String> {
 /// source of a connection, a log line's own origin or a resolver, positive after "to".
 fn role_before(before: &str) -> i32 {
     let b = before.to_ascii_lowercase();
-    let tail: String = b.chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect();
-    let tail = tail.trim_end_matches(['[', '(', '"', '\'', '/', ' ', '`', '<']);
+    let tail: String = b
+        .chars()
+        .rev()
+        .take(24)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let tail = tail.trim_end_matches(['[', '(', '"', '\'', '/', ' ', '`', '<', ':']);
     const AWAY: &[&str] = &[
-        "see", "see:", "here:", "details:", "visit", "docs:", "help:", "more:",
-        "call from", "from", "for", "client:", "client", "local", "laddr", "source", "src",
-        "listening on", "listen on", "bound to", "bind", "peer address", "self", "by",
+        "see",
+        "see:",
+        "here:",
+        "details:",
+        "visit",
+        "docs:",
+        "help:",
+        "more:",
+        "call from",
+        "from",
+        "for",
+        "client:",
+        "client",
+        "local",
+        "laddr",
+        "source",
+        "src",
+        "listening on",
+        "listen on",
+        "bound to",
+        "bind",
+        "peer address",
+        "self",
+        "by",
     ];
     const TOWARD: &[&str] = &[
-        "to", "connect", "connecting to", "server:", "server", "upstream:", "upstream",
-        "host", "target", "remote", "endpoint", "dial tcp", "dial", "->", "at", "url:",
-        "url", "tried:", "contact points",
+        "to",
+        "connect",
+        "connecting to",
+        "server:",
+        "server",
+        "upstream:",
+        "upstream",
+        "host",
+        "target",
+        "remote",
+        "endpoint",
+        "dial tcp",
+        "dial",
+        "->",
+        "at",
+        "url:",
+        "url",
+        "tried:",
+        "contact points",
+        "connectstring",
+        "connection string",
     ];
     if AWAY.iter().any(|w| tail.ends_with(w)) {
         return -8;
@@ -207,19 +367,21 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     let mut taken: Vec<(usize, usize)> = Vec::new();
     let push = |out: &mut Vec<Candidate>,
-                    taken: &mut Vec<(usize, usize)>,
-                    span: (usize, usize),
-                    host: Option<String>,
-                    port: Option<u16>,
-                    scheme: Option<String>,
-                    form: i32| {
+                taken: &mut Vec<(usize, usize)>,
+                span: (usize, usize),
+                host: Option<String>,
+                port: Option<u16>,
+                scheme: Option<String>,
+                form: i32,
+                asked: bool| {
         if taken.iter().any(|&(a, b)| span.0 < b && a < span.1) {
             return;
         }
         if host.is_none() && port.is_none() {
             return;
         }
-        let mut score = form + role_before(&line[..span.0]);
+        let role = role_before(&line[..span.0]);
+        let mut score = form + role;
         // Inside a log record's leading `[...]` (its time, thread, logger or origin).
         if line.starts_with('[') && line.find(']').is_some_and(|end| span.0 < end) {
             score -= 6;
@@ -238,6 +400,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             port,
             scheme,
             score,
+            asked: asked || role > 0,
         });
     };
     for m in p.url.find_iter(line) {
@@ -264,25 +427,69 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let port = a.port;
         // A link to documentation ("see https://…/docs/…") is advice, not the target.
         let lower = url.to_ascii_lowercase();
-        let docs = ["/docs", "/doc/", "wiki", "/help", "/faq", "errors.html", "/manual"]
-            .iter()
-            .any(|d| lower.contains(d));
+        let docs = [
+            "/docs",
+            "/doc/",
+            "wiki",
+            "/help",
+            "/faq",
+            "errors.html",
+            "/manual",
+        ]
+        .iter()
+        .any(|d| lower.contains(d));
         if docs {
             continue;
         }
-        push(&mut out, &mut taken, (m.start(), m.end()), host, port, a.scheme, 5);
+        push(
+            &mut out,
+            &mut taken,
+            (m.start(), m.end()),
+            host,
+            port,
+            a.scheme,
+            5,
+            true,
+        );
     }
     for c in p.name_ip_port.captures_iter(line) {
         let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
-        push(&mut out, &mut taken, (h.start(), n.end()), host_of(h.as_str()), parse_port(n.as_str()), None, 6);
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host_of(h.as_str()),
+            parse_port(n.as_str()),
+            None,
+            6,
+            true,
+        );
     }
     for c in p.tool_host_port.captures_iter(line) {
         let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
-        push(&mut out, &mut taken, (h.start(), n.end()), host_of(h.as_str()), parse_port(n.as_str()), None, 7);
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host_of(h.as_str()),
+            parse_port(n.as_str()),
+            None,
+            7,
+            true,
+        );
     }
     for c in p.host_port_words.captures_iter(line) {
         let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
-        push(&mut out, &mut taken, (h.start(), n.end()), host_of(h.as_str()), parse_port(n.as_str()), None, 6);
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host_of(h.as_str()),
+            parse_port(n.as_str()),
+            None,
+            6,
+            false,
+        );
     }
     for c in p.hostport.captures_iter(line) {
         let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
@@ -304,7 +511,8 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         // Part of a path or module name (node:events:502, lib/undici:14976).
         let before = &line[..h.start()];
         let in_path = before.ends_with([':', '\\', '.', '@', '#'])
-            || (before.ends_with('/') && before[..before.len() - 1].ends_with(|c: char| c.is_alphanumeric()));
+            || (before.ends_with('/')
+                && before[..before.len() - 1].ends_with(|c: char| c.is_alphanumeric()));
         if in_path {
             continue;
         }
@@ -317,7 +525,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             (true, true) if port >= 20 => 3,
             _ => -4,
         };
-        push(&mut out, &mut taken, (h.start(), n.end()), Some(host), Some(port), None, form);
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            Some(host),
+            Some(port),
+            None,
+            form,
+            false,
+        );
     }
     for c in p.kv_host.captures_iter(line) {
         let h = c.get(1).expect("group");
@@ -326,7 +543,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             .kv_port
             .captures(&line[h.end()..])
             .and_then(|pc| parse_port(pc.get(1)?.as_str()));
-        push(&mut out, &mut taken, (h.start(), h.end()), host, port, None, 4);
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            port,
+            None,
+            4,
+            false,
+        );
     }
     for c in p.flag_host.captures_iter(line) {
         let h = c.get(1).expect("group");
@@ -341,30 +567,84 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             }
         };
         let port = port.or_else(|| flag_port(line));
-        push(&mut out, &mut taken, (h.start(), h.end()), host, port, scheme, 5);
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            port,
+            scheme,
+            5,
+            true,
+        );
     }
     for c in p.user_at_host.captures_iter(line) {
         let h = c.get(1).expect("group");
         let host = host_of(h.as_str()).filter(|h| h.contains('.') || h == "localhost");
-        push(&mut out, &mut taken, (h.start(), h.end()), host, None, Some("ssh".into()), 4);
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            None,
+            Some("ssh".into()),
+            4,
+            true,
+        );
     }
     for c in p.registry_host.captures_iter(line) {
         let h = c.get(1).expect("group");
-        push(&mut out, &mut taken, (h.start(), h.end()), host_of(h.as_str()), None, None, 4);
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host_of(h.as_str()),
+            None,
+            None,
+            4,
+            true,
+        );
     }
     for c in p.quoted_host.captures_iter(line) {
         let h = c.get(1).expect("group");
         let (host, port) = split_addr(h.as_str()).map_or((None, None), |(h, p)| (Some(h), p));
         let host = host.filter(|h| !placeholder(h));
-        push(&mut out, &mut taken, (h.start(), h.end()), host, port, None, 5);
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            port,
+            None,
+            5,
+            false,
+        );
     }
     for c in p.hidden_host_port.captures_iter(line) {
         let n = c.get(1).expect("group");
         let whole = c.get(0).expect("group");
-        push(&mut out, &mut taken, (whole.start(), n.end()), None, parse_port(n.as_str()), None, 4);
+        push(
+            &mut out,
+            &mut taken,
+            (whole.start(), n.end()),
+            None,
+            parse_port(n.as_str()),
+            None,
+            4,
+            false,
+        );
     }
     for m in p.localhost.find_iter(line) {
-        push(&mut out, &mut taken, (m.start(), m.end()), Some("localhost".into()), None, None, 1);
+        push(
+            &mut out,
+            &mut taken,
+            (m.start(), m.end()),
+            Some("localhost".into()),
+            None,
+            None,
+            1,
+            false,
+        );
     }
     for m in p.ipv4.find_iter(line) {
         // Part of a longer dotted number (a version, an OID) is not an address.
@@ -372,7 +652,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             continue;
         }
         let host = host_of(m.as_str());
-        push(&mut out, &mut taken, (m.start(), m.end()), host, None, None, 2);
+        push(
+            &mut out,
+            &mut taken,
+            (m.start(), m.end()),
+            host,
+            None,
+            None,
+            2,
+            false,
+        );
     }
     out
 }
@@ -385,27 +674,22 @@ fn flag_port(line: &str) -> Option<u16> {
         .and_then(|c| parse_port(c.get(1)?.as_str()))
 }
 
-/// A shell prompt, or a line that runs a known client: the command that failed.
-fn is_command_line(line: &str) -> bool {
-    let t = line.trim_start();
-    t.starts_with("$ ")
-        || t.starts_with("# ")
-        || t.starts_with("> ")
-        || t.starts_with(">>> ")
-        || t.starts_with("PS ")
-        || ["curl ", "wget ", "ssh ", "telnet ", "nc ", "ncat ", "git ", "openssl ", "mysql ", "psql "]
-            .iter()
-            .any(|c| t.starts_with(c))
-}
-
 fn same_host(a: &str, b: &str) -> bool {
-    a.trim_matches(['[', ']']).eq_ignore_ascii_case(b.trim_matches(['[', ']']))
+    a.trim_matches(['[', ']'])
+        .eq_ignore_ascii_case(b.trim_matches(['[', ']']))
 }
 
 /// Fills what `target` lacks from the lines around an error (`first..=last`, 0-based lines
 /// of the prepared text): the host when no signature named one, the port when only the
-/// host is known. Never replaces what a signature read.
-pub fn complete(target: &mut TargetGuess, prep: &Prepared, first: usize, last: usize, services: &Services) {
+/// host is known. Never replaces what a signature read. Lines before `floor` belong to an
+/// earlier error and are not read.
+pub fn complete(
+    target: &mut TargetGuess,
+    prep: &Prepared,
+    [first, last]: [usize; 2],
+    floor: usize,
+    services: &Services,
+) {
     if target.unix_path.is_some() || (target.host.is_some() && target.port.is_some()) {
         return;
     }
@@ -414,7 +698,7 @@ pub fn complete(target: &mut TargetGuess, prep: &Prepared, first: usize, last: u
         return;
     }
     let last = last.min(n - 1);
-    let from = first.saturating_sub(LOOK_BEHIND);
+    let from = first.saturating_sub(LOOK_BEHIND).max(floor).min(first);
     let to = (last + LOOK_AHEAD).min(n - 1);
     let p = patterns();
     let mut best: Option<(i32, Candidate)> = None;
@@ -435,13 +719,13 @@ pub fn complete(target: &mut TargetGuess, prep: &Prepared, first: usize, last: u
         } else {
             2 - ((first - i) as i32 / 8)
         };
-        // A failure reported before this error's first line is another error, which the
-        // grouping kept apart; only its context (a command, a "connecting to") is ours.
-        if i < first && failing && !is_command_line(line) {
-            continue;
-        }
         let context = near + i32::from(failing) * 2;
         for c in candidates(line, services) {
+            // Before the error, only a place the text says was asked for: an address that
+            // is merely mentioned there belongs to whatever that line was about.
+            if i < first && !c.asked {
+                continue;
+            }
             let score = c.score + context;
             if let Some(port) = c.port
                 && c.host.is_none()
@@ -490,7 +774,11 @@ pub fn complete(target: &mut TargetGuess, prep: &Prepared, first: usize, last: u
     }
     if target.host.is_none() && target.port.is_none() {
         // No host anywhere, but the port the failing line names is still worth giving.
-        if let Some((_, port)) = ports.iter().filter(|(s, _)| *s >= MIN_SCORE).max_by_key(|(s, _)| *s) {
+        if let Some((_, port)) = ports
+            .iter()
+            .filter(|(s, _)| *s >= MIN_SCORE)
+            .max_by_key(|(s, _)| *s)
+        {
             target.port = Some(*port);
             target.located = true;
         }
@@ -521,38 +809,83 @@ mod tests {
 
     #[test]
     fn reads_the_forms_addresses_take() {
-        assert_eq!(first("ssh: connect to host 10.1.2.3 port 2222: x"), some("10.1.2.3", Some(2222)));
-        assert_eq!(first("Failed to connect to [::1]:5432"), some("::1", Some(5432)));
-        assert_eq!(first("connect to fe80::1%eth0 port 22"), some("fe80::1%eth0", Some(22)));
-        assert_eq!(first("GET https://user:pw@api.example.com/v1"), some("api.example.com", Some(443)));
-        assert_eq!(first("$ mysql -h db.internal -P 3307 -u root"), some("db.internal", Some(3307)));
-        assert_eq!(first("telnet 127.0.0.1 8990"), some("127.0.0.1", Some(8990)));
-        assert_eq!(first("address = localhost, port = 50730"), some("localhost", Some(50730)));
-        assert_eq!(first("Connection to node -1 (kafka/172.18.0.2:29092) could not be established"), some("kafka", Some(29092)));
-        assert_eq!(first("openssl s_client -connect www.example.org:443"), some("www.example.org", Some(443)));
+        assert_eq!(
+            first("ssh: connect to host 10.1.2.3 port 2222: x"),
+            some("10.1.2.3", Some(2222))
+        );
+        assert_eq!(
+            first("Failed to connect to [::1]:5432"),
+            some("::1", Some(5432))
+        );
+        assert_eq!(
+            first("connect to fe80::1%eth0 port 22"),
+            some("fe80::1%eth0", Some(22))
+        );
+        assert_eq!(
+            first("GET https://user:pw@api.example.com/v1"),
+            some("api.example.com", Some(443))
+        );
+        assert_eq!(
+            first("$ mysql -h db.internal -P 3307 -u root"),
+            some("db.internal", Some(3307))
+        );
+        assert_eq!(
+            first("telnet 127.0.0.1 8990"),
+            some("127.0.0.1", Some(8990))
+        );
+        assert_eq!(
+            first("address = localhost, port = 50730"),
+            some("localhost", Some(50730))
+        );
+        assert_eq!(
+            first("Connection to node -1 (kafka/172.18.0.2:29092) could not be established"),
+            some("kafka", Some(29092))
+        );
+        assert_eq!(
+            first("openssl s_client -connect www.example.org:443"),
+            some("www.example.org", Some(443))
+        );
     }
 
     #[test]
     fn a_source_a_resolver_or_a_file_is_not_the_target() {
-        assert_eq!(first("Call From box/10.0.0.9 to nn.example:8020 failed"), some("nn.example", Some(8020)));
-        let c = candidates("dial tcp: lookup db on 127.0.0.11:53: no such host", &Services::bundled());
+        assert_eq!(
+            first("Call From box/10.0.0.9 to nn.example:8020 failed"),
+            some("nn.example", Some(8020))
+        );
+        let c = candidates(
+            "dial tcp: lookup db on 127.0.0.11:53: no such host",
+            &Services::bundled(),
+        );
         assert!(c.iter().all(|c| c.port != Some(53) || c.score < 0), "{c:?}");
         assert_eq!(first("at Foo.connect(Foo.java:290)"), None);
-        assert_eq!(first("read tcp 10.0.0.1:51640->10.0.0.2:7002: reset"), some("10.0.0.2", Some(7002)));
+        assert_eq!(
+            first("read tcp 10.0.0.1:51640->10.0.0.2:7002: reset"),
+            some("10.0.0.2", Some(7002))
+        );
         // A redacted host names nothing, but the port is still the port.
-        assert_eq!(first("ssh: connect to host xxx.xxx.xxx.xxx port 22"), Some((None, Some(22))));
+        assert_eq!(
+            first("ssh: connect to host xxx.xxx.xxx.xxx port 22"),
+            Some((None, Some(22)))
+        );
     }
 
     #[test]
     fn fills_a_missing_host_from_the_command_that_failed() {
-        let prep = text::prepare("$ curl -v http://10.9.8.7:8080/health\nERROR: connection refused\n");
+        let prep =
+            text::prepare("$ curl -v http://10.9.8.7:8080/health\nERROR: connection refused\n");
         let mut t = TargetGuess::default();
-        complete(&mut t, &prep, 1, 1, &Services::bundled());
+        complete(&mut t, &prep, [1, 1], 0, &Services::bundled());
         assert_eq!((t.host.as_deref(), t.port), (Some("10.9.8.7"), Some(8080)));
         // A host the signature read keeps its value; only its port is added.
-        let prep = text::prepare("$ mysql -h db -P 3307\nERROR 2003 (HY000): Can't connect to MySQL server on 'db' (111)\n");
-        let mut t = TargetGuess { host: Some("db".into()), ..TargetGuess::default() };
-        complete(&mut t, &prep, 1, 1, &Services::bundled());
+        let prep = text::prepare(
+            "$ mysql -h db -P 3307\nERROR 2003 (HY000): Can't connect to MySQL server on 'db' (111)\n",
+        );
+        let mut t = TargetGuess {
+            host: Some("db".into()),
+            ..TargetGuess::default()
+        };
+        complete(&mut t, &prep, [1, 1], 0, &Services::bundled());
         assert_eq!((t.host.as_deref(), t.port), (Some("db"), Some(3307)));
     }
 }

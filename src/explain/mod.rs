@@ -208,8 +208,10 @@ pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
     // a target the plain reading does not.
     if let Some(joined) = text::prepare_unwrapped(text) {
         let other = explain_prepared(&joined, kb);
-        let names_target =
-            |e: &Explanation| e.main().is_some_and(|f| !f.target.is_empty() && !f.target.located);
+        let names_target = |e: &Explanation| {
+            e.main()
+                .is_some_and(|f| !f.target.is_empty() && !f.target.located)
+        };
         let scanned = ex.stats.scanned + other.stats.scanned;
         let work = ex.stats.work + other.stats.work;
         if other.main().is_some()

@@ -167,7 +167,9 @@ fn normal_scheme(s: &str) -> String {
 
 /// Splits a URL into what a check needs. A URL without a port takes its scheme's default.
 pub fn parse_url(url: &str, services: &Services) -> Addr {
-    let url = url.trim().trim_end_matches(['.', ',', ';', ')', '"', '\'', ':']);
+    let url = url
+        .trim()
+        .trim_end_matches(['.', ',', ';', ')', '"', '\'', ':']);
     let Some((scheme, rest)) = url.split_once(':') else {
         return Addr::default();
     };
@@ -258,9 +260,12 @@ pub fn split_addr(s: &str) -> Option<(String, Option<u16>)> {
 
 /// A host name or IP literal as written, without quotes or brackets; None when it is not one.
 pub fn clean_host(h: &str) -> Option<String> {
-    let h = h
-        .trim()
-        .trim_matches(|c| matches!(c, '\'' | '"' | '[' | ']' | '(' | ')' | ',' | '.' | '`' | ';'));
+    let h = h.trim().trim_matches(|c| {
+        matches!(
+            c,
+            '\'' | '"' | '[' | ']' | '(' | ')' | ',' | '.' | '`' | ';'
+        )
+    });
     if h.is_empty() || h.len() > 253 {
         return None;
     }
@@ -290,14 +295,43 @@ pub fn clean_host(h: &str) -> Option<String> {
 /// `1X.X.X.X`), or a word a message puts where others put the address.
 pub fn is_placeholder(h: &str) -> bool {
     const WORDS: &[&str] = &[
-        "address", "addr", "ip", "host", "hostname", "server", "remote", "endpoint", "unable",
-        "at", "the", "to", "from", "for", "on", "in", "by", "no", "none", "null",
-        "nil", "unknown", "undefined", "refused", "failed", "error", "errors", "closed",
-        "timeout", "localhost.localdomain.invalid",
+        "address",
+        "addr",
+        "ip",
+        "host",
+        "hostname",
+        "server",
+        "remote",
+        "endpoint",
+        "unable",
+        "at",
+        "the",
+        "to",
+        "from",
+        "for",
+        "on",
+        "in",
+        "by",
+        "no",
+        "none",
+        "null",
+        "nil",
+        "unknown",
+        "undefined",
+        "refused",
+        "failed",
+        "error",
+        "errors",
+        "closed",
+        "timeout",
+        "localhost.localdomain.invalid",
     ];
     let lower = h.to_ascii_lowercase();
     WORDS.contains(&lower.as_str())
-        || (lower.contains('x') && lower.chars().all(|c| matches!(c, 'x' | '.' | '*' | '0'..='9')))
+        || (lower.contains('x')
+            && lower
+                .chars()
+                .all(|c| matches!(c, 'x' | '.' | '*' | '0'..='9')))
         || lower.chars().all(|c| matches!(c, '.' | '*'))
 }
 
