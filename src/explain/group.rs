@@ -68,7 +68,7 @@ impl<'k> Unit<'k> {
 }
 
 /// A log record at a routine level (INFO, DEBUG, TRACE) in its first columns.
-fn is_routine(line: &str) -> bool {
+pub(super) fn is_routine(line: &str) -> bool {
     let head: String = line.chars().take(48).collect();
     head.split(|c: char| !c.is_ascii_alphabetic())
         .any(|w| matches!(w, "INFO" | "DEBUG" | "TRACE" | "info" | "debug" | "trace"))

@@ -74,7 +74,7 @@ fn patterns() -> &'static Patterns {
             url: re(r#"(?i)\b[a-z][a-z0-9+.\-]{1,15}://[^\s"'<>`|\\]+"#),
             // "host X port N", "X port N", "X (port N)", "server X on port N", "X, port N".
             host_port_words: re(
-                r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9][\w.\-]*(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+)["'`]?\)?,?\s*(?:on\s+)?\(?port\s*[:=]?\s*(\d{1,5})\b"#,
+                r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9][\w.\-]*(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+(?:%[\w.\-]+)?)["'`]?\)?,?\s*(?:on\s+)?\(?port\s*[:=]?\s*(\d{1,5})\b"#,
             ),
             hostport: re(
                 r"(\[[0-9A-Fa-f:.%\w]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-f.:]+)?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:\s|$)|$)",
@@ -709,6 +709,9 @@ pub fn complete(
             continue;
         }
         let inside = i >= first && i <= last;
+        // A routine record before the error (INFO GET … took 12ms) is a request that
+        // worked, not the one that failed.
+        let routine = super::group::is_routine(line) && !p.failure.is_match(line);
         let failing = p.failure.is_match(&line[..line.len().min(LINE_CAP)]);
         // The error's own lines first, then the lines just before it; a command line
         // (the thing that was run) counts wherever it is.
@@ -723,7 +726,7 @@ pub fn complete(
         for c in candidates(line, services) {
             // Before the error, only a place the text says was asked for: an address that
             // is merely mentioned there belongs to whatever that line was about.
-            if i < first && !c.asked {
+            if i < first && (!c.asked || routine) {
                 continue;
             }
             let score = c.score + context;
