@@ -228,6 +228,9 @@ pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usiz
             .checked_sub(1)
             .and_then(|p| groups[p].hits.iter().map(|h| h.line + 1).max())
             .unwrap_or(0);
+        // Only the errors that will be reported get their target completed: a log with
+        // thousands of errors must not pay the general reader thousands of times.
+        let floor = (groups.len() - i <= 2 * super::MAX_FINDINGS).then_some(floor);
         let Some(f) = resolve(g, prep, kb, floor) else {
             continue;
         };
@@ -239,7 +242,12 @@ pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usiz
     out
 }
 
-fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: usize) -> Option<Finding> {
+fn resolve(
+    g: &Group,
+    prep: &Prepared,
+    kb: &Knowledge,
+    floor: Option<usize>,
+) -> Option<Finding> {
     let errors = &kb.errors;
     // The kind: a definite kind beats `other`, then the most specific signature, then a
     // match that also names the place, then the later match (a "Caused by" chain ends with
@@ -281,7 +289,7 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: usize) -> Option<F
         place_of(&role)
     };
     let mut target = target;
-    if !via_proxy {
+    if let (false, Some(floor)) = (via_proxy, floor) {
         // What no signature placed may still be in the lines around the error.
         let first = g.hits.iter().map(|h| h.line).min().unwrap_or(0);
         let last = g.hits.iter().map(|h| h.line).max().unwrap_or(0);
