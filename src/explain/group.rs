@@ -242,12 +242,7 @@ pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usiz
     out
 }
 
-fn resolve(
-    g: &Group,
-    prep: &Prepared,
-    kb: &Knowledge,
-    floor: Option<usize>,
-) -> Option<Finding> {
+fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> Option<Finding> {
     let errors = &kb.errors;
     // The kind: a definite kind beats `other`, then the most specific signature, then a
     // match that also names the place, then the later match (a "Caused by" chain ends with

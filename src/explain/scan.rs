@@ -140,6 +140,14 @@ fn address(caps: &Captures, sig: &Signature, services: &Services) -> Addr {
         a.host = None;
         a.port = None;
     }
+    // A scheme the text itself gives beside a host (a URL printed field by field) implies
+    // that scheme's port, as it does in a URL.
+    if a.port.is_none()
+        && a.host.is_some()
+        && let Some(scheme) = get("scheme")
+    {
+        a.port = services.by_scheme(&normal_scheme(scheme)).map(|s| s.port);
+    }
     if a.scheme.is_none() {
         // A socket keeps only the client's own scheme (libpq → postgres), not http://.
         a.scheme = if a.unix_path.is_some() {
