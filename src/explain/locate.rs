@@ -787,11 +787,12 @@ pub fn complete(
         }
         return;
     }
-    if target.host.is_some() && target.port.is_none() {
-        if let Some((_, port)) = ports.iter().max_by_key(|(s, _)| *s) {
-            target.port = Some(*port);
-            target.located = true;
-        }
+    if target.host.is_some()
+        && target.port.is_none()
+        && let Some((_, port)) = ports.iter().max_by_key(|(s, _)| *s)
+    {
+        target.port = Some(*port);
+        target.located = true;
     }
 }
 
