@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --release -q
-bin=$PWD/target/release/connfix
+bin=${CARGO_TARGET_DIR:-$PWD/target}/release/connfix
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

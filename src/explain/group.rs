@@ -68,7 +68,7 @@ impl<'k> Unit<'k> {
 }
 
 /// A log record at a routine level (INFO, DEBUG, TRACE) in its first columns.
-fn is_routine(line: &str) -> bool {
+pub(super) fn is_routine(line: &str) -> bool {
     let head: String = line.chars().take(48).collect();
     head.split(|c: char| !c.is_ascii_alphabetic())
         .any(|w| matches!(w, "INFO" | "DEBUG" | "TRACE" | "info" | "debug" | "trace"))
@@ -221,9 +221,17 @@ pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usiz
     }
     let mut out: Vec<Finding> = Vec::new();
     let mut seen = HashSet::new();
-    for g in groups.iter().rev() {
+    for (i, g) in groups.iter().enumerate().rev() {
         *work += g.hits.len();
-        let Some(f) = resolve(g, prep, kb) else {
+        // The lines after the error before this one are this one's context.
+        let floor = i
+            .checked_sub(1)
+            .and_then(|p| groups[p].hits.iter().map(|h| h.line + 1).max())
+            .unwrap_or(0);
+        // Only the errors that will be reported get their target completed: a log with
+        // thousands of errors must not pay the general reader thousands of times.
+        let floor = (groups.len() - i <= 2 * super::MAX_FINDINGS).then_some(floor);
+        let Some(f) = resolve(g, prep, kb, floor) else {
             continue;
         };
         let key = (f.kind, f.target.clone(), f.ecosystem.clone(), f.via_proxy);
@@ -234,7 +242,7 @@ pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usiz
     out
 }
 
-fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge) -> Option<Finding> {
+fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> Option<Finding> {
     let errors = &kb.errors;
     // The kind: a definite kind beats `other`, then the most specific signature, then a
     // match that also names the place, then the later match (a "Caused by" chain ends with
@@ -275,6 +283,13 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge) -> Option<Finding> {
             .collect();
         place_of(&role)
     };
+    let mut target = target;
+    if let (false, Some(floor)) = (via_proxy, floor) {
+        // What no signature placed may still be in the lines around the error.
+        let first = g.hits.iter().map(|h| h.line).min().unwrap_or(0);
+        let last = g.hits.iter().map(|h| h.line).max().unwrap_or(0);
+        super::locate::complete(&mut target, prep, [first, last], floor, &kb.services);
+    }
 
     let knowledge = knowledge_of(
         g,

@@ -7,6 +7,7 @@
 //! ecosystem, the best-placed address names the target.
 
 mod group;
+mod locate;
 mod scan;
 pub mod text;
 
@@ -27,6 +28,10 @@ pub struct TargetGuess {
     pub port: Option<u16>,
     pub scheme: Option<String>,
     pub unix_path: Option<String>,
+    /// Some of it was read from the lines around the error rather than by a signature:
+    /// a weaker reading, which a signature's reading of the same paste beats.
+    #[serde(skip)]
+    pub located: bool,
 }
 
 impl TargetGuess {
@@ -203,7 +208,10 @@ pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
     // a target the plain reading does not.
     if let Some(joined) = text::prepare_unwrapped(text) {
         let other = explain_prepared(&joined, kb);
-        let names_target = |e: &Explanation| e.main().is_some_and(|f| !f.target.is_empty());
+        let names_target = |e: &Explanation| {
+            e.main()
+                .is_some_and(|f| !f.target.is_empty() && !f.target.located)
+        };
         let scanned = ex.stats.scanned + other.stats.scanned;
         let work = ex.stats.work + other.stats.work;
         if other.main().is_some()

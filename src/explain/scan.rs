@@ -140,6 +140,14 @@ fn address(caps: &Captures, sig: &Signature, services: &Services) -> Addr {
         a.host = None;
         a.port = None;
     }
+    // A scheme the text itself gives beside a host (a URL printed field by field) implies
+    // that scheme's port, as it does in a URL.
+    if a.port.is_none()
+        && a.host.is_some()
+        && let Some(scheme) = get("scheme")
+    {
+        a.port = services.by_scheme(&normal_scheme(scheme)).map(|s| s.port);
+    }
     if a.scheme.is_none() {
         // A socket keeps only the client's own scheme (libpq → postgres), not http://.
         a.scheme = if a.unix_path.is_some() {
@@ -167,7 +175,9 @@ fn normal_scheme(s: &str) -> String {
 
 /// Splits a URL into what a check needs. A URL without a port takes its scheme's default.
 pub fn parse_url(url: &str, services: &Services) -> Addr {
-    let url = url.trim().trim_end_matches(['.', ',', ';', ')', '"', '\'']);
+    let url = url
+        .trim()
+        .trim_end_matches(['.', ',', ';', ')', '"', '\'', ':']);
     let Some((scheme, rest)) = url.split_once(':') else {
         return Addr::default();
     };
@@ -258,10 +268,12 @@ pub fn split_addr(s: &str) -> Option<(String, Option<u16>)> {
 
 /// A host name or IP literal as written, without quotes or brackets; None when it is not one.
 pub fn clean_host(h: &str) -> Option<String> {
-    let h = h
-        .trim()
-        .trim_matches(|c| matches!(c, '\'' | '"' | '[' | ']' | '(' | ')' | ','))
-        .trim_end_matches('.');
+    let h = h.trim().trim_matches(|c| {
+        matches!(
+            c,
+            '\'' | '"' | '[' | ']' | '(' | ')' | ',' | '.' | '`' | ';'
+        )
+    });
     if h.is_empty() || h.len() > 253 {
         return None;
     }
@@ -275,6 +287,9 @@ pub fn clean_host(h: &str) -> Option<String> {
     if h.parse::<IpAddr>().is_ok() {
         return Some(h.to_string());
     }
+    if is_placeholder(h) {
+        return None;
+    }
     let name_chars = h
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
@@ -282,6 +297,50 @@ pub fn clean_host(h: &str) -> Option<String> {
     let numeric = h.chars().all(|c| c.is_ascii_digit() || c == '.');
     let letters = h.chars().any(|c| c.is_ascii_alphabetic());
     (name_chars && !numeric && letters && !h.starts_with(['-', '.'])).then(|| h.to_string())
+}
+
+/// Text in a host's place that names no host: a redacted address (`xx.xx.xx.xx`,
+/// `1X.X.X.X`), or a word a message puts where others put the address.
+pub fn is_placeholder(h: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "address",
+        "addr",
+        "ip",
+        "host",
+        "hostname",
+        "server",
+        "remote",
+        "endpoint",
+        "unable",
+        "at",
+        "the",
+        "to",
+        "from",
+        "for",
+        "on",
+        "in",
+        "by",
+        "no",
+        "none",
+        "null",
+        "nil",
+        "unknown",
+        "undefined",
+        "refused",
+        "failed",
+        "error",
+        "errors",
+        "closed",
+        "timeout",
+        "localhost.localdomain.invalid",
+    ];
+    let lower = h.to_ascii_lowercase();
+    WORDS.contains(&lower.as_str())
+        || (lower.contains('x')
+            && lower
+                .chars()
+                .all(|c| matches!(c, 'x' | '.' | '*' | '0'..='9')))
+        || lower.chars().all(|c| matches!(c, '.' | '*'))
 }
 
 pub fn parse_port(p: &str) -> Option<u16> {
