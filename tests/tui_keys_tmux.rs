@@ -1,4 +1,4 @@
-//! The keys of the README's key table that no other test presses, each pressed in the real
+//! The keys of the key table in docs/tui.md that no other test presses, each pressed in the real
 //! TUI (`connfix demo` in tmux) and checked by what the screen shows afterwards: the focused
 //! pane, the help, the selected question (reverse video), the scrolled panes, the chosen
 //! code language, the copied snippet and the paste box. Every wait is on the screen (or on
