@@ -76,7 +76,7 @@ fn a_nearby_listener_is_named_with_its_process_and_port() {
     );
     let (code, v) = check(&[&format!("localhost:{port}")]);
     assert_eq!(code, 1);
-    assert_verdict(&v, "wrong-port");
+    assert_verdict(&v, "wrong-port", "likely");
     let a = action(&v);
     let pid = server.pid();
     assert!(a.contains(&format!("python3 (pid {pid})")), "{a}");
@@ -110,7 +110,7 @@ fn a_loopback_only_bind_names_the_bound_address_and_the_flag() {
     );
     let (code, v) = check(&[&format!("127.0.0.2:{port}")]);
     assert_eq!(code, 1);
-    assert_verdict(&v, "bind-address-mismatch");
+    assert_verdict(&v, "bind-address-mismatch", "certain");
     let a = action(&v);
     assert!(
         a.starts_with(&format!(
@@ -128,7 +128,7 @@ fn a_loopback_only_bind_names_the_bound_address_and_the_flag() {
 fn nothing_listening_names_the_port_and_no_example() {
     let port = closed_port();
     let (_, v) = check(&[&format!("127.0.0.1:{port}")]);
-    assert_verdict(&v, "nothing-listening");
+    assert_verdict(&v, "nothing-listening", "certain");
     assert!(
         action(&v).contains(&format!("port {port}")),
         "{}",
@@ -192,7 +192,7 @@ fn an_iptables_drop_rule_is_named_by_number_and_its_delete_command_works() {
     ]);
     let (code, v) = check_in(&ns, &[&format!("127.0.0.1:{port}"), "--timeout", "1s"]);
     assert_eq!(code, 1);
-    assert_verdict(&v, "firewall-drop");
+    assert_verdict(&v, "firewall-drop", "certain");
     let a = action(&v);
     assert!(
         a.starts_with(&format!(
@@ -214,7 +214,7 @@ fn an_iptables_drop_rule_is_named_by_number_and_its_delete_command_works() {
     // The command connfix gave removes the fault.
     paste(&ns, &delete);
     let (code, v) = check_in(&ns, &[&format!("127.0.0.1:{port}"), "--timeout", "1s"]);
-    assert_verdict(&v, "reachable");
+    assert_verdict(&v, "reachable", "certain");
     assert_eq!(code, 0);
 }
 
@@ -244,7 +244,7 @@ fn a_native_nft_reject_rule_is_named_by_handle_and_its_delete_command_works() {
         .expect("the rule's handle");
     let (code, v) = check_in(&ns, &[&format!("127.0.0.1:{port}"), "--timeout", "2s"]);
     assert_eq!(code, 1);
-    assert_verdict(&v, "firewall-reject");
+    assert_verdict(&v, "firewall-reject", "certain");
     let a = action(&v);
     assert!(
         a.starts_with(&format!(
@@ -258,7 +258,49 @@ fn a_native_nft_reject_rule_is_named_by_handle_and_its_delete_command_works() {
     assert_only_observed(&v);
     paste(&ns, &delete);
     let (code, v) = check_in(&ns, &[&format!("127.0.0.1:{port}"), "--timeout", "2s"]);
-    assert_verdict(&v, "reachable");
+    assert_verdict(&v, "reachable", "certain");
+    assert_eq!(code, 0);
+}
+
+/// The DROP twin of the reject test, in a native nft table with a set, as nft-only
+/// distributions write it: the connect times out, and the rule is named by its handle.
+#[test]
+fn a_native_nft_drop_rule_in_a_set_times_out_and_is_named_by_handle() {
+    if !netns_with("nft") {
+        return;
+    }
+    let ns = Netns::new();
+    let service = listen_in_netns(&ns.name, "127.0.0.1:0".parse().unwrap());
+    let port = service.local_addr().unwrap().port().to_string();
+    ns.run(&["nft", "add", "table", "inet", "cfxdrop"]);
+    ns.run(&[
+        "nft",
+        "add chain inet cfxdrop input { type filter hook input priority 0; policy accept; }",
+    ]);
+    ns.run(&[
+        "nft",
+        &format!("add rule inet cfxdrop input tcp dport {{ 1, {port} }} drop"),
+    ]);
+    let listing = ns.run(&["nft", "-a", "list", "chain", "inet", "cfxdrop", "input"]);
+    let handle = listing
+        .lines()
+        .find(|l| l.contains("dport") && l.contains(" drop"))
+        .and_then(|l| l.rsplit("# handle ").next())
+        .map(|h| h.trim().to_string())
+        .expect("the rule's handle");
+    let (code, v) = check_in(&ns, &[&format!("127.0.0.1:{port}"), "--timeout", "1s"]);
+    assert_eq!(code, 1);
+    assert_verdict(&v, "firewall-drop", "certain");
+    assert!(has_fact(&v, "tcp.timeout"), "{}", v["facts"]);
+    let a = action(&v);
+    assert!(a.contains(&format!("handle {handle}")), "{a}");
+    assert!(a.contains(&port), "{a}");
+    let delete = format!("sudo nft delete rule inet cfxdrop input handle {handle}");
+    assert!(commands(&v).contains(&delete), "{:?}", commands(&v));
+    assert_only_observed(&v);
+    paste(&ns, &delete);
+    let (code, v) = check_in(&ns, &[&format!("127.0.0.1:{port}"), "--timeout", "2s"]);
+    assert_verdict(&v, "reachable", "certain");
     assert_eq!(code, 0);
 }
 
@@ -283,7 +325,7 @@ fn an_exported_report_leads_with_the_action_and_the_commands() {
         "--json",
     ]);
     let (_, v) = json_of(c);
-    assert_verdict(&v, "wrong-port");
+    assert_verdict(&v, "wrong-port", "likely");
     let list = connfix()
         .env("XDG_DATA_HOME", data.path())
         .args(["report", "list", "--json"])

@@ -10,8 +10,7 @@ use support::cli::*;
 fn nothing_listening_is_certain() {
     let port = closed_port();
     let (code, v) = check(&[&format!("127.0.0.1:{port}")]);
-    assert_verdict(&v, "nothing-listening");
-    assert_eq!(v["verdict"]["confidence"], "certain");
+    assert_verdict(&v, "nothing-listening", "certain");
     assert_eq!(code, 1);
     assert!(has_fact(&v, "tcp.refused") && has_fact(&v, "listener.none"));
     let tcp = v["probes"]
@@ -37,7 +36,7 @@ fn listener_on_a_nearby_port_is_wrong_port() {
         })
         .unwrap_or_else(|| panic!("no free port below a listener in {ATTEMPTS} attempts"));
     let (code, v) = check(&[&format!("127.0.0.1:{client_port}")]);
-    assert_verdict(&v, "wrong-port");
+    assert_verdict(&v, "wrong-port", "likely");
     assert_eq!(code, 1);
     let evidence = v["causes"][0]["evidence"].to_string();
     assert!(
@@ -57,8 +56,7 @@ fn listener_on_127_0_0_1_only_while_target_is_another_own_address() {
     let port = l.local_addr().unwrap().port();
     // 127.0.0.2 is this host too (all of 127/8 is loopback), but nothing is bound there.
     let (code, v) = check(&[&format!("127.0.0.2:{port}")]);
-    assert_verdict(&v, "bind-address-mismatch");
-    assert_eq!(v["verdict"]["confidence"], "certain");
+    assert_verdict(&v, "bind-address-mismatch", "certain");
     assert_eq!(code, 1);
 }
 
@@ -93,7 +91,7 @@ fn listener_on_ipv6_only_while_target_is_ipv4() {
             panic!("every port bound on ::1 was taken on 127.0.0.1 ({ATTEMPTS} attempts)")
         });
     let (_, v) = check(&[&format!("127.0.0.1:{port}")]);
-    assert_verdict(&v, "ipv6-ipv4-mismatch");
+    assert_verdict(&v, "ipv6-ipv4-mismatch", "certain");
     assert!(v["causes"][0]["evidence"].to_string().contains("[::1]"));
     drop(l);
 }
@@ -106,7 +104,7 @@ fn listener_on_ipv4_only_while_target_is_ipv6() {
     let l = loopback_listener();
     let port = l.local_addr().unwrap().port();
     let (code, v) = check(&[&format!("[::1]:{port}")]);
-    assert_verdict(&v, "ipv6-ipv4-mismatch");
+    assert_verdict(&v, "ipv6-ipv4-mismatch", "certain");
     assert_eq!(code, 1);
 }
 
@@ -114,7 +112,7 @@ fn listener_on_ipv4_only_while_target_is_ipv6() {
 fn healthy_http_server_exits_zero() {
     let server = serve(loopback_listener(), http_200);
     let (code, v) = check(&[&format!("http://{}/health", server.addr)]);
-    assert_verdict(&v, "reachable");
+    assert_verdict(&v, "reachable", "certain");
     assert_eq!(code, 0);
     let http = v["probes"]
         .as_array()
@@ -130,7 +128,7 @@ fn healthy_http_server_exits_zero() {
 fn http_503_is_an_http_error() {
     let server = serve(loopback_listener(), http_503);
     let (code, v) = check(&[&format!("http://{}/", server.addr)]);
-    assert_verdict(&v, "http-error");
+    assert_verdict(&v, "http-error", "certain");
     assert_eq!(code, 1);
 }
 
@@ -138,7 +136,7 @@ fn http_503_is_an_http_error() {
 fn https_to_a_plain_http_port_is_a_tls_mismatch() {
     let server = serve(loopback_listener(), http_200);
     let (code, v) = check(&[&format!("https://{}/", server.addr)]);
-    assert_verdict(&v, "tls-mismatch");
+    assert_verdict(&v, "tls-mismatch", "certain");
     assert!(has_fact(&v, "tls.plain_port"));
     assert_eq!(code, 1);
 }
@@ -147,8 +145,7 @@ fn https_to_a_plain_http_port_is_a_tls_mismatch() {
 fn a_server_that_accepts_and_resets() {
     let server = serve(loopback_listener(), reset_at_once);
     let (code, v) = check(&[&server.addr.to_string()]);
-    assert_verdict(&v, "connection-reset");
-    assert_eq!(v["verdict"]["confidence"], "certain");
+    assert_verdict(&v, "connection-reset", "certain");
     assert_eq!(code, 1);
 }
 
@@ -163,7 +160,7 @@ fn a_dead_proxy_in_https_proxy() {
     );
     c.args(["check", &format!("https://{}/", server.addr), "--json"]);
     let (code, v) = json_of(c);
-    assert_verdict(&v, "proxy-unreachable");
+    assert_verdict(&v, "proxy-unreachable", "certain");
     assert_eq!(code, 1);
     assert!(
         !v.to_string().contains("s3cret"),
@@ -179,7 +176,7 @@ fn no_proxy_exempts_the_target() {
     c.env("NO_PROXY", "localhost,127.0.0.1");
     c.args(["check", &format!("http://{}/", server.addr), "--json"]);
     let (code, v) = json_of(c);
-    assert_verdict(&v, "reachable");
+    assert_verdict(&v, "reachable", "certain");
     assert_eq!(code, 0);
     assert!(has_fact(&v, "proxy.bypassed"));
 }
@@ -189,23 +186,23 @@ fn missing_and_stale_unix_sockets() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.sock");
     let (code, v) = check(&[&format!("unix:{}", path.display())]);
-    assert_verdict(&v, "unix-socket-missing");
+    assert_verdict(&v, "unix-socket-missing", "certain");
     assert_eq!(code, 1);
 
     let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
     let (code, v) = check(&[path.to_str().unwrap()]);
-    assert_verdict(&v, "reachable");
+    assert_verdict(&v, "reachable", "certain");
     assert_eq!(code, 0);
     drop(listener); // the file stays behind: a stale socket
     let (_, v) = check(&[path.to_str().unwrap()]);
-    assert_verdict(&v, "unix-socket-stale");
+    assert_verdict(&v, "unix-socket-stale", "certain");
 }
 
 #[test]
 fn public_target_on_a_private_address() {
     let server = serve(loopback_listener(), http_200);
     let (code, v) = check(&[&format!("http://{}/hook", server.addr), "--public"]);
-    assert_verdict(&v, "private-address-for-public-service");
+    assert_verdict(&v, "private-address-for-public-service", "certain");
     assert_eq!(code, 1);
 }
 
@@ -228,7 +225,7 @@ fn answers_change_the_path_and_the_verdict() {
         "--answer",
         "recent_change=yes",
     ]);
-    assert_verdict(&after, "startup-race");
+    assert_verdict(&after, "startup-race", "likely");
     let step = after["path"]
         .as_array()
         .unwrap()
@@ -248,7 +245,7 @@ fn in_a_container_localhost_is_the_container() {
     c.env("container", "podman");
     c.args(["check", &format!("localhost:{port}"), "--json"]);
     let (_, v) = json_of(c);
-    assert_verdict(&v, "container-localhost");
+    assert_verdict(&v, "container-localhost", "likely");
 }
 
 #[test]
@@ -265,7 +262,7 @@ fn a_full_accept_queue() {
         })
         .collect();
     let (code, v) = check(&[&addr.to_string(), "--timeout", "1s"]);
-    assert_verdict(&v, "listen-backlog-full");
+    assert_verdict(&v, "listen-backlog-full", "certain");
     assert_eq!(code, 1);
 }
 
@@ -295,6 +292,6 @@ fn an_ipv6_only_wildcard_listener_takes_no_ipv4() {
     sock.listen(8).unwrap();
     let port = sock.local_addr().unwrap().as_socket().unwrap().port();
     let (code, v) = check(&[&format!("127.0.0.1:{port}")]);
-    assert_verdict(&v, "ipv6-ipv4-mismatch");
+    assert_verdict(&v, "ipv6-ipv4-mismatch", "certain");
     assert_eq!(code, 1);
 }

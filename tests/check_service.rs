@@ -123,8 +123,7 @@ fn an_expired_certificate_is_named_with_its_dates() {
     let ca = ca_file(dir.path(), &p);
     let (code, v) = check_trusting(Some(&ca), &format!("https://localhost:{port}/"));
     assert_eq!(code, 1);
-    assert_verdict(&v, "tls-certificate-expired");
-    assert_eq!(v["verdict"]["confidence"], "certain");
+    assert_verdict(&v, "tls-certificate-expired", "certain");
     let a = action(&v);
     assert!(a.contains("2021-01-01"), "{a}");
     assert!(a.contains("localhost"), "{a}");
@@ -143,7 +142,7 @@ fn a_certificate_for_another_name_names_the_names_it_has() {
     let ca = ca_file(dir.path(), &p);
     let (code, v) = check_trusting(Some(&ca), &format!("https://localhost:{port}/"));
     assert_eq!(code, 1);
-    assert_verdict(&v, "tls-certificate-name-mismatch");
+    assert_verdict(&v, "tls-certificate-name-mismatch", "certain");
     let a = action(&v);
     assert!(a.contains("other.test, www.other.test"), "{a}");
     assert!(a.contains("localhost"), "{a}");
@@ -157,7 +156,7 @@ fn a_certificate_from_an_unknown_issuer_names_the_issuer() {
     // The machine's own trust store knows nothing of the test CA.
     let (code, v) = check_trusting(None, &format!("https://localhost:{port}/"));
     assert_eq!(code, 1);
-    assert_verdict(&v, "tls-certificate-untrusted");
+    assert_verdict(&v, "tls-certificate-untrusted", "certain");
     assert!(action(&v).contains("connfix test CA"), "{}", action(&v));
     assert_only_observed(&v);
 }
@@ -169,7 +168,7 @@ fn a_good_certificate_is_reachable() {
     let port = tls_server(&p);
     let ca = ca_file(dir.path(), &p);
     let (code, v) = check_trusting(Some(&ca), &format!("https://localhost:{port}/"));
-    assert_verdict(&v, "reachable");
+    assert_verdict(&v, "reachable", "certain");
     assert_eq!(code, 0);
     let service = v["probes"]
         .as_array()
@@ -203,7 +202,7 @@ fn another_protocol_on_the_port_is_wrong_service() {
     let port = greeter(b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
     let (code, v) = check(&[&format!("postgres://app@127.0.0.1:{port}/app")]);
     assert_eq!(code, 1);
-    assert_verdict(&v, "wrong-service");
+    assert_verdict(&v, "wrong-service", "certain");
     let a = action(&v);
     assert!(a.contains("OpenSSH_9.2p1"), "{a}");
     assert!(a.contains("PostgreSQL"), "{a}");
@@ -228,7 +227,7 @@ fn https_to_a_plain_service_that_waits_in_silence_is_tls_mismatch() {
     });
     let (code, v) = check(&[&format!("https://127.0.0.1:{port}/"), "--timeout", "2s"]);
     assert_eq!(code, 1);
-    assert_verdict(&v, "tls-mismatch");
+    assert_verdict(&v, "tls-mismatch", "likely");
     assert!(has_fact(&v, "tls.no_handshake"), "{}", v["facts"]);
     assert_only_observed(&v);
 }

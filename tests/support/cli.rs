@@ -87,12 +87,16 @@ pub fn has_fact(v: &Value, name: &str) -> bool {
         .is_some_and(|a| a.iter().any(|f| f["name"] == name))
 }
 
-/// Asserts the verdict, printing the whole report when it is wrong.
+/// Asserts the verdict and its confidence, printing the whole report when either is wrong.
 #[track_caller]
-pub fn assert_verdict(v: &Value, id: &str) {
-    assert_eq!(
+pub fn assert_verdict(v: &Value, id: &str, confidence: &str) {
+    let got = (
         verdict(v),
-        id,
+        v["verdict"]["confidence"].as_str().unwrap_or(""),
+    );
+    assert_eq!(
+        got,
+        (id, confidence),
         "wrong verdict; report:\n{}",
         serde_json::to_string_pretty(v).unwrap_or_default()
     );
