@@ -7,8 +7,8 @@
 //! moment, the screen's clock, and no transition may lie after it.
 
 use connfix::probe::reach::{FailKind, Failure, Sample};
-use connfix::tui::view::watch::render;
 use connfix::tui::watch::state::WatchApp;
+use connfix::tui::watch::view::render;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -91,7 +91,7 @@ fn settle(app: &mut WatchApp) {
 
 /// Draws the screen, and fails when it shows contradictory times.
 #[track_caller]
-fn screen(app: &WatchApp, w: u16, h: u16) -> String {
+fn screen(app: &mut WatchApp, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| render(f, app)).unwrap();
     let s = terminal.backend().to_string();
@@ -180,8 +180,8 @@ fn key(app: &mut WatchApp, code: KeyCode) {
 
 #[test]
 fn watch_rows_timeline_and_log() {
-    let app = flapping();
-    let s = screen(&app, 100, 26);
+    let mut app = flapping();
+    let s = screen(&mut app, 100, 26);
     // Each row counts from its own change, at one clock (10:02:25).
     assert!(s.contains("since 10:00:16 (2m 09s)"), "{s}");
     assert!(s.contains("since 10:00:20 (2m 05s)"), "{s}");
@@ -199,10 +199,43 @@ fn watch_paused_with_the_bell_off_at_80_columns() {
     key(&mut app, KeyCode::Char(' '));
     key(&mut app, KeyCode::Char('b'));
     key(&mut app, KeyCode::Char('+'));
-    let s = screen(&app, 80, 24);
+    let s = screen(&mut app, 80, 24);
     assert!(s.contains("PAUSED") && s.contains("bell off"), "{s}");
     assert!(s.contains("every 2s"), "{s}");
     insta::assert_snapshot!(s);
+}
+
+/// The help lists the watch screen's keys from the same table dispatch reads; the footer
+/// keeps `? help` and `q quit` at 80 columns; Esc closes the help and never quits.
+#[test]
+fn watch_help_at_80_columns_and_esc_closes_it() {
+    let mut app = flapping();
+    let s = screen(&mut app, 80, 24);
+    let footer = s.lines().last().unwrap_or_default();
+    assert!(
+        footer.contains("? help") && footer.contains("q quit"),
+        "{footer}"
+    );
+    key(&mut app, KeyCode::Char('?'));
+    let s = screen(&mut app, 80, 24);
+    for line in [
+        "Space p",
+        "pause the checks",
+        "Enter",
+        "guided diagnosis",
+        "q Ctrl-C",
+    ] {
+        assert!(s.contains(line), "{line} missing:\n{s}");
+    }
+    assert!(
+        s.lines().last().unwrap_or_default().contains("Ctrl-C quit"),
+        "{s}"
+    );
+    insta::assert_snapshot!(s);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.help.is_none() && !app.quit);
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.quit, "Esc on the watch screen quit");
 }
 
 #[test]
@@ -217,7 +250,7 @@ fn watch_keeps_the_selected_row_in_view() {
     for _ in 0..19 {
         key(&mut app, KeyCode::Down);
     }
-    let s = screen(&app, 80, 24);
+    let s = screen(&mut app, 80, 24);
     assert!(s.contains("▸ ▲ up   127.0.0.1:9019"), "{s}");
     assert!(
         !s.contains("127.0.0.1:9000 "),
@@ -227,8 +260,8 @@ fn watch_keeps_the_selected_row_in_view() {
 
 #[test]
 fn watch_says_when_the_terminal_is_too_small() {
-    let app = flapping();
-    let s = screen(&app, 50, 10);
+    let mut app = flapping();
+    let s = screen(&mut app, 50, 10);
     assert!(s.contains("needs at least 60×12"), "{s}");
 }
 
@@ -243,16 +276,16 @@ fn durations_come_from_the_checks_not_from_when_they_were_taken_in() {
     app.checked(0, down(3, FailKind::Refused, refused, None));
     app.checked(1, up(10, 0.4, None));
     app.now = clock_at("2026-11-21T10:00:40.200Z");
-    let s = screen(&app, 100, 14);
+    let s = screen(&mut app, 100, 14);
     assert!(s.contains("since 10:00:03 (37s)"), "{s}");
     assert!(s.contains("since 10:00:10 (30s)"), "{s}");
     // An hour later, in another format, the rows still agree.
     app.now = clock_at("2026-11-21T11:05:10.000Z");
-    let s = screen(&app, 100, 14);
+    let s = screen(&mut app, 100, 14);
     assert!(s.contains("since 10:00:03 (1h 05m)"), "{s}");
     // When the row is too narrow for the clock time, the duration alone still counts from
     // the check.
-    let s = screen(&app, 60, 14);
+    let s = screen(&mut app, 60, 14);
     assert!(s.contains("for 1h 05m"), "{s}");
 }
 
@@ -278,11 +311,11 @@ fn a_screen_with_contradictory_times_is_caught() {
 #[test]
 fn pausing_drops_the_check_under_way() {
     let mut app = flapping();
-    let before = screen(&app, 100, 26);
+    let before = screen(&mut app, 100, 26);
     // The unix socket row's check was under way; its answer arrives after the pause.
     key(&mut app, KeyCode::Char(' '));
     app.checked(2, up(40, 0.3, None));
-    let after = screen(&app, 100, 26);
+    let after = screen(&mut app, 100, 26);
     assert!(after.contains("PAUSED"), "{after}");
     assert!(
         after.contains("waiting for the first check"),

@@ -149,7 +149,7 @@ impl App {
         if self.help.is_some() {
             let groups = self.help_groups();
             if let Some(h) = &mut self.help {
-                h.render(frame, area, &groups, &ctx);
+                h.render(frame, area, &groups, ctx.theme);
             }
         }
         if let Some(p) = &self.picker {

@@ -69,6 +69,20 @@ pub fn lookup<A: Copy>(table: &[Binding<A>], ev: &KeyEvent) -> Option<A> {
         .map(|b| b.action)
 }
 
+/// The action bound to `ev` among the bindings of `table` that `keep` allows (two toggles
+/// may share a key, each applying in its own state).
+pub fn lookup_if<A: Copy>(
+    table: &[Binding<A>],
+    ev: &KeyEvent,
+    keep: impl Fn(A) -> bool,
+) -> Option<A> {
+    table
+        .iter()
+        .filter(|b| keep(b.action))
+        .find(|b| b.keys.iter().any(|k| k.matches(ev)))
+        .map(|b| b.action)
+}
+
 /// The hints of the bindings in `table` that `keep` allows.
 pub fn hints<A: Copy>(table: &[Binding<A>], keep: impl Fn(A) -> bool) -> Vec<Hint> {
     table

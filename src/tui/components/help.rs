@@ -1,10 +1,11 @@
 //! The help overlay: every key of the screen it is opened on, grouped by where it applies,
 //! built from the same tables dispatch uses. It scrolls when it does not fit.
 
-use super::{Ctx, Scrolled};
+use super::Scrolled;
 use crate::tui::keys::{self, Binding, Group, Key, Scroll};
 use crate::tui::view::layout::centered;
 use crate::tui::view::text::wrap;
+use crate::tui::view::theme::Theme;
 use crate::tui::view::{pane_block, scrolled_lines};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -98,8 +99,7 @@ impl Help {
         }
     }
 
-    pub fn render(&mut self, frame: &mut Frame, area: Rect, groups: &[Group], ctx: &Ctx) {
-        let t = ctx.theme;
+    pub fn render(&mut self, frame: &mut Frame, area: Rect, groups: &[Group], t: Theme) {
         let w = 100.min(area.width);
         let room = (w as usize).saturating_sub(KEY_COLUMN + 5);
         let mut lines = Vec::new();

@@ -5,7 +5,6 @@ pub mod chrome;
 pub mod layout;
 pub mod text;
 pub mod theme;
-pub mod watch;
 
 use crate::tui::keys::Hint;
 use ratatui::Frame;

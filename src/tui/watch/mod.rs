@@ -5,6 +5,7 @@
 //! target; quitting it comes back here, with the checks still running meanwhile.
 
 pub mod state;
+pub mod view;
 
 use super::event::Event;
 use super::{Options, Start, terminal};
@@ -67,7 +68,7 @@ pub async fn run(w: Watch, opts: Options, kb: Arc<Knowledge>) -> Result<i32, Str
         if dirty {
             app.now = std::time::SystemTime::now();
             drawn_second = unix_second(app.now);
-            if let Err(e) = terminal.draw(|f| super::view::watch::render(f, &app)) {
+            if let Err(e) = terminal.draw(|f| view::render(f, &mut app)) {
                 crate::log::line(&format!("drawing failed: {e}"));
                 break;
             }

@@ -2,9 +2,11 @@
 //! (a new pace for the checks, a bell, opening a diagnosis) comes back as commands.
 
 use crate::probe::reach::Sample;
+use crate::tui::components::help::Help;
+use crate::tui::keys::{self, Binding, Group, Hint, Key};
 use crate::watch::runner::Pace;
 use crate::watch::{Change, Row, Transition};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
@@ -13,6 +15,121 @@ pub const LOG_MAX: usize = 500;
 /// The intervals `+` and `-` step through.
 pub const STEPS_MS: [u64; 12] = [
     100, 250, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 3_600_000,
+];
+
+/// What a key on the watch screen stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    Up,
+    Down,
+    Top,
+    Bottom,
+    Diagnose,
+    /// Pause and Resume share their keys; the footer shows the one that applies.
+    Pause,
+    Resume,
+    Longer,
+    Shorter,
+    BellOn,
+    BellOff,
+    Help,
+    Quit,
+}
+
+/// The watch screen's keys: dispatch, footer and help all read this table. `Esc` is not
+/// here: it closes the help and never quits, as on the diagnosis screen.
+pub const KEYS: &[Binding<Act>] = &[
+    Binding {
+        keys: &[Key::Code(KeyCode::Up), Key::Char('k')],
+        label: "↑ k",
+        footer: "",
+        help: "select the target above",
+        action: Act::Up,
+    },
+    Binding {
+        keys: &[Key::Code(KeyCode::Down), Key::Char('j')],
+        label: "↓ j",
+        footer: "target",
+        help: "select the target below",
+        action: Act::Down,
+    },
+    Binding {
+        keys: &[Key::Code(KeyCode::Home), Key::Char('g')],
+        label: "g Home",
+        footer: "",
+        help: "the first target",
+        action: Act::Top,
+    },
+    Binding {
+        keys: &[Key::Code(KeyCode::End), Key::Char('G')],
+        label: "G End",
+        footer: "",
+        help: "the last target",
+        action: Act::Bottom,
+    },
+    Binding {
+        keys: &[Key::Code(KeyCode::Enter)],
+        label: "Enter",
+        footer: "diagnose",
+        help: "open the guided diagnosis of the selected target (q comes back here)",
+        action: Act::Diagnose,
+    },
+    Binding {
+        keys: &[Key::Char(' '), Key::Char('p')],
+        label: "Space p",
+        footer: "pause",
+        help: "pause the checks (a check under way is dropped, not counted)",
+        action: Act::Pause,
+    },
+    Binding {
+        keys: &[Key::Char(' '), Key::Char('p')],
+        label: "Space p",
+        footer: "resume",
+        help: "check again",
+        action: Act::Resume,
+    },
+    Binding {
+        keys: &[Key::Char('+'), Key::Char('=')],
+        label: "+",
+        footer: "slower",
+        help: "a longer interval between checks",
+        action: Act::Longer,
+    },
+    Binding {
+        keys: &[Key::Char('-'), Key::Char('_')],
+        label: "-",
+        footer: "faster",
+        help: "a shorter interval between checks",
+        action: Act::Shorter,
+    },
+    Binding {
+        keys: &[Key::Char('b')],
+        label: "b",
+        footer: "bell on",
+        help: "ring the terminal bell when a target goes up or down",
+        action: Act::BellOn,
+    },
+    Binding {
+        keys: &[Key::Char('b')],
+        label: "b",
+        footer: "bell off",
+        help: "stop ringing the bell",
+        action: Act::BellOff,
+    },
+    Binding {
+        keys: &[Key::Char('?'), Key::Code(KeyCode::F(1))],
+        label: "? F1",
+        footer: "",
+        help: "this help (j k PgDn PgUp scroll it; Esc, ? or q closes it)",
+        action: Act::Help,
+    },
+    Binding {
+        keys: &[Key::Char('q'), Key::Ctrl('c'), Key::Ctrl('q')],
+        label: "q Ctrl-C",
+        footer: "",
+        help: "quit watch: the checks stop and the terminal is restored",
+        action: Act::Quit,
+    },
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +166,8 @@ pub struct WatchApp {
     pub size: (u16, u16),
     pub flash: Option<String>,
     pub quit: bool,
+    /// The help overlay, while it is open.
+    pub help: Option<Help>,
 }
 
 impl WatchApp {
@@ -71,7 +190,35 @@ impl WatchApp {
             size: (80, 24),
             flash: None,
             quit: false,
+            help: None,
         }
+    }
+
+    /// Whether `act` applies now: of two toggles sharing a key, only the current one.
+    fn applies(&self, act: Act) -> bool {
+        match act {
+            Act::Pause => !self.paused,
+            Act::Resume => self.paused,
+            Act::BellOn => !self.bell,
+            Act::BellOff => self.bell,
+            _ => true,
+        }
+    }
+
+    /// The footer's keys, most useful first (the footer adds `? help` and `q quit`).
+    pub fn hints(&self) -> Vec<Hint> {
+        if self.help.is_some() {
+            return keys::hints(crate::tui::components::help::KEYS, |_| true);
+        }
+        keys::hints(KEYS, |a| self.applies(a))
+    }
+
+    /// The help's one group: every key that applies now.
+    pub fn help_groups(&self) -> Vec<Group> {
+        vec![Group {
+            title: "Watch",
+            hints: keys::hints(KEYS, |a| self.applies(a)),
+        }]
     }
 
     pub fn pace(&self) -> Pace {
@@ -140,29 +287,33 @@ impl WatchApp {
             return Vec::new();
         }
         self.flash = None;
-        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        if let Some(help) = &mut self.help {
+            if !help.on_key(&k) {
+                self.help = None;
+            }
+            return Vec::new();
+        }
         let last = self.rows.len().saturating_sub(1);
-        match k.code {
-            KeyCode::Char('q') | KeyCode::Esc => self.quit_now(),
-            KeyCode::Char('c') if ctrl => self.quit_now(),
-            KeyCode::Up | KeyCode::Char('k') => {
+        match keys::lookup_if(KEYS, &k, |a| self.applies(a)) {
+            Some(Act::Quit) => self.quit_now(),
+            Some(Act::Up) => {
                 self.selected = self.selected.saturating_sub(1);
                 Vec::new()
             }
-            KeyCode::Down | KeyCode::Char('j') => {
+            Some(Act::Down) => {
                 self.selected = (self.selected + 1).min(last);
                 Vec::new()
             }
-            KeyCode::Home | KeyCode::Char('g') => {
+            Some(Act::Top) => {
                 self.selected = 0;
                 Vec::new()
             }
-            KeyCode::End | KeyCode::Char('G') => {
+            Some(Act::Bottom) => {
                 self.selected = last;
                 Vec::new()
             }
-            KeyCode::Enter => vec![WatchCommand::Diagnose(self.selected)],
-            KeyCode::Char(' ' | 'p') => {
+            Some(Act::Diagnose) => vec![WatchCommand::Diagnose(self.selected)],
+            Some(Act::Pause | Act::Resume) => {
                 self.paused = !self.paused;
                 if self.paused {
                     // The checks under way are cut short, and none of them will count.
@@ -177,9 +328,9 @@ impl WatchApp {
                 });
                 vec![WatchCommand::Pace(self.pace())]
             }
-            KeyCode::Char('+' | '=') => self.step_interval(true),
-            KeyCode::Char('-' | '_') => self.step_interval(false),
-            KeyCode::Char('b') => {
+            Some(Act::Longer) => self.step_interval(true),
+            Some(Act::Shorter) => self.step_interval(false),
+            Some(Act::BellOn | Act::BellOff) => {
                 self.bell = !self.bell;
                 self.flash = Some(format!(
                     "bell {}",
@@ -191,7 +342,11 @@ impl WatchApp {
                 ));
                 Vec::new()
             }
-            _ => Vec::new(),
+            Some(Act::Help) => {
+                self.help = Some(Help::default());
+                Vec::new()
+            }
+            None => Vec::new(),
         }
     }
 
@@ -295,7 +450,42 @@ mod tests {
     }
 
     fn key(c: KeyCode) -> KeyEvent {
-        KeyEvent::new(c, KeyModifiers::NONE)
+        KeyEvent::new(c, ratatui::crossterm::event::KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn esc_never_quits_and_the_help_takes_the_keys_while_open() {
+        let mut app = WatchApp::new(
+            vec!["a".into(), "b".into()],
+            Duration::from_secs(1),
+            None,
+            true,
+        );
+        assert!(app.key(key(KeyCode::Esc)).is_empty());
+        assert!(!app.quit);
+        app.key(key(KeyCode::Char('?')));
+        assert!(app.help.is_some());
+        // q closes the help, not watch; j scrolls the help, not the rows.
+        app.key(key(KeyCode::Char('j')));
+        assert_eq!(app.selected, 0);
+        assert!(app.key(key(KeyCode::Char('q'))).is_empty());
+        assert!(app.help.is_none() && !app.quit);
+        let ctrl_c = KeyEvent::new(
+            KeyCode::Char('c'),
+            ratatui::crossterm::event::KeyModifiers::CONTROL,
+        );
+        assert_eq!(app.key(ctrl_c), vec![WatchCommand::Quit]);
+    }
+
+    #[test]
+    fn the_footer_names_the_toggle_that_applies() {
+        let mut app = WatchApp::new(vec!["a".into()], Duration::from_secs(1), None, true);
+        let words = |app: &WatchApp| app.hints().iter().map(|h| h.footer).collect::<Vec<_>>();
+        assert!(words(&app).contains(&"pause") && words(&app).contains(&"bell off"));
+        app.key(key(KeyCode::Char(' ')));
+        app.key(key(KeyCode::Char('b')));
+        assert!(words(&app).contains(&"resume") && words(&app).contains(&"bell on"));
+        assert!(!words(&app).contains(&"pause"));
     }
 
     #[test]

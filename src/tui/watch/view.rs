@@ -1,9 +1,9 @@
 //! Drawing the `connfix watch` screen from [`WatchApp`] alone.
 
-use super::text::ellipsis;
-use super::theme::Theme;
-use super::{pane_block, spinner};
-use crate::tui::watch::state::WatchApp;
+use super::state::WatchApp;
+use crate::tui::view::text::ellipsis;
+use crate::tui::view::theme::Theme;
+use crate::tui::view::{key_pair, key_spans, pane_block, spinner};
 use crate::watch::{Change, Mark, Row, State, compact, held_for, reason};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -21,7 +21,7 @@ const ROW_LINES: u16 = 2;
 const MIN_LOG: u16 = 5;
 const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-pub fn render(frame: &mut Frame, app: &WatchApp) {
+pub fn render(frame: &mut Frame, app: &mut WatchApp) {
     let area = frame.area();
     let t = Theme { color: app.color };
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -51,6 +51,10 @@ pub fn render(frame: &mut Frame, app: &WatchApp) {
     render_rows(frame, list, app, &t);
     render_log(frame, log, app, &t);
     render_footer(frame, footer, app, &t);
+    let groups = app.help_groups();
+    if let Some(help) = &mut app.help {
+        help.render(frame, area, &groups, t);
+    }
 }
 
 fn render_header(frame: &mut Frame, area: Rect, app: &WatchApp, t: &Theme) {
@@ -291,21 +295,23 @@ fn render_log(frame: &mut Frame, area: Rect, app: &WatchApp, t: &Theme) {
 }
 
 fn render_footer(frame: &mut Frame, area: Rect, app: &WatchApp, t: &Theme) {
-    let pause = if app.paused { "resume" } else { "pause" };
-    let bell = if app.bell { "bell off" } else { "bell on" };
-    let keys = [
-        ("↑↓", "target"),
-        ("Enter", "diagnose"),
-        ("space", pause),
-        ("+/-", "interval"),
-        ("b", bell),
-        ("q", "quit"),
-    ];
+    // The keys come from the screen's key table; what does not fit is dropped, `? help`
+    // and `q quit` never are (`Ctrl-C quit` while the help, where q closes it, is open).
+    let tail: Vec<Span> = if app.help.is_some() {
+        key_pair("Ctrl-C", "quit", *t).into()
+    } else {
+        [key_pair("?", "help", *t), key_pair("q", "quit", *t)].concat()
+    };
+    let width = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>();
+    let room = (area.width as usize).saturating_sub(width(&tail));
     let mut spans = Vec::new();
-    for (k, what) in keys {
-        spans.push(Span::styled(format!(" {k}"), t.key()));
-        spans.push(Span::raw(format!(" {what} ")));
+    for h in app.hints() {
+        let pair = key_spans(&[h], *t);
+        if width(&spans) + width(&pair) <= room {
+            spans.extend(pair);
+        }
     }
+    spans.extend(tail);
     if let Some(f) = &app.flash {
         let used: usize = spans.iter().map(|s| s.content.width()).sum();
         let room = (area.width as usize).saturating_sub(used + 2);
