@@ -1,8 +1,10 @@
 //! The keys of the key table in docs/tui.md that no other test presses, each pressed in the real
 //! TUI (`connfix demo` in tmux) and checked by what the screen shows afterwards: the focused
-//! pane, the help, the selected question (reverse video), the scrolled panes, the chosen
-//! code language, the copied snippet and the paste box. Every wait is on the screen (or on
-//! tmux's paste buffer), never on a sleep.
+//! pane or tab, the help and its scrolling, the selected question (reverse video) and the
+//! answers in the tree, the selected cause, the scrolled panes, the chosen code language, the
+//! copied snippet, the paste box, re-runs, notes, the saved report and the line printed on
+//! quitting. Every wait is on the screen (or on tmux's paste buffer, or connfix's log and
+//! report file), never on a sleep.
 
 mod support;
 // Not every helper of the harness is needed here.
@@ -464,6 +466,8 @@ fn slash_searches_n_moves_esc_drops_the_search_and_never_quits() {
     tui.keys(&["Escape"]);
     tui.wait_for("search dropped", REACT);
     tui.keys(&["Escape"]);
+    // A key sent right after Esc can reach connfix with it, as Alt and that key.
+    tui.wait_gone("search dropped", REACT);
     tui.keys(&["n"]);
     let screen = tui.wait_for("no search yet", REACT);
     assert!(tmux::exit_code(&screen).is_none(), "Esc quit:\n{screen}");
@@ -491,9 +495,15 @@ fn q_ctrl_c_and_ctrl_q_quit_and_say_how_to_resume() {
     for (key, tui) in &tuis {
         tui.wait_for(FIX, VERDICT);
         tui.keys(&[key]);
+        let screen = tui.wait_until(&format!("{key} to quit"), REACT, |s| {
+            tmux::exit_code(s).is_some()
+        });
         // Ctrl-C reaches connfix as a key, not as SIGINT (which would exit with 130).
-        assert_eq!(tui.wait_exit(REACT), 0, "{key} did not quit cleanly");
-        let screen = tui.screen();
+        assert_eq!(
+            tmux::exit_code(&screen),
+            Some(0),
+            "{key} did not quit cleanly:\n{screen}"
+        );
         assert_eq!(
             tui.display("#{alternate_on}"),
             "0",
@@ -639,7 +649,13 @@ fn help_scrolls_with_j_k_arrows_and_pages_and_esc_or_question_mark_close_it() {
     let tui = demo(&Options::default());
     let help = |s: &str| pane(s, "Keys").map(|p| p.lines);
     tui.keys(&["?"]);
-    let top = help(&tui.wait_for("Esc closes", REACT)).expect("the help pane");
+    // The whole help drawn (its first group at the top, the footer of its keys last), not a
+    // frame caught half written.
+    let opened = tui.wait_until("the help drawn", REACT, |s| {
+        help(s).is_some_and(|l| l.first().is_some_and(|f| f == "Everywhere"))
+            && s.lines().last().is_some_and(|f| f.starts_with(" Esc ? q"))
+    });
+    let top = help(&opened).expect("the help pane");
     for (down, up) in [("j", "k"), ("Down", "Up")] {
         tui.keys(&[down]);
         tui.wait_until(&format!("{down} to scroll the help a line"), REACT, |s| {
@@ -704,20 +720,24 @@ fn left_right_choose_the_language_and_up_down_j_k_select_causes() {
     }
 }
 
-/// Waits (bounded) until connfix's log has more than `before` lines with `what`; their number.
+/// Waits (bounded) until connfix's log, after its last line with `marker`, has a result
+/// for each of `probes` (the log names a probe as `probe NAME`).
 #[track_caller]
-fn wait_log(tui: &Tmux, what: &str, before: usize, after: &str) -> usize {
+fn wait_rerun_logged(tui: &Tmux, marker: &str, probes: &[&str]) {
     let deadline = Instant::now() + REACT;
     loop {
-        let n = tui.log().matches(what).count();
-        if n > before {
-            return n;
+        let log = tui.log();
+        if let Some((_, since)) = log.rsplit_once(marker)
+            && probes
+                .iter()
+                .all(|p| since.contains(&format!("] probe {p} ")))
+        {
+            return;
         }
         assert!(
             Instant::now() < deadline,
-            "no new {what:?} in connfix's log after {after}; screen:\n{}\nlog:\n{}",
-            tui.screen(),
-            tui.log()
+            "no result of {probes:?} in connfix's log after {marker:?}; screen:\n{}\nlog:\n{log}",
+            tui.screen()
         );
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -728,26 +748,44 @@ fn r_and_shift_r_rerun_m_adds_a_note_and_s_saves_the_report() {
     if !tmux::available() {
         return;
     }
-    const PROBE: &str = "] probe ";
     let tui = demo(&Options::default());
     let done = tui.wait_for("9 probes done", REACT);
     assert!(!done.contains("probing"), "{done}");
 
-    // r on a question a probe answers (the first one) re-runs that probe only.
+    // r on a question a probe answers (the first one) re-runs that probe (and the steps
+    // built on it), which the message names; not every probe.
     tui.keys(&["g"]);
     tui.wait_until_styled("g to select the first question", REACT, |s, r| {
         selected_first_line(s, r).is_some_and(|q| q.starts_with("● "))
     });
-    let probes = tui.log().matches(PROBE).count();
     tui.keys(&["r"]);
-    tui.wait_for_all(&["re-running ", "9 probes done"], REACT);
-    let after_r = wait_log(&tui, PROBE, probes, "r");
-    assert!(after_r < probes + 9, "r re-ran every probe:\n{}", tui.log());
+    let screen = tui.wait_for_all(&["re-running ", "9 probes done"], REACT);
+    let names: Vec<&str> = screen
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("re-running "))
+        .map(|n| n.split(" → ").collect())
+        .unwrap_or_else(|| panic!("no re-run message:\n{screen}"));
+    assert!(
+        !names.is_empty() && names.len() < 9 && !names.contains(&"every probe"),
+        "r did not re-run the selected question's probe:\n{screen}"
+    );
+    wait_rerun_logged(&tui, &format!("re-running {}", names.join(", ")), &names);
 
     // R re-runs all nine.
     tui.keys(&["R"]);
     tui.wait_for_all(&["re-running every probe", "9 probes done"], REACT);
-    wait_log(&tui, PROBE, after_r + 8, "R");
+    let all = [
+        "dns",
+        "container",
+        "proxy",
+        "tcp",
+        "http",
+        "service",
+        "environment",
+        "firewall",
+        "listeners",
+    ];
+    wait_rerun_logged(&tui, "re-running every probe", &all);
 
     // m opens the note box: Enter adds the note (shown first in the evidence), Esc drops one.
     tui.keys(&["m"]);
