@@ -1,8 +1,10 @@
 //! The keys of the key table in docs/tui.md that no other test presses, each pressed in the real
 //! TUI (`connfix demo` in tmux) and checked by what the screen shows afterwards: the focused
-//! pane, the help, the selected question (reverse video), the scrolled panes, the chosen
-//! code language, the copied snippet and the paste box. Every wait is on the screen (or on
-//! tmux's paste buffer), never on a sleep.
+//! pane or tab, the help and its scrolling, the selected question (reverse video) and the
+//! answers in the tree, the selected cause, the scrolled panes, the chosen code language, the
+//! copied snippet, the paste box, re-runs, notes, the saved report and the line printed on
+//! quitting. Every wait is on the screen (or on tmux's paste buffer, or connfix's log and
+//! report file), never on a sleep.
 
 mod support;
 // Not every helper of the harness is needed here.
@@ -464,6 +466,8 @@ fn slash_searches_n_moves_esc_drops_the_search_and_never_quits() {
     tui.keys(&["Escape"]);
     tui.wait_for("search dropped", REACT);
     tui.keys(&["Escape"]);
+    // A key sent right after Esc can reach connfix with it, as Alt and that key.
+    tui.wait_gone("search dropped", REACT);
     tui.keys(&["n"]);
     let screen = tui.wait_for("no search yet", REACT);
     assert!(tmux::exit_code(&screen).is_none(), "Esc quit:\n{screen}");
@@ -471,4 +475,377 @@ fn slash_searches_n_moves_esc_drops_the_search_and_never_quits() {
     tui.keys(&["q"]);
     assert_eq!(tui.wait_exit(Duration::from_secs(10)), 0);
     assert!(tui.screen().contains("connfix resume"), "{}", tui.screen());
+}
+
+/// The screen as one run of text: a long line the terminal wrapped reads whole again.
+fn flat(screen: &str) -> String {
+    screen.lines().map(str::trim_end).collect()
+}
+
+#[test]
+fn q_ctrl_c_and_ctrl_q_quit_and_say_how_to_resume() {
+    if !tmux::available() {
+        return;
+    }
+    // One demo per key, started together.
+    let tuis: Vec<(&str, Tmux)> = ["q", "C-c", "C-q"]
+        .into_iter()
+        .map(|key| (key, Tmux::start(&Options::default(), &["demo"])))
+        .collect();
+    for (key, tui) in &tuis {
+        tui.wait_for(FIX, VERDICT);
+        tui.keys(&[key]);
+        let screen = tui.wait_until(&format!("{key} to quit"), REACT, |s| {
+            tmux::exit_code(s).is_some()
+        });
+        // Ctrl-C reaches connfix as a key, not as SIGINT (which would exit with 130).
+        assert_eq!(
+            tmux::exit_code(&screen),
+            Some(0),
+            "{key} did not quit cleanly:\n{screen}"
+        );
+        assert_eq!(
+            tui.display("#{alternate_on}"),
+            "0",
+            "{key}: the alternate screen is still on:\n{screen}"
+        );
+        let text = flat(&screen);
+        let id = text
+            .split("connfix: session ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .unwrap_or_else(|| panic!("{key}: no parting line on the screen:\n{screen}"));
+        let parting = format!("connfix: session {id} saved; `connfix resume {id}` reopens it");
+        assert!(
+            text.contains(&parting),
+            "{key}: {parting:?} is not on the screen:\n{screen}"
+        );
+    }
+}
+
+/// The mark and answer the decision tree shows before `question` ("? you?", "◆ you:no"),
+/// once the question is in view.
+fn mark_of(screen: &str, question: &str) -> Option<String> {
+    let p = pane(screen, "Decision tree")?;
+    let line = p.lines.iter().find(|l| l.contains(question))?;
+    Some(line.split(question).next()?.trim().to_string())
+}
+
+/// Waits until the tree shows `mark` before `question`.
+#[track_caller]
+fn wait_mark(tui: &Tmux, question: &str, mark: &str, after: &str) {
+    tui.wait_until(
+        &format!("{mark:?} before {question:?} after {after}"),
+        REACT,
+        |s| mark_of(s, question).as_deref() == Some(mark),
+    );
+}
+
+/// The first line of the selected question of the decision tree (a selected question shows
+/// its whole text, which can take several lines).
+fn selected_first_line(screen: &str, reversed: &[Reversed]) -> Option<String> {
+    let p = pane(screen, "Decision tree")?;
+    selected_in(&p, reversed).into_iter().next()
+}
+
+/// Waits until the selected question of the tree is `question`.
+#[track_caller]
+fn wait_selected(tui: &Tmux, question: &str, after: &str) {
+    tui.wait_until_styled(
+        &format!("{question:?} selected after {after}"),
+        REACT,
+        |s, r| selected_first_line(s, r).is_some_and(|q| q.contains(question)),
+    );
+}
+
+#[test]
+fn enter_then_n_or_s_y_at_once_and_u_or_backspace_take_the_answer_back() {
+    if !tmux::available() {
+        return;
+    }
+    const QUESTION: &str = "Does the failure come and go";
+    let tui = demo(&Options::default());
+    // The tree opens on the first question for the person.
+    wait_mark(&tui, QUESTION, "? you?", "the verdict");
+    wait_selected(&tui, QUESTION, "the verdict");
+    let take_back = |key: &str| {
+        // An answer moves on to the next question: select this one again first.
+        tui.keys(&["k"]);
+        wait_selected(&tui, QUESTION, "k");
+        tui.keys(&[key]);
+        wait_mark(&tui, QUESTION, "? you?", key);
+    };
+
+    // Enter asks for the answer (the footer lists the replies); n answers no.
+    tui.keys(&["Enter"]);
+    tui.wait_for_all(&["y yes", "n no", "s skip", "Esc cancel"], REACT);
+    tui.keys(&["n"]);
+    wait_mark(&tui, QUESTION, "◆ you:no", "Enter n");
+    take_back("u");
+
+    tui.keys(&["Enter"]);
+    tui.wait_for("s skip", REACT);
+    tui.keys(&["s"]);
+    wait_mark(&tui, QUESTION, "– skipped", "Enter s");
+    take_back("BSpace");
+
+    // y alone answers yes.
+    tui.keys(&["y"]);
+    wait_mark(&tui, QUESTION, "◆ you:yes", "y");
+    take_back("u");
+}
+
+#[test]
+fn home_and_end_select_the_ends_and_h_shows_and_hides_the_na_questions() {
+    if !tmux::available() {
+        return;
+    }
+    let tui = demo(&Options::default());
+    let at_end = |first: bool| {
+        move |s: &str, r: &[Reversed]| {
+            let Some(p) = pane(s, "Decision tree") else {
+                return false;
+            };
+            let all = questions(&p);
+            let end = if first { all.first() } else { all.last() };
+            selected_first_line(s, r).is_some_and(|q| Some(&q) == end)
+        }
+    };
+    tui.keys(&["Home"]);
+    let (top, reversed) =
+        tui.wait_until_styled("Home to select the first question", REACT, at_end(true));
+    let first = selected_first_line(&top, &reversed).unwrap();
+    tui.keys(&["End"]);
+    let (_, reversed) = tui.wait_until_styled("End to select the last question", REACT, |s, r| {
+        at_end(false)(s, r) && selected_first_line(s, r).as_ref() != Some(&first)
+    });
+    assert!(!reversed.is_empty());
+    tui.keys(&["Home"]);
+    tui.wait_until_styled("Home to select the first question again", REACT, |s, r| {
+        selected_first_line(s, r).as_ref() == Some(&first)
+    });
+
+    // h shows the n/a questions (the title stops counting them), h again hides them.
+    let screen = tui.wait_for("n/a hidden", REACT);
+    assert!(
+        !screen.contains("– n/a"),
+        "n/a questions shown at first:\n{screen}"
+    );
+    tui.keys(&["h"]);
+    tui.wait_until("h to show the n/a questions", REACT, |s| {
+        !s.contains("n/a hidden") && s.contains("– n/a")
+    });
+    tui.keys(&["h"]);
+    tui.wait_until("h again to hide them", REACT, |s| {
+        s.contains("n/a hidden") && !s.contains("– n/a")
+    });
+}
+
+#[test]
+fn help_scrolls_with_j_k_arrows_and_pages_and_esc_or_question_mark_close_it() {
+    if !tmux::available() {
+        return;
+    }
+    let tui = demo(&Options::default());
+    let help = |s: &str| pane(s, "Keys").map(|p| p.lines);
+    tui.keys(&["?"]);
+    // The whole help drawn (its first group at the top, the footer of its keys last), not a
+    // frame caught half written.
+    let opened = tui.wait_until("the help drawn", REACT, |s| {
+        help(s).is_some_and(|l| l.first().is_some_and(|f| f == "Everywhere"))
+            && s.lines().last().is_some_and(|f| f.starts_with(" Esc ? q"))
+    });
+    let top = help(&opened).expect("the help pane");
+    for (down, up) in [("j", "k"), ("Down", "Up")] {
+        tui.keys(&[down]);
+        tui.wait_until(&format!("{down} to scroll the help a line"), REACT, |s| {
+            help(s).is_some_and(|l| scrolled_by(&top, &l, 1))
+        });
+        tui.keys(&[up]);
+        tui.wait_until(&format!("{up} to scroll the help back"), REACT, |s| {
+            help(s).as_ref() == Some(&top)
+        });
+    }
+    tui.keys(&["NPage"]);
+    tui.wait_until("PgDn to scroll the help a page", REACT, |s| {
+        help(s).is_some_and(|l| l.first() != top.first() && !scrolled_by(&top, &l, 1))
+    });
+    tui.keys(&["PPage"]);
+    tui.wait_until("PgUp to scroll the help back", REACT, |s| {
+        help(s).as_ref() == Some(&top)
+    });
+    // Esc and ? close the help only: the panes are back and connfix goes on.
+    for close in ["Escape", "?"] {
+        tui.keys(&[close]);
+        tui.wait_until(&format!("{close} to close the help"), REACT, |s| {
+            help(s).is_none() && s.contains(FIX) && tmux::exit_code(s).is_none()
+        });
+        if close == "Escape" {
+            tui.keys(&["?"]);
+            tui.wait_for("Esc closes", REACT);
+        }
+    }
+}
+
+#[test]
+fn left_right_choose_the_language_and_up_down_j_k_select_causes() {
+    if !tmux::available() {
+        return;
+    }
+    let tui = demo(&Options::default());
+    tui.keys(&["Tab", "Tab"]);
+    tui.wait_for("┏ Causes", REACT);
+    tui.keys(&["Right"]);
+    wait_language(&tui, "Node.js", "→");
+    tui.keys(&["Right"]);
+    wait_language(&tui, "Go", "→ twice");
+    tui.keys(&["Left"]);
+    wait_language(&tui, "Node.js", "←");
+    tui.keys(&["Left"]);
+    wait_language(&tui, "Python", "← twice");
+    tui.keys(&["Left"]);
+    wait_language(&tui, "Shell", "← on Python");
+
+    // The details pane is titled with the selected cause.
+    for (key, cause) in [
+        ("Down", "nothing-listening"),
+        ("j", "startup-race"),
+        ("k", "nothing-listening"),
+        ("Up", "wrong-port"),
+    ] {
+        tui.keys(&[key]);
+        tui.wait_until(&format!("{key} to select {cause}"), REACT, |s| {
+            s.contains(&format!("┏ {cause} ")) && s.contains(&format!("┃✗ {cause} "))
+        });
+    }
+}
+
+/// Waits (bounded) until connfix's log, after its last line with `marker`, has a result
+/// for each of `probes` (the log names a probe as `probe NAME`).
+#[track_caller]
+fn wait_rerun_logged(tui: &Tmux, marker: &str, probes: &[&str]) {
+    let deadline = Instant::now() + REACT;
+    loop {
+        let log = tui.log();
+        if let Some((_, since)) = log.rsplit_once(marker)
+            && probes
+                .iter()
+                .all(|p| since.contains(&format!("] probe {p} ")))
+        {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no result of {probes:?} in connfix's log after {marker:?}; screen:\n{}\nlog:\n{log}",
+            tui.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn r_and_shift_r_rerun_m_adds_a_note_and_s_saves_the_report() {
+    if !tmux::available() {
+        return;
+    }
+    let tui = demo(&Options::default());
+    let done = tui.wait_for("9 probes done", REACT);
+    assert!(!done.contains("probing"), "{done}");
+
+    // r on a question a probe answers (the first one) re-runs that probe (and the steps
+    // built on it), which the message names; not every probe.
+    tui.keys(&["g"]);
+    tui.wait_until_styled("g to select the first question", REACT, |s, r| {
+        selected_first_line(s, r).is_some_and(|q| q.starts_with("● "))
+    });
+    tui.keys(&["r"]);
+    let screen = tui.wait_for_all(&["re-running ", "9 probes done"], REACT);
+    let names: Vec<&str> = screen
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("re-running "))
+        .map(|n| n.split(" → ").collect())
+        .unwrap_or_else(|| panic!("no re-run message:\n{screen}"));
+    assert!(
+        !names.is_empty() && names.len() < 9 && !names.contains(&"every probe"),
+        "r did not re-run the selected question's probe:\n{screen}"
+    );
+    wait_rerun_logged(&tui, &format!("re-running {}", names.join(", ")), &names);
+
+    // R re-runs all nine.
+    tui.keys(&["R"]);
+    tui.wait_for_all(&["re-running every probe", "9 probes done"], REACT);
+    let all = [
+        "dns",
+        "container",
+        "proxy",
+        "tcp",
+        "http",
+        "service",
+        "environment",
+        "firewall",
+        "listeners",
+    ];
+    wait_rerun_logged(&tui, "re-running every probe", &all);
+
+    // m opens the note box: Enter adds the note (shown first in the evidence), Esc drops one.
+    tui.keys(&["m"]);
+    tui.wait_for("Add a note", REACT);
+    tui.type_text("checked the cable");
+    tui.keys(&["Enter"]);
+    tui.wait_until("the note in the evidence", REACT, |s| {
+        s.contains("note 1 added")
+            && pane(s, "Evidence").is_some_and(|p| {
+                p.lines.iter().any(|l| l.contains("✎ Your notes"))
+                    && p.lines.iter().any(|l| l.contains("checked the cable"))
+            })
+    });
+    tui.keys(&["m"]);
+    tui.wait_for("Add a note", REACT);
+    tui.type_text("not this one");
+    tui.keys(&["Escape"]);
+    let screen = tui.wait_for("note discarded", REACT);
+    assert!(!screen.contains("not this one"), "{screen}");
+
+    // s saves the report and says where: the file is there, with the note.
+    tui.keys(&["s"]);
+    let screen = tui.wait_for("report saved: ", REACT);
+    let path = screen
+        .split("report saved: ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no path:\n{screen}"));
+    assert!(path.ends_with(".md"), "{path:?}:\n{screen}");
+    let report = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read the report {path}: {e}\n{screen}"));
+    assert!(report.contains("checked the cable"), "{report}");
+    assert!(!report.contains("not this one"), "{report}");
+}
+
+#[test]
+fn tab_moves_between_the_tabs_at_80x24() {
+    if !tmux::available() {
+        return;
+    }
+    let tui = Tmux::start(
+        &Options {
+            width: 80,
+            height: 24,
+            ..Options::default()
+        },
+        &["demo"],
+    );
+    tui.wait_for_all(
+        &["9 probes done", "[Decision tree]", "┏ Decision tree"],
+        VERDICT,
+    );
+    for (tab, title, gone) in [
+        ("[Evidence]", "┏ Evidence", "[Decision tree]"),
+        ("[Causes & fix]", "┏ Causes", "[Evidence]"),
+        ("[Decision tree]", "┏ Decision tree", "[Causes & fix]"),
+    ] {
+        tui.keys(&["Tab"]);
+        tui.wait_until(&format!("Tab to {tab}"), REACT, |s| {
+            s.contains(tab) && s.contains(title) && !s.contains(gone)
+        });
+    }
 }

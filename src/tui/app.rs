@@ -27,7 +27,9 @@ use crate::diagnose::Context;
 use crate::knowledge::Knowledge;
 use crate::probe::Settings;
 use crate::target::ParseOptions;
-use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
+use ratatui::crossterm::event::{
+    KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 use ratatui::layout::{Position, Rect};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
@@ -194,8 +196,9 @@ impl App {
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let k = &key;
-        // Ctrl-C and Ctrl-Q quit from anywhere, even a text box.
-        if keys::Key::Ctrl('c').matches(k) || keys::Key::Ctrl('q').matches(k) {
+        // The Ctrl keys of Quit in the screen's table (Ctrl-C, Ctrl-Q) quit from anywhere,
+        // even a text box: the table is the one place they are written.
+        if k.modifiers.contains(KeyModifiers::CONTROL) && keys::lookup(KEYS, k) == Some(Act::Quit) {
             return self.quit_now();
         }
         if let Some(input) = &mut self.input {
