@@ -125,7 +125,7 @@ pub const KEYS: &[Binding<Act>] = &[
     },
     Binding {
         keys: &[Key::Char('q'), Key::Ctrl('c'), Key::Ctrl('q')],
-        label: "q Ctrl-C",
+        label: "q Ctrl-C Ctrl-Q",
         footer: "",
         help: "quit: probes stop, the terminal is restored and the session id is printed for `connfix resume`",
         action: Act::Quit,
