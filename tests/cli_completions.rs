@@ -71,3 +71,39 @@ fn the_man_page_renders_with_man() {
         );
     }
 }
+
+/// zsh: the script is a `#compdef` function; compinit must pick it up from `fpath` and
+/// register it for `connfix`, and zsh must parse it.
+#[test]
+fn zsh_completion_loads_and_registers_for_connfix() {
+    if !support::require(support::have("zsh"), "zsh completion test", "needs zsh") {
+        return;
+    }
+    let script = run(&["completions", "zsh"]);
+    assert!(script.status.success());
+    let text = String::from_utf8_lossy(&script.stdout);
+    assert!(text.starts_with("#compdef connfix"), "{text}");
+    for sub in ["check", "explain", "watch", "wait", "checklist", "resume"] {
+        assert!(text.contains(sub), "{sub} missing");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("_connfix"), &script.stdout).unwrap();
+    let probe = format!(
+        "zsh -n {dir}/_connfix || exit 2; fpath=({dir} $fpath); autoload -U compinit; \
+         compinit -u -d {dir}/zcompdump; (( ${{+_comps[connfix]}} )) || exit 3; \
+         print -r -- $_comps[connfix]",
+        dir = dir.path().display()
+    );
+    let out = std::process::Command::new("zsh")
+        .args(["-f", "-c", &probe])
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "zsh did not load it ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "_connfix");
+}
