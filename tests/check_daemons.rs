@@ -204,12 +204,22 @@ fn redis_listening_on_a_unix_socket_only_says_so() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("start redis-server");
-    let ready = (0..250).any(|_| {
+    // Ready once a connect succeeds: the socket file exists from bind(), before listen(), and
+    // connects to it are refused until then. Unix sockets are not namespaced by netns, so the
+    // test connects from here. Bounded (a hang guard, not a speed requirement); stops early if
+    // redis-server exits.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let ready = loop {
+        if std::os::unix::net::UnixStream::connect(&sock).is_ok() {
+            break true;
+        }
+        if std::time::Instant::now() > deadline || !matches!(child.try_wait(), Ok(None)) {
+            break false;
+        }
         std::thread::sleep(std::time::Duration::from_millis(20));
-        sock.exists()
-    });
+    };
     let result = std::panic::catch_unwind(|| {
-        assert!(ready, "redis-server made no socket");
+        assert!(ready, "redis-server is not accepting on {}", sock.display());
         let (code, v) = check_in(&ns, &["redis://127.0.0.1:6379"]);
         assert_eq!(code, 1);
         certain(&v, "unix-socket-only");

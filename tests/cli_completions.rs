@@ -53,7 +53,11 @@ fn the_man_page_renders_with_man() {
     for flag in ["--from", "--timeout", "--json"] {
         assert!(text.contains(&flag.replace('-', "\\-")), "{flag} missing");
     }
-    if support::have("man") {
+    if support::require(
+        support::have("man"),
+        "rendering the man page with man",
+        "man is not installed (Debian package man-db)",
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("connfix.1");
         std::fs::write(&file, &page.stdout).unwrap();

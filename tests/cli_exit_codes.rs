@@ -1,8 +1,9 @@
 //! Exit codes and the plainest behaviour of commands no other test runs, with the real binary:
 //! `connfix explain` (0 recognised, 1 not, 2 bad input; `--check` passes on the check's code),
 //! `connfix TARGET` with stdout piped (the check report, not the TUI), `connfix checklist
-//! --list` and an unknown checklist, `connfix kb facts` and `kb values`, and 128+n when a
-//! long-running command (`connfix wait`) is stopped by SIGINT or SIGHUP.
+//! --list` and an unknown checklist, `connfix kb facts` and `kb values`, and what a
+//! long-running command does when stopped by SIGINT or SIGHUP: `wait` is ended by the signal
+//! (no handler), `watch --json` finishes its line and exits 128+n itself.
 //!
 //! Traffic goes only to loopback: closed ports from `cli::closed_port` and HTTP servers this
 //! test starts. Every wait is bounded and synchronised on what the program prints, not on sleeps.
@@ -23,12 +24,22 @@ use support::cli;
 /// bound against hanging forever, not a speed requirement.
 const HANG: Duration = Duration::from_secs(60);
 
-/// What a shell's `$?` shows: the exit code, or 128+n for a process ended by signal n.
-fn shell_code(status: ExitStatus) -> i32 {
-    status
-        .code()
-        .or_else(|| status.signal().map(|n| 128 + n))
-        .unwrap_or(-1)
+/// How a process ended. A shell's `$?` shows 128+n for both `Exited(128 + n)` and
+/// `Killed(n)`; the tests tell them apart, so a handler that appears or disappears is caught.
+#[derive(Debug, PartialEq, Eq)]
+enum End {
+    /// exit(code): a handler (or the program) chose the code.
+    Exited(i32),
+    /// Ended by signal n (its default action).
+    Killed(i32),
+}
+
+fn end(status: ExitStatus) -> End {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => End::Exited(code),
+        (None, Some(n)) => End::Killed(n),
+        (None, None) => panic!("neither an exit code nor a signal: {status:?}"),
+    }
 }
 
 /// Runs `cmd` with `stdin` as its standard input, to the end (bounded by [`HANG`]).
@@ -100,8 +111,8 @@ fn json(out: &Output) -> Value {
 #[track_caller]
 fn assert_code(out: &Output, code: i32) {
     assert_eq!(
-        shell_code(out.status),
-        code,
+        end(out.status),
+        End::Exited(code),
         "wrong exit code\nstdout: {}\nstderr: {}",
         stdout(out),
         stderr(out)
@@ -444,63 +455,183 @@ fn kb_facts_and_values_list_the_vocabulary() {
 // Signals
 // ------------------------------------------------------------------------------------------
 
-/// `connfix wait` on a closed loopback port with a long timeout, stopped by `signal` once it
-/// has printed its first progress line: it ends at once, as 128+n.
-fn wait_is_stopped_by(signal: libc::c_int) {
-    let port = cli::closed_port();
+/// What a run stopped by a signal left behind.
+struct Stopped {
+    /// The line that showed connfix in its loop, printed before the signal was sent.
+    first: String,
+    end: End,
+    stdout: String,
+    stderr: String,
+}
+
+/// Reads `r` to the end on a thread; the first complete line containing `needle` is also
+/// sent on `tx`.
+fn collect(
+    r: impl std::io::Read + Send + 'static,
+    ready: Option<(&'static str, mpsc::Sender<String>)>,
+) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut r = BufReader::new(r);
+        let mut all = String::new();
+        let mut ready = ready;
+        loop {
+            let mut line = String::new();
+            match r.read_line(&mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    if let Some((needle, tx)) = &ready
+                        && line.ends_with('\n')
+                        && line.contains(needle)
+                    {
+                        let _ = tx.send(line.clone());
+                        ready = None;
+                    }
+                    all.push_str(&line);
+                }
+            }
+        }
+        all
+    })
+}
+
+/// The first line containing the text, on stdout or stderr, shows connfix in its loop (its
+/// handlers, if any, in place).
+#[derive(Clone, Copy, Debug)]
+enum Ready {
+    Stdout(&'static str),
+    Stderr(&'static str),
+}
+
+/// Starts `connfix ARGS` (stdout and stderr piped, so no TUI), waits for the `ready` line
+/// (connfix is then in its loop), sends it `signal` and collects how it ended. Every
+/// wait is bounded by [`HANG`]; no sleeps.
+fn stopped_by(args: &[&str], ready: Ready, signal: libc::c_int) -> Stopped {
     let mut child = cli::connfix()
-        .args(["wait", &format!("127.0.0.1:{port}"), "--timeout", "10m"])
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("start connfix wait");
+        .expect("start connfix");
     let pid = child.id();
-    let mut err = BufReader::new(child.stderr.take().expect("a stderr pipe"));
-    // The first progress line says it is waiting: connfix is up and in its loop.
     let (tx, rx) = mpsc::channel();
-    let reader = thread::spawn(move || {
-        let mut first = String::new();
-        let _ = err.read_line(&mut first);
-        let _ = tx.send(first);
-        let mut rest = String::new();
-        while matches!(err.read_line(&mut rest), Ok(n) if n > 0) {}
-        rest
-    });
+    let (to_out, to_err) = match ready {
+        Ready::Stdout(needle) => (Some((needle, tx)), None),
+        Ready::Stderr(needle) => (None, Some((needle, tx))),
+    };
+    let out = collect(child.stdout.take().expect("a stdout pipe"), to_out);
+    let err = collect(child.stderr.take().expect("a stderr pipe"), to_err);
     let first = match rx.recv_timeout(HANG) {
         Ok(line) => line,
-        Err(_) => {
+        Err(e) => {
             let _ = child.kill();
-            panic!("connfix wait printed nothing on stderr within {HANG:?}");
+            let _ = child.wait();
+            panic!(
+                "connfix {args:?} printed no line on {ready:?} within {HANG:?} ({e}); stderr: {}",
+                err.join().unwrap_or_default()
+            );
         }
     };
-    assert!(
-        first.starts_with(&format!("connfix wait: waiting for 127.0.0.1:{port}")),
-        "first progress line: {first:?}"
-    );
-    // SAFETY: kill(2) on our own child, still running (it cannot end before a 10 min timeout).
+    // SAFETY: kill(2) on our own child, not yet reaped (nothing else waits for it).
     let rc = unsafe { libc::kill(pid as libc::pid_t, signal) };
     assert_eq!(rc, 0, "kill: {}", std::io::Error::last_os_error());
-    let out = finish(child);
-    let rest = reader.join().expect("the stderr reader");
-    assert_eq!(
-        shell_code(out.status),
-        128 + signal,
-        "after signal {signal}: {:?}\nstderr after the first line: {rest}",
-        out.status
+    let status = finish(child).status;
+    Stopped {
+        first,
+        end: end(status),
+        stdout: out.join().expect("the stdout reader"),
+        stderr: err.join().expect("the stderr reader"),
+    }
+}
+
+/// `connfix wait` on a closed loopback port with a long timeout, stopped by `signal` once it
+/// has reported the first attempt (from inside its loop, after the "waiting for" line). wait installs no handler: the signal's default action
+/// ends it at once (a shell shows 128+n, and a script running it stops too, which an
+/// exit(128+n) would not do for SIGINT). A handler added without updating this test fails it.
+fn wait_is_stopped_by(signal: libc::c_int) {
+    let port = cli::closed_port();
+    let target = format!("127.0.0.1:{port}");
+    let run = stopped_by(
+        &["wait", &target, "--timeout", "10m"],
+        Ready::Stderr("is down"),
+        signal,
     );
     assert!(
-        !rest.contains("timed out"),
-        "a signal is not a timeout: {rest}"
+        run.stderr
+            .starts_with(&format!("connfix wait: waiting for {target}")),
+        "first progress line: {:?}",
+        run.stderr
     );
+    assert!(run.first.contains(&target), "{:?}", run.first);
+    assert_eq!(
+        run.end,
+        End::Killed(signal),
+        "after signal {signal}\nstderr: {}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("timed out"),
+        "a signal is not a timeout: {}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "stdout: {}", run.stdout);
 }
 
 #[test]
-fn wait_exits_130_on_sigint() {
+fn wait_is_ended_by_sigint() {
     wait_is_stopped_by(libc::SIGINT);
 }
 
 #[test]
-fn wait_exits_129_on_sighup() {
+fn wait_is_ended_by_sighup() {
     wait_is_stopped_by(libc::SIGHUP);
+}
+
+/// `connfix watch --json` (stdout piped: NDJSON) on a closed loopback port, checking every
+/// 100 ms, stopped by `signal` once its first record is out: it exits 128+n itself (as its TUI
+/// does), and what it printed ends with a complete line, every line a whole JSON record.
+fn watch_ndjson_is_stopped_by(signal: libc::c_int) {
+    let port = cli::closed_port();
+    let target = format!("127.0.0.1:{port}");
+    let run = stopped_by(
+        &["watch", &target, "--json", "--interval", "100ms"],
+        // Every record has a target; the first one is printed from inside the loop.
+        Ready::Stdout("\"target\""),
+        signal,
+    );
+    let first: Value = serde_json::from_str(&run.first)
+        .unwrap_or_else(|e| panic!("first record is not JSON ({e}): {:?}", run.first));
+    assert_eq!(first["target"], target.as_str(), "{first}");
+    assert_eq!(
+        run.end,
+        End::Exited(128 + signal),
+        "after signal {signal}\nstderr: {}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.ends_with('\n'),
+        "the output ends inside a line: {:?}",
+        run.stdout
+    );
+    for line in run.stdout.lines() {
+        let v: Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("not a whole JSON record ({e}): {line:?}"));
+        assert_eq!(v["up"], false, "{line}");
+    }
+    assert!(!run.stderr.contains("panicked"), "stderr: {}", run.stderr);
+}
+
+#[test]
+fn watch_ndjson_exits_130_on_sigint() {
+    watch_ndjson_is_stopped_by(libc::SIGINT);
+}
+
+#[test]
+fn watch_ndjson_exits_129_on_sighup() {
+    watch_ndjson_is_stopped_by(libc::SIGHUP);
+}
+
+#[test]
+fn watch_ndjson_exits_143_on_sigterm() {
+    watch_ndjson_is_stopped_by(libc::SIGTERM);
 }

@@ -264,7 +264,11 @@ fn check_link(a_cidr: &str, b_cidr: &str, prefix: &str) {
     );
 
     let b_ip = host_part(b_cidr);
-    if support::have("ping") {
+    if support::require(
+        support::have("ping"),
+        "ping across the veth link",
+        "ping is not installed (Debian package iputils-ping)",
+    ) {
         a.run(&["ping", "-c1", "-W1", &b_ip.to_string()]);
     }
     a.set_resolv_conf(&format!("nameserver {b_ip}\n"));

@@ -90,8 +90,11 @@ pub async fn run(
 }
 
 /// Prints one JSON line per check until `--count` (or until the reader goes away). Exit 0
-/// when the last check of every target was up, 1 otherwise.
+/// when the last check of every target was up, 1 otherwise. SIGINT, SIGHUP and SIGTERM stop
+/// it between two lines with exit 128+n, as the TUI does: a reader never gets half a record.
 async fn ndjson(w: Watch) -> i32 {
+    // Before the first check, so a signal can never find the default action in place.
+    let mut stop = stop_signals();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let (_pace_tx, pace) = watch::channel(Pace {
         interval: w.interval,
@@ -106,7 +109,14 @@ async fn ndjson(w: Watch) -> i32 {
         runner::spawn_watch(i, Arc::new(t), w.plan.clone(), pace.clone(), tx.clone());
     }
     drop(tx);
-    while let Some(update) = rx.recv().await {
+    loop {
+        let update = tokio::select! {
+            // A line is written whole inside one turn of this loop; the signal is seen after.
+            biased;
+            Some(signal) = stop.recv() => return 128 + signal,
+            update = rx.recv() => update,
+        };
+        let Some(update) = update else { break };
         if let Update::Checked(i, sample) = update {
             let (record, _) = rows[i].apply(sample);
             match serde_json::to_string(&record) {
@@ -119,4 +129,28 @@ async fn ndjson(w: Watch) -> i32 {
         .iter()
         .all(|r| r.state == Some(crate::watch::State::Up));
     if all_up { 0 } else { 1 }
+}
+
+/// The number of the first of SIGINT, SIGHUP and SIGTERM to arrive. Once this returns, they
+/// no longer end the process by their default action.
+fn stop_signals() -> mpsc::UnboundedReceiver<i32> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (tx, rx) = mpsc::unbounded_channel();
+    for (kind, number) in [
+        (SignalKind::interrupt(), libc::SIGINT),
+        (SignalKind::hangup(), libc::SIGHUP),
+        (SignalKind::terminate(), libc::SIGTERM),
+    ] {
+        // Without a handler (never seen in practice) the default action still stops connfix.
+        let Ok(mut stream) = signal(kind) else {
+            continue;
+        };
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            if stream.recv().await.is_some() {
+                let _ = tx.send(number);
+            }
+        });
+    }
+    rx
 }
