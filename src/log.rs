@@ -42,9 +42,14 @@ pub fn default_path() -> Option<PathBuf> {
     Some(state_dir()?.join("connfix.log"))
 }
 
+/// The log file could not be opened; connfix runs on without a log.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot open the log file: {0}")]
+pub struct LogError(#[from] FileError);
+
 /// Opens (creating its directory) the log at `path`; afterwards [`line`] appends to it.
-pub fn open(path: &Path) -> Result<(), String> {
-    let file = open_file(path).map_err(|e| format!("cannot open the log file: {e}"))?;
+pub fn open(path: &Path) -> Result<(), LogError> {
+    let file = open_file(path)?;
     if let Ok(mut log) = LOG.lock() {
         *log = Some(file);
     }

@@ -310,7 +310,7 @@ fn a_symlink_at_a_session_lock_is_refused_and_its_target_untouched() {
 
     // A link to an existing file, and one to a file that does not exist yet.
     std::os::unix::fs::symlink(&precious, &lock).unwrap();
-    let e = store::lock(&session).unwrap_err();
+    let e = store::lock(&session).unwrap_err().to_string();
     assert_one_line(&e);
     assert!(
         e.starts_with(&format!("cannot save session {id}: {}", lock.display()))
@@ -326,7 +326,7 @@ fn a_symlink_at_a_session_lock_is_refused_and_its_target_untouched() {
     let nowhere = home.path("created-through-the-link");
     fs::remove_file(&lock).unwrap();
     std::os::unix::fs::symlink(&nowhere, &lock).unwrap();
-    let e = store::lock(&session).unwrap_err();
+    let e = store::lock(&session).unwrap_err().to_string();
     assert!(e.contains("is a symbolic link"), "{e}");
     assert!(
         !nowhere.exists(),
@@ -357,17 +357,17 @@ fn a_symlink_at_a_session_lock_is_refused_and_its_target_untouched() {
     // A hard link, a FIFO, a directory: refused too, and the FIFO does not hang the open.
     fs::remove_file(&lock).unwrap();
     fs::hard_link(&precious, &lock).unwrap();
-    let e = store::lock(&session).unwrap_err();
+    let e = store::lock(&session).unwrap_err().to_string();
     assert!(e.contains("hard links"), "{e}");
     assert_eq!(fs::read(&precious).unwrap(), before.0);
     fs::remove_file(&lock).unwrap();
     let made = Command::new("mkfifo").arg(&lock).status().unwrap();
     assert!(made.success());
-    let e = store::lock(&session).unwrap_err();
+    let e = store::lock(&session).unwrap_err().to_string();
     assert!(e.contains("is a FIFO, not a regular file"), "{e}");
     fs::remove_file(&lock).unwrap();
     fs::create_dir(&lock).unwrap();
-    let e = store::lock(&session).unwrap_err();
+    let e = store::lock(&session).unwrap_err().to_string();
     assert!(e.contains("is a directory, not a regular file"), "{e}");
     fs::remove_dir(&lock).unwrap();
 
@@ -381,7 +381,7 @@ fn a_symlink_at_a_session_lock_is_refused_and_its_target_untouched() {
         fs::read_to_string(&lock).unwrap(),
         std::process::id().to_string()
     );
-    let e = store::lock(&session).unwrap_err();
+    let e = store::lock(&session).unwrap_err().to_string();
     assert_eq!(
         e,
         format!(
@@ -406,7 +406,7 @@ fn a_lock_of_another_user_is_refused() {
     let lock = home.path("data/s.json.lock");
     fs::write(&lock, "1").unwrap();
     std::os::unix::fs::chown(&lock, Some(65534), Some(65534)).unwrap();
-    let e = store::try_lock(&session).unwrap_err();
+    let e = store::lock(&session).unwrap_err();
     assert!(
         matches!(
             &e,
@@ -434,7 +434,7 @@ fn a_symlink_at_the_log_is_refused_and_its_target_untouched() {
     let before = fingerprint(&precious);
     std::os::unix::fs::symlink(&precious, &log).unwrap();
 
-    let e = connfix::log::open(&log).unwrap_err();
+    let e = connfix::log::open(&log).unwrap_err().to_string();
     assert_one_line(&e);
     assert_eq!(
         e,
@@ -596,9 +596,11 @@ fn a_read_only_mount_is_named_as_such() {
         assert!(!err.contains("No such file"), "{err}");
     }
     // The log on a read-only state directory, and the lock of a saved session.
-    let e = connfix::log::open(&fresh.join("connfix/connfix.log")).unwrap_err();
+    let e = connfix::log::open(&fresh.join("connfix/connfix.log"))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains(ro_fs), "{e}");
-    let e = store::try_lock(&home.session_file(&id)).unwrap_err();
+    let e = store::lock(&home.session_file(&id)).unwrap_err();
     assert!(
         matches!(
             &e,

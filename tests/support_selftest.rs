@@ -269,7 +269,9 @@ fn check_link(a_cidr: &str, b_cidr: &str, prefix: &str) {
         "ping across the veth link",
         "ping is not installed (Debian package iputils-ping)",
     ) {
-        a.run(&["ping", "-c1", "-W1", &b_ip.to_string()]);
+        // -w: until the first reply, at most 5 s. Over a fresh IPv6 link the first echo
+        // waits about a second for neighbour discovery, so one packet with -W1 can be lost.
+        a.run(&["ping", "-c1", "-w5", &b_ip.to_string()]);
     }
     a.set_resolv_conf(&format!("nameserver {b_ip}\n"));
     let dns = Dnsmasq::start(

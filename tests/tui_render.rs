@@ -394,7 +394,9 @@ fn v_picks_a_container_to_look_from_and_diagnoses_again() {
     assert!(app.settings.vantage.is_none());
     // No engine: said plainly, nothing opens.
     key(&mut app, KeyCode::Char('v'));
-    app.update(Event::Containers(Err("no Docker or Podman socket".into())));
+    app.update(Event::Containers(Err(
+        connfix::probe::container::EngineError::NoSocket,
+    )));
     assert!(app.picker.is_none());
     assert!(
         app.flash

@@ -463,6 +463,18 @@ impl From<store::FindError> for CliError {
     }
 }
 
+impl From<store::NoHome> for CliError {
+    fn from(e: store::NoHome) -> CliError {
+        CliError::Usage(e.to_string())
+    }
+}
+
+impl From<store::LockError> for CliError {
+    fn from(e: store::LockError) -> CliError {
+        CliError::Usage(e.to_string())
+    }
+}
+
 impl CliError {
     /// The one place exit codes of failures are decided.
     pub fn exit_code(&self) -> i32 {
@@ -811,7 +823,7 @@ pub async fn run_resume(
     flags: &CheckFlags,
     kb: Arc<Knowledge>,
 ) -> Result<i32, CliError> {
-    let store = store::Store::open_default().map_err(CliError::Usage)?;
+    let store = store::Store::open_default()?;
     let path = store.locate(id)?;
     if !interactive() {
         let rec = report::load_path(&path)?;
@@ -821,7 +833,7 @@ pub async fn run_resume(
         ));
     }
     // Locked before it is read, so a connfix closing meanwhile cannot save over our copy.
-    let lock = store::lock(&path).map_err(CliError::Usage)?;
+    let lock = store::lock(&path)?;
     let rec = report::load_path(&path)?;
     run_tui(
         tui::Start::Resume(Box::new(rec), path, lock),

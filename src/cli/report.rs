@@ -56,7 +56,7 @@ pub fn render(rec: &SessionRecord, format: Format) -> String {
 }
 
 pub fn run(action: &ReportAction, json: bool) -> Result<i32, CliError> {
-    let store = Store::open_default().map_err(CliError::Usage)?;
+    let store = Store::open_default()?;
     match action {
         ReportAction::List => list(&store, json),
         ReportAction::Show { id } => {
@@ -174,15 +174,15 @@ fn short_time(rfc3339: &str) -> String {
 /// Why `check --save` kept nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
-    #[error("{0}")]
-    NoPlace(String),
+    #[error(transparent)]
+    NoPlace(#[from] crate::session::store::NoHome),
     #[error(transparent)]
     File(#[from] crate::session::store::FileError),
 }
 
 /// `connfix check --save`: stores a finished check as a session and says where.
 pub fn save_check(rec: &SessionRecord) -> Result<(), SaveError> {
-    let store = Store::open_default().map_err(SaveError::NoPlace)?;
+    let store = Store::open_default()?;
     let path = store.save(rec)?;
     eprintln!(
         "connfix: saved as session {} ({}); `connfix report show {}` prints it",

@@ -142,7 +142,7 @@ impl Finding {
     /// What `connfix check` should diagnose: the target the text names, or the host with
     /// `port` (from --port) when the text gives none. Otherwise why not, in a sentence that
     /// says what to do instead.
-    pub fn check_target(&self, port: Option<u16>) -> Result<String, String> {
+    pub fn check_target(&self, port: Option<u16>) -> Result<String, NoTarget> {
         if let Some(arg) = self.target.check_arg() {
             return Ok(arg);
         }
@@ -152,15 +152,23 @@ impl Finding {
                 ..self.target.clone()
             }
             .display()),
-            (Some(h), None) => Err(format!(
-                "the text names {h} but no port; give the port your program used (connfix check {h}:PORT, or --port PORT)"
-            )),
-            (None, _) => Err(
-                "the text does not say what it tried to reach; run connfix check with the address your program used"
-                    .into(),
-            ),
+            (Some(h), None) => Err(NoTarget::NoPort { host: h.clone() }),
+            (None, _) => Err(NoTarget::Nothing),
         }
     }
+}
+
+/// Why an explained error gives no target to check; says what to do instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoTarget {
+    #[error(
+        "the text names {host} but no port; give the port your program used (connfix check {host}:PORT, or --port PORT)"
+    )]
+    NoPort { host: String },
+    #[error(
+        "the text does not say what it tried to reach; run connfix check with the address your program used"
+    )]
+    Nothing,
 }
 
 /// Counters for the whole paste.

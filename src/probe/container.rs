@@ -250,16 +250,17 @@ pub async fn inspect(docker: &Docker, name: &str) -> Result<ContainerInfo, Engin
 }
 
 /// The running containers, by name with their image, for choosing a vantage point.
-// The error stays a String: the TUI shows it as it is (typed once the TUI rewrite lands).
-pub async fn list_running(within: Duration) -> Result<Vec<(String, String)>, String> {
-    let (docker, _) = connect(within).await.map_err(|e| e.to_string())?;
+pub async fn list_running(within: Duration) -> Result<Vec<(String, String)>, EngineError> {
+    let (docker, socket) = connect(within).await?;
     let all = tokio::time::timeout(
         within,
         docker.list_containers(None::<ListContainersOptions>),
     )
     .await
-    .map_err(|_| "the container engine did not answer in time".to_string())?
-    .map_err(|e| e.to_string())?;
+    .map_err(|_| EngineError::Silent {
+        socket,
+        secs: within.as_secs_f64(),
+    })??;
     let mut out: Vec<(String, String)> = all
         .into_iter()
         .filter_map(|c| {

@@ -167,11 +167,10 @@ pub enum LockError {
     File { id: String, source: FileError },
 }
 
-impl From<LockError> for String {
-    fn from(e: LockError) -> String {
-        e.to_string()
-    }
-}
+/// No home directory, so no data directory for sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no home directory, so no place for sessions; set HOME or XDG_DATA_HOME")]
+pub struct NoHome;
 
 /// One entry of `report list`: a readable session, or the reason it is not.
 #[derive(Debug)]
@@ -198,11 +197,8 @@ impl Store {
         directories::ProjectDirs::from("", "", "connfix").map(|d| d.data_dir().to_path_buf())
     }
 
-    // The error stays a String: the TUI keeps it as is (typed once the TUI rewrite lands).
-    pub fn open_default() -> Result<Store, String> {
-        Store::default_root().map(Store::new).ok_or_else(|| {
-            "no home directory, so no place for sessions; set HOME or XDG_DATA_HOME".to_string()
-        })
+    pub fn open_default() -> Result<Store, NoHome> {
+        Store::default_root().map(Store::new).ok_or(NoHome)
     }
 
     pub fn sessions_dir(&self) -> PathBuf {
@@ -336,15 +332,10 @@ pub fn save_to(path: &Path, rec: &SessionRecord) -> Result<(), FileError> {
 }
 
 /// Takes the lock of the session saved at `path` (a `.lock` file beside it), or says who
-/// holds it.
-pub fn lock(path: &Path) -> Result<Lock, String> {
-    try_lock(path).map_err(String::from)
-}
-
-/// [`lock`] with the reason as a type. A new lock file is created with `O_EXCL`; one left
-/// by an earlier connfix is taken over only when it is a regular file of this user with one
-/// name (never through a symbolic link), and made private again.
-pub fn try_lock(path: &Path) -> Result<Lock, LockError> {
+/// holds it. A new lock file is created with `O_EXCL`; one left by an earlier connfix is
+/// taken over only when it is a regular file of this user with one name (never through a
+/// symbolic link), and made private again.
+pub fn lock(path: &Path) -> Result<Lock, LockError> {
     // Appended, not replacing the extension: a file named x.lock must never be its own lock.
     let mut lock_path = path.as_os_str().to_owned();
     lock_path.push(".lock");
@@ -738,7 +729,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path());
         let first = lock(&store.path_of("abc")).unwrap();
-        let e = lock(&store.path_of("abc")).unwrap_err();
+        let e = lock(&store.path_of("abc")).unwrap_err().to_string();
         assert!(e.contains("session abc is open in another connfix"), "{e}");
         assert!(e.contains(&std::process::id().to_string()), "{e}");
         drop(first);

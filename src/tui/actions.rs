@@ -247,7 +247,8 @@ impl App {
         ))
     }
 
-    /// The runner tells how saving a report went: a failure asks for another directory.
+    /// The runner tells how saving a report went, as the message to show (the autosave's
+    /// own failure, already in words, or the report's): a failure asks for another directory.
     pub fn report_saved(&mut self, result: Result<String, String>, cwd: &std::path::Path) {
         match result {
             Ok(msg) => self.flash = Some(msg),
@@ -317,7 +318,7 @@ impl App {
 
     pub(super) fn look_from(
         &mut self,
-        result: Result<crate::probe::vantage::Vantage, String>,
+        result: Result<crate::probe::vantage::Vantage, crate::probe::vantage::VantageError>,
     ) -> Vec<Command> {
         match result {
             Ok(v) => {
@@ -329,7 +330,7 @@ impl App {
                 out
             }
             Err(why) => {
-                self.flash = Some(why);
+                self.flash = Some(why.to_string());
                 Vec::new()
             }
         }
@@ -420,10 +421,13 @@ impl App {
             });
             return Vec::new();
         };
-        let parsed = f.check_target(self.parse_opts.port).and_then(|arg| {
-            target::parse(&arg, self.parse_opts, &self.kb.services, &self.env)
-                .map_err(|e| e.to_string())
-        });
+        let parsed = f
+            .check_target(self.parse_opts.port)
+            .map_err(|e| e.to_string())
+            .and_then(|arg| {
+                target::parse(&arg, self.parse_opts, &self.kb.services, &self.env)
+                    .map_err(|e| e.to_string())
+            });
         let t = match parsed {
             Ok(t) => t,
             Err(why) => {

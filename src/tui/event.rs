@@ -20,9 +20,9 @@ pub enum Event {
     /// SIGTERM, SIGHUP or SIGINT: quit and restore the terminal.
     Signal(i32),
     /// The running containers (name, image), or why they could not be listed.
-    Containers(Result<Vec<(String, String)>, String>),
+    Containers(Result<Vec<(String, String)>, crate::probe::container::EngineError>),
     /// A vantage point resolved for the chosen container, or why it could not be.
-    Vantage(Result<crate::probe::vantage::Vantage, String>),
+    Vantage(Result<crate::probe::vantage::Vantage, crate::probe::vantage::VantageError>),
 }
 
 /// What the app asks its runner to do; the app itself performs no I/O.

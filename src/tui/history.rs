@@ -32,16 +32,25 @@ pub fn load() -> Vec<String> {
         .collect()
 }
 
+/// Why the recent targets were not saved (they stay in memory; the log says why).
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("no home directory to keep recent targets in")]
+    NoHome,
+    #[error("could not save recent targets: {0}")]
+    File(#[from] store::FileError),
+}
+
 /// Puts `target` first (once) and writes the list atomically.
-pub fn remember(history: &mut Vec<String>, target: &str) -> Result<(), String> {
+pub fn remember(history: &mut Vec<String>, target: &str) -> Result<(), HistoryError> {
     history.retain(|h| h != target);
     history.insert(0, target.to_string());
     history.truncate(HISTORY_LEN);
-    let Some(path) = path() else {
-        return Err("no home directory to keep recent targets in".into());
-    };
+    let path = path().ok_or(HistoryError::NoHome)?;
     // A temp file made with O_EXCL and renamed over: a link planted at either name is
     // never written through.
-    store::write_atomic(&path, (history.join("\n") + "\n").as_bytes())
-        .map_err(|e| format!("could not save recent targets: {e}"))
+    Ok(store::write_atomic(
+        &path,
+        (history.join("\n") + "\n").as_bytes(),
+    )?)
 }

@@ -64,10 +64,20 @@ pub struct Options {
 }
 
 /// Runs the TUI until the person quits; returns the exit code.
-pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32, String> {
+/// The TUI could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    #[error("cannot take over the terminal: {0}")]
+    Terminal(#[source] std::io::Error),
+    /// After a diagnosis opened from `watch`, the terminal could not be set up again.
+    #[error("cannot take the terminal back: {0}")]
+    TakeBack(#[source] std::io::Error),
+}
+
+pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32, TuiError> {
     let log_path = opts.log_file.clone().or_else(crate::log::default_path);
     let log_problem = match &log_path {
-        Some(p) => crate::log::open(p).err(),
+        Some(p) => crate::log::open(p).err().map(|e| e.to_string()),
         None => Some("no home directory for the log file; use --log-file PATH".into()),
     };
     crate::log::line(&format!(
@@ -75,8 +85,7 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
         env!("CARGO_PKG_VERSION")
     ));
 
-    let mut terminal =
-        terminal::enter().map_err(|e| format!("cannot take over the terminal: {e}"))?;
+    let mut terminal = terminal::enter().map_err(TuiError::Terminal)?;
     let size = terminal
         .size()
         .map(|s| (s.width, s.height))
@@ -203,6 +212,20 @@ pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32,
     Ok(app.exit_code)
 }
 
+/// Why the session (or its report) could not be written; shown in the TUI, which keeps the
+/// session in memory and tries again.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("no session to save")]
+    NoSession,
+    #[error(transparent)]
+    NoHome(#[from] store::NoHome),
+    #[error(transparent)]
+    Lock(#[from] store::LockError),
+    #[error(transparent)]
+    File(#[from] store::FileError),
+}
+
 /// Carries out the app's commands: starts and cancels probe runs, copies, remembers.
 struct Runner {
     tx: mpsc::UnboundedSender<Event>,
@@ -210,7 +233,7 @@ struct Runner {
     all: CancellationToken,
     runs: HashMap<u64, CancellationToken>,
     /// The data directory's session store (an error when there is no home directory).
-    store: Result<Store, String>,
+    store: Result<Store, store::NoHome>,
     /// The lock of the session file being written, taken at its first save.
     lock: Option<(PathBuf, Lock)>,
     /// After a failed save, when to try again.
@@ -230,7 +253,7 @@ impl Runner {
                 }
                 Command::Remember(target) => {
                     if let Err(e) = history::remember(&mut app.history, &target) {
-                        crate::log::line(&e);
+                        crate::log::line(&e.to_string());
                     }
                 }
                 Command::Log(line) => crate::log::line(&line),
@@ -245,9 +268,7 @@ impl Runner {
                     let (tx, within) = (self.tx.clone(), app.settings.timeout);
                     tokio::spawn(async move {
                         let from = crate::probe::vantage::From::Container(name);
-                        let r = crate::probe::vantage::resolve(&from, within)
-                            .await
-                            .map_err(|e| e.to_string());
+                        let r = crate::probe::vantage::resolve(&from, within).await;
                         let _ = tx.send(Event::Vantage(r));
                     });
                 }
@@ -260,18 +281,15 @@ impl Runner {
 
     /// Where the session file goes: the directory the person chose after a failure, the
     /// file it was resumed from, or the data directory.
-    fn session_path(&self, app: &App) -> Result<PathBuf, String> {
-        let j = app.journal.as_ref().ok_or("no session")?;
+    fn session_path(&self, app: &App) -> Result<PathBuf, SaveError> {
+        let j = app.journal.as_ref().ok_or(SaveError::NoSession)?;
         if let Some(dir) = &j.alt_dir {
             return Ok(dir.join(format!("connfix-{}.json", j.id)));
         }
         if let Some(f) = &j.file {
             return Ok(f.clone());
         }
-        self.store
-            .as_ref()
-            .map(|s| s.path_of(&j.id))
-            .map_err(Clone::clone)
+        Ok(self.store.as_ref().map_err(|e| *e)?.path_of(&j.id))
     }
 
     /// Writes the session if it changed. A failure is shown and the session stays in
@@ -307,10 +325,10 @@ impl Runner {
             Err(e) => {
                 // Still unsaved: tried again a little later, and at the end.
                 self.retry_at = Some(std::time::Instant::now() + SAVE_RETRY);
-                if j.save_error.as_ref() != Some(&e) {
+                if j.save_error.as_deref() != Some(e.to_string().as_str()) {
                     crate::log::line(&format!("session not saved: {e}"));
                 }
-                j.save_error = Some(e);
+                j.save_error = Some(e.to_string());
             }
         }
     }
@@ -327,11 +345,16 @@ impl Runner {
         let Some(j) = app.journal.as_ref() else {
             return;
         };
+        // The message shown: the autosave's own failure when it just failed.
         let result = match (&j.save_error, &j.alt_dir, &self.store) {
             (Some(e), _, _) => Err(e.clone()),
-            (None, Some(dir), _) => self.write_reports(app, dir, &format!("connfix-{}", j.id)),
-            (None, None, Ok(store)) => self.write_reports(app, &store.reports_dir(), &j.id),
-            (None, None, Err(e)) => Err(e.clone()),
+            (None, Some(dir), _) => self
+                .write_reports(app, dir, &format!("connfix-{}", j.id))
+                .map_err(|e| e.to_string()),
+            (None, None, Ok(store)) => self
+                .write_reports(app, &store.reports_dir(), &j.id)
+                .map_err(|e| e.to_string()),
+            (None, None, Err(e)) => Err(e.to_string()),
         };
         if let Err(e) = &result {
             crate::log::line(&format!("report not saved: {e}"));
@@ -345,16 +368,15 @@ impl Runner {
         app: &App,
         dir: &std::path::Path,
         stem: &str,
-    ) -> Result<String, String> {
-        let rec = app.record().ok_or("no session")?;
+    ) -> Result<String, SaveError> {
+        let rec = app.record().ok_or(SaveError::NoSession)?;
         let md = dir.join(format!("{stem}.md"));
         let html = dir.join(format!("{stem}.html"));
         for (path, text) in [
             (&md, crate::session::markdown::render(&rec)),
             (&html, crate::session::html::render(&rec)),
         ] {
-            store::write_atomic(path, text.as_bytes())
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            store::write_atomic(path, text.as_bytes())?;
         }
         crate::log::line(&format!("report saved: {}", md.display()));
         Ok(format!(

@@ -8,7 +8,7 @@ pub mod state;
 pub mod view;
 
 use super::event::Event;
-use super::{Options, Start, terminal};
+use super::{Options, Start, TuiError, terminal};
 use crate::knowledge::Knowledge;
 use crate::watch::Watch;
 use crate::watch::runner::{self, Update};
@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::{mpsc, watch};
 
-pub async fn run(w: Watch, opts: Options, kb: Arc<Knowledge>) -> Result<i32, String> {
+pub async fn run(w: Watch, opts: Options, kb: Arc<Knowledge>) -> Result<i32, TuiError> {
     let log_path = opts.log_file.clone().or_else(crate::log::default_path);
     if let Some(p) = &log_path {
         let _ = crate::log::open(p);
@@ -28,8 +28,7 @@ pub async fn run(w: Watch, opts: Options, kb: Arc<Knowledge>) -> Result<i32, Str
         env!("CARGO_PKG_VERSION"),
         w.targets.len()
     ));
-    let mut terminal =
-        terminal::enter().map_err(|e| format!("cannot take over the terminal: {e}"))?;
+    let mut terminal = terminal::enter().map_err(TuiError::Terminal)?;
     let labels = w.targets.iter().map(|t| t.redacted.clone()).collect();
     let mut app = WatchApp::new(labels, w.interval, w.plan.count, w.bell);
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -135,8 +134,7 @@ pub async fn run(w: Watch, opts: Options, kb: Arc<Knowledge>) -> Result<i32, Str
                         )),
                     };
                     let result = super::run(Start::Target(target), diag, kb.clone()).await;
-                    terminal = terminal::enter()
-                        .map_err(|e| format!("cannot take the terminal back: {e}"))?;
+                    terminal = terminal::enter().map_err(TuiError::TakeBack)?;
                     let _ = terminal.clear();
                     input = Input::start(tx.clone());
                     if let Err(e) = result {
