@@ -41,7 +41,6 @@ pub fn stdout_write(args: std::fmt::Arguments) {
 pub mod check;
 pub mod checklist;
 pub mod cli;
-pub(crate) mod demo;
 pub mod diagnose;
 pub mod explain;
 pub mod knowledge;

@@ -33,8 +33,7 @@ const ROTATE_AT: u64 = 1024 * 1024;
 /// connfix's state directory (`~/.local/state/connfix`), or the cache directory where the
 /// platform has no state directory: the log and the recent targets live here.
 pub fn state_dir() -> Option<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "connfix")?;
-    Some(dirs.state_dir().unwrap_or(dirs.cache_dir()).to_path_buf())
+    store::state_root()
 }
 
 /// Where logs go by default.

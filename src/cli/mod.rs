@@ -1,6 +1,7 @@
 //! The command line: parsing flags into settings, and the modes they select.
 
 pub mod checklist;
+mod demo;
 pub mod explain;
 pub mod kb;
 pub mod report;
@@ -302,7 +303,7 @@ pub async fn dispatch(cli: &Cli, kb: Arc<Knowledge>) -> Result<i32, CliError> {
                 log_file: log.log_file.clone(),
                 ..CheckFlags::default()
             };
-            crate::demo::run(*json, &flags, kb).await
+            demo::run(*json, &flags, kb).await
         }
         Command::Kb { action, json } => kb::run(action, &kb, *json),
         Command::Completions { shell } => Ok(completions(*shell)),

@@ -485,10 +485,18 @@ fn euid() -> u32 {
     unsafe { libc::geteuid() }
 }
 
+/// connfix's state directory (`~/.local/state/connfix`, or the cache directory where the
+/// platform has none). Defined here, not in `log`, because the store makes it private and
+/// the log writes through the store.
+pub fn state_root() -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "connfix")?;
+    Some(dirs.state_dir().unwrap_or(dirs.cache_dir()).to_path_buf())
+}
+
 /// connfix's own top directories: the data directory and the state directory. Everything
 /// under them is connfix's, so it may be made private.
 fn own_roots() -> Vec<PathBuf> {
-    [Store::default_root(), crate::log::state_dir()]
+    [Store::default_root(), state_root()]
         .into_iter()
         .flatten()
         .collect()

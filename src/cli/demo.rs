@@ -3,8 +3,8 @@
 //! while its client is configured for port P — the classic off-by-one deploy mistake.
 //! Everything it starts stops when the demo ends.
 
+use super::{self as cli, CheckFlags, CliError, print_report};
 use crate::check;
-use crate::cli::{self, CheckFlags, CliError, print_report};
 use crate::diagnose::Context;
 use crate::knowledge::Knowledge;
 use crate::probe::Settings;
