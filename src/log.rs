@@ -43,7 +43,9 @@ pub fn default_path() -> Option<PathBuf> {
 
 /// The log file could not be opened; connfix runs on without a log.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot open the log file: {0}")]
+#[error(
+    "cannot open the log file: {0}; connfix runs on without a log (--log-file PATH picks another)"
+)]
 pub struct LogError(#[from] FileError);
 
 /// Opens (creating its directory) the log at `path`; afterwards [`line`] appends to it.

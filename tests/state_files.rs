@@ -439,7 +439,7 @@ fn a_symlink_at_the_log_is_refused_and_its_target_untouched() {
     assert_eq!(
         e,
         format!(
-            "cannot open the log file: {} is a symbolic link (to {}), and connfix does not follow links for its own files; remove it (rm '{}') and try again",
+            "cannot open the log file: {} is a symbolic link (to {}), and connfix does not follow links for its own files; remove it (rm '{}') and try again; connfix runs on without a log (--log-file PATH picks another)",
             log.display(),
             precious.display(),
             log.display()

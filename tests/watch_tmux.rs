@@ -131,6 +131,27 @@ fn a_closed_terminal_ends_watch() {
     }
 }
 
+/// SIGTERM ends watch the way it ends the diagnosis: the terminal restored and 128+15, from
+/// its own handler (the log says so), not from being killed outright.
+#[test]
+fn sigterm_ends_watch_with_128_plus_15() {
+    if !tmux::available() {
+        return;
+    }
+    let port = closed_port();
+    let tui = watch(&[&format!("127.0.0.1:{port}")]);
+    tui.wait_for("▼ down", SEEN);
+    let pid = tui.pid();
+    // SAFETY: signalling the connfix this test started.
+    assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGTERM) }, 0);
+    assert_eq!(tui.wait_exit(SEEN), 128 + 15, "{}", tui.screen());
+    let log = tui.log();
+    assert!(
+        log.contains("watch closed"),
+        "not closed by its own handler:\n{log}"
+    );
+}
+
 /// An HTTP server whose answers the test gives by hand: each request that arrives is handed
 /// over (its connection held open, unanswered) on `requests`; `accepted` counts every
 /// connection, including the bare connects a check makes before its request.

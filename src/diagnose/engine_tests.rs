@@ -267,7 +267,6 @@ const CASES: &[(&[&str], &str, Confidence)] = &[
         "listen-backlog-full",
         Certain,
     ),
-    (&["tcp.closed_after_accept"], "connection-reset", Possible),
     (
         &["container.publishes_port", "container.bound_to_loopback"],
         "container-bound-to-loopback",
@@ -344,11 +343,6 @@ const CASES: &[(&[&str], &str, Confidence)] = &[
         "firewall-reject",
         Possible,
     ),
-    (
-        &["tcp.partial", "dns.both_families"],
-        "ipv6-ipv4-mismatch",
-        Possible,
-    ),
     (&["listener.backlog_full"], "listen-backlog-full", Likely),
     (
         &["tcp.addr_unavailable", "tcp.all_failed"],
@@ -388,6 +382,19 @@ const CASES: &[(&[&str], &str, Confidence)] = &[
 /// Rules that rank a cause below the verdict: the facts, the verdict they give, and the
 /// cause with the confidence it must be ranked at.
 const RANKED: &[(&[&str], &str, &str, Confidence)] = &[
+    // The probe reports a connection closed after accept only beside the connect itself.
+    (
+        &["tcp.connected", "tcp.closed_after_accept"],
+        "reachable",
+        "connection-reset",
+        Possible,
+    ),
+    (
+        &["tcp.connected", "tcp.partial", "dns.both_families"],
+        "reachable",
+        "ipv6-ipv4-mismatch",
+        Possible,
+    ),
     (
         &[
             "env.container",
@@ -459,8 +466,17 @@ fn every_rule_has_a_case_it_decides() {
     // `unexplained` has no rule that decides it: it is what is left when none does.
     for cause in kb.causes.iter().filter(|c| c.id != "unexplained") {
         for (n, rule) in cause.rules.iter().enumerate() {
+            // The case must match this rule and no other rule of the cause at the same
+            // confidence, so that breaking this rule changes the case's outcome.
             let decides = |names: &[&str], id: &str, conf: Confidence| {
-                id == cause.id && conf == rule.confidence && rule_matches(rule, &facts(names))
+                let f = facts(names);
+                let alone = cause
+                    .rules
+                    .iter()
+                    .filter(|r| r.confidence == rule.confidence && rule_matches(r, &f))
+                    .count()
+                    == 1;
+                id == cause.id && conf == rule.confidence && rule_matches(rule, &f) && alone
             };
             let covered = CASES.iter().any(|(n, id, c)| decides(n, id, *c))
                 || RANKED.iter().any(|(n, _, id, c)| decides(n, id, *c));

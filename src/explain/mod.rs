@@ -152,7 +152,7 @@ impl Finding {
                 ..self.target.clone()
             }
             .display()),
-            (Some(h), None) => Err(NoTarget::NoPort { host: h.clone() }),
+            (Some(h), None) => Err(NoTarget::NoPort { host: bracket(h) }),
             (None, _) => Err(NoTarget::Nothing),
         }
     }

@@ -88,7 +88,7 @@ pub enum EngineError {
     #[error("DOCKER_HOST is {0}; connfix reads containers through a local unix socket only")]
     RemoteHost(String),
     #[error(
-        "no Docker or Podman socket (DOCKER_HOST is unset and /var/run/docker.sock does not exist)"
+        "no Docker or Podman socket (DOCKER_HOST is unset; none of /var/run/docker.sock, /run/podman/podman.sock, $XDG_RUNTIME_DIR/podman/podman.sock exists); start the engine, or set DOCKER_HOST=unix:///PATH"
     )]
     NoSocket,
     #[error("cannot use {socket}: {source}")]
@@ -96,11 +96,13 @@ pub enum EngineError {
         socket: String,
         source: bollard::errors::Error,
     },
-    #[error("{socket} did not answer within {secs:.1} s")]
+    #[error(
+        "the container engine at {socket} did not answer within {secs:.1} s; is it running? (systemctl status docker)"
+    )]
     Silent { socket: String, secs: f64 },
     #[error("no permission to use {0}: run connfix as root or as a member of the docker group")]
     Denied(String),
-    #[error("{socket}: {source}")]
+    #[error("cannot talk to the container engine at {socket}: {source}; is it running?")]
     Refused {
         socket: String,
         source: bollard::errors::Error,

@@ -127,7 +127,8 @@ fn read() -> ListenerData {
             }
         },
     };
-    let unix_sockets = std::fs::read_to_string("/proc/net/unix")
+    // thread-self: under `--from` this thread, not the process, is in the vantage namespace.
+    let unix_sockets = std::fs::read_to_string("/proc/thread-self/net/unix")
         .map(|t| super::process::parse_unix_listeners(&t))
         .unwrap_or_default();
     let wanted: HashSet<u64> = (sockets.iter().map(|row| row.1))
@@ -210,11 +211,14 @@ type RawRow = (SocketAddr, u64, u32, u32, Option<u32>, Option<bool>);
 )]
 struct Unlisted(String);
 
-/// The slow path: /proc/net/tcp{,6}, which has no backlog maximum.
+/// The slow path: /proc/thread-self/net/tcp{,6} (this thread's namespace, which under
+/// `--from` is the vantage point's), which has no backlog maximum.
 fn proc_listeners() -> Result<Vec<RawRow>, Unlisted> {
     let mut rows = Vec::new();
     let mut errors = Vec::new();
-    for table in [procfs::net::tcp(), procfs::net::tcp6()] {
+    let me = procfs::process::Process::new_with_root("/proc/thread-self".into())
+        .map_err(|e| Unlisted(e.to_string()))?;
+    for table in [me.tcp(), me.tcp6()] {
         match table {
             Ok(entries) => rows.extend(
                 entries

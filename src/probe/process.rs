@@ -222,14 +222,17 @@ pub fn parse_unix_listeners(text: &str) -> Vec<(u64, String)> {
         .collect()
 }
 
-/// Every process whose name is in [`SERVER_NAMES`] and that shares connfix's network
-/// namespace, oldest first. A server in another namespace (a container, `ip netns`) has its
-/// sockets there, so from here it would look "running but not listening" when it is not;
-/// the containers probe speaks for those. Best effort: processes that vanish or cannot be
-/// read are left out, and one whose namespace cannot be read (another user's, without
-/// root) is kept.
+/// Every process whose name is in [`SERVER_NAMES`] and that shares the network namespace
+/// this thread looks from, oldest first. A server in another namespace (a container, `ip
+/// netns`) has its sockets there, so from here it would look "running but not listening"
+/// when it is not; the containers probe speaks for those. The namespace is the calling
+/// thread's (`/proc/thread-self`): with `--from`, the probe's thread has joined another one
+/// while the process as a whole has not. Best effort: processes that vanish or cannot be
+/// read are left out. When another user's namespace cannot be read (without root), a
+/// process in a deeper PID namespace than ours (a container's) is left out too.
 pub fn running_servers() -> Vec<Running> {
-    let ours = std::fs::read_link("/proc/self/ns/net").ok();
+    let ours = std::fs::read_link("/proc/thread-self/ns/net").ok();
+    let our_depth = pid_ns_depth("/proc/thread-self/status");
     let uptime = std::fs::read_to_string("/proc/uptime")
         .ok()
         .and_then(|t| t.split_whitespace().next()?.parse::<f64>().ok())
@@ -245,11 +248,15 @@ pub fn running_servers() -> Vec<Running> {
             if !SERVER_NAMES.contains(&stat.comm.as_str()) {
                 return None;
             }
-            let theirs = std::fs::read_link(format!("/proc/{}/ns/net", stat.pid)).ok();
-            if let (Some(ours), Some(theirs)) = (&ours, &theirs)
-                && ours != theirs
-            {
-                return None;
+            match std::fs::read_link(format!("/proc/{}/ns/net", stat.pid)) {
+                Ok(theirs) if ours.as_ref().is_some_and(|o| *o != theirs) => return None,
+                Ok(_) => {}
+                Err(_) => {
+                    let depth = pid_ns_depth(&format!("/proc/{}/status", stat.pid));
+                    if matches!((depth, our_depth), (Some(d), Some(o)) if d > o) {
+                        return None;
+                    }
+                }
             }
             Some(Running {
                 pid: stat.pid,
@@ -260,6 +267,18 @@ pub fn running_servers() -> Vec<Running> {
         .collect();
     out.sort_by_key(|r| std::cmp::Reverse(r.age_s));
     out
+}
+
+/// How many PID namespaces deep a process is: the number of ids on the `NSpid:` line of
+/// its `status` file (readable for every process, unlike `ns/net`).
+fn pid_ns_depth(status_path: &str) -> Option<usize> {
+    nspid_depth(&std::fs::read_to_string(status_path).ok()?)
+}
+
+/// The `NSpid:` line's id count from `/proc/PID/status` text.
+pub fn nspid_depth(status: &str) -> Option<usize> {
+    let line = status.lines().find(|l| l.starts_with("NSpid:"))?;
+    Some(line.split_whitespace().count() - 1)
 }
 
 /// Reads the details of `pid` (name and redacted command line already known). Each part
@@ -309,6 +328,15 @@ fn find_config(proc_dir: &Path, process: &str, cmdline: &str) -> Option<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pid_namespace_depth_from_status() {
+        let host = "Name:\tpostgres\nNSpid:\t4242\nNSpgid:\t4242\n";
+        let container = "Name:\tpostgres\nNSpid:\t4242\t1\n";
+        assert_eq!(nspid_depth(host), Some(1));
+        assert_eq!(nspid_depth(container), Some(2));
+        assert_eq!(nspid_depth("Name:\tx\n"), None);
+    }
 
     #[test]
     fn units_from_cgroup_files() {

@@ -63,8 +63,8 @@ pub struct Options {
     pub banner: Option<String>,
 }
 
-/// Runs the TUI until the person quits; returns the exit code.
-/// The TUI could not start.
+/// The terminal could not be taken over (or, after a diagnosis opened from `watch`, taken
+/// back).
 #[derive(Debug, thiserror::Error)]
 pub enum TuiError {
     #[error("cannot take over the terminal: {0}")]
@@ -74,6 +74,7 @@ pub enum TuiError {
     TakeBack(#[source] std::io::Error),
 }
 
+/// Runs the TUI until the person quits; returns the exit code.
 pub async fn run(start: Start, opts: Options, kb: Arc<Knowledge>) -> Result<i32, TuiError> {
     let log_path = opts.log_file.clone().or_else(crate::log::default_path);
     let log_problem = match &log_path {

@@ -10,7 +10,11 @@ use std::io::stdout;
 
 pub fn enter() -> std::io::Result<DefaultTerminal> {
     let terminal = ratatui::try_init()?;
-    execute!(stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+    if let Err(e) = execute!(stdout(), EnableMouseCapture, EnableBracketedPaste) {
+        // Half set up: give the terminal back before saying why.
+        leave();
+        return Err(e);
+    }
     // ratatui's hook restores the screen; ours also turns the mouse off first. A panic in a
     // background task must not tear the screen down under a UI that keeps running: it goes
     // to the log instead.

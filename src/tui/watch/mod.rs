@@ -60,6 +60,7 @@ pub async fn run(w: Watch, opts: Options, kb: Arc<Knowledge>) -> Result<i32, Tui
     super::spawn_signals(tx.clone());
 
     let mut dirty = true;
+    let mut exit_code = 0;
     // The second of the wall clock last drawn: "for 2m 05s" moves on once a second, also
     // while nothing else changes (paused, or a long interval).
     let mut drawn_second = 0;
@@ -84,7 +85,11 @@ pub async fn run(w: Watch, opts: Options, kb: Arc<Knowledge>) -> Result<i32, Tui
                     Event::Key(k) => cmds = app.key(k),
                     Event::Resize(w, h) => app.size = (w, h),
                     Event::Tick => app.tick += 1,
-                    Event::Signal(_) => app.quit = true,
+                    Event::Signal(sig) => {
+                        // As in the diagnosis TUI: an interruption leaves with 128+n.
+                        exit_code = 128 + sig;
+                        app.quit = true;
+                    }
                     // The diagnosis's own events (probes, containers) do not reach here.
                     Event::Mouse(_)
                     | Event::Paste(_)
@@ -134,7 +139,15 @@ pub async fn run(w: Watch, opts: Options, kb: Arc<Knowledge>) -> Result<i32, Tui
                         )),
                     };
                     let result = super::run(Start::Target(target), diag, kb.clone()).await;
-                    terminal = terminal::enter().map_err(TuiError::TakeBack)?;
+                    terminal = match terminal::enter() {
+                        Ok(t) => t,
+                        Err(e) => {
+                            for t in &tasks {
+                                t.abort();
+                            }
+                            return Err(TuiError::TakeBack(e));
+                        }
+                    };
                     let _ = terminal.clear();
                     input = Input::start(tx.clone());
                     if let Err(e) = result {
@@ -152,7 +165,7 @@ pub async fn run(w: Watch, opts: Options, kb: Arc<Knowledge>) -> Result<i32, Tui
     input.stop();
     terminal::leave();
     crate::log::line("watch closed");
-    Ok(0)
+    Ok(exit_code)
 }
 
 fn unix_second(t: std::time::SystemTime) -> u64 {

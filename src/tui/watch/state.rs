@@ -125,7 +125,7 @@ pub const KEYS: &[Binding<Act>] = &[
     },
     Binding {
         keys: &[Key::Char('q'), Key::Ctrl('c'), Key::Ctrl('q')],
-        label: "q Ctrl-C",
+        label: "q Ctrl-C Ctrl-Q",
         footer: "",
         help: "quit watch: the checks stop and the terminal is restored",
         action: Act::Quit,
@@ -287,6 +287,13 @@ impl WatchApp {
             return Vec::new();
         }
         self.flash = None;
+        // Ctrl-C and Ctrl-Q quit from anywhere, the help included (q there closes the help).
+        let ctrl = k
+            .modifiers
+            .contains(ratatui::crossterm::event::KeyModifiers::CONTROL);
+        if ctrl && keys::lookup(KEYS, &k) == Some(Act::Quit) {
+            return self.quit_now();
+        }
         if let Some(help) = &mut self.help {
             if !help.on_key(&k) {
                 self.help = None;
@@ -470,6 +477,8 @@ mod tests {
         assert_eq!(app.selected, 0);
         assert!(app.key(key(KeyCode::Char('q'))).is_empty());
         assert!(app.help.is_none() && !app.quit);
+        // Ctrl-C quits even with the help open.
+        app.key(key(KeyCode::Char('?')));
         let ctrl_c = KeyEvent::new(
             KeyCode::Char('c'),
             ratatui::crossterm::event::KeyModifiers::CONTROL,

@@ -297,6 +297,7 @@ fn render_log(frame: &mut Frame, area: Rect, app: &WatchApp, t: &Theme) {
 fn render_footer(frame: &mut Frame, area: Rect, app: &WatchApp, t: &Theme) {
     // The keys come from the screen's key table; what does not fit is dropped, `? help`
     // and `q quit` never are (`Ctrl-C quit` while the help, where q closes it, is open).
+    // Only a message too long to sit beside them takes the whole line, until the next key.
     let tail: Vec<Span> = if app.help.is_some() {
         key_pair("Ctrl-C", "quit", *t).into()
     } else {
