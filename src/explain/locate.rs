@@ -491,7 +491,20 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         ]
         .iter()
         .any(|d| lower.contains(d));
-        if docs {
+        // A script's own location in a stack trace (`File "https://app/x.js", line 20`,
+        // `at f (http://host:8081/bundle.js:10046:8)`) is where code ran, not a place.
+        let rest = &line[m.end()..];
+        let frame = rest.starts_with("\", line ")
+            || rest.starts_with("', line ")
+            || {
+                let u = url.trim_end_matches([')', ',', ';', '.', ']']);
+                u.matches(':').count() >= 3
+                    && u.rsplit(':')
+                        .take(2)
+                        .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            };
+        if docs || frame {
+            taken.push((m.start(), m.end()));
             continue;
         }
         push(
@@ -831,7 +844,7 @@ pub fn complete(
         let command = p.flag_host.is_match(line)
             || p.glued_flag_host.is_match(line)
             || p.call_args.is_match(line);
-        if far && !command && !(target.host.is_some() && p.kv_port.is_match(line)) {
+        if far && !command && !p.kv_port.is_match(line) {
             continue;
         }
         // An attempt announced before the error (`Connecting to X`, `Opening socket
@@ -857,7 +870,10 @@ pub fn complete(
             let known = matches!((&target.host, &c.host), (Some(h), Some(ch)) if same_host(ch, h));
             // Before the error, only a place the text says was asked for: an address that
             // is merely mentioned there belongs to whatever that line was about.
-            if i < first && (!(c.asked || attempt) || routine) && !known {
+            // A failure reported on the line just before (`[db:5432] connection failed!`)
+            // is this error's own first words.
+            let reported = failing && first - i <= 2;
+            if i < first && (!(c.asked || attempt || reported) || routine) && !known {
                 continue;
             }
             let score = c.score + context;
