@@ -872,7 +872,7 @@ pub fn complete(
             // is merely mentioned there belongs to whatever that line was about.
             // A failure reported on the line just before (`[db:5432] connection failed!`)
             // is this error's own first words.
-            let reported = failing && first - i <= 2;
+            let reported = failing && i < first && first - i <= 2;
             if i < first && (!(c.asked || attempt || reported) || routine) && !known {
                 continue;
             }
