@@ -410,7 +410,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let line = &line[..cut];
     let mut out: Vec<Candidate> = Vec::new();
     // The statement a database error quotes is data: nothing in it is a place.
-    let mut taken: Vec<(usize, usize)> = p.sql.find_iter(line).map(|m| (m.start(), m.end())).collect();
+    let mut taken: Vec<(usize, usize)> = p
+        .sql
+        .find_iter(line)
+        .map(|m| (m.start(), m.end()))
+        .collect();
     let push = |out: &mut Vec<Candidate>,
                 taken: &mut Vec<(usize, usize)>,
                 span: (usize, usize),
@@ -452,9 +456,17 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let url = m.as_str();
         // "http:///var/run/docker.sock" and the like have no host to take.
         // A browser's own pages and scripts (chrome-error://, javascript:) are not places.
-        let internal = ["chrome-error://", "chrome://", "about:", "javascript:", "data:", "blob:", "edge://"]
-            .iter()
-            .any(|s| url.to_ascii_lowercase().starts_with(s));
+        let internal = [
+            "chrome-error://",
+            "chrome://",
+            "about:",
+            "javascript:",
+            "data:",
+            "blob:",
+            "edge://",
+        ]
+        .iter()
+        .any(|s| url.to_ascii_lowercase().starts_with(s));
         if internal {
             taken.push((m.start(), m.end()));
             continue;
@@ -494,15 +506,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         // A script's own location in a stack trace (`File "https://app/x.js", line 20`,
         // `at f (http://host:8081/bundle.js:10046:8)`) is where code ran, not a place.
         let rest = &line[m.end()..];
-        let frame = rest.starts_with("\", line ")
-            || rest.starts_with("', line ")
-            || {
-                let u = url.trim_end_matches([')', ',', ';', '.', ']']);
-                u.matches(':').count() >= 3
-                    && u.rsplit(':')
-                        .take(2)
-                        .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            };
+        let frame = rest.starts_with("\", line ") || rest.starts_with("', line ") || {
+            let u = url.trim_end_matches([')', ',', ';', '.', ']']);
+            u.matches(':').count() >= 3
+                && u.rsplit(':')
+                    .take(2)
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        };
         if docs || frame {
             taken.push((m.start(), m.end()));
             continue;
@@ -1040,6 +1050,65 @@ mod tests {
         assert_eq!(
             first("ssh: connect to host xxx.xxx.xxx.xxx port 22"),
             Some((None, Some(22)))
+        );
+    }
+
+    #[test]
+    fn reads_call_arguments_glued_flags_lookup_names_and_slashed_ports() {
+        assert_eq!(
+            first(r#"tcpConnectToHost(alloc, "localhost", 8080); //failure"#),
+            some("localhost", Some(8080))
+        );
+        assert_eq!(
+            first(r#"_sock.connect(("127.0.0.1", 554))"#),
+            some("127.0.0.1", Some(554))
+        );
+        assert_eq!(
+            first("mysql -uroot -h10.1.2.3 -P8066"),
+            some("10.1.2.3", Some(8066))
+        );
+        assert_eq!(
+            first("ping: cannot resolve github.com: Unknown host"),
+            some("github.com", None)
+        );
+        assert_eq!(
+            first("java.net.ConnectException: Failed to connect to 127.0.0.1/7912"),
+            some("127.0.0.1", Some(7912))
+        );
+        assert_eq!(
+            first("git clone git@gitlab.com:group/repo.git"),
+            some("gitlab.com", Some(22))
+        );
+    }
+
+    #[test]
+    fn stack_frames_headers_sql_and_browser_pages_name_no_place() {
+        assert_eq!(
+            first(r#"  File "https://app.example.com/index-rV0k7TzD.js", line 202, in f"#),
+            None
+        );
+        assert_eq!(
+            first("at xhr.onload (http://localhost:8081/index.bundle?platform=android:10046:8)"),
+            None
+        );
+        assert_eq!(
+            first("[Checking the proxy and the firewall](chrome-error://chromewebdata/#buttons)"),
+            None
+        );
+        assert_eq!(
+            first(
+                "SQLSTATE[HY000] [2002] Connection refused (SQL: select * from `ips` where `id` = 127.0.0.1 limit 1)"
+            ),
+            None
+        );
+        assert_eq!(
+            first(r#"metadata: {headers: {"server": "edge-proxy", "date": "Thu"}}"#),
+            None
+        );
+        // Fetching from a place goes to it; a call from a place comes from it.
+        assert_eq!(
+            first("ERROR: Failed to fetch certificate from 172.26.1.10:789"),
+            some("172.26.1.10", Some(789))
         );
     }
 

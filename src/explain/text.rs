@@ -143,8 +143,10 @@ fn unquote_reply(line: &str) -> &str {
 
 fn looks_like_code(s: &str) -> bool {
     let first = s.split_whitespace().next().unwrap_or("");
-    matches!(first, "await" | "const" | "let" | "var" | "fetch" | "require" | "import")
-        || first.contains('(')
+    matches!(
+        first,
+        "await" | "const" | "let" | "var" | "fetch" | "require" | "import"
+    ) || first.contains('(')
 }
 
 fn assemble(lines: Vec<(String, usize)>) -> Prepared {
@@ -372,6 +374,16 @@ mod tests {
         assert_eq!(p.line(0), format!("{a}rest of it"));
         assert_eq!(p.line(1), a);
         assert_eq!(p.line(2), "2024-05-01 12:00:00 next record");
+    }
+
+    #[test]
+    fn quoted_replies_and_html_entities_read_as_the_message() {
+        let p = prepare(
+            "> could not connect to server: Connection refused\n>\tIs the server running on host &quot;db&quot;?\n> await fetch(url)\n",
+        );
+        assert_eq!(p.line(0), "could not connect to server: Connection refused");
+        assert_eq!(p.line(1), "Is the server running on host \"db\"?");
+        assert_eq!(p.line(2), "> await fetch(url)");
     }
 
     #[test]
