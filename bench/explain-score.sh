@@ -2,7 +2,8 @@
 # Accuracy of `connfix explain` on the real-message corpus (see tests/corpus/real/README.md).
 # No network traffic. Usage:
 #   bash bench/explain-score.sh            # working set
-#   bash bench/explain-score.sh sealed     # sealed set (only at the end of a piece of work)
+#   bash bench/explain-score.sh sealed     # the first sealed set (now tuned on)
+#   bash bench/explain-score.sh sealed2    # the second sealed set (only at the end of a piece of work)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q

@@ -35,6 +35,8 @@ struct Unit<'k> {
     kind: Option<(Kind, i32)>,
     /// The line is a shell command (`$ curl ...`, `>>> ...`): a new attempt starts here.
     command: bool,
+    /// The line names a DNS server's address (`->[::1]:53:`, `10.0.0.2:53: i/o timeout`).
+    dns_server: bool,
 }
 
 impl<'k> Unit<'k> {
@@ -42,6 +44,7 @@ impl<'k> Unit<'k> {
         Unit {
             line: h.line,
             command: is_command(prep.line(h.line)),
+            dns_server: names_dns_server(prep.line(h.line)),
             hits: vec![h],
             kind: None,
         }
@@ -72,6 +75,15 @@ pub(super) fn is_routine(line: &str) -> bool {
     let head: String = line.chars().take(48).collect();
     head.split(|c: char| !c.is_ascii_alphabetic())
         .any(|w| matches!(w, "INFO" | "DEBUG" | "TRACE" | "info" | "debug" | "trace"))
+}
+
+/// A DNS server's address, port 53, written on the line.
+fn names_dns_server(line: &str) -> bool {
+    line.match_indices(":53").any(|(i, _)| {
+        let after = &line[i + 3..];
+        !after.starts_with(|c: char| c.is_ascii_digit())
+            && line[..i].ends_with(|c: char| c.is_ascii_hexdigit() || c == ']')
+    })
 }
 
 /// A prompt at the start of a line: `$ `, `# `, `>>> `, `> `, `PS C:\> `.
@@ -133,7 +145,12 @@ impl<'k> Group<'k> {
             }
             _ => false,
         };
-        places_agree && (kinds_agree || summary)
+        // The DNS server a failed lookup went to, named on the next line (`read udp
+        // [::1]:55059->[::1]:53: read: connection refused`): the lookup's own cause.
+        let dns_server = self.kind.is_some_and(|(k, _)| k == Kind::Dns)
+            && u.dns_server
+            && u.line <= self.last_line + SUMMARY_GAP;
+        dns_server || (places_agree && (kinds_agree || summary))
     }
 
     fn add(&mut self, u: Unit<'k>) {

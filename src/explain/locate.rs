@@ -26,6 +26,9 @@ use std::sync::OnceLock;
 const LOOK_BEHIND: usize = 40;
 /// Lines read after its last line (an address printed after the message).
 const LOOK_AHEAD: usize = 3;
+/// Further lines read after it for a command that ran (`-h host`) or an error object's
+/// `"port": N` field, which reporters often paste below the message.
+const LOOK_AHEAD_FAR: usize = 6;
 /// Only this much of each line is read: addresses sit near the start of a message, and
 /// a megabyte-long line must not cost a megabyte per error.
 const LINE_CAP: usize = 2_000;
@@ -61,6 +64,12 @@ struct Patterns {
     port_word: Regex,
     hidden_host_port: Regex,
     name_ip_port: Regex,
+    host_slash_port: Regex,
+    call_args: Regex,
+    dns_words: Regex,
+    glued_flag_host: Regex,
+    attempt: Regex,
+    sql: Regex,
     failure: Regex,
 }
 
@@ -77,7 +86,7 @@ fn patterns() -> &'static Patterns {
                 r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9][\w.\-]*(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+(?:%[\w.\-]+)?)["'`]?\)?,?\s*(?:on\s+)?\(?port\s*[:=]?\s*(\d{1,5})\b"#,
             ),
             hostport: re(
-                r"(\[[0-9A-Fa-f:.%\w]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-f.:]+)?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:\s|$)|$)",
+                r#"(\[[0-9A-Fa-f:.%\w]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-f.:]+)?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:[\s"'”’)\]]|$)|$)"#,
             ),
             kv_host: re(
                 r#"(?i)(?:^|[\s{(,;"'])"?(?:host(?:name)?|address|server|remote_?addr)"?\s*[:=]\s*(?:Some\(\s*\w+\(\s*)?["'`]?(\[[0-9a-f:.%\w]+\]|[\w.\-:%]+)"#,
@@ -114,6 +123,28 @@ fn patterns() -> &'static Patterns {
             name_ip_port: re(
                 r"\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+\((?:\d{1,3}\.){3}\d{1,3}:(\d{1,5})\)",
             ),
+            // `127.0.0.1/7912`: old OkHttp and others print the port after a slash.
+            host_slash_port: re(
+                r"(?:^|[\s(\[])/?((?:\d{1,3}\.){3}\d{1,3}|localhost)/(\d{2,5})(?:[\s,;)\]]|$)",
+            ),
+            // `connect(("10.0.0.1", 554))`, `tcpConnectToHost(alloc, "localhost", 8080)`,
+            // `HTTP::Client.new("127.0.0.1", 12345)`: a host and a port handed to a call.
+            call_args: re(
+                r#"[(,]\s*\(?\s*["']([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+\]?)["']\s*,\s*(\d{1,5})\s*\)"#,
+            ),
+            // The name a lookup was for, written without quotes: `cannot resolve github.com`,
+            // `Resolving mirror.example.org... failed`, `lookup db.internal on 10.0.0.2:53`.
+            dns_words: re(
+                r"(?i)\b(?:cannot\s+resolve|could\s+not\s+resolve(?:\s+host(?:name)?)?|couldn't\s+resolve(?:\s+host)?|unable\s+to\s+resolve(?:\s+host)?|resolving|lookup|unknown\s+host)\s*:?\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)",
+            ),
+            // `mysql -h10.0.0.5`: a short host flag glued to its value.
+            glued_flag_host: re(r"(?:^|\s)-h((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z][\w\-]*(?:\.[\w\-]+)+|localhost)\b"),
+            // A record announcing an attempt: the place it names is the one that failed.
+            attempt: re(
+                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|dialing|establishing\s+(?:a\s+)?connection)\b",
+            ),
+            // The statement a database error quotes: its values are data, not addresses.
+            sql: re(r"(?i)\(SQL:\s.*?\)(?:\s|$)"),
             failure: re(
                 r"(?i)refus|timed?\s*out|timeout|unreachable|no\s+route|reset|fail|error|err!|cannot|can't|unable|could\s+not|couldn't|not\s+known|resolve|exception|abort|denied|unavailable|拒|失败|超时|无法|отказ|ошибк|abgelehnt|fehl|refus|échec|rechaz|error",
             ),
@@ -348,7 +379,20 @@ fn role_before(before: &str) -> i32 {
         "connection string",
     ];
     if AWAY.iter().any(|w| tail.ends_with(w)) {
-        return -8;
+        // "fetch certificate from X", "download from X", "pull from X": the place fetched
+        // from is where the connection went.
+        const FETCH: &[&str] = &[
+            "fetch", "download", "pull", "retrieve", "receive", "get", "load", "read", "clone",
+        ];
+        let fetched = tail.ends_with("from")
+            && b.split_whitespace()
+                .rev()
+                .take(5)
+                .any(|w| FETCH.iter().any(|f| w.starts_with(f)));
+        if !fetched {
+            return -8;
+        }
+        return 2;
     }
     if TOWARD.iter().any(|w| tail.ends_with(w)) {
         return 2;
@@ -365,7 +409,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     }
     let line = &line[..cut];
     let mut out: Vec<Candidate> = Vec::new();
-    let mut taken: Vec<(usize, usize)> = Vec::new();
+    // The statement a database error quotes is data: nothing in it is a place.
+    let mut taken: Vec<(usize, usize)> = p
+        .sql
+        .find_iter(line)
+        .map(|m| (m.start(), m.end()))
+        .collect();
     let push = |out: &mut Vec<Candidate>,
                 taken: &mut Vec<(usize, usize)>,
                 span: (usize, usize),
@@ -406,6 +455,22 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for m in p.url.find_iter(line) {
         let url = m.as_str();
         // "http:///var/run/docker.sock" and the like have no host to take.
+        // A browser's own pages and scripts (chrome-error://, javascript:) are not places.
+        let internal = [
+            "chrome-error://",
+            "chrome://",
+            "about:",
+            "javascript:",
+            "data:",
+            "blob:",
+            "edge://",
+        ]
+        .iter()
+        .any(|s| url.to_ascii_lowercase().starts_with(s));
+        if internal {
+            taken.push((m.start(), m.end()));
+            continue;
+        }
         let mut a = parse_url(url, services);
         if a.unix_path.is_some() {
             continue;
@@ -438,7 +503,18 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         ]
         .iter()
         .any(|d| lower.contains(d));
-        if docs {
+        // A script's own location in a stack trace (`File "https://app/x.js", line 20`,
+        // `at f (http://host:8081/bundle.js:10046:8)`) is where code ran, not a place.
+        let rest = &line[m.end()..];
+        let frame = rest.starts_with("\", line ") || rest.starts_with("', line ") || {
+            let u = url.trim_end_matches([')', ',', ';', '.', ']']);
+            u.matches(':').count() >= 3
+                && u.rsplit(':')
+                    .take(2)
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        };
+        if docs || frame {
+            taken.push((m.start(), m.end()));
             continue;
         }
         push(
@@ -450,6 +526,32 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             a.scheme,
             5,
             true,
+        );
+    }
+    for c in p.call_args.captures_iter(line) {
+        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host_of(h.as_str().trim_matches(['[', ']'])),
+            parse_port(n.as_str()),
+            None,
+            6,
+            true,
+        );
+    }
+    for c in p.host_slash_port.captures_iter(line) {
+        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host_of(h.as_str()),
+            parse_port(n.as_str()),
+            None,
+            5,
+            false,
         );
     }
     for c in p.name_ip_port.captures_iter(line) {
@@ -510,7 +612,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         }
         // Part of a path or module name (node:events:502, lib/undici:14976).
         let before = &line[..h.start()];
-        let in_path = before.ends_with([':', '\\', '.', '@', '#'])
+        let ip_literal = host.parse::<std::net::IpAddr>().is_ok();
+        let in_path = (before.ends_with(':') && !ip_literal)
+            || before.ends_with(['\\', '.', '@', '#'])
             || (before.ends_with('/')
                 && before[..before.len() - 1].ends_with(|c: char| c.is_alphanumeric()));
         if in_path {
@@ -538,6 +642,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     }
     for c in p.kv_host.captures_iter(line) {
         let h = c.get(1).expect("group");
+        // A response's headers (`"server": "nginx"`) name software, not a place.
+        if line[..h.start()].to_ascii_lowercase().contains("headers") {
+            continue;
+        }
         let host = host_of(h.as_str());
         let port = p
             .kv_port
@@ -578,15 +686,30 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             true,
         );
     }
+    for c in p.glued_flag_host.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host_of(h.as_str()),
+            flag_port(line),
+            None,
+            5,
+            true,
+        );
+    }
     for c in p.user_at_host.captures_iter(line) {
         let h = c.get(1).expect("group");
         let host = host_of(h.as_str()).filter(|h| h.contains('.') || h == "localhost");
+        // ssh's own port unless the command names another.
+        let port = host.as_ref().and(flag_port(line).or(Some(22)));
         push(
             &mut out,
             &mut taken,
             (h.start(), h.end()),
             host,
-            None,
+            port,
             Some("ssh".into()),
             4,
             true,
@@ -603,6 +726,20 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             None,
             4,
             true,
+        );
+    }
+    for c in p.dns_words.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        let host = host_of(h.as_str().trim_end_matches('.'));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            None,
+            None,
+            5,
+            false,
         );
     }
     for c in p.quoted_host.captures_iter(line) {
@@ -699,19 +836,33 @@ pub fn complete(
     }
     let last = last.min(n - 1);
     let from = first.saturating_sub(LOOK_BEHIND).max(floor).min(first);
-    let to = (last + LOOK_AHEAD).min(n - 1);
+    let to = (last + LOOK_AHEAD_FAR).min(n - 1);
     let p = patterns();
     let mut best: Option<(i32, Candidate)> = None;
     let mut ports: Vec<(i32, u16)> = Vec::new();
+    // Ports the error's own lines and those after it give as a field or a flag (`"port":
+    // 80`, `-P 3307`), for a host this reader finds itself.
+    let mut field_ports: Vec<(i32, u16)> = Vec::new();
     for i in from..=to {
         let line = prep.line(i);
         if line.len() < 3 {
             continue;
         }
         let inside = i >= first && i <= last;
+        let far = i > last + LOOK_AHEAD;
+        // Far below the error only a command that ran or a `port` field still speaks of it.
+        let command = p.flag_host.is_match(line)
+            || p.glued_flag_host.is_match(line)
+            || p.call_args.is_match(line);
+        if far && !command && !p.kv_port.is_match(line) {
+            continue;
+        }
+        // An attempt announced before the error (`Connecting to X`, `Opening socket
+        // connection to server X`) is the one that failed, at whatever level it was logged.
+        let attempt = p.attempt.is_match(line);
         // A routine record before the error (INFO GET … took 12ms) is a request that
         // worked, not the one that failed.
-        let routine = super::group::is_routine(line) && !p.failure.is_match(line);
+        let routine = super::group::is_routine(line) && !p.failure.is_match(line) && !attempt;
         let failing = p.failure.is_match(&line[..line.len().min(LINE_CAP)]);
         // The error's own lines first, then the lines just before it; a command line
         // (the thing that was run) counts wherever it is.
@@ -724,9 +875,15 @@ pub fn complete(
         };
         let context = near + i32::from(failing) * 2;
         for c in candidates(line, services) {
+            // The host a signature already read, named again with its port anywhere near
+            // (`Downloading 'http://a'` in a DEBUG record before `UnknownHostException: a`).
+            let known = matches!((&target.host, &c.host), (Some(h), Some(ch)) if same_host(ch, h));
             // Before the error, only a place the text says was asked for: an address that
             // is merely mentioned there belongs to whatever that line was about.
-            if i < first && (!c.asked || routine) {
+            // A failure reported on the line just before (`[db:5432] connection failed!`)
+            // is this error's own first words.
+            let reported = failing && i < first && first - i <= 2;
+            if i < first && (!(c.asked || attempt || reported) || routine) && !known {
                 continue;
             }
             let score = c.score + context;
@@ -752,13 +909,30 @@ pub fn complete(
                 }
             }
         }
-        if target.host.is_some() && i >= first && i <= last + LOOK_AHEAD {
+        if target.host.is_some() && i >= first && !far {
             if let Some(port) = flag_port(line) {
                 ports.push((6, port));
             }
             for cap in p.port_word.captures_iter(&line[..line.len().min(LINE_CAP)]) {
                 if let Some(port) = cap.get(1).and_then(|m| parse_port(m.as_str())) {
                     ports.push((5, port));
+                }
+            }
+        } else if target.host.is_some() && far {
+            for cap in p.kv_port.captures_iter(&line[..line.len().min(LINE_CAP)]) {
+                if let Some(port) = cap.get(1).and_then(|m| parse_port(m.as_str())) {
+                    ports.push((4, port));
+                }
+            }
+        }
+        if target.host.is_none() && i >= first {
+            let head = &line[..line.len().min(LINE_CAP)];
+            if let Some(port) = flag_port(head) {
+                field_ports.push((6 - i32::from(far), port));
+            }
+            for cap in p.kv_port.captures_iter(head) {
+                if let Some(port) = cap.get(1).and_then(|m| parse_port(m.as_str())) {
+                    field_ports.push((5 - i32::from(far), port));
                 }
             }
         }
@@ -772,6 +946,11 @@ pub fn complete(
         target.port = target.port.or(c.port);
         if target.scheme.is_none() {
             target.scheme = c.scheme;
+        }
+        if target.port.is_none()
+            && let Some((_, port)) = field_ports.iter().max_by_key(|(s, _)| *s)
+        {
+            target.port = Some(*port);
         }
         return;
     }
@@ -871,6 +1050,65 @@ mod tests {
         assert_eq!(
             first("ssh: connect to host xxx.xxx.xxx.xxx port 22"),
             Some((None, Some(22)))
+        );
+    }
+
+    #[test]
+    fn reads_call_arguments_glued_flags_lookup_names_and_slashed_ports() {
+        assert_eq!(
+            first(r#"tcpConnectToHost(alloc, "localhost", 8080); //failure"#),
+            some("localhost", Some(8080))
+        );
+        assert_eq!(
+            first(r#"_sock.connect(("127.0.0.1", 554))"#),
+            some("127.0.0.1", Some(554))
+        );
+        assert_eq!(
+            first("mysql -uroot -h10.1.2.3 -P8066"),
+            some("10.1.2.3", Some(8066))
+        );
+        assert_eq!(
+            first("ping: cannot resolve github.com: Unknown host"),
+            some("github.com", None)
+        );
+        assert_eq!(
+            first("java.net.ConnectException: Failed to connect to 127.0.0.1/7912"),
+            some("127.0.0.1", Some(7912))
+        );
+        assert_eq!(
+            first("git clone git@gitlab.com:group/repo.git"),
+            some("gitlab.com", Some(22))
+        );
+    }
+
+    #[test]
+    fn stack_frames_headers_sql_and_browser_pages_name_no_place() {
+        assert_eq!(
+            first(r#"  File "https://app.example.com/index-rV0k7TzD.js", line 202, in f"#),
+            None
+        );
+        assert_eq!(
+            first("at xhr.onload (http://localhost:8081/index.bundle?platform=android:10046:8)"),
+            None
+        );
+        assert_eq!(
+            first("[Checking the proxy and the firewall](chrome-error://chromewebdata/#buttons)"),
+            None
+        );
+        assert_eq!(
+            first(
+                "SQLSTATE[HY000] [2002] Connection refused (SQL: select * from `ips` where `id` = 127.0.0.1 limit 1)"
+            ),
+            None
+        );
+        assert_eq!(
+            first(r#"metadata: {headers: {"server": "edge-proxy", "date": "Thu"}}"#),
+            None
+        );
+        // Fetching from a place goes to it; a call from a place comes from it.
+        assert_eq!(
+            first("ERROR: Failed to fetch certificate from 172.26.1.10:789"),
+            some("172.26.1.10", Some(789))
         );
     }
 

@@ -341,6 +341,8 @@ pub fn is_placeholder(h: &str) -> bool {
                 .chars()
                 .all(|c| matches!(c, 'x' | '.' | '*' | '0'..='9')))
         || lower.chars().all(|c| matches!(c, '.' | '*'))
+        // A name with a label blotted out (`ecxxxxxx.eu-north-1.compute.amazonaws.com`).
+        || lower.split('.').any(|l| l.contains("xxxx") || l.contains("***"))
 }
 
 pub fn parse_port(p: &str) -> Option<u16> {

@@ -79,15 +79,74 @@ fn lines_of(raw: &str) -> Vec<RawLine> {
                 origin,
                 json: true,
             })),
-            // Quotes escaped inside a logged string (klog's err="Get \"https://...\": ...").
+            // Quotes escaped inside a logged string (klog's err="Get \"https://...\": ..."),
+            // HTML entities of a page or an e-mail notification, and the `> ` of a quoted
+            // reply: none of them are part of the message.
             None => lines.push(RawLine {
-                text: line.replace("\\\"", "\""),
+                text: unquote_reply(&decode_entities(&line.replace("\\\"", "\""))).to_string(),
                 origin,
                 json: false,
             }),
         }
     }
     lines
+}
+
+/// `&quot;` and its kin, as an issue tracker or a mail quotes a message.
+fn decode_entities(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains('&') {
+        return line.into();
+    }
+    const ENTITIES: &[(&str, &str)] = &[
+        ("&quot;", "\""),
+        ("&#34;", "\""),
+        ("&#39;", "'"),
+        ("&#x27;", "'"),
+        ("&apos;", "'"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&nbsp;", " "),
+        ("&amp;", "&"),
+    ];
+    let mut out = line.to_string();
+    for (from, to) in ENTITIES {
+        if out.contains(from) {
+            out = out.replace(from, to);
+        }
+    }
+    out.into()
+}
+
+/// A line of a quoted reply (`> text`, `>> text`, `>\ttext`) without its quote marks. A
+/// prompt (`> node`, `>>> code`) keeps its place: it is the command that ran.
+fn unquote_reply(line: &str) -> &str {
+    let mut rest = line;
+    while let Some(r) = rest.strip_prefix('>') {
+        if r.starts_with(">> ") {
+            return line;
+        }
+        rest = r;
+        if !rest.starts_with(['>', ' ', '\t']) {
+            return line;
+        }
+        rest = rest.trim_start_matches([' ', '\t']);
+    }
+    if rest.len() == line.len() || rest.is_empty() {
+        return line;
+    }
+    // `> await fetch(...)`, `> curl ...`: a REPL or a shell, not a quote.
+    if line.starts_with("> ") && !line.starts_with("> >") && looks_like_code(rest) {
+        return line;
+    }
+    rest
+}
+
+fn looks_like_code(s: &str) -> bool {
+    let first = s.split_whitespace().next().unwrap_or("");
+    matches!(
+        first,
+        "await" | "const" | "let" | "var" | "fetch" | "require" | "import"
+    ) || first.contains('(')
 }
 
 fn assemble(lines: Vec<(String, usize)>) -> Prepared {
@@ -315,6 +374,16 @@ mod tests {
         assert_eq!(p.line(0), format!("{a}rest of it"));
         assert_eq!(p.line(1), a);
         assert_eq!(p.line(2), "2024-05-01 12:00:00 next record");
+    }
+
+    #[test]
+    fn quoted_replies_and_html_entities_read_as_the_message() {
+        let p = prepare(
+            "> could not connect to server: Connection refused\n>\tIs the server running on host &quot;db&quot;?\n> await fetch(url)\n",
+        );
+        assert_eq!(p.line(0), "could not connect to server: Connection refused");
+        assert_eq!(p.line(1), "Is the server running on host \"db\"?");
+        assert_eq!(p.line(2), "> await fetch(url)");
     }
 
     #[test]
