@@ -70,13 +70,6 @@ impl<'k> Unit<'k> {
     }
 }
 
-/// A log record at a routine level (INFO, DEBUG, TRACE) in its first columns.
-pub(super) fn is_routine(line: &str) -> bool {
-    let head: String = line.chars().take(48).collect();
-    head.split(|c: char| !c.is_ascii_alphabetic())
-        .any(|w| matches!(w, "INFO" | "DEBUG" | "TRACE" | "info" | "debug" | "trace"))
-}
-
 /// A DNS server's address, port 53, written on the line.
 fn names_dns_server(line: &str) -> bool {
     line.match_indices(":53").any(|(i, _)| {
@@ -224,7 +217,7 @@ pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usiz
         // request that worked, not the target of the error after it.
         if u.kind.is_none()
             && u.hits.iter().all(|h| h.kind.is_none())
-            && is_routine(prep.line(u.line))
+            && super::text::is_routine(prep.line(u.line))
         {
             continue;
         }

@@ -862,7 +862,7 @@ pub fn complete(
         let attempt = p.attempt.is_match(line);
         // A routine record before the error (INFO GET … took 12ms) is a request that
         // worked, not the one that failed.
-        let routine = super::group::is_routine(line) && !p.failure.is_match(line) && !attempt;
+        let routine = super::text::is_routine(line) && !p.failure.is_match(line) && !attempt;
         let failing = p.failure.is_match(&line[..line.len().min(LINE_CAP)]);
         // The error's own lines first, then the lines just before it; a command line
         // (the thing that was run) counts wherever it is.

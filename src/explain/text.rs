@@ -343,6 +343,13 @@ fn starts_record(line: &str) -> bool {
             && b[5] == b':')
 }
 
+/// A log record at a routine level (INFO, DEBUG, TRACE) in its first columns.
+pub(super) fn is_routine(line: &str) -> bool {
+    let head: String = line.chars().take(48).collect();
+    head.split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| matches!(w, "INFO" | "DEBUG" | "TRACE" | "info" | "debug" | "trace"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
