@@ -82,17 +82,23 @@ proptest! {
     }
 
     /// Doubling the text (twice as many copies) at most doubles the work of each reading,
-    /// give or take the fixed cost of a paste.
+    /// give or take the fixed cost of a paste and an edge effect: a pattern runs on the
+    /// lines around its words, and those windows are cut short at the text's ends, which
+    /// weighs most in a short text, so the comparison starts at two copies and allows a
+    /// quarter more (a quadratic step would cost four times as much). Each copy ends its
+    /// last line: copies glued mid-line would make new words at the seams, a different text
+    /// rather than more of the same.
     #[test]
-    fn work_grows_linearly(text in fragment_text(), copies in 1usize..8) {
-        let one = text.repeat(copies);
-        let two = text.repeat(copies * 2);
+    fn work_grows_linearly(text in fragment_text(), copies in 1usize..6) {
+        let text = format!("{text}\n");
+        let one = text.repeat(2 * copies);
+        let two = text.repeat(4 * copies);
         let a = explain::explain(&one, kb()).stats;
         let b = explain::explain(&two, kb()).stats;
         // Per reading: a text that looks cut at a terminal's width is read twice.
         let cost = |s: &explain::Stats| (s.scanned + s.work) / s.passes;
         prop_assert!(
-            cost(&b) <= 2 * cost(&a) + 4096,
+            cost(&b) <= 2 * cost(&a) + cost(&a) / 4 + 4096,
             "work {} for {} bytes, then {} for {} bytes", cost(&a), one.len(), cost(&b), two.len()
         );
     }

@@ -3,6 +3,7 @@
 use super::Stats;
 use super::text::Prepared;
 use crate::knowledge::Knowledge;
+use crate::knowledge::literals::{Literals, Need, fold};
 use crate::knowledge::services::Services;
 use crate::knowledge::signatures::{ErrnoInfo, Kind, Platform, Signature};
 use regex::Captures;
@@ -58,28 +59,66 @@ pub struct Errno<'k> {
     pub code: Option<i64>,
 }
 
+/// Lines around a required word that a pattern is also run on, before and after: most
+/// patterns allow line breaks between their words (`\s+`), and a message a terminal or a
+/// logger broke over a few lines should match as it did when the whole text was read.
+const WINDOW: usize = 4;
+/// The same for patterns that can run on over whole lines (a stack trace between an
+/// exception and its cause).
+const WIDE_WINDOW: usize = 64;
+
 pub fn scan<'k>(prep: &Prepared, kb: &'k Knowledge) -> (Vec<Hit<'k>>, Stats) {
+    scan_with(prep, kb, true)
+}
+
+/// `filtered`: run each pattern only where its required words are (see
+/// `knowledge::literals`), or, for comparison in tests, over the whole text. A slice starts
+/// at a line's start and ends before a newline, so `^` and `$` read as line anchors there;
+/// the bundled patterns use them only in that sense (`(?:^|\s)econnrefused`), and the test
+/// `filtering_changes_no_hit` holds the two ways to the same hits.
+fn scan_with<'k>(prep: &Prepared, kb: &'k Knowledge, filtered: bool) -> (Vec<Hit<'k>>, Stats) {
     let mut stats = Stats::default();
     let mut hits = Vec::new();
     let errors = &kb.errors;
-    for (sig, re) in errors.signatures.iter().zip(errors.compiled()) {
-        let Some(re) = re else { continue };
-        stats.scanned += prep.text.len();
+    let literals = errors.literals();
+    let word_lines = word_lines(prep, literals, &mut stats);
+    let lines = prep.line_starts.len();
+    for (i, sig) in errors.signatures.iter().enumerate() {
+        let need = &literals.needs[i];
+        let window = if literals.spans_lines[i] {
+            WIDE_WINDOW
+        } else {
+            WINDOW
+        };
+        let plan = if filtered {
+            where_to_run(need, &word_lines, lines, window)
+        } else {
+            Run::Everywhere
+        };
+        let spans = match plan {
+            Run::Nowhere => continue,
+            Run::Everywhere => vec![(0, prep.text.len())],
+            Run::Lines(l) => line_spans(prep, &l, window),
+        };
+        let Some(re) = errors.regex(i) else { continue };
         // Only the spans are kept while scanning; the last ones become hits.
         let mut last = VecDeque::new();
-        for caps in re.captures_iter(&prep.text) {
-            if last.len() == MAX_PER_SIGNATURE {
-                last.pop_front();
-                stats.capped = true;
+        for (from, to) in spans {
+            stats.scanned += to - from;
+            for caps in re.captures_iter(&prep.text[from..to]) {
+                if last.len() == MAX_PER_SIGNATURE {
+                    last.pop_front();
+                    stats.capped = true;
+                }
+                last.push_back((from, caps));
             }
-            last.push_back(caps);
         }
         // A pattern naming no place says only an errno, and an errno that is not a network
         // failure by itself (ENOENT, EACCES) then says nothing: `[Errno 2]` is as often a
         // missing config file as a missing socket.
         let names_place = (re.capture_names().flatten())
             .any(|n| matches!(n, "url" | "addr" | "host" | "port" | "path"));
-        for caps in last {
+        for (from, caps) in last {
             let whole = caps.get(0).expect("group 0 always matches");
             stats.work += whole.len();
             let errno = group(&caps, "errno")
@@ -94,10 +133,11 @@ pub fn scan<'k>(prep: &Prepared, kb: &'k Knowledge) -> (Vec<Hit<'k>>, Stats) {
                 });
             let errno_kind =
                 (errno.map(|e| e.info.kind)).filter(|k| names_place || k.is_specific());
+            let start = from + whole.start();
             hits.push(Hit {
                 sig,
-                start: whole.start(),
-                line: prep.line_at(whole.start()),
+                start,
+                line: prep.line_at(start),
                 kind: sig.kind.or(errno_kind),
                 errno,
                 addr: address(&caps, sig, &kb.services),
@@ -111,6 +151,113 @@ pub fn scan<'k>(prep: &Prepared, kb: &'k Knowledge) -> (Vec<Hit<'k>>, Stats) {
     }
     stats.matches = hits.len();
     (hits, stats)
+}
+
+/// For each required word, the lines (0-based, ascending) it occurs on, found in one pass
+/// over the folded text.
+fn word_lines(prep: &Prepared, literals: &Literals, stats: &mut Stats) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); literals.words.len()];
+    let Some(finder) = &literals.finder else {
+        return out;
+    };
+    let folded = fold(&prep.text);
+    stats.scanned += folded.len();
+    // Folding keeps every line break, so the folded text has the same lines; only their
+    // offsets move when a character's lower case is longer or shorter.
+    let own_starts;
+    let starts = if folded.len() == prep.text.len() {
+        &prep.line_starts
+    } else {
+        own_starts = std::iter::once(0)
+            .chain(folded.match_indices('\n').map(|(i, _)| i + 1))
+            .take(prep.line_starts.len())
+            .collect::<Vec<_>>();
+        &own_starts
+    };
+    for m in finder.find_overlapping_iter(&folded) {
+        let line = starts
+            .partition_point(|&s| s <= m.start())
+            .saturating_sub(1);
+        let lines = &mut out[m.pattern().as_usize()];
+        if lines.last() != Some(&line) {
+            lines.push(line);
+        }
+    }
+    out
+}
+
+enum Run {
+    /// The words the pattern needs are not in the text.
+    Nowhere,
+    Everywhere,
+    /// Around these lines (ascending).
+    Lines(Vec<usize>),
+}
+
+fn where_to_run(need: &Need, word_lines: &[Vec<usize>], lines: usize, window: usize) -> Run {
+    match cost(need, word_lines) {
+        0 => Run::Nowhere,
+        // Windows over much of the text would cost more than one pass over it.
+        n if n.saturating_mul(2 * window + 1) > lines => Run::Everywhere,
+        _ => Run::Lines(lines_of(need, word_lines)),
+    }
+}
+
+/// How many lines a filter by `need` lets through (at most): all the lines of an
+/// alternative's branches, the fewest of a sequence's parts.
+fn cost(need: &Need, word_lines: &[Vec<usize>]) -> usize {
+    match need {
+        Need::Nothing => usize::MAX,
+        Need::Word(w) => word_lines[*w].len(),
+        Need::AnyOf(any) => any
+            .iter()
+            .map(|n| cost(n, word_lines))
+            .fold(0, usize::saturating_add),
+        Need::AllOf(all) => all.iter().map(|n| cost(n, word_lines)).min().unwrap_or(0),
+    }
+}
+
+fn lines_of(need: &Need, word_lines: &[Vec<usize>]) -> Vec<usize> {
+    match need {
+        Need::Nothing => Vec::new(),
+        Need::Word(w) => word_lines[*w].clone(),
+        Need::AnyOf(any) => {
+            let mut all: Vec<usize> = any.iter().flat_map(|n| lines_of(n, word_lines)).collect();
+            all.sort_unstable();
+            all.dedup();
+            all
+        }
+        Need::AllOf(all) => all
+            .iter()
+            .min_by_key(|n| cost(n, word_lines))
+            .map(|n| lines_of(n, word_lines))
+            .unwrap_or_default(),
+    }
+}
+
+/// Byte spans of the text `window` lines around each line, merged where they meet. A span
+/// starts at a line's start and ends before a line's newline, so that line anchors and word
+/// boundaries at its edges read as they do in the whole text.
+fn line_spans(prep: &Prepared, lines: &[usize], window: usize) -> Vec<(usize, usize)> {
+    let last = prep.line_starts.len().saturating_sub(1);
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for &l in lines {
+        let (a, b) = (l.saturating_sub(window), (l + window).min(last));
+        match merged.last_mut() {
+            Some((_, end)) if a <= *end + 1 => *end = (*end).max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(a, b)| {
+            let end = prep
+                .line_starts
+                .get(b + 1)
+                .map_or(prep.text.len(), |&s| s - 1);
+            (prep.line_starts[a], end)
+        })
+        .collect()
 }
 
 fn group<'h>(caps: &Captures<'h>, name: &str) -> Option<&'h str> {
@@ -366,6 +513,7 @@ fn clean_path(p: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::explain::text;
 
     fn svc() -> Services {
         Services::bundled()
@@ -409,5 +557,48 @@ mod tests {
         assert_eq!(a.unix_path.as_deref(), Some("/var/run/docker.sock"));
         let a = parse_url("http://[::1]:8080/", &svc());
         assert_eq!((a.host.as_deref(), a.port), (Some("::1"), Some(8080)));
+    }
+
+    /// The prefilter only skips work: over every real message of the corpus and every capture
+    /// of a real client, alone and all
+    /// of them run together into one long paste with routine lines between (so windows meet
+    /// and merge), the hits are the ones a pass of every pattern over the whole text finds.
+    #[test]
+    fn filtering_changes_no_hit() {
+        let kb = Knowledge::bundled();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/real");
+        let mut texts = Vec::new();
+        for set in ["working", "sealed", "sealed2"] {
+            let lines = std::fs::read_to_string(format!("{dir}/{set}.jsonl")).unwrap();
+            for l in lines.lines() {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                texts.push(v["text"].as_str().unwrap().to_string());
+            }
+        }
+        let captured = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/captured");
+        for f in std::fs::read_dir(captured).unwrap() {
+            texts.push(std::fs::read_to_string(f.unwrap().path()).unwrap());
+        }
+        assert!(texts.len() > 800);
+        let mut long = String::new();
+        for (i, t) in texts.iter().enumerate() {
+            long.push_str(t);
+            for j in 0..i % 7 {
+                long.push_str(&format!("\nINFO connection {j} returned to the pool\n"));
+            }
+        }
+        texts.push(long);
+        let seen = |hits: Vec<Hit>| -> Vec<(usize, String, Addr)> {
+            (hits.into_iter())
+                .map(|h| (h.start, h.sig.id.clone(), h.addr))
+                .collect()
+        };
+        for t in &texts {
+            let prep = text::prepare(t);
+            let (fast, fast_stats) = scan_with(&prep, &kb, true);
+            let (all, all_stats) = scan_with(&prep, &kb, false);
+            assert_eq!(seen(fast), seen(all), "{}", &t[..t.len().min(200)]);
+            assert!(fast_stats.scanned <= all_stats.scanned + prep.text.len());
+        }
     }
 }

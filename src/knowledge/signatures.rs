@@ -8,6 +8,7 @@
 //! when text is explained (a test checks them all); the user's own are compiled when they
 //! are loaded, so a broken one is reported at once.
 
+use super::literals::Literals;
 use super::{KbError, Quoted, line_of, toml_error_line, valid_id};
 use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
@@ -179,7 +180,9 @@ pub struct ErrorKnowledge {
     pub errnos: Vec<ErrnoInfo>,
     /// Where the kinds table came from, for messages.
     pub kinds_source: String,
-    compiled: OnceLock<Vec<Option<Regex>>>,
+    /// Each pattern compiled when first needed (a paste rarely needs most of them).
+    compiled: OnceLock<Vec<OnceLock<Option<Regex>>>>,
+    literals: OnceLock<Literals>,
 }
 
 /// The platform an errno number belongs to.
@@ -203,14 +206,26 @@ impl ErrorKnowledge {
             .map(|e| e.title.as_str())
     }
 
-    /// The compiled patterns, in signature order (None where one does not compile; the
-    /// loader has already reported it).
-    pub fn compiled(&self) -> &[Option<Regex>] {
-        self.compiled.get_or_init(|| {
-            self.signatures
-                .iter()
-                .map(|s| compile(&s.pattern).ok())
+    /// Signature `i`'s pattern compiled (None where it does not compile; the loader has
+    /// already reported it).
+    pub fn regex(&self, i: usize) -> Option<&Regex> {
+        let all = (self.compiled).get_or_init(|| {
+            (0..self.signatures.len())
+                .map(|_| OnceLock::new())
                 .collect()
+        });
+        all.get(i)?
+            .get_or_init(|| compile(&self.signatures[i].pattern).ok())
+            .as_ref()
+    }
+
+    /// The words each pattern's matches must contain (see `literals`).
+    pub fn literals(&self) -> &Literals {
+        self.literals.get_or_init(|| {
+            let patterns: Vec<String> = (self.signatures.iter())
+                .map(|s| ascii_classes(&s.pattern))
+                .collect();
+            Literals::new(patterns.iter().map(String::as_str))
         })
     }
 
