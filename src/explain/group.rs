@@ -54,7 +54,7 @@ impl<'k> Unit<'k> {
         self.kind = self
             .hits
             .iter()
-            .filter_map(|h| h.kind.filter(|k| k.is_specific()).map(|k| (k, h.sig.rank)))
+            .filter_map(|h| h.kind.filter(|_| decides(h)).map(|k| (k, h.sig.rank)))
             .max_by_key(|(_, rank)| *rank);
         self
     }
@@ -68,6 +68,12 @@ impl<'k> Unit<'k> {
             .iter()
             .any(|h| h.kind.is_some() || h.addr.has_place() || h.addr.port.is_some())
     }
+}
+
+/// The match names a kind that decides: a definite one, or `other` from a signature that
+/// says its words mean no more than that (a protocol's refusal worded like the socket's).
+fn decides(h: &Hit) -> bool {
+    h.kind.is_some_and(|k| k.is_specific() || h.sig.definite)
 }
 
 /// A DNS server's address, port 53, written on the line.
@@ -257,14 +263,11 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
     // The kind: a definite kind beats `other`, then the most specific signature, then a
     // match that also names the place, then the later match (a "Caused by" chain ends with
     // its root cause).
-    let kind_hit = g.hits.iter().filter(|h| h.kind.is_some()).max_by_key(|h| {
-        (
-            h.kind.is_some_and(Kind::is_specific),
-            h.sig.rank,
-            h.addr.has_place(),
-            h.start,
-        )
-    })?;
+    let kind_hit = g
+        .hits
+        .iter()
+        .filter(|h| h.kind.is_some())
+        .max_by_key(|h| (decides(h), h.sig.rank, h.addr.has_place(), h.start))?;
     let kind = kind_hit.kind?;
     let info = errors.kind(kind);
 
@@ -539,4 +542,34 @@ fn excerpt(prep: &Prepared, h: &Hit) -> String {
         s.push('…');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::explain::{Kind, explain};
+    use crate::knowledge::Knowledge;
+
+    fn kind_of(text: &str) -> Option<Kind> {
+        explain(text, &Knowledge::bundled()).main().map(|f| f.kind)
+    }
+
+    #[test]
+    fn a_definite_other_beats_the_generic_words_it_contains() {
+        // MQTT's CONNACK refusal is the broker's answer, not the socket's ECONNREFUSED.
+        let t = "Connection error: Connection Refused: not authorised.";
+        assert_eq!(kind_of(t), Some(Kind::Other));
+        assert_eq!(kind_of("connect: Connection refused"), Some(Kind::Refused));
+    }
+
+    #[test]
+    fn kinds_read_off_codes() {
+        let sqlcmd = "Sqlcmd: Error: Microsoft ODBC Driver 18 for SQL Server : TCP Provider: Error code 0x274C.\nSqlcmd: Error: Microsoft ODBC Driver 18 for SQL Server : Client unable to establish connection.";
+        assert_eq!(kind_of(sqlcmd), Some(Kind::Timeout));
+        let s_client = "CONNECTED(00000003)\nwrite:errno=104\n---\nno peer certificate available\n---\nSSL handshake has read 0 bytes and written 307 bytes";
+        assert_eq!(kind_of(s_client), Some(Kind::Reset));
+        assert_eq!(
+            kind_of("ERROR_WINHTTP_NAME_NOT_RESOLVED while fetching the index"),
+            Some(Kind::Dns)
+        );
+    }
 }

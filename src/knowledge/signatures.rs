@@ -87,6 +87,11 @@ pub struct Signature {
     /// the ecosystem and the kind.
     #[serde(default = "default_rank")]
     pub rank: i32,
+    /// The kind holds even when it is `other` and a generic match in the same words names
+    /// a definite one: "Connection Refused: identifier rejected" is a protocol's refusal
+    /// (MQTT's CONNACK), not the socket's.
+    #[serde(default)]
+    pub definite: bool,
     /// What the message means, when it says more than its kind's summary.
     #[serde(default)]
     pub summary: Option<String>,
@@ -239,7 +244,7 @@ impl ErrorKnowledge {
         hint: Option<Kind>,
     ) -> Option<(&ErrnoInfo, Option<Platform>)> {
         let written = written.trim();
-        if let Ok(n) = written.parse::<i64>() {
+        if let Some(n) = errno_number(written) {
             let mut found = Vec::new();
             for e in &self.errnos {
                 for (platform, list) in [
@@ -327,6 +332,23 @@ impl ErrorKnowledge {
             }
         }
     }
+}
+
+/// An errno written as a number: decimal (`10054`, `-3`) or hexadecimal (`0x2746`), where an
+/// HRESULT wrapping a Win32 code (`0x80072746`) stands for the code it wraps.
+fn errno_number(written: &str) -> Option<i64> {
+    if let Ok(n) = written.parse::<i64>() {
+        return Some(n);
+    }
+    let hex = written
+        .strip_prefix("0x")
+        .or_else(|| written.strip_prefix("0X"))?;
+    let n = i64::from_str_radix(hex, 16).ok()?;
+    Some(if n & 0xFFFF_0000 == 0x8007_0000 {
+        n & 0xFFFF
+    } else {
+        n
+    })
 }
 
 pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
@@ -602,4 +624,20 @@ pub fn missing_kinds(errors_kb: &ErrorKnowledge) -> Vec<Kind> {
         .into_iter()
         .filter(|k| errors_kb.kind(*k).is_none())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::errno_number;
+
+    #[test]
+    fn errno_numbers_may_be_hex_and_hresults_stand_for_what_they_wrap() {
+        assert_eq!(errno_number("10054"), Some(10054));
+        assert_eq!(errno_number("-3"), Some(-3));
+        assert_eq!(errno_number("0x2746"), Some(10054));
+        assert_eq!(errno_number("0x0000274D"), Some(10061));
+        assert_eq!(errno_number("0x8007274C"), Some(10060));
+        assert_eq!(errno_number("0x80004005"), Some(0x8000_4005));
+        assert_eq!(errno_number("ECONNRESET"), None);
+    }
 }
