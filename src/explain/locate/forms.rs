@@ -3,7 +3,7 @@
 
 use super::LINE_CAP;
 use super::patterns::{flag_port, patterns};
-use super::roles::{host_of, placeholder, role_before};
+use super::roles::{host_of, looks_like_version, placeholder, placeholder_word, role_before};
 use crate::explain::scan::{parse_port, parse_url, split_addr};
 use crate::knowledge::services::Services;
 
@@ -58,8 +58,19 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         if port == Some(53) && line[..span.0].trim_end().ends_with(" on") {
             score -= 10;
         }
-        // The local end of a socket pair (`10.0.0.1:51640->10.0.0.2:7002`).
-        if line[span.1..].starts_with("->") {
+        // The resolver dig and nslookup report (`;; SERVER: 127.0.0.53#53(127.0.0.53)`,
+        // `Server:  10.0.0.2`) answered; it is not what was asked about.
+        let head = line.trim_start().trim_start_matches([';', ' ']);
+        if head
+            .get(..7)
+            .is_some_and(|h| h.eq_ignore_ascii_case("server:"))
+        {
+            score -= 10;
+        }
+        // The local end of a socket pair (`10.0.0.1:51640->10.0.0.2:7002`, `local=… remote=…`).
+        if line[span.1..].trim_start().starts_with("->")
+            || line[span.1..].trim_start().starts_with("<->")
+        {
             score -= 10;
         }
         taken.push(span);
@@ -106,7 +117,8 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
                 }
             }
         }
-        let host = a.host.and_then(|h| (!placeholder(&h)).then_some(h));
+        // A URL's host is never a file, whatever it ends in (transfer.sh, deno.land).
+        let host = a.host.and_then(|h| (!placeholder_word(&h)).then_some(h));
         // A URL whose host is hidden still gives its port.
         let port = a.port;
         // A link to documentation ("see https://…/docs/…") is advice, not the target.
@@ -147,8 +159,191 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             true,
         );
     }
-    for c in p.call_args.captures_iter(line) {
+    for c in p.sqlserver.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        let end = c.get(2).map_or(h.end(), |n| n.end());
+        // Without its own marks (a comma port, `tcp:`, an instance, sqlcmd's -S) this is an
+        // ordinary `address=` field, read below with a port field beside it.
+        let whole = c.get(0).expect("group").as_str();
+        if c.get(2).is_none() && !whole.contains(['\\', ':']) && !whole.contains("-S") {
+            continue;
+        }
+        let port = c.get(2).and_then(|n| parse_port(n.as_str()));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), end),
+            host_of(h.as_str()),
+            port,
+            None,
+            5,
+            true,
+        );
+    }
+    for c in p.oracle_thin.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        let port = c.get(2).and_then(|n| parse_port(n.as_str())).or(Some(1521));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), c.get(0).expect("group").end()),
+            host_of(h.as_str()),
+            port,
+            Some("oracle".into()),
+            6,
+            true,
+        );
+    }
+    // Cheap tests on the line first: most patterns below start without a fixed word, and
+    // the reader must stay fast on long logs.
+    let lower = line.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    let hash_ports = line.contains('#').then(|| p.hash_port.captures_iter(line));
+    for c in hash_ports.into_iter().flatten() {
         let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host_of(h.as_str()),
+            parse_port(n.as_str()),
+            None,
+            6,
+            false,
+        );
+    }
+    let dig = has(&["dig", "nslookup"]);
+    let dig_servers = (dig && line.contains('@')).then(|| p.dig_server.captures_iter(line));
+    for c in dig_servers.into_iter().flatten() {
+        let h = c.get(1).expect("group");
+        let (host, port) = split_addr(h.as_str()).map_or((None, None), |(h, p)| (Some(h), p));
+        let port = port.or_else(|| flag_port(line)).or(Some(53));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host.filter(|h| !placeholder(h)),
+            port,
+            None,
+            5,
+            true,
+        );
+    }
+    for c in dig
+        .then(|| p.dig_name.captures_iter(line))
+        .into_iter()
+        .flatten()
+    {
+        let h = c.get(1).expect("group");
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host_of(h.as_str()),
+            None,
+            None,
+            6,
+            true,
+        );
+    }
+    let pings = has(&["ping", "trac", "mtr"]).then(|| p.ping.captures_iter(line));
+    for c in pings.into_iter().flatten() {
+        let h = c.get(1).expect("group");
+        let host = host_of(h.as_str())
+            .filter(|h| h.contains(['.', ':']) || h.eq_ignore_ascii_case("localhost"));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            None,
+            None,
+            6,
+            true,
+        );
+    }
+    let sentence = has(&[
+        "server at",
+        "host at",
+        "’s ",
+        "'s ",
+        "the page",
+        "refused to connect",
+        "too long to respond",
+        "unexpectedly closed",
+        "send any data",
+    ]);
+    let sentences = sentence.then(|| p.sentence_host.captures_iter(line));
+    for c in sentences.into_iter().flatten() {
+        let Some(h) = (1..=4).find_map(|i| c.get(i)) else {
+            continue;
+        };
+        let (host, port) = split_addr(h.as_str()).map_or((None, None), |(h, p)| (Some(h), p));
+        // A lone word ("Firefox can’t…", "This site") is no host; a name has a dot.
+        let host = host.filter(|h| {
+            !placeholder(h) && (h.contains(['.', ':']) || h.eq_ignore_ascii_case("localhost"))
+        });
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            port,
+            None,
+            6,
+            true,
+        );
+    }
+    for c in p.bracket_host.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host_of(h.as_str()),
+            None,
+            None,
+            5,
+            false,
+        );
+    }
+    for c in p.port_on_host.captures_iter(line) {
+        let (n, h) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        let host = split_addr(h.as_str())
+            .map(|(h, _)| h)
+            .filter(|h| !placeholder(h));
+        push(
+            &mut out,
+            &mut taken,
+            (n.start(), h.end()),
+            host,
+            parse_port(n.as_str()),
+            None,
+            6,
+            false,
+        );
+    }
+    // A command ending in a host and a port ends in a digit.
+    let ends_in_digit = line.trim_end().ends_with(|c: char| c.is_ascii_digit());
+    let commands = ends_in_digit.then(|| p.command_host_port.captures_iter(line));
+    for c in commands.into_iter().flatten() {
+        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host_of(h.as_str()),
+            parse_port(n.as_str()),
+            None,
+            5,
+            true,
+        );
+    }
+    for c in p.call_args.captures_iter(line) {
+        let Some(h) = c.get(1).or_else(|| c.get(2)) else {
+            continue;
+        };
+        let n = c.get(3).expect("group");
         push(
             &mut out,
             &mut taken,
@@ -223,7 +418,29 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         if rest.starts_with(':') && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
             continue;
         }
-        let Some((host, _)) = split_addr(&format!("{raw}:{port}")) else {
+        // `name/ip`, where the name is only a word (`to/10.0.0.5:80`): the address.
+        let raw = match raw.split_once('/') {
+            Some((name, ip)) if placeholder(name) => ip,
+            _ => raw,
+        };
+        // An unbracketed IPv6 address ending in a short group (`2001:db8::10`) is the
+        // whole address: its last group is no port.
+        let Some((host, split_port)) = split_addr(&format!("{raw}:{port}")) else {
+            continue;
+        };
+        let Some(port) = split_port else {
+            if host.contains(':') {
+                push(
+                    &mut out,
+                    &mut taken,
+                    (h.start(), n.end()),
+                    Some(host),
+                    None,
+                    None,
+                    5,
+                    false,
+                );
+            }
             continue;
         };
         if placeholder(&host) {
@@ -265,11 +482,25 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         if line[..h.start()].to_ascii_lowercase().contains("headers") {
             continue;
         }
-        let host = host_of(h.as_str());
-        let port = p
-            .kv_port
-            .captures(&line[h.end()..])
-            .and_then(|pc| parse_port(pc.get(1)?.as_str()));
+        let (host, own_port) = split_addr(h.as_str())
+            .filter(|(h, _)| !placeholder(h))
+            .map_or((None, None), |(h, p)| (Some(h), p));
+        // `Server: Could not open a connection`: a sentence, not a name.
+        let after = &line[h.end()..];
+        let sentence = host.as_deref().is_some_and(|h| {
+            !h.contains(['.', ':'])
+                && !h.eq_ignore_ascii_case("localhost")
+                && after.starts_with(' ')
+                && after[1..].starts_with(|c: char| c.is_ascii_lowercase())
+        });
+        if sentence {
+            continue;
+        }
+        let port = own_port.or_else(|| {
+            p.kv_port
+                .captures(after)
+                .and_then(|pc| parse_port(pc.get(1)?.as_str()))
+        });
         push(
             &mut out,
             &mut taken,
@@ -321,8 +552,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in p.user_at_host.captures_iter(line) {
         let h = c.get(1).expect("group");
         let host = host_of(h.as_str()).filter(|h| h.contains('.') || h == "localhost");
-        // ssh's own port unless the command names another.
-        let port = host.as_ref().and(flag_port(line).or(Some(22)));
+        // ssh's own port unless the command names another; `rsync host::module` talks to
+        // an rsync daemon, not over ssh.
+        let daemon = line[h.end()..].starts_with("::");
+        let port = host
+            .as_ref()
+            .and(flag_port(line).or((!daemon).then_some(22)));
         push(
             &mut out,
             &mut taken,
@@ -404,7 +639,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     }
     for m in p.ipv4.find_iter(line) {
         // Part of a longer dotted number (a version, an OID) is not an address.
-        if line[..m.start()].ends_with(|c: char| c == '.' || c.is_ascii_digit()) {
+        if line[..m.start()].ends_with(|c: char| c == '.' || c.is_ascii_digit())
+            || looks_like_version(line, m.start(), m.end())
+        {
             continue;
         }
         let host = host_of(m.as_str());
@@ -555,6 +792,137 @@ mod tests {
         assert_eq!(
             first("ERROR: Failed to fetch certificate from 172.26.1.10:789"),
             some("172.26.1.10", Some(789))
+        );
+    }
+
+    #[test]
+    fn reads_hash_ports_word_orders_and_sql_server_spellings() {
+        assert_eq!(
+            first(";; communications error to 192.0.2.44#53: timed out"),
+            some("192.0.2.44", Some(53))
+        );
+        assert_eq!(
+            first(";; Connection to 2001:db8:5::9#53(2001:db8:5::9) for x.lan failed"),
+            some("2001:db8:5::9", Some(53))
+        );
+        // An unbracketed IPv6 address keeps its last group.
+        assert_eq!(
+            first("curl: (7) Failed to connect to 2001:db8:aa::12: Network is unreachable"),
+            some("2001:db8:aa::12", None)
+        );
+        assert_eq!(
+            first("could not reach 198.51.100.7 and port 2222: no route"),
+            some("198.51.100.7", Some(2222))
+        );
+        assert_eq!(
+            first("Unable to connect to port 2200 on build-box.lan"),
+            some("build-box.lan", Some(2200))
+        );
+        assert_eq!(
+            first("Data Source=tcp:sql.corp.lan,14330;Initial Catalog=shop"),
+            some("sql.corp.lan", Some(14330))
+        );
+        assert_eq!(
+            first("> sqlcmd -S tcp:10.4.4.4,1533 -U app"),
+            some("10.4.4.4", Some(1533))
+        );
+        assert_eq!(
+            first("url=jdbc:oracle:thin:@//ora.lan:1522/SALES"),
+            some("ora.lan", Some(1522))
+        );
+        assert_eq!(
+            first("endpoint: queue.lan:61616"),
+            some("queue.lan", Some(61616))
+        );
+        assert_eq!(
+            first("{error, econnrefused} connecting {\"10.8.0.3\", 5672}"),
+            some("10.8.0.3", Some(5672))
+        );
+        assert_eq!(
+            first("gen_tcp:connect(192.0.2.9, 4369)"),
+            some("192.0.2.9", Some(4369))
+        );
+        assert_eq!(
+            first("java.net.ConnectException: Failed to connect to/192.0.2.80:8088"),
+            some("192.0.2.80", Some(8088))
+        );
+    }
+
+    #[test]
+    fn reads_tools_browsers_and_lookups() {
+        assert_eq!(first("$ ping -c 4 gw.home.lan"), some("gw.home.lan", None));
+        assert_eq!(
+            first("Pinging 192.0.2.61 with 32 bytes of data:"),
+            some("192.0.2.61", None)
+        );
+        // The router that answered a ping is not what was pinged.
+        let c = candidates(
+            "Reply from 192.0.2.1: Destination host unreachable.",
+            &Services::bundled(),
+        );
+        assert!(c.iter().all(|c| c.score < 4), "{c:?}");
+        assert_eq!(first("$ dig @192.0.2.53 shop.lan"), some("shop.lan", None));
+        assert_eq!(first("# dig @192.0.2.53"), some("192.0.2.53", Some(53)));
+        assert_eq!(
+            first("; <<>> DiG 9.18.1 <<>> +short www.shop.lan"),
+            some("www.shop.lan", None)
+        );
+        assert_eq!(
+            first("The server at shop.example.org is taking too long to respond."),
+            some("shop.example.org", None)
+        );
+        assert_eq!(
+            first("shop.example.org’s server IP address could not be found."),
+            some("shop.example.org", None)
+        );
+        assert_eq!(
+            first(
+                "Safari can’t open the page “localhost:5173” because the server stopped responding."
+            ),
+            some("localhost", Some(5173))
+        );
+        assert_eq!(
+            first("Unable to resolve DNS entry for files.shop.lan"),
+            some("files.shop.lan", None)
+        );
+        assert_eq!(
+            first("DNSError: cdn.shop.lan, temporary failure"),
+            some("cdn.shop.lan", None)
+        );
+        assert_eq!(
+            first("Timeout was reached: [feeds.shop.lan] Connection timed out after 5000 ms"),
+            some("feeds.shop.lan", None)
+        );
+        assert_eq!(
+            first("dev@box:~/app$ node client.js 10.2.2.2 7000"),
+            some("10.2.2.2", Some(7000))
+        );
+        // A URL's host is never a file name, whatever it ends in.
+        assert_eq!(
+            first("Firefox can’t establish a connection to the server at wss://chat.demo.sh/live."),
+            some("chat.demo.sh", Some(443))
+        );
+    }
+
+    #[test]
+    fn versions_resolvers_sentences_and_local_ends_are_not_targets() {
+        assert_eq!(first("[modfoo 0.7.2.1-88] request failed"), None);
+        assert_eq!(first("agent version 3.1.4.1 failed to start"), None);
+        let c = candidates(";; SERVER: 127.0.0.53#53(127.0.0.53)", &Services::bundled());
+        assert!(c.iter().all(|c| c.score < 0), "{c:?}");
+        assert_eq!(
+            first(
+                "(provider: TCP Provider, error: 40 - Could not open a connection to SQL Server: Could not open a connection)"
+            ),
+            None
+        );
+        assert_eq!(
+            first("error forwarding port 5000 to pod abc, uid : exit status 1"),
+            Some((None, Some(5000)))
+        );
+        assert_eq!(
+            first("local=10.0.0.4:40112 <-> remote=203.0.113.5:993 reset"),
+            some("203.0.113.5", Some(993))
         );
     }
 }

@@ -67,6 +67,10 @@ pub fn complete(
     let p = patterns();
     let mut best: Option<(i32, Candidate)> = None;
     let mut ports: Vec<(i32, u16)> = Vec::new();
+    // Every host read with its port, for a host found without one (`localhost refused to
+    // connect` after `http://localhost:8097`).
+    // A URL's name also gives its port to the address the name resolved to.
+    let mut named: Vec<(i32, String, u16, bool)> = Vec::new();
     // Ports the error's own lines and those after it give as a field or a flag (`"port":
     // 80`, `-P 3307`), for a host this reader finds itself.
     let mut field_ports: Vec<(i32, u16)> = Vec::new();
@@ -128,8 +132,22 @@ pub fn complete(
                     {
                         ports.push((score + 5, port));
                     }
+                    // The URL a request was made to, when the failing line names only the
+                    // address its name resolved to (`GET http://mirror.lan/` … `Failed to
+                    // connect to 10.0.0.5`): its port is the port.
+                    if let (Some(ch), Some(port), Some(_)) = (&c.host, c.port, &c.scheme)
+                        && c.asked
+                        && h.parse::<std::net::IpAddr>().is_ok()
+                        && ch.parse::<std::net::IpAddr>().is_err()
+                    {
+                        ports.push((score - 3, port));
+                    }
                 }
                 None => {
+                    if let (Some(h), Some(port)) = (&c.host, c.port) {
+                        let url = c.scheme.is_some() && c.asked;
+                        named.push((score, h.clone(), port, url));
+                    }
                     if c.host.is_some() && best.as_ref().is_none_or(|(s, _)| score >= *s) {
                         best = Some((score, c));
                     }
@@ -169,8 +187,17 @@ pub fn complete(
         && score >= MIN_SCORE
     {
         target.located = true;
+        target.port = target.port.or(c.port).or_else(|| {
+            let h = c.host.as_deref()?;
+            let ip = h.parse::<std::net::IpAddr>().is_ok();
+            (named.iter())
+                .filter(|(_, n, _, url)| {
+                    same_host(n, h) || (ip && *url && n.parse::<std::net::IpAddr>().is_err())
+                })
+                .max_by_key(|(s, n, _, _)| (same_host(n, h), *s))
+                .map(|(_, _, p, _)| *p)
+        });
         target.host = c.host;
-        target.port = target.port.or(c.port);
         if target.scheme.is_none() {
             target.scheme = c.scheme;
         }
@@ -224,5 +251,25 @@ mod tests {
         };
         complete(&mut t, &prep, [1, 1], 0, &Services::bundled());
         assert_eq!((t.host.as_deref(), t.port), (Some("db"), Some(3307)));
+    }
+
+    #[test]
+    fn a_host_found_without_its_port_takes_the_port_named_beside_it() {
+        // The same host with its port earlier on the line.
+        let prep =
+            text::prepare("opening http://localhost:9300 gave: localhost refused to connect.\n");
+        let mut t = TargetGuess::default();
+        complete(&mut t, &prep, [0, 0], 0, &Services::bundled());
+        assert_eq!((t.host.as_deref(), t.port), (Some("localhost"), Some(9300)));
+        // The URL asked for, when the failing line names only the address it resolved to.
+        let prep = text::prepare(
+            "fetching http://pkgs.corp.lan/index failed\ncurl: Failed to connect to 2001:db8:7::4: Network is unreachable\n",
+        );
+        let mut t = TargetGuess::default();
+        complete(&mut t, &prep, [1, 1], 0, &Services::bundled());
+        assert_eq!(
+            (t.host.as_deref(), t.port),
+            (Some("2001:db8:7::4"), Some(80))
+        );
     }
 }

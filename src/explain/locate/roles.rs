@@ -4,8 +4,33 @@
 
 use crate::explain::scan::clean_host;
 
-/// Words that fill a host's place in messages without being one.
+/// Words that fill a host's place in messages without being one, and files that look like
+/// host names (`app.py`).
 pub fn placeholder(host: &str) -> bool {
+    placeholder_word(host) || is_source_file(&host.to_ascii_lowercase())
+}
+
+/// A dotted number that is a version, not an address: after "version" or "v", with a
+/// build number glued on (`0.9.11.5-293`), or starting with 0 (no host is 0.x.x.x).
+pub fn looks_like_version(line: &str, start: usize, end: usize) -> bool {
+    let ip = &line[start..end];
+    let before = line[..start].trim_end().to_ascii_lowercase();
+    let after = &line[end..];
+    (ip.starts_with("0.") && ip != "0.0.0.0")
+        || (after.starts_with(['-', '_', '+'])
+            && after[1..].starts_with(|c: char| c.is_ascii_digit()))
+        || [
+            "version", "ver", "ver.", "release", "build", "firmware", "v",
+        ]
+        .iter()
+        .any(|w| {
+            before.ends_with(w)
+                && !before[..before.len() - w.len()].ends_with(|c: char| c.is_ascii_alphanumeric())
+        })
+}
+
+/// Words that fill a host's place in messages without being one.
+pub fn placeholder_word(host: &str) -> bool {
     let h = host.to_ascii_lowercase();
     const WORDS: &[&str] = &[
         "address",
@@ -132,14 +157,25 @@ pub fn placeholder(host: &str) -> bool {
         "delete",
         "patch",
         "options",
+        "could",
+        "not",
+        "cannot",
+        "forwarding",
+        "listening",
+        "binding",
+        "using",
+        "sending",
+        "receiving",
+        "default",
+        "given",
+        "specified",
+        "any",
     ];
     // Redacted or invented addresses (xxx.xxx.xxx.xxx, x.x.x.x, <ip>) name nothing.
     WORDS.contains(&h.as_str())
         || crate::explain::scan::is_placeholder(&h)
         // A timestamp (2023-04-01T12:33) read as host and port.
         || (h.len() > 5 && h.as_bytes()[..4].iter().all(u8::is_ascii_digit) && h.as_bytes()[4] == b'-')
-        || h.ends_with(".java")
-        || is_source_file(&h)
 }
 
 /// `Foo.java:12`, `app.py:3`: a file and line, not a host and port.
@@ -158,9 +194,11 @@ pub fn is_source_file(h: &str) -> bool {
 /// A host as the extractor takes it: cleaned, not a placeholder, not a bare number.
 pub fn host_of(raw: &str) -> Option<String> {
     let raw = raw.trim_matches(|c| matches!(c, '`' | '“' | '”' | '‘' | '’'));
-    // `name/ip` (Java's resolved address): the name is what the program was asked for.
+    // `name/ip` (Java's resolved address): the name is what the program was asked for,
+    // unless it is only a word (`connect to/10.0.0.5`).
     let raw = match raw.split_once('/') {
-        Some((name, _)) if !name.is_empty() => name,
+        Some((name, _)) if !name.is_empty() && !placeholder(name) => name,
+        Some((_, ip)) if !ip.is_empty() => ip,
         Some((_, ip)) => ip,
         None => raw,
     };
@@ -180,7 +218,7 @@ pub fn role_before(before: &str) -> i32 {
         .into_iter()
         .rev()
         .collect();
-    let tail = tail.trim_end_matches(['[', '(', '"', '\'', '/', ' ', '`', '<', ':']);
+    let tail = tail.trim_end_matches(['[', '(', '"', '\'', '/', ' ', '`', '<', ':', '=']);
     const AWAY: &[&str] = &[
         "see",
         "see:",
@@ -229,7 +267,26 @@ pub fn role_before(before: &str) -> i32 {
         "contact points",
         "connectstring",
         "connection string",
+        "dst",
+        "destination",
+        "raddr",
     ];
+    // What a lookup was for is what it failed to find (`DNS entry for x`, `no address
+    // for x`), though "for" usually names a source or a purpose.
+    const LOOKED_UP: &[&str] = &[
+        "entry for",
+        "record for",
+        "records for",
+        "address for",
+        "addresses for",
+        "lookup for",
+        "resolution for",
+        "query for",
+        "resolve for",
+    ];
+    if LOOKED_UP.iter().any(|w| tail.ends_with(w)) {
+        return 2;
+    }
     if AWAY.iter().any(|w| tail.ends_with(w)) {
         // "fetch certificate from X", "download from X", "pull from X": the place fetched
         // from is where the connection went.
