@@ -293,7 +293,7 @@ fn address(caps: &Captures, sig: &Signature, services: &Services) -> Addr {
         && a.host.is_some()
         && let Some(scheme) = get("scheme")
     {
-        a.port = services.by_scheme(&normal_scheme(scheme)).map(|s| s.port);
+        a.port = scheme_port(&normal_scheme(scheme), services);
     }
     if a.scheme.is_none() {
         // A socket keeps only the client's own scheme (libpq → postgres), not http://.
@@ -318,6 +318,79 @@ fn normal_scheme(s: &str) -> String {
         "mariadb" => "mysql".into(),
         other => other.to_string(),
     }
+}
+
+/// Default ports of schemes the services file does not list (it lists what `connfix check`
+/// can probe; a pasted URL may use any scheme).
+const MORE_SCHEME_PORTS: &[(&str, u16)] = &[
+    ("pop3", 110),
+    ("pop3s", 995),
+    ("ftps", 990),
+    ("tftp", 69),
+    ("git", 9418),
+    ("rtsp", 554),
+    ("rtsps", 322),
+    ("rtmp", 1935),
+    ("rtmps", 443),
+    ("socks", 1080),
+    ("socks4", 1080),
+    ("socks4a", 1080),
+    ("socks5", 1080),
+    ("socks5h", 1080),
+    ("nntp", 119),
+    ("rsync", 873),
+    ("vnc", 5900),
+    ("rdp", 3389),
+    ("smb", 445),
+    ("cifs", 445),
+    ("nfs", 2049),
+    ("stomp", 61613),
+    ("stomp+ssl", 61614),
+    ("bolt", 7687),
+    ("neo4j", 7687),
+    ("neo4j+s", 7687),
+    ("pulsar", 6650),
+    ("pulsar+ssl", 6651),
+    ("couchdb", 5984),
+    ("zookeeper", 2181),
+    ("zk", 2181),
+    ("clickhouse", 9000),
+    ("xmpp", 5222),
+    ("irc", 6667),
+    ("ircs", 6697),
+    ("sip", 5060),
+    ("sips", 5061),
+    ("coap", 5683),
+    ("coaps", 5684),
+    ("dns", 53),
+    ("ntp", 123),
+    ("snmp", 161),
+    ("sentinel", 26379),
+    ("redis+sentinel", 26379),
+    ("memcache", 11211),
+    ("oracle", 1521),
+    ("db2", 50000),
+    ("sybase", 5000),
+    ("firebird", 3050),
+    ("firebirdsql", 3050),
+    ("derby", 1527),
+    ("hive2", 10000),
+    ("cockroachdb", 26257),
+    ("influxdb", 8086),
+    ("etcd", 2379),
+    ("consul", 8500),
+    ("elasticsearch", 9200),
+    ("gopher", 70),
+];
+
+/// The port a scheme implies when a URL gives none.
+pub fn scheme_port(scheme: &str, services: &Services) -> Option<u16> {
+    services.by_scheme(scheme).map(|s| s.port).or_else(|| {
+        let s = scheme.to_ascii_lowercase();
+        (MORE_SCHEME_PORTS.iter())
+            .find(|(name, _)| *name == s)
+            .map(|(_, p)| *p)
+    })
 }
 
 /// Splits a URL into what a check needs. A URL without a port takes its scheme's default.
@@ -358,7 +431,8 @@ pub fn parse_url(url: &str, services: &Services) -> Addr {
             ..Addr::default()
         };
     }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    // `;` ends it too: jdbc:sqlserver://db:1433;databaseName=app.
+    let authority = rest.split(['/', '?', '#', ';']).next().unwrap_or("");
     if scheme.ends_with("+unix") {
         let decoded = authority.replace("%2F", "/").replace("%2f", "/");
         return Addr {
@@ -374,7 +448,7 @@ pub fn parse_url(url: &str, services: &Services) -> Addr {
     let Some((host, port)) = split_addr(hostport) else {
         return Addr::default();
     };
-    let port = port.or_else(|| services.by_scheme(&scheme).map(|s| s.port));
+    let port = port.or_else(|| scheme_port(&scheme, services));
     // tcp:// and udp:// say only the transport; they are not services with a scheme.
     let scheme = (!matches!(scheme.as_str(), "tcp" | "udp" | "tcp4" | "tcp6")).then_some(scheme);
     Addr {
@@ -429,7 +503,18 @@ pub fn clean_host(h: &str) -> Option<String> {
         let (bare, zone) = h.split_once('%').unwrap_or((h, "x"));
         let zone_ok = !zone.is_empty()
             && (zone.chars()).all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-        return (zone_ok && bare.parse::<std::net::Ipv6Addr>().is_ok()).then(|| h.to_string());
+        let v6 = bare
+            .parse::<std::net::Ipv6Addr>()
+            .ok()
+            .filter(|_| zone_ok)?;
+        // An IPv4 address in IPv6 clothes (`::ffff:10.0.0.5`, as a dual-stack socket
+        // prints it) is the IPv4 address.
+        if let Some(v4) = v6.to_ipv4_mapped()
+            && bare.contains('.')
+        {
+            return Some(v4.to_string());
+        }
+        return Some(h.to_string());
     }
     if h.parse::<IpAddr>().is_ok() {
         return Some(h.to_string());
@@ -537,6 +622,13 @@ mod tests {
         assert_eq!(s("<unknown>"), None);
         assert_eq!(s("fe80::1%eth0"), Some(("fe80::1%eth0".into(), None)));
         assert_eq!(clean_host("::1%x:postgres://app:hunter2@db"), None);
+        // IPv4-mapped IPv6 is the IPv4 address; zones stay.
+        assert_eq!(
+            s("::ffff:192.168.7.20:6379"),
+            Some(("192.168.7.20".into(), Some(6379)))
+        );
+        assert_eq!(clean_host("[::ffff:10.1.1.1]").as_deref(), Some("10.1.1.1"));
+        assert_eq!(clean_host("fe80::2%en0").as_deref(), Some("fe80::2%en0"));
     }
 
     #[test]
@@ -559,9 +651,43 @@ mod tests {
         assert_eq!((a.host.as_deref(), a.port), (Some("::1"), Some(8080)));
     }
 
+    #[test]
+    fn every_scheme_brings_its_default_port() {
+        let port = |u: &str| parse_url(u, &svc()).port;
+        for (url, want) in [
+            ("amqp://mq.lan/vhost", 5672),
+            ("amqps://mq.lan", 5671),
+            ("nats://bus.lan", 4222),
+            ("mqtt://sensors.lan", 1883),
+            ("mqtts://sensors.lan", 8883),
+            ("kafka://stream.lan", 9092),
+            ("redis://cache.lan/0", 6379),
+            ("rediss://cache.lan", 6380),
+            ("mongodb+srv://cluster0.lan/app", 27017),
+            ("postgresql://pg.lan/app", 5432),
+            ("mysql://my.lan/app", 3306),
+            ("ldap://dir.lan", 389),
+            ("ldaps://dir.lan", 636),
+            ("ws://sock.lan/feed", 80),
+            ("wss://sock.lan/feed", 443),
+            ("ftp://files.lan", 21),
+            ("ssh://git.lan/repo", 22),
+            ("smtp://mail.lan", 25),
+            ("imap://mail.lan", 143),
+            ("sqlserver://sql.lan", 1433),
+            ("socks5h://proxy.lan", 1080),
+            ("rtsp://cam.lan/stream1", 554),
+            ("stomp://mq.lan", 61613),
+            ("pop3://mail.lan", 110),
+        ] {
+            assert_eq!(port(url), Some(want), "{url}");
+        }
+        let a = parse_url("jdbc:sqlserver://sql.lan:14330;databaseName=shop", &svc());
+        assert_eq!((a.host.as_deref(), a.port), (Some("sql.lan"), Some(14330)));
+    }
+
     /// The prefilter only skips work: over every real message of the corpus and every capture
-    /// of a real client, alone and all
-    /// of them run together into one long paste with routine lines between (so windows meet
+    /// of a real client, alone and all of them run together into one long paste with routine lines between (so windows meet
     /// and merge), the hits are the ones a pass of every pattern over the whole text finds.
     #[test]
     fn filtering_changes_no_hit() {

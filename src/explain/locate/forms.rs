@@ -1,0 +1,928 @@
+//! The forms an address takes in a line: URLs, `host:port` and its bracketed, zoned and
+//! `name/ip` forms, "host X port N", flags, fields, call arguments, bare IPs.
+
+use super::LINE_CAP;
+use super::patterns::{flag_port, patterns};
+use super::roles::{host_of, looks_like_version, placeholder, placeholder_word, role_before};
+use crate::explain::scan::{parse_port, parse_url, split_addr};
+use crate::knowledge::services::Services;
+
+/// One address read from the text, with how much its place says it is the target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub scheme: Option<String>,
+    pub score: i32,
+    /// Its form or its words say a connection was asked for there (a URL, a command's
+    /// argument, "connecting to X"), so it counts even on a line before the error.
+    pub asked: bool,
+}
+
+/// Every address in one line, with a score for its form and its role in the line.
+pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
+    let p = patterns();
+    let mut cut = line.len().min(LINE_CAP);
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let line = &line[..cut];
+    let mut out: Vec<Candidate> = Vec::new();
+    // The statement a database error quotes is data: nothing in it is a place.
+    let mut taken: Vec<(usize, usize)> = p
+        .sql
+        .find_iter(line)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let push = |out: &mut Vec<Candidate>,
+                taken: &mut Vec<(usize, usize)>,
+                span: (usize, usize),
+                host: Option<String>,
+                port: Option<u16>,
+                scheme: Option<String>,
+                form: i32,
+                asked: bool| {
+        if taken.iter().any(|&(a, b)| span.0 < b && a < span.1) {
+            return;
+        }
+        if host.is_none() && port.is_none() {
+            return;
+        }
+        let role = role_before(&line[..span.0]);
+        let mut score = form + role;
+        // Inside a log record's leading `[...]` (its time, thread, logger or origin).
+        if line.starts_with('[') && line.find(']').is_some_and(|end| span.0 < end) {
+            score -= 6;
+        }
+        // The DNS server a lookup went to (`lookup db on 127.0.0.11:53`) is not the target.
+        if port == Some(53) && line[..span.0].trim_end().ends_with(" on") {
+            score -= 10;
+        }
+        // The resolver dig and nslookup report (`;; SERVER: 127.0.0.53#53(127.0.0.53)`,
+        // `Server:  10.0.0.2`) answered; it is not what was asked about.
+        let head = line.trim_start().trim_start_matches([';', ' ']);
+        if head
+            .get(..7)
+            .is_some_and(|h| h.eq_ignore_ascii_case("server:"))
+        {
+            score -= 10;
+        }
+        // The local end of a socket pair (`10.0.0.1:51640->10.0.0.2:7002`, `local=… remote=…`).
+        if line[span.1..].trim_start().starts_with("->")
+            || line[span.1..].trim_start().starts_with("<->")
+        {
+            score -= 10;
+        }
+        taken.push(span);
+        out.push(Candidate {
+            host,
+            port,
+            scheme,
+            score,
+            asked: asked || role > 0,
+        });
+    };
+    for m in p.url.find_iter(line) {
+        let url = m.as_str();
+        // "http:///var/run/docker.sock" and the like have no host to take.
+        // A browser's own pages and scripts (chrome-error://, javascript:) are not places.
+        let internal = [
+            "chrome-error://",
+            "chrome://",
+            "about:",
+            "javascript:",
+            "data:",
+            "blob:",
+            "edge://",
+        ]
+        .iter()
+        .any(|s| url.to_ascii_lowercase().starts_with(s));
+        if internal {
+            taken.push((m.start(), m.end()));
+            continue;
+        }
+        let mut a = parse_url(url, services);
+        if a.unix_path.is_some() {
+            continue;
+        }
+        if a.host.is_none() {
+            // A port written as a word (https://registry:port/v2/) still leaves the host.
+            if let Some((head, tail)) = url.split_once("://") {
+                let authority = tail.split(['/', '?', '#']).next().unwrap_or("");
+                if let Some((host, word)) = authority.rsplit_once(':')
+                    && word.chars().all(|c| c.is_ascii_alphabetic())
+                {
+                    a = parse_url(&format!("{head}://{host}/"), services);
+                    a.port = None;
+                }
+            }
+        }
+        // A URL's host is never a file, whatever it ends in (transfer.sh, deno.land).
+        let host = a.host.and_then(|h| (!placeholder_word(&h)).then_some(h));
+        // A URL whose host is hidden still gives its port.
+        let port = a.port;
+        // A link to documentation ("see https://…/docs/…") is advice, not the target.
+        let lower = url.to_ascii_lowercase();
+        let docs = [
+            "/docs",
+            "/doc/",
+            "wiki",
+            "/help",
+            "/faq",
+            "errors.html",
+            "/manual",
+        ]
+        .iter()
+        .any(|d| lower.contains(d));
+        // A script's own location in a stack trace (`File "https://app/x.js", line 20`,
+        // `at f (http://host:8081/bundle.js:10046:8)`) is where code ran, not a place.
+        let rest = &line[m.end()..];
+        let frame = rest.starts_with("\", line ") || rest.starts_with("', line ") || {
+            let u = url.trim_end_matches([')', ',', ';', '.', ']']);
+            u.matches(':').count() >= 3
+                && u.rsplit(':')
+                    .take(2)
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        };
+        if docs || frame {
+            taken.push((m.start(), m.end()));
+            continue;
+        }
+        push(
+            &mut out,
+            &mut taken,
+            (m.start(), m.end()),
+            host,
+            port,
+            a.scheme,
+            5,
+            true,
+        );
+    }
+    for c in p.sqlserver.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        let end = c.get(2).map_or(h.end(), |n| n.end());
+        // Without its own marks (a comma port, `tcp:`, an instance, sqlcmd's -S) this is an
+        // ordinary `address=` field, read below with a port field beside it.
+        let whole = c.get(0).expect("group").as_str();
+        if c.get(2).is_none() && !whole.contains(['\\', ':']) && !whole.contains("-S") {
+            continue;
+        }
+        let port = c.get(2).and_then(|n| parse_port(n.as_str()));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), end),
+            host_of(h.as_str()),
+            port,
+            None,
+            5,
+            true,
+        );
+    }
+    for c in p.oracle_thin.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        let port = c.get(2).and_then(|n| parse_port(n.as_str())).or(Some(1521));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), c.get(0).expect("group").end()),
+            host_of(h.as_str()),
+            port,
+            Some("oracle".into()),
+            6,
+            true,
+        );
+    }
+    // Cheap tests on the line first: most patterns below start without a fixed word, and
+    // the reader must stay fast on long logs.
+    let lower = line.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    let hash_ports = line.contains('#').then(|| p.hash_port.captures_iter(line));
+    for c in hash_ports.into_iter().flatten() {
+        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host_of(h.as_str()),
+            parse_port(n.as_str()),
+            None,
+            6,
+            false,
+        );
+    }
+    let dig = has(&["dig", "nslookup"]);
+    let dig_servers = (dig && line.contains('@')).then(|| p.dig_server.captures_iter(line));
+    for c in dig_servers.into_iter().flatten() {
+        let h = c.get(1).expect("group");
+        let (host, port) = split_addr(h.as_str()).map_or((None, None), |(h, p)| (Some(h), p));
+        let port = port.or_else(|| flag_port(line)).or(Some(53));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host.filter(|h| !placeholder(h)),
+            port,
+            None,
+            5,
+            true,
+        );
+    }
+    for c in dig
+        .then(|| p.dig_name.captures_iter(line))
+        .into_iter()
+        .flatten()
+    {
+        let h = c.get(1).expect("group");
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host_of(h.as_str()),
+            None,
+            None,
+            6,
+            true,
+        );
+    }
+    let pings = has(&["ping", "trac", "mtr"]).then(|| p.ping.captures_iter(line));
+    for c in pings.into_iter().flatten() {
+        let h = c.get(1).expect("group");
+        let host = host_of(h.as_str())
+            .filter(|h| h.contains(['.', ':']) || h.eq_ignore_ascii_case("localhost"));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            None,
+            None,
+            6,
+            true,
+        );
+    }
+    let sentence = has(&[
+        "server at",
+        "host at",
+        "’s ",
+        "'s ",
+        "the page",
+        "refused to connect",
+        "too long to respond",
+        "unexpectedly closed",
+        "send any data",
+    ]);
+    let sentences = sentence.then(|| p.sentence_host.captures_iter(line));
+    for c in sentences.into_iter().flatten() {
+        let Some(h) = (1..=4).find_map(|i| c.get(i)) else {
+            continue;
+        };
+        let (host, port) = split_addr(h.as_str()).map_or((None, None), |(h, p)| (Some(h), p));
+        // A lone word ("Firefox can’t…", "This site") is no host; a name has a dot.
+        let host = host.filter(|h| {
+            !placeholder(h) && (h.contains(['.', ':']) || h.eq_ignore_ascii_case("localhost"))
+        });
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            port,
+            None,
+            6,
+            true,
+        );
+    }
+    for c in p.bracket_host.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host_of(h.as_str()),
+            None,
+            None,
+            5,
+            false,
+        );
+    }
+    for c in p.port_on_host.captures_iter(line) {
+        let (n, h) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        let host = split_addr(h.as_str())
+            .map(|(h, _)| h)
+            .filter(|h| !placeholder(h));
+        push(
+            &mut out,
+            &mut taken,
+            (n.start(), h.end()),
+            host,
+            parse_port(n.as_str()),
+            None,
+            6,
+            false,
+        );
+    }
+    // A command ending in a host and a port ends in a digit.
+    let ends_in_digit = line.trim_end().ends_with(|c: char| c.is_ascii_digit());
+    let commands = ends_in_digit.then(|| p.command_host_port.captures_iter(line));
+    for c in commands.into_iter().flatten() {
+        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host_of(h.as_str()),
+            parse_port(n.as_str()),
+            None,
+            5,
+            true,
+        );
+    }
+    for c in p.call_args.captures_iter(line) {
+        let Some(h) = c.get(1).or_else(|| c.get(2)) else {
+            continue;
+        };
+        let n = c.get(3).expect("group");
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host_of(h.as_str().trim_matches(['[', ']'])),
+            parse_port(n.as_str()),
+            None,
+            6,
+            true,
+        );
+    }
+    for c in p.host_slash_port.captures_iter(line) {
+        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host_of(h.as_str()),
+            parse_port(n.as_str()),
+            None,
+            5,
+            false,
+        );
+    }
+    for c in p.name_ip_port.captures_iter(line) {
+        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host_of(h.as_str()),
+            parse_port(n.as_str()),
+            None,
+            6,
+            true,
+        );
+    }
+    for c in p.tool_host_port.captures_iter(line) {
+        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host_of(h.as_str()),
+            parse_port(n.as_str()),
+            None,
+            7,
+            true,
+        );
+    }
+    for c in p.host_port_words.captures_iter(line) {
+        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host_of(h.as_str()),
+            parse_port(n.as_str()),
+            None,
+            6,
+            false,
+        );
+    }
+    for c in p.hostport.captures_iter(line) {
+        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        let Some(port) = parse_port(n.as_str()) else {
+            continue;
+        };
+        let raw = h.as_str();
+        // Clock times (10:16:26) and file positions (errors:692:14) look the same.
+        let rest = &line[n.end()..];
+        if rest.starts_with(':') && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        // `name/ip`, where the name is only a word (`to/10.0.0.5:80`): the address.
+        let raw = match raw.split_once('/') {
+            Some((name, ip)) if placeholder(name) => ip,
+            _ => raw,
+        };
+        // An unbracketed IPv6 address ending in a short group (`2001:db8::10`) is the
+        // whole address: its last group is no port.
+        let Some((host, split_port)) = split_addr(&format!("{raw}:{port}")) else {
+            continue;
+        };
+        let Some(port) = split_port else {
+            if host.contains(':') {
+                push(
+                    &mut out,
+                    &mut taken,
+                    (h.start(), n.end()),
+                    Some(host),
+                    None,
+                    None,
+                    5,
+                    false,
+                );
+            }
+            continue;
+        };
+        if placeholder(&host) {
+            continue;
+        }
+        // Part of a path or module name (node:events:502, lib/undici:14976).
+        let before = &line[..h.start()];
+        let ip_literal = host.parse::<std::net::IpAddr>().is_ok();
+        let in_path = (before.ends_with(':') && !ip_literal)
+            || before.ends_with(['\\', '.', '@', '#'])
+            || (before.ends_with('/')
+                && before[..before.len() - 1].ends_with(|c: char| c.is_alphanumeric()));
+        if in_path {
+            continue;
+        }
+        let single_label = !host.contains(['.', ':']) && host != "localhost";
+        // A lone word before a number is more often a label ("attempt:1", "events:502")
+        // than a host, unless the text says a connection went to it.
+        // Too weak to be the target alone, but it can still give a known host its port.
+        let form = match (single_label, role_before(&line[..h.start()]) > 0) {
+            (false, _) => 5,
+            (true, true) if port >= 20 => 3,
+            _ => -4,
+        };
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            Some(host),
+            Some(port),
+            None,
+            form,
+            false,
+        );
+    }
+    for c in p.kv_host.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        // A response's headers (`"server": "nginx"`) name software, not a place.
+        if line[..h.start()].to_ascii_lowercase().contains("headers") {
+            continue;
+        }
+        let (host, own_port) = split_addr(h.as_str())
+            .filter(|(h, _)| !placeholder(h))
+            .map_or((None, None), |(h, p)| (Some(h), p));
+        // `Server: Could not open a connection`: a sentence, not a name.
+        let after = &line[h.end()..];
+        let sentence = host.as_deref().is_some_and(|h| {
+            !h.contains(['.', ':'])
+                && !h.eq_ignore_ascii_case("localhost")
+                && after.starts_with(' ')
+                && after[1..].starts_with(|c: char| c.is_ascii_lowercase())
+        });
+        if sentence {
+            continue;
+        }
+        let port = own_port.or_else(|| {
+            p.kv_port
+                .captures(after)
+                .and_then(|pc| parse_port(pc.get(1)?.as_str()))
+        });
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            port,
+            None,
+            4,
+            false,
+        );
+    }
+    for c in p.flag_host.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        let raw = h.as_str();
+        let (host, port, scheme) = if raw.contains("://") {
+            let a = parse_url(raw, services);
+            (a.host, a.port, a.scheme)
+        } else {
+            match split_addr(raw) {
+                Some((h, p)) if !placeholder(&h) => (Some(h), p, None),
+                _ => (None, None, None),
+            }
+        };
+        let port = port.or_else(|| flag_port(line));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            port,
+            scheme,
+            5,
+            true,
+        );
+    }
+    for c in p.glued_flag_host.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host_of(h.as_str()),
+            flag_port(line),
+            None,
+            5,
+            true,
+        );
+    }
+    for c in p.user_at_host.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        let host = host_of(h.as_str()).filter(|h| h.contains('.') || h == "localhost");
+        // ssh's own port unless the command names another; `rsync host::module` talks to
+        // an rsync daemon, not over ssh.
+        let daemon = line[h.end()..].starts_with("::");
+        let port = host
+            .as_ref()
+            .and(flag_port(line).or((!daemon).then_some(22)));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            port,
+            Some("ssh".into()),
+            4,
+            true,
+        );
+    }
+    for c in p.registry_host.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host_of(h.as_str()),
+            None,
+            None,
+            4,
+            true,
+        );
+    }
+    for c in p.dns_words.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        let host = host_of(h.as_str().trim_end_matches('.'));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            None,
+            None,
+            5,
+            false,
+        );
+    }
+    for c in p.quoted_host.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        let (host, port) = split_addr(h.as_str()).map_or((None, None), |(h, p)| (Some(h), p));
+        let host = host.filter(|h| !placeholder(h));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            port,
+            None,
+            5,
+            false,
+        );
+    }
+    for c in p.hidden_host_port.captures_iter(line) {
+        let n = c.get(1).expect("group");
+        let whole = c.get(0).expect("group");
+        push(
+            &mut out,
+            &mut taken,
+            (whole.start(), n.end()),
+            None,
+            parse_port(n.as_str()),
+            None,
+            4,
+            false,
+        );
+    }
+    for m in p.localhost.find_iter(line) {
+        push(
+            &mut out,
+            &mut taken,
+            (m.start(), m.end()),
+            Some("localhost".into()),
+            None,
+            None,
+            1,
+            false,
+        );
+    }
+    for m in p.ipv4.find_iter(line) {
+        // Part of a longer dotted number (a version, an OID) is not an address.
+        if line[..m.start()].ends_with(|c: char| c == '.' || c.is_ascii_digit())
+            || looks_like_version(line, m.start(), m.end())
+        {
+            continue;
+        }
+        let host = host_of(m.as_str());
+        push(
+            &mut out,
+            &mut taken,
+            (m.start(), m.end()),
+            host,
+            None,
+            None,
+            2,
+            false,
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(line: &str) -> Option<(Option<String>, Option<u16>)> {
+        let mut c = candidates(line, &Services::bundled());
+        c.sort_by_key(|c| std::cmp::Reverse(c.score));
+        c.into_iter().next().map(|c| (c.host, c.port))
+    }
+
+    fn some(h: &str, p: Option<u16>) -> Option<(Option<String>, Option<u16>)> {
+        Some((Some(h.to_string()), p))
+    }
+
+    #[test]
+    fn reads_the_forms_addresses_take() {
+        assert_eq!(
+            first("ssh: connect to host 10.1.2.3 port 2222: x"),
+            some("10.1.2.3", Some(2222))
+        );
+        assert_eq!(
+            first("Failed to connect to [::1]:5432"),
+            some("::1", Some(5432))
+        );
+        assert_eq!(
+            first("connect to fe80::1%eth0 port 22"),
+            some("fe80::1%eth0", Some(22))
+        );
+        assert_eq!(
+            first("GET https://user:pw@api.example.com/v1"),
+            some("api.example.com", Some(443))
+        );
+        assert_eq!(
+            first("$ mysql -h db.internal -P 3307 -u root"),
+            some("db.internal", Some(3307))
+        );
+        assert_eq!(
+            first("telnet 127.0.0.1 8990"),
+            some("127.0.0.1", Some(8990))
+        );
+        assert_eq!(
+            first("address = localhost, port = 50730"),
+            some("localhost", Some(50730))
+        );
+        assert_eq!(
+            first("Connection to node -1 (kafka/172.18.0.2:29092) could not be established"),
+            some("kafka", Some(29092))
+        );
+        assert_eq!(
+            first("openssl s_client -connect www.example.org:443"),
+            some("www.example.org", Some(443))
+        );
+    }
+
+    #[test]
+    fn a_source_a_resolver_or_a_file_is_not_the_target() {
+        assert_eq!(
+            first("Call From box/10.0.0.9 to nn.example:8020 failed"),
+            some("nn.example", Some(8020))
+        );
+        let c = candidates(
+            "dial tcp: lookup db on 127.0.0.11:53: no such host",
+            &Services::bundled(),
+        );
+        assert!(c.iter().all(|c| c.port != Some(53) || c.score < 0), "{c:?}");
+        assert_eq!(first("at Foo.connect(Foo.java:290)"), None);
+        assert_eq!(
+            first("read tcp 10.0.0.1:51640->10.0.0.2:7002: reset"),
+            some("10.0.0.2", Some(7002))
+        );
+        // A redacted host names nothing, but the port is still the port.
+        assert_eq!(
+            first("ssh: connect to host xxx.xxx.xxx.xxx port 22"),
+            Some((None, Some(22)))
+        );
+    }
+
+    #[test]
+    fn reads_call_arguments_glued_flags_lookup_names_and_slashed_ports() {
+        assert_eq!(
+            first(r#"tcpConnectToHost(alloc, "localhost", 8080); //failure"#),
+            some("localhost", Some(8080))
+        );
+        assert_eq!(
+            first(r#"_sock.connect(("127.0.0.1", 554))"#),
+            some("127.0.0.1", Some(554))
+        );
+        assert_eq!(
+            first("mysql -uroot -h10.1.2.3 -P8066"),
+            some("10.1.2.3", Some(8066))
+        );
+        assert_eq!(
+            first("ping: cannot resolve github.com: Unknown host"),
+            some("github.com", None)
+        );
+        assert_eq!(
+            first("java.net.ConnectException: Failed to connect to 127.0.0.1/7912"),
+            some("127.0.0.1", Some(7912))
+        );
+        assert_eq!(
+            first("git clone git@gitlab.com:group/repo.git"),
+            some("gitlab.com", Some(22))
+        );
+    }
+
+    #[test]
+    fn stack_frames_headers_sql_and_browser_pages_name_no_place() {
+        assert_eq!(
+            first(r#"  File "https://app.example.com/index-rV0k7TzD.js", line 202, in f"#),
+            None
+        );
+        assert_eq!(
+            first("at xhr.onload (http://localhost:8081/index.bundle?platform=android:10046:8)"),
+            None
+        );
+        assert_eq!(
+            first("[Checking the proxy and the firewall](chrome-error://chromewebdata/#buttons)"),
+            None
+        );
+        assert_eq!(
+            first(
+                "SQLSTATE[HY000] [2002] Connection refused (SQL: select * from `ips` where `id` = 127.0.0.1 limit 1)"
+            ),
+            None
+        );
+        assert_eq!(
+            first(r#"metadata: {headers: {"server": "edge-proxy", "date": "Thu"}}"#),
+            None
+        );
+        // Fetching from a place goes to it; a call from a place comes from it.
+        assert_eq!(
+            first("ERROR: Failed to fetch certificate from 172.26.1.10:789"),
+            some("172.26.1.10", Some(789))
+        );
+    }
+
+    #[test]
+    fn reads_hash_ports_word_orders_and_sql_server_spellings() {
+        assert_eq!(
+            first(";; communications error to 192.0.2.44#53: timed out"),
+            some("192.0.2.44", Some(53))
+        );
+        assert_eq!(
+            first(";; Connection to 2001:db8:5::9#53(2001:db8:5::9) for x.lan failed"),
+            some("2001:db8:5::9", Some(53))
+        );
+        // An unbracketed IPv6 address keeps its last group.
+        assert_eq!(
+            first("curl: (7) Failed to connect to 2001:db8:aa::12: Network is unreachable"),
+            some("2001:db8:aa::12", None)
+        );
+        assert_eq!(
+            first("could not reach 198.51.100.7 and port 2222: no route"),
+            some("198.51.100.7", Some(2222))
+        );
+        assert_eq!(
+            first("Unable to connect to port 2200 on build-box.lan"),
+            some("build-box.lan", Some(2200))
+        );
+        assert_eq!(
+            first("Data Source=tcp:sql.corp.lan,14330;Initial Catalog=shop"),
+            some("sql.corp.lan", Some(14330))
+        );
+        assert_eq!(
+            first("> sqlcmd -S tcp:10.4.4.4,1533 -U app"),
+            some("10.4.4.4", Some(1533))
+        );
+        assert_eq!(
+            first("url=jdbc:oracle:thin:@//ora.lan:1522/SALES"),
+            some("ora.lan", Some(1522))
+        );
+        assert_eq!(
+            first("endpoint: queue.lan:61616"),
+            some("queue.lan", Some(61616))
+        );
+        assert_eq!(
+            first("{error, econnrefused} connecting {\"10.8.0.3\", 5672}"),
+            some("10.8.0.3", Some(5672))
+        );
+        assert_eq!(
+            first("gen_tcp:connect(192.0.2.9, 4369)"),
+            some("192.0.2.9", Some(4369))
+        );
+        assert_eq!(
+            first("java.net.ConnectException: Failed to connect to/192.0.2.80:8088"),
+            some("192.0.2.80", Some(8088))
+        );
+    }
+
+    #[test]
+    fn reads_tools_browsers_and_lookups() {
+        assert_eq!(first("$ ping -c 4 gw.home.lan"), some("gw.home.lan", None));
+        assert_eq!(
+            first("Pinging 192.0.2.61 with 32 bytes of data:"),
+            some("192.0.2.61", None)
+        );
+        // The router that answered a ping is not what was pinged.
+        let c = candidates(
+            "Reply from 192.0.2.1: Destination host unreachable.",
+            &Services::bundled(),
+        );
+        assert!(c.iter().all(|c| c.score < 4), "{c:?}");
+        assert_eq!(first("$ dig @192.0.2.53 shop.lan"), some("shop.lan", None));
+        assert_eq!(first("# dig @192.0.2.53"), some("192.0.2.53", Some(53)));
+        assert_eq!(
+            first("; <<>> DiG 9.18.1 <<>> +short www.shop.lan"),
+            some("www.shop.lan", None)
+        );
+        assert_eq!(
+            first("The server at shop.example.org is taking too long to respond."),
+            some("shop.example.org", None)
+        );
+        assert_eq!(
+            first("shop.example.org’s server IP address could not be found."),
+            some("shop.example.org", None)
+        );
+        assert_eq!(
+            first(
+                "Safari can’t open the page “localhost:5173” because the server stopped responding."
+            ),
+            some("localhost", Some(5173))
+        );
+        assert_eq!(
+            first("Unable to resolve DNS entry for files.shop.lan"),
+            some("files.shop.lan", None)
+        );
+        assert_eq!(
+            first("DNSError: cdn.shop.lan, temporary failure"),
+            some("cdn.shop.lan", None)
+        );
+        assert_eq!(
+            first("Timeout was reached: [feeds.shop.lan] Connection timed out after 5000 ms"),
+            some("feeds.shop.lan", None)
+        );
+        assert_eq!(
+            first("dev@box:~/app$ node client.js 10.2.2.2 7000"),
+            some("10.2.2.2", Some(7000))
+        );
+        // A URL's host is never a file name, whatever it ends in.
+        assert_eq!(
+            first("Firefox can’t establish a connection to the server at wss://chat.demo.sh/live."),
+            some("chat.demo.sh", Some(443))
+        );
+    }
+
+    #[test]
+    fn versions_resolvers_sentences_and_local_ends_are_not_targets() {
+        assert_eq!(first("[modfoo 0.7.2.1-88] request failed"), None);
+        assert_eq!(first("agent version 3.1.4.1 failed to start"), None);
+        let c = candidates(";; SERVER: 127.0.0.53#53(127.0.0.53)", &Services::bundled());
+        assert!(c.iter().all(|c| c.score < 0), "{c:?}");
+        assert_eq!(
+            first(
+                "(provider: TCP Provider, error: 40 - Could not open a connection to SQL Server: Could not open a connection)"
+            ),
+            None
+        );
+        assert_eq!(
+            first("error forwarding port 5000 to pod abc, uid : exit status 1"),
+            Some((None, Some(5000)))
+        );
+        assert_eq!(
+            first("local=10.0.0.4:40112 <-> remote=203.0.113.5:993 reset"),
+            some("203.0.113.5", Some(993))
+        );
+    }
+}

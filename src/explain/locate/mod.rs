@@ -1,0 +1,275 @@
+//! Finding the target where no signature put it: a general reader of addresses.
+//!
+//! Signatures know where their own message puts the address. Many messages put it
+//! elsewhere, or not at all: on the command line that failed, in a URL given to the
+//! program, in a log line before the error, after the message on a line of its own, in an
+//! error object's `host`/`port` fields. This module reads every address-like thing in
+//! the lines around an error (URLs with their scheme's default port, `host:port` in its
+//! bracketed, zoned and `name/ip` forms, "host X port N" phrasing, `-h/-p/--host/--port`
+//! flags, `host = X, port = N` fields, bare IPs, quoted host names), gives each a score
+//! for its role in the text, and fills in what the finding lacks.
+//!
+//! The role is what matters, not the form: the side a connection came *from*, a log
+//! line's own origin, the DNS server a lookup was sent to and the local end of a socket
+//! pair are never the target, and a place named on the line that failed, or after "to",
+//! beats one named further away.
+
+mod forms;
+mod patterns;
+mod roles;
+
+use super::TargetGuess;
+use super::scan::parse_port;
+use super::text::Prepared;
+use crate::knowledge::services::Services;
+pub use forms::{Candidate, candidates};
+use patterns::{flag_port, patterns};
+
+/// Lines read before the first line of an error (a command, a "connecting to" line).
+const LOOK_BEHIND: usize = 40;
+/// Lines read after its last line (an address printed after the message).
+const LOOK_AHEAD: usize = 3;
+/// Further lines read after it for a command that ran (`-h host`) or an error object's
+/// `"port": N` field, which reporters often paste below the message.
+const LOOK_AHEAD_FAR: usize = 6;
+/// Only this much of each line is read: addresses sit near the start of a message, and
+/// a megabyte-long line must not cost a megabyte per error.
+const LINE_CAP: usize = 2_000;
+/// A candidate must score at least this to be taken as the target.
+const MIN_SCORE: i32 = 4;
+
+fn same_host(a: &str, b: &str) -> bool {
+    a.trim_matches(['[', ']'])
+        .eq_ignore_ascii_case(b.trim_matches(['[', ']']))
+}
+
+/// Fills what `target` lacks from the lines around an error (`first..=last`, 0-based lines
+/// of the prepared text): the host when no signature named one, the port when only the
+/// host is known. Never replaces what a signature read. Lines before `floor` belong to an
+/// earlier error and are not read.
+pub fn complete(
+    target: &mut TargetGuess,
+    prep: &Prepared,
+    [first, last]: [usize; 2],
+    floor: usize,
+    services: &Services,
+) {
+    if target.unix_path.is_some() || (target.host.is_some() && target.port.is_some()) {
+        return;
+    }
+    let n = prep.line_starts.len();
+    if n == 0 {
+        return;
+    }
+    let last = last.min(n - 1);
+    let from = first.saturating_sub(LOOK_BEHIND).max(floor).min(first);
+    let to = (last + LOOK_AHEAD_FAR).min(n - 1);
+    let p = patterns();
+    let mut best: Option<(i32, Candidate)> = None;
+    let mut ports: Vec<(i32, u16)> = Vec::new();
+    // Every host read with its port, for a host found without one (`localhost refused to
+    // connect` after `http://localhost:8097`).
+    // A URL's name also gives its port to the address the name resolved to.
+    let mut named: Vec<(i32, String, u16, bool)> = Vec::new();
+    // Ports the error's own lines and those after it give as a field or a flag (`"port":
+    // 80`, `-P 3307`), for a host this reader finds itself.
+    let mut field_ports: Vec<(i32, u16)> = Vec::new();
+    for i in from..=to {
+        let line = prep.line(i);
+        if line.len() < 3 {
+            continue;
+        }
+        let inside = i >= first && i <= last;
+        let far = i > last + LOOK_AHEAD;
+        // Far below the error only a command that ran or a `port` field still speaks of it.
+        let command = p.flag_host.is_match(line)
+            || p.glued_flag_host.is_match(line)
+            || p.call_args.is_match(line);
+        if far && !command && !p.kv_port.is_match(line) {
+            continue;
+        }
+        // An attempt announced before the error (`Connecting to X`, `Opening socket
+        // connection to server X`) is the one that failed, at whatever level it was logged.
+        let attempt = p.attempt.is_match(line);
+        // A routine record before the error (INFO GET … took 12ms) is a request that
+        // worked, not the one that failed.
+        let routine = super::text::is_routine(line) && !p.failure.is_match(line) && !attempt;
+        let failing = p.failure.is_match(&line[..line.len().min(LINE_CAP)]);
+        // The error's own lines first, then the lines just before it; a command line
+        // (the thing that was run) counts wherever it is.
+        let near = if inside {
+            4
+        } else if i > last {
+            1
+        } else {
+            2 - ((first - i) as i32 / 8)
+        };
+        let context = near + i32::from(failing) * 2;
+        for c in candidates(line, services) {
+            // The host a signature already read, named again with its port anywhere near
+            // (`Downloading 'http://a'` in a DEBUG record before `UnknownHostException: a`).
+            let known = matches!((&target.host, &c.host), (Some(h), Some(ch)) if same_host(ch, h));
+            // Before the error, only a place the text says was asked for: an address that
+            // is merely mentioned there belongs to whatever that line was about.
+            // A failure reported on the line just before (`[db:5432] connection failed!`)
+            // is this error's own first words.
+            let reported = failing && i < first && first - i <= 2;
+            if i < first && (!(c.asked || attempt || reported) || routine) && !known {
+                continue;
+            }
+            let score = c.score + context;
+            if let Some(port) = c.port
+                && c.host.is_none()
+            {
+                ports.push((score, port));
+                continue;
+            }
+            match &target.host {
+                Some(h) => {
+                    // The port the text gives beside the host a signature already read.
+                    if let (Some(ch), Some(port)) = (&c.host, c.port)
+                        && same_host(ch, h)
+                    {
+                        ports.push((score + 5, port));
+                    }
+                    // The URL a request was made to, when the failing line names only the
+                    // address its name resolved to (`GET http://mirror.lan/` … `Failed to
+                    // connect to 10.0.0.5`): its port is the port.
+                    if let (Some(ch), Some(port), Some(_)) = (&c.host, c.port, &c.scheme)
+                        && c.asked
+                        && h.parse::<std::net::IpAddr>().is_ok()
+                        && ch.parse::<std::net::IpAddr>().is_err()
+                    {
+                        ports.push((score - 3, port));
+                    }
+                }
+                None => {
+                    if let (Some(h), Some(port)) = (&c.host, c.port) {
+                        let url = c.scheme.is_some() && c.asked;
+                        named.push((score, h.clone(), port, url));
+                    }
+                    if c.host.is_some() && best.as_ref().is_none_or(|(s, _)| score >= *s) {
+                        best = Some((score, c));
+                    }
+                }
+            }
+        }
+        if target.host.is_some() && i >= first && !far {
+            if let Some(port) = flag_port(line) {
+                ports.push((6, port));
+            }
+            for cap in p.port_word.captures_iter(&line[..line.len().min(LINE_CAP)]) {
+                if let Some(port) = cap.get(1).and_then(|m| parse_port(m.as_str())) {
+                    ports.push((5, port));
+                }
+            }
+        } else if target.host.is_some() && far {
+            for cap in p.kv_port.captures_iter(&line[..line.len().min(LINE_CAP)]) {
+                if let Some(port) = cap.get(1).and_then(|m| parse_port(m.as_str())) {
+                    ports.push((4, port));
+                }
+            }
+        }
+        if target.host.is_none() && i >= first {
+            let head = &line[..line.len().min(LINE_CAP)];
+            if let Some(port) = flag_port(head) {
+                field_ports.push((6 - i32::from(far), port));
+            }
+            for cap in p.kv_port.captures_iter(head) {
+                if let Some(port) = cap.get(1).and_then(|m| parse_port(m.as_str())) {
+                    field_ports.push((5 - i32::from(far), port));
+                }
+            }
+        }
+    }
+    if target.host.is_none()
+        && let Some((score, c)) = best
+        && score >= MIN_SCORE
+    {
+        target.located = true;
+        target.port = target.port.or(c.port).or_else(|| {
+            let h = c.host.as_deref()?;
+            let ip = h.parse::<std::net::IpAddr>().is_ok();
+            (named.iter())
+                .filter(|(_, n, _, url)| {
+                    same_host(n, h) || (ip && *url && n.parse::<std::net::IpAddr>().is_err())
+                })
+                .max_by_key(|(s, n, _, _)| (same_host(n, h), *s))
+                .map(|(_, _, p, _)| *p)
+        });
+        target.host = c.host;
+        if target.scheme.is_none() {
+            target.scheme = c.scheme;
+        }
+        if target.port.is_none()
+            && let Some((_, port)) = field_ports.iter().max_by_key(|(s, _)| *s)
+        {
+            target.port = Some(*port);
+        }
+        return;
+    }
+    if target.host.is_none() && target.port.is_none() {
+        // No host anywhere, but the port the failing line names is still worth giving.
+        if let Some((_, port)) = ports
+            .iter()
+            .filter(|(s, _)| *s >= MIN_SCORE)
+            .max_by_key(|(s, _)| *s)
+        {
+            target.port = Some(*port);
+            target.located = true;
+        }
+        return;
+    }
+    if target.host.is_some()
+        && target.port.is_none()
+        && let Some((_, port)) = ports.iter().max_by_key(|(s, _)| *s)
+    {
+        target.port = Some(*port);
+        target.located = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explain::text;
+
+    #[test]
+    fn fills_a_missing_host_from_the_command_that_failed() {
+        let prep =
+            text::prepare("$ curl -v http://10.9.8.7:8080/health\nERROR: connection refused\n");
+        let mut t = TargetGuess::default();
+        complete(&mut t, &prep, [1, 1], 0, &Services::bundled());
+        assert_eq!((t.host.as_deref(), t.port), (Some("10.9.8.7"), Some(8080)));
+        // A host the signature read keeps its value; only its port is added.
+        let prep = text::prepare(
+            "$ mysql -h db -P 3307\nERROR 2003 (HY000): Can't connect to MySQL server on 'db' (111)\n",
+        );
+        let mut t = TargetGuess {
+            host: Some("db".into()),
+            ..TargetGuess::default()
+        };
+        complete(&mut t, &prep, [1, 1], 0, &Services::bundled());
+        assert_eq!((t.host.as_deref(), t.port), (Some("db"), Some(3307)));
+    }
+
+    #[test]
+    fn a_host_found_without_its_port_takes_the_port_named_beside_it() {
+        // The same host with its port earlier on the line.
+        let prep =
+            text::prepare("opening http://localhost:9300 gave: localhost refused to connect.\n");
+        let mut t = TargetGuess::default();
+        complete(&mut t, &prep, [0, 0], 0, &Services::bundled());
+        assert_eq!((t.host.as_deref(), t.port), (Some("localhost"), Some(9300)));
+        // The URL asked for, when the failing line names only the address it resolved to.
+        let prep = text::prepare(
+            "fetching http://pkgs.corp.lan/index failed\ncurl: Failed to connect to 2001:db8:7::4: Network is unreachable\n",
+        );
+        let mut t = TargetGuess::default();
+        complete(&mut t, &prep, [1, 1], 0, &Services::bundled());
+        assert_eq!(
+            (t.host.as_deref(), t.port),
+            (Some("2001:db8:7::4"), Some(80))
+        );
+    }
+}

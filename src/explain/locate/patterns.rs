@@ -1,0 +1,173 @@
+//! The patterns the reader matches each line with, compiled once.
+
+use crate::explain::scan::parse_port;
+use crate::knowledge::signatures::compile;
+use regex::Regex;
+use std::sync::OnceLock;
+
+pub struct Patterns {
+    pub url: Regex,
+    pub host_port_words: Regex,
+    pub hostport: Regex,
+    pub kv_host: Regex,
+    pub kv_port: Regex,
+    pub flag_host: Regex,
+    pub flag_port: Regex,
+    pub tool_host_port: Regex,
+    pub user_at_host: Regex,
+    pub registry_host: Regex,
+    pub localhost: Regex,
+    pub quoted_host: Regex,
+    pub ipv4: Regex,
+    pub port_word: Regex,
+    pub hidden_host_port: Regex,
+    pub name_ip_port: Regex,
+    pub host_slash_port: Regex,
+    pub call_args: Regex,
+    pub dns_words: Regex,
+    pub glued_flag_host: Regex,
+    pub attempt: Regex,
+    pub sql: Regex,
+    pub failure: Regex,
+    pub hash_port: Regex,
+    pub port_on_host: Regex,
+    pub ping: Regex,
+    pub dig_server: Regex,
+    pub dig_name: Regex,
+    pub sqlserver: Regex,
+    pub oracle_thin: Regex,
+    pub sentence_host: Regex,
+    pub bracket_host: Regex,
+    pub command_host_port: Regex,
+}
+
+pub fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| {
+        // Compiled as signatures are, with ASCII word boundaries, so that an address glued
+        // to text in another script ("访问http://…") is still found.
+        let re = |s: &str| compile(s).expect("built-in pattern compiles");
+        Patterns {
+            // `10.0.0.2#53`: BIND's tools (dig, nslookup, named) write the port after a hash.
+            hash_port: re(
+                r"(\[[0-9A-Fa-f:.%\w]+\]|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]+|(?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)#(\d{1,5})\b",
+            ),
+            // "port 22 on 10.0.0.5", "port 8080 of host api": the port first.
+            port_on_host: re(
+                r#"(?i)\bport\s+(\d{1,5})\s+(?:on|at|of)\s+(?:host\s+)?["'`“]?(\[[0-9a-f:.%\w]+\]|[0-9a-f]*:[0-9a-f:.]+|[A-Za-z0-9][\w.\-]*)"#,
+            ),
+            // ping and traceroute name their target first: `ping -c 3 db.lan`, `PING db.lan
+            // (10.0.0.5)`, `Pinging 10.0.0.5 with 32 bytes`, `Tracing route to x`.
+            ping: re(
+                r"(?i)(?:^|[\s`$>])(?:ping6?|fping|traceroute6?|tracert|tracepath|mtr|pinging|tracing\s+route\s+to|traceroute\s+to)\s+(?:-{1,2}[A-Za-z][\w\-]*(?:[\s=]+\d[\w.]*)?\s+)*(\[?[0-9A-Fa-f:.%]+\]?|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*)",
+            ),
+            // dig's server (`dig @10.0.0.2 name`): where its query went.
+            dig_server: re(r"(?i)(?:\bdig\b|<<>>\s+DiG\s+\S+\s+<<>>)[^\n@]{0,80}?\s@([\w.\-:%\[\]]+)"),
+            // The name dig or nslookup asked about: `dig +short api.lan`, the banner `; <<>>
+            // DiG 9.18 <<>> api.lan`, `nslookup api.lan 10.0.0.2`.
+            dig_name: re(
+                r"(?i)(?:\bdig|<<>>\s+DiG\s+\S+\s+<<>>|\bnslookup)\s+(?:(?:[@+\-]\S+|-[a-z]\s+\S+|[A-Z]{1,5})\s+)*([A-Za-z][\w\-]*(?:\.[\w\-]+)+)\.?(?:\s|$)",
+            ),
+            // SQL Server's own spelling: `Data Source=tcp:db,1433`, `Server=db\SQLEXPRESS,1433`,
+            // `sqlcmd -S tcp:db,1433`: a comma before the port, an instance after a backslash.
+            sqlserver: re(
+                r#"(?i)(?:\b(?:data\s+source|server|address|addr)\s*=\s*|\b(?:sqlcmd|bcp|osql)\b[^\n]{0,80}?\s-S\s*["']?)(?:(?:tcp|np|lpc):)?(\[[0-9a-f:]+\]|[\w.\-]+)(?:\\[\w$]+)?(?:\s*,\s*(\d{1,5}))?"#,
+            ),
+            // Oracle's thin URL has no `//` after its scheme: `jdbc:oracle:thin:@db:1521:ORCL`,
+            // `jdbc:oracle:thin:@//db:1521/svc`.
+            oracle_thin: re(
+                r"(?i)\bjdbc:oracle:thin:[^@\s]*@(?://)?(\[[0-9a-f:]+\]|[\w.\-]+)(?::(\d{1,5}))?",
+            ),
+            // A browser names the host in a sentence: `The server at x is taking too long`,
+            // `x’s server IP address could not be found`, `x refused to connect`, `Safari
+            // can’t open the page “x”`.
+            sentence_host: re(
+                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data)"#,
+            ),
+            // `[api.lan] Operation timed out`: a name in brackets, then the failure.
+            bracket_host: re(
+                r"\[([a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)+)\]:?\s+(?i:operation|connection|could|couldn|failed|failure|resolving|timed|timeout|unable|error)",
+            ),
+            // A command line ending in a host and a port (`$ deno run app.ts localhost 8000`).
+            command_host_port: re(
+                r"(?:^\s*(?:\$|>|#|[A-Za-z]:\\?[^\s>]*>)|\$)\s+\S.*?\s((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+)\s+(\d{2,5})\s*$",
+            ),
+            url: re(r#"(?i)\b[a-z][a-z0-9+.\-]{1,15}://[^\s"'<>`|\\]+"#),
+            // "host X port N", "X port N", "X (port N)", "server X on port N", "X, port N".
+            host_port_words: re(
+                r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9][\w.\-]*(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+(?:%[\w.\-]+)?)["'`]?\)?,?\s*(?:(?:on|and|using)\s+)?\(?port\s*[:=]?\s*(\d{1,5})\b"#,
+            ),
+            hostport: re(
+                r#"(\[[0-9A-Fa-f:.%\w]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-f.:]+)?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:[\s"'”’)\]]|$)|$)"#,
+            ),
+            kv_host: re(
+                r#"(?i)(?:^|[\s{(,;"'])"?(?:host(?:name)?|address|addr|server|remote_?addr|endpoint|brokers?|bootstrap[._]servers)"?\s*[:=]\s*(?:Some\(\s*\w+\(\s*)?["'`]?(\[[0-9a-f:.%\w]+\]|[\w.\-:%]+)"#,
+            ),
+            kv_port: re(r#"(?i)(?:^|[\s{(,;"'])"?port"?\s*[:=]\s*(?:Some\(\s*)?(\d{1,5})\b"#),
+            flag_host: re(
+                r#"(?:^|\s)(?:-h|-H|--host|--hostname|--server|-connect|--url|--endpoint-url)(?:\s+|=)["']?([^\s"']+)"#,
+            ),
+            flag_port: re(r"(?:^|\s)(?:-P\s*|-p\s+|--port(?:\s+|=))(\d{1,5})\b"),
+            // telnet/nc/ncat host port, ping host.
+            tool_host_port: re(
+                r"(?i)(?:^|[\s`$>])(?:telnet|nc|ncat|netcat)\s+(?:-[\w]+\s+)*([\w.\-:\[\]%]+)\s+(\d{1,5})\b",
+            ),
+            // ssh user@host, git@host:repo (ssh underneath).
+            user_at_host: re(
+                r"(?i)(?:\b(?:ssh|scp|sftp|rsync)\s+(?:-\S+\s+(?:\d+\s+)?)*(?:[\w.\-]+@)?|\bgit@)([A-Za-z0-9][\w.\-]*)",
+            ),
+            registry_host: re(
+                r"(?i)\b(?:docker|podman|helm)\s+(?:login|pull|push)\s+(?:-\S+\s+)*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)",
+            ),
+            localhost: re(r"(?i)\blocalhost\b"),
+            quoted_host: re(
+                r#"(?i)\b(?:host(?:\s+name)?|hostname|server|resolve(?:\s+host)?|lookup|connect\s+to|connexion\s+à|connection\s+to)\s*[:]?\s*["'“‘`]([^"'”’`\s]+)["'”’`]"#,
+            ),
+            // No boundary in front: an address glued to a word ("inaccessible127.0.0.1").
+            ipv4: re(r"(?:\d{1,3}\.){3}\d{1,3}\b"),
+            port_word: re(r#"(?i)\bport"?\s*[:=]?\s*(\d{1,5})\b"#),
+            // A host hidden by the reporter (<ip>, x.x.x.x, IP) or left out (`tcp :22`):
+            // the port is still the target's.
+            hidden_host_port: re(
+                r"(?i)(?:<[^<>\s]{1,20}>|\b[x*]+(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*):(\d{1,5})\b",
+            ),
+            // `name (ip:port)`: busybox wget and others print the name with the address.
+            name_ip_port: re(
+                r"\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+\((?:\d{1,3}\.){3}\d{1,3}:(\d{1,5})\)",
+            ),
+            // `127.0.0.1/7912`: old OkHttp and others print the port after a slash.
+            host_slash_port: re(
+                r"(?:^|[\s(\[])/?((?:\d{1,3}\.){3}\d{1,3}|localhost)/(\d{2,5})(?:[\s,;)\]]|$)",
+            ),
+            // `connect(("10.0.0.1", 554))`, `tcpConnectToHost(alloc, "localhost", 8080)`,
+            // `HTTP::Client.new("127.0.0.1", 12345)`: a host and a port handed to a call.
+            call_args: re(
+                r#"[({,]\s*[({]?\s*(?:["']([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+\]?)["']|((?:\d{1,3}\.){3}\d{1,3}|localhost))\s*,\s*(\d{1,5})\s*[)}]"#,
+            ),
+            // The name a lookup was for, written without quotes: `cannot resolve github.com`,
+            // `Resolving mirror.example.org... failed`, `lookup db.internal on 10.0.0.2:53`.
+            dns_words: re(
+                r"(?i)\b(?:dnserror|dns\s+(?:entry|record|lookup|resolution|query)(?:\s+failed)?\s+for|failed\s+to\s+resolve(?:\s+host(?:name)?)?|cannot\s+resolve|could\s+not\s+resolve(?:\s+host(?:name)?)?|couldn't\s+resolve(?:\s+host)?|unable\s+to\s+resolve(?:\s+host)?|resolving|lookup|unknown\s+host)\s*:?\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)",
+            ),
+            // `mysql -h10.0.0.5`: a short host flag glued to its value.
+            glued_flag_host: re(r"(?:^|\s)-h((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z][\w\-]*(?:\.[\w\-]+)+|localhost)\b"),
+            // A record announcing an attempt: the place it names is the one that failed.
+            attempt: re(
+                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|dialing|establishing\s+(?:a\s+)?connection)\b",
+            ),
+            // The statement a database error quotes: its values are data, not addresses.
+            sql: re(r"(?i)\(SQL:\s.*?\)(?:\s|$)"),
+            failure: re(
+                r"(?i)refus|timed?\s*out|timeout|unreachable|no\s+route|reset|fail|error|err!|cannot|can't|unable|could\s+not|couldn't|not\s+known|resolve|exception|abort|denied|unavailable|拒|失败|超时|无法|отказ|ошибк|abgelehnt|fehl|refus|échec|rechaz|error",
+            ),
+        }
+    })
+}
+
+/// A port given by flag on a command line (`-P 3306`, `-p 2222`, `--port=8080`).
+pub fn flag_port(line: &str) -> Option<u16> {
+    let p = patterns();
+    p.flag_port
+        .captures(line)
+        .and_then(|c| parse_port(c.get(1)?.as_str()))
+}

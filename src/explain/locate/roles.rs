@@ -1,0 +1,310 @@
+//! The role of a place in the text: words that only fill a host's place, files that look
+//! like hosts, and what the words before an address say about it (where a connection went,
+//! or where it came from).
+
+use crate::explain::scan::clean_host;
+
+/// Words that fill a host's place in messages without being one, and files that look like
+/// host names (`app.py`).
+pub fn placeholder(host: &str) -> bool {
+    placeholder_word(host) || is_source_file(&host.to_ascii_lowercase())
+}
+
+/// A dotted number that is a version, not an address: after "version" or "v", with a
+/// build number glued on (`0.9.11.5-293`), or starting with 0 (no host is 0.x.x.x).
+pub fn looks_like_version(line: &str, start: usize, end: usize) -> bool {
+    let ip = &line[start..end];
+    let before = line[..start].trim_end().to_ascii_lowercase();
+    let after = &line[end..];
+    (ip.starts_with("0.") && ip != "0.0.0.0")
+        || (after.starts_with(['-', '_', '+'])
+            && after[1..].starts_with(|c: char| c.is_ascii_digit()))
+        || [
+            "version", "ver", "ver.", "release", "build", "firmware", "v",
+        ]
+        .iter()
+        .any(|w| {
+            before.ends_with(w)
+                && !before[..before.len() - w.len()].ends_with(|c: char| c.is_ascii_alphanumeric())
+        })
+}
+
+/// Words that fill a host's place in messages without being one.
+pub fn placeholder_word(host: &str) -> bool {
+    let h = host.to_ascii_lowercase();
+    const WORDS: &[&str] = &[
+        "address",
+        "addr",
+        "ip",
+        "host",
+        "hostname",
+        "server",
+        "unable",
+        "at",
+        "no",
+        "to",
+        "from",
+        "port",
+        "line",
+        "char",
+        "col",
+        "column",
+        "error",
+        "err",
+        "warn",
+        "warning",
+        "info",
+        "debug",
+        "trace",
+        "time",
+        "pid",
+        "code",
+        "errno",
+        "step",
+        "id",
+        "version",
+        "null",
+        "none",
+        "nil",
+        "undefined",
+        "unknown",
+        "localhost.localdomain.invalid",
+        "tcp",
+        "udp",
+        "http",
+        "https",
+        "file",
+        "thread",
+        "main",
+        "caused",
+        "by",
+        "in",
+        "on",
+        "the",
+        "and",
+        "or",
+        "for",
+        "is",
+        "was",
+        "with",
+        "attempt",
+        "retry",
+        "try",
+        "node",
+        "message",
+        "msg",
+        "reason",
+        "status",
+        "details",
+        "desc",
+        "type",
+        "name",
+        "value",
+        "true",
+        "false",
+        "level",
+        "ts",
+        "caller",
+        "err",
+        "target",
+        "url",
+        "uri",
+        "path",
+        "query",
+        "data",
+        "es",
+        "fr",
+        "de",
+        "en",
+        "cn",
+        "iex",
+        "irb",
+        "pry",
+        "ghci",
+        "julia",
+        "scala",
+        "user",
+        "root",
+        "self",
+        "this",
+        "socket",
+        "connect",
+        "connection",
+        "client",
+        "stderr",
+        "stdout",
+        "refused",
+        "failed",
+        "closed",
+        "open",
+        "timeout",
+        "timed",
+        "reset",
+        "errors",
+        "web",
+        "remote",
+        "endpoint",
+        "internal",
+        "node",
+        "dns",
+        "net",
+        "os",
+        "get",
+        "post",
+        "put",
+        "dial",
+        "head",
+        "delete",
+        "patch",
+        "options",
+        "could",
+        "not",
+        "cannot",
+        "forwarding",
+        "listening",
+        "binding",
+        "using",
+        "sending",
+        "receiving",
+        "default",
+        "given",
+        "specified",
+        "any",
+    ];
+    // Redacted or invented addresses (xxx.xxx.xxx.xxx, x.x.x.x, <ip>) name nothing.
+    WORDS.contains(&h.as_str())
+        || crate::explain::scan::is_placeholder(&h)
+        // A timestamp (2023-04-01T12:33) read as host and port.
+        || (h.len() > 5 && h.as_bytes()[..4].iter().all(u8::is_ascii_digit) && h.as_bytes()[4] == b'-')
+}
+
+/// `Foo.java:12`, `app.py:3`: a file and line, not a host and port.
+pub fn is_source_file(h: &str) -> bool {
+    const EXT: &[&str] = &[
+        "java", "kt", "scala", "py", "rb", "go", "rs", "js", "mjs", "cjs", "ts", "tsx", "jsx", "c",
+        "cc", "cpp", "h", "hpp", "cs", "php", "ex", "exs", "erl", "hrl", "dart", "swift", "lua",
+        "pl", "pm", "jl", "hs", "cr", "nim", "zig", "ml", "clj", "groovy", "m", "mm", "sh", "ps1",
+        "vue", "svelte", "json", "yaml", "yml", "toml", "xml", "html", "log", "txt", "conf", "cfg",
+        "ini", "jar", "class", "dll", "exe", "so", "lock", "md",
+    ];
+    h.rsplit_once('.')
+        .is_some_and(|(_, ext)| EXT.contains(&ext) && !h.starts_with("www."))
+}
+
+/// A host as the extractor takes it: cleaned, not a placeholder, not a bare number.
+pub fn host_of(raw: &str) -> Option<String> {
+    let raw = raw.trim_matches(|c| matches!(c, '`' | '“' | '”' | '‘' | '’'));
+    // `name/ip` (Java's resolved address): the name is what the program was asked for,
+    // unless it is only a word (`connect to/10.0.0.5`).
+    let raw = match raw.split_once('/') {
+        Some((name, _)) if !name.is_empty() && !placeholder(name) => name,
+        Some((_, ip)) if !ip.is_empty() => ip,
+        Some((_, ip)) => ip,
+        None => raw,
+    };
+    let h = clean_host(raw)?;
+    (!placeholder(&h)).then_some(h)
+}
+
+/// What the text just before a candidate says about its role: negative when it is the
+/// source of a connection, a log line's own origin or a resolver, positive after "to".
+pub fn role_before(before: &str) -> i32 {
+    let b = before.to_ascii_lowercase();
+    let tail: String = b
+        .chars()
+        .rev()
+        .take(24)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let tail = tail.trim_end_matches(['[', '(', '"', '\'', '/', ' ', '`', '<', ':', '=']);
+    const AWAY: &[&str] = &[
+        "see",
+        "see:",
+        "here:",
+        "details:",
+        "visit",
+        "docs:",
+        "help:",
+        "more:",
+        "call from",
+        "from",
+        "for",
+        "client:",
+        "client",
+        "local",
+        "laddr",
+        "source",
+        "src",
+        "listening on",
+        "listen on",
+        "bound to",
+        "bind",
+        "peer address",
+        "self",
+        "by",
+    ];
+    const TOWARD: &[&str] = &[
+        "to",
+        "connect",
+        "connecting to",
+        "server:",
+        "server",
+        "upstream:",
+        "upstream",
+        "host",
+        "target",
+        "remote",
+        "endpoint",
+        "dial tcp",
+        "dial",
+        "->",
+        "at",
+        "url:",
+        "url",
+        "tried:",
+        "contact points",
+        "connectstring",
+        "connection string",
+        "dst",
+        "destination",
+        "raddr",
+    ];
+    // What a lookup was for is what it failed to find (`DNS entry for x`, `no address
+    // for x`), though "for" usually names a source or a purpose.
+    const LOOKED_UP: &[&str] = &[
+        "entry for",
+        "record for",
+        "records for",
+        "address for",
+        "addresses for",
+        "lookup for",
+        "resolution for",
+        "query for",
+        "resolve for",
+    ];
+    if LOOKED_UP.iter().any(|w| tail.ends_with(w)) {
+        return 2;
+    }
+    if AWAY.iter().any(|w| tail.ends_with(w)) {
+        // "fetch certificate from X", "download from X", "pull from X": the place fetched
+        // from is where the connection went.
+        const FETCH: &[&str] = &[
+            "fetch", "download", "pull", "retrieve", "receive", "get", "load", "read", "clone",
+        ];
+        let fetched = tail.ends_with("from")
+            && b.split_whitespace()
+                .rev()
+                .take(5)
+                .any(|w| FETCH.iter().any(|f| w.starts_with(f)));
+        if !fetched {
+            return -8;
+        }
+        return 2;
+    }
+    if TOWARD.iter().any(|w| tail.ends_with(w)) {
+        return 2;
+    }
+    0
+}
