@@ -1,7 +1,6 @@
 //! The forms an address takes in a line: URLs, `host:port` and its bracketed, zoned and
 //! `name/ip` forms, "host X port N", flags, fields, call arguments, bare IPs.
 
-use super::LINE_CAP;
 use super::patterns::{flag_port, patterns};
 use super::roles::{host_of, looks_like_version, placeholder, placeholder_word, role_before};
 use crate::explain::scan::{parse_port, parse_url, split_addr};
@@ -22,11 +21,7 @@ pub struct Candidate {
 /// Every address in one line, with a score for its form and its role in the line.
 pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let p = patterns();
-    let mut cut = line.len().min(LINE_CAP);
-    while !line.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    let line = &line[..cut];
+    let line = super::head(line);
     let mut out: Vec<Candidate> = Vec::new();
     // The statement a database error quotes is data: nothing in it is a place.
     let mut taken: Vec<(usize, usize)> = p

@@ -35,6 +35,15 @@ const LOOK_AHEAD_FAR: usize = 6;
 /// Only this much of each line is read: addresses sit near the start of a message, and
 /// a megabyte-long line must not cost a megabyte per error.
 const LINE_CAP: usize = 2_000;
+
+/// The first `LINE_CAP` bytes of a line, cut at a character boundary.
+fn head(line: &str) -> &str {
+    let mut cut = line.len().min(LINE_CAP);
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &line[..cut]
+}
 /// A candidate must score at least this to be taken as the target.
 const MIN_SCORE: i32 = 4;
 
@@ -94,7 +103,7 @@ pub fn complete(
         // A routine record before the error (INFO GET … took 12ms) is a request that
         // worked, not the one that failed.
         let routine = super::text::is_routine(line) && !p.failure.is_match(line) && !attempt;
-        let failing = p.failure.is_match(&line[..line.len().min(LINE_CAP)]);
+        let failing = p.failure.is_match(head(line));
         // The error's own lines first, then the lines just before it; a command line
         // (the thing that was run) counts wherever it is.
         let near = if inside {
@@ -158,24 +167,24 @@ pub fn complete(
             if let Some(port) = flag_port(line) {
                 ports.push((6, port));
             }
-            for cap in p.port_word.captures_iter(&line[..line.len().min(LINE_CAP)]) {
+            for cap in p.port_word.captures_iter(head(line)) {
                 if let Some(port) = cap.get(1).and_then(|m| parse_port(m.as_str())) {
                     ports.push((5, port));
                 }
             }
         } else if target.host.is_some() && far {
-            for cap in p.kv_port.captures_iter(&line[..line.len().min(LINE_CAP)]) {
+            for cap in p.kv_port.captures_iter(head(line)) {
                 if let Some(port) = cap.get(1).and_then(|m| parse_port(m.as_str())) {
                     ports.push((4, port));
                 }
             }
         }
         if target.host.is_none() && i >= first {
-            let head = &line[..line.len().min(LINE_CAP)];
-            if let Some(port) = flag_port(head) {
+            let start = head(line);
+            if let Some(port) = flag_port(start) {
                 field_ports.push((6 - i32::from(far), port));
             }
-            for cap in p.kv_port.captures_iter(head) {
+            for cap in p.kv_port.captures_iter(start) {
                 if let Some(port) = cap.get(1).and_then(|m| parse_port(m.as_str())) {
                     field_ports.push((5 - i32::from(far), port));
                 }
@@ -233,6 +242,17 @@ pub fn complete(
 mod tests {
     use super::*;
     use crate::explain::text;
+
+    /// A line longer than the cap whose cut would fall inside a character (each emoji is
+    /// four bytes; 2,000 is not a multiple of four past the first two bytes).
+    #[test]
+    fn a_long_line_is_cut_between_characters() {
+        let line = format!("ab{}", "😀".repeat(600));
+        assert_eq!(head(&line).len(), 1_998);
+        let paste = format!("{line} port 5432\nconnect ECONNREFUSED\n{line}:5432 refused\n");
+        let ex = crate::explain::explain(&paste, &crate::knowledge::Knowledge::bundled());
+        assert!(ex.main().is_some());
+    }
 
     #[test]
     fn fills_a_missing_host_from_the_command_that_failed() {
