@@ -478,6 +478,10 @@ pub fn split_addr(s: &str) -> Option<(String, Option<u16>)> {
         let port = after.strip_prefix(':').and_then(parse_port);
         return clean_host(host).map(|h| (h, port));
     }
+    // A bare IPv6 literal of eight groups has no room for a port (`2001:db8:0:0:0:0:0:25de`).
+    if !s.contains("::") && s.parse::<std::net::Ipv6Addr>().is_ok() {
+        return clean_host(s).map(|h| (h, None));
+    }
     if let Some((host, port)) = s.rsplit_once(':')
         && let Some(port) = parse_port(port)
         && let Some(host) = clean_host(host)
@@ -602,6 +606,18 @@ mod tests {
 
     fn svc() -> Services {
         Services::bundled()
+    }
+
+    #[test]
+    fn a_bare_eight_group_ipv6_literal_keeps_its_last_group() {
+        assert_eq!(
+            split_addr("2a03:2880:f10a:83:face:b00c:0:25de"),
+            Some(("2a03:2880:f10a:83:face:b00c:0:25de".into(), None))
+        );
+        assert_eq!(
+            split_addr("[2001:db8::1]:8443"),
+            Some(("2001:db8::1".into(), Some(8443)))
+        );
     }
 
     #[test]

@@ -408,6 +408,25 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             continue;
         };
         let raw = h.as_str();
+        // A bare IPv6 literal whose first groups look like `name:port` (`2a03:2880:f10a:…`).
+        let v6_end = line[h.start()..]
+            .find(|c: char| !(c.is_ascii_hexdigit() || c == ':'))
+            .map_or(line.len(), |e| h.start() + e);
+        let v6 = line[h.start()..v6_end].trim_end_matches(':');
+        if v6_end > n.end() + 1 && v6.parse::<std::net::Ipv6Addr>().is_ok() {
+            let span = (h.start(), h.start() + v6.len());
+            push(
+                &mut out,
+                &mut taken,
+                span,
+                Some(v6.into()),
+                None,
+                None,
+                5,
+                false,
+            );
+            continue;
+        }
         // Clock times (10:16:26) and file positions (errors:692:14) look the same.
         let rest = &line[n.end()..];
         if rest.starts_with(':') && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
@@ -799,6 +818,12 @@ mod tests {
         assert_eq!(
             first(";; Connection to 2001:db8:5::9#53(2001:db8:5::9) for x.lan failed"),
             some("2001:db8:5::9", Some(53))
+        );
+        assert_eq!(
+            first(
+                "curl: (7) Failed to connect to 2a03:2880:f10a:83:face:b00c:0:25de: Network is unreachable"
+            ),
+            some("2a03:2880:f10a:83:face:b00c:0:25de", None)
         );
         // An unbracketed IPv6 address keeps its last group.
         assert_eq!(

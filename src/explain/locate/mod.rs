@@ -83,6 +83,9 @@ pub fn complete(
     // Ports the error's own lines and those after it give as a field or a flag (`"port":
     // 80`, `-P 3307`), for a host this reader finds itself.
     let mut field_ports: Vec<(i32, u16)> = Vec::new();
+    // When the resolver itself could not be reached, the DNS server a tool named is the
+    // target (port 53), not the name it asked about.
+    let resolver_down = (first..=last).any(|i| p.resolver_down.is_match(head(prep.line(i))));
     for i in from..=to {
         let line = prep.line(i);
         if line.len() < 3 {
@@ -126,7 +129,7 @@ pub fn complete(
             if i < first && (!(c.asked || attempt || reported) || routine) && !known {
                 continue;
             }
-            let score = c.score + context;
+            let score = c.score + context + 3 * i32::from(resolver_down && c.port == Some(53));
             if let Some(port) = c.port
                 && c.host.is_none()
             {
@@ -215,6 +218,9 @@ pub fn complete(
         {
             target.port = Some(*port);
         }
+        if target.port.is_none() && resolver_down {
+            target.port = Some(53);
+        }
         return;
     }
     if target.host.is_none() && target.port.is_none() {
@@ -234,6 +240,10 @@ pub fn complete(
         && let Some((_, port)) = ports.iter().max_by_key(|(s, _)| *s)
     {
         target.port = Some(*port);
+        target.located = true;
+    }
+    if target.host.is_some() && target.port.is_none() && resolver_down {
+        target.port = Some(53);
         target.located = true;
     }
 }
@@ -291,5 +301,22 @@ mod tests {
             (t.host.as_deref(), t.port),
             (Some("2001:db8:7::4"), Some(80))
         );
+    }
+
+    #[test]
+    fn a_dns_server_that_could_not_be_reached_is_the_target_on_port_53() {
+        let prep = text::prepare(
+            "; <<>> DiG 9.18.1 <<>> shop.lan @192.0.2.53\n;; global options: +cmd\n;; connection timed out; no servers could be reached\n",
+        );
+        let mut t = TargetGuess::default();
+        complete(&mut t, &prep, [2, 2], 0, &Services::bundled());
+        assert_eq!((t.host.as_deref(), t.port), (Some("192.0.2.53"), Some(53)));
+        let prep = text::prepare("> nslookup shop.lan 192.0.2.9\nDNS request timed out.\n");
+        let mut t = TargetGuess {
+            host: Some("192.0.2.9".into()),
+            ..TargetGuess::default()
+        };
+        complete(&mut t, &prep, [1, 1], 0, &Services::bundled());
+        assert_eq!(t.port, Some(53));
     }
 }

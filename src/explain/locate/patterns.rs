@@ -34,6 +34,7 @@ pub struct Patterns {
     pub ping: Regex,
     pub dig_server: Regex,
     pub dig_name: Regex,
+    pub resolver_down: Regex,
     pub sqlserver: Regex,
     pub oracle_thin: Regex,
     pub sentence_host: Regex,
@@ -65,6 +66,11 @@ pub fn patterns() -> &'static Patterns {
             dig_server: re(r"(?i)(?:\bdig\b|<<>>\s+DiG\s+\S+\s+<<>>)[^\n@]{0,80}?\s@([\w.\-:%\[\]]+)"),
             // The name dig or nslookup asked about: `dig +short api.lan`, the banner `; <<>>
             // DiG 9.18 <<>> api.lan`, `nslookup api.lan 10.0.0.2`.
+            // A resolver's own transport failing (dig's `no servers could be reached`,
+            // nslookup's `DNS request timed out`): the DNS server is then the target.
+            resolver_down: re(
+                r"(?i)no servers could be reached|DNS request timed out|communications error to",
+            ),
             dig_name: re(
                 r"(?i)(?:\bdig|<<>>\s+DiG\s+\S+\s+<<>>|\bnslookup)\s+(?:(?:[@+\-]\S+|-[a-z]\s+\S+|[A-Z]{1,5})\s+)*([A-Za-z][\w\-]*(?:\.[\w\-]+)+)\.?(?:\s|$)",
             ),
