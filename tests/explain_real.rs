@@ -1,7 +1,8 @@
 //! Real error messages quoted in public issue threads (`tests/corpus/real/*.jsonl`, see the
 //! README there), scored on kind, host and port. The working set is what recognition was
 //! tuned on; the sealed set was split off before any tuning, scored once, then tuned on
-//! too; sealed2 was collected later and scored once at the end of the work it measures.
+//! too; sealed2 and sealed3 were collected later, each scored once, blind, at the end of
+//! the work it measured, and tuned on after that.
 //! Each must reach the bar the issue set: 95% on each field, and no family of messages
 //! below 90% on any field (the sealed sets' gates are ignored while they are below it). Scores are printed for the record
 //! (`cargo test --test explain_real -- --nocapture`); `bench/explain-score.sh` gives the
@@ -155,13 +156,22 @@ fn the_sealed_set_meets_the_bar() {
 }
 
 /// Collected before issue 19's second round and scored once at its end (220 records): kind
-/// 84.1%, host 83.2%, port 88.2%, below the bar, with most families under 90% on some
-/// field (see tests/corpus/real/README.md). Ignored, as the gate the next round must pass;
-/// tune on it and it is no longer a measure of what was not tuned for.
+/// 84.1%, host 83.2%, port 88.2%. The third round tuned on it (100 / 97.7 / 98.6), but the
+/// cli family (7 records) is under 90% on host and port, so it stays ignored.
 #[test]
 #[ignore = "below the bar when first scored; see the note above"]
 fn the_second_sealed_set_meets_the_bar() {
     let problems = score("sealed2");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind before issue 19's third round and scored once at its end (313 records):
+/// kind 83.1%, host 81.8%, port 84.3%. The fourth round tuned on it (96.5 / 89.5 / 90.1);
+/// several families are still under 90% (tests/corpus/real/README.md), so it is ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_third_sealed_set_meets_the_bar() {
+    let problems = score("sealed3");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -176,7 +186,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "tls",
         "other",
     ];
-    for set in ["working", "sealed", "sealed2"] {
+    for set in ["working", "sealed", "sealed2", "sealed3"] {
         for r in records(set) {
             assert!(r.source.starts_with("https://"), "{}", r.source);
             assert!(kinds.contains(&r.kind.as_str()), "{}: {}", r.source, r.kind);
