@@ -29,25 +29,19 @@ fn paste(size: usize) -> String {
     while out.len() < size {
         if next(1000) < 2 {
             out.push_str(&errors[next(errors.len() as u64) as usize]);
-        } else if next(2) == 0 {
-            let line = format!(
-                "2024-05-01 12:00:{:02},{:03} INFO  [worker-{}] handled request GET /api/items/{} in {} ms\n",
-                next(60),
-                next(1000),
-                next(8),
-                next(100_000),
-                next(500)
-            );
-            out.push_str(&line);
         } else {
-            let line = format!(
-                "2024-05-01 12:00:{:02},{:03} DEBUG [pool-{}] connection {} returned to pool after {} ms\n",
-                next(60),
-                next(1000),
-                next(8),
-                next(100_000),
-                next(500)
-            );
+            let info = next(2) == 0;
+            let (sec, ms, worker, id, took) =
+                (next(60), next(1000), next(8), next(100_000), next(500));
+            let line = if info {
+                format!(
+                    "2024-05-01 12:00:{sec:02},{ms:03} INFO  [worker-{worker}] handled request GET /api/items/{id} in {took} ms\n"
+                )
+            } else {
+                format!(
+                    "2024-05-01 12:00:{sec:02},{ms:03} DEBUG [pool-{worker}] connection {id} returned to pool after {took} ms\n"
+                )
+            };
             out.push_str(&line);
         }
     }

@@ -77,6 +77,25 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             asked: asked || role > 0,
         });
     };
+    // The forms whose first group is the host and second the port.
+    let host_and_port = |out: &mut Vec<Candidate>,
+                         taken: &mut Vec<(usize, usize)>,
+                         c: &regex::Captures,
+                         form: i32,
+                         asked: bool| {
+        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        let (host, port) = (host_of(h.as_str()), parse_port(n.as_str()));
+        push(
+            out,
+            taken,
+            (h.start(), n.end()),
+            host,
+            port,
+            None,
+            form,
+            asked,
+        );
+    };
     for m in p.url.find_iter(line) {
         let url = m.as_str();
         // "http:///var/run/docker.sock" and the like have no host to take.
@@ -195,17 +214,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
     let hash_ports = line.contains('#').then(|| p.hash_port.captures_iter(line));
     for c in hash_ports.into_iter().flatten() {
-        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), n.end()),
-            host_of(h.as_str()),
-            parse_port(n.as_str()),
-            None,
-            6,
-            false,
-        );
+        host_and_port(&mut out, &mut taken, &c, 6, false);
     }
     let dig = has(&["dig", "nslookup"]);
     let dig_servers = (dig && line.contains('@')).then(|| p.dig_server.captures_iter(line));
@@ -322,17 +331,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let ends_in_digit = line.trim_end().ends_with(|c: char| c.is_ascii_digit());
     let commands = ends_in_digit.then(|| p.command_host_port.captures_iter(line));
     for c in commands.into_iter().flatten() {
-        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), n.end()),
-            host_of(h.as_str()),
-            parse_port(n.as_str()),
-            None,
-            5,
-            true,
-        );
+        host_and_port(&mut out, &mut taken, &c, 5, true);
     }
     for c in p.call_args.captures_iter(line) {
         let Some(h) = c.get(1).or_else(|| c.get(2)) else {
@@ -351,56 +350,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for c in p.host_slash_port.captures_iter(line) {
-        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), n.end()),
-            host_of(h.as_str()),
-            parse_port(n.as_str()),
-            None,
-            5,
-            false,
-        );
+        host_and_port(&mut out, &mut taken, &c, 5, false);
     }
     for c in p.name_ip_port.captures_iter(line) {
-        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), n.end()),
-            host_of(h.as_str()),
-            parse_port(n.as_str()),
-            None,
-            6,
-            true,
-        );
+        host_and_port(&mut out, &mut taken, &c, 6, true);
     }
     for c in p.tool_host_port.captures_iter(line) {
-        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), n.end()),
-            host_of(h.as_str()),
-            parse_port(n.as_str()),
-            None,
-            7,
-            true,
-        );
+        host_and_port(&mut out, &mut taken, &c, 7, true);
     }
     for c in p.host_port_words.captures_iter(line) {
-        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), n.end()),
-            host_of(h.as_str()),
-            parse_port(n.as_str()),
-            None,
-            6,
-            false,
-        );
+        host_and_port(&mut out, &mut taken, &c, 6, false);
     }
     for c in p.hostport.captures_iter(line) {
         let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
