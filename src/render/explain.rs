@@ -83,6 +83,12 @@ pub fn render(ex: &Explanation, kb: &Knowledge, style: Style) -> String {
     out
 }
 
+/// A field's name padded to the values' column. Padded before it is painted: a colour
+/// code counts toward `{:<9}`'s width but takes no room on the screen.
+fn label(s: Style, name: &str) -> String {
+    s.dim(&format!("{name:<9}"))
+}
+
 fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style) {
     let mut head = vec![f.title.clone()];
     if let Some(e) = f.ecosystem.as_deref() {
@@ -105,20 +111,20 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style) {
         }
         t
     };
-    let _ = writeln!(out, "  {:<9}{target}", s.dim("target"));
+    let _ = writeln!(out, "  {}{target}", label(s, "target"));
     for (i, line) in crate::tui::view::text::wrap(&f.summary, WIDTH)
         .iter()
         .enumerate()
     {
         let label = if i == 0 { "means" } else { "" };
-        let _ = writeln!(out, "  {:<9}{line}", s.dim(label));
+        let _ = writeln!(out, "  {}{line}", self::label(s, label));
     }
     for (i, e) in f.evidence.iter().enumerate() {
         let label = if i == 0 { "seen" } else { "" };
         let _ = writeln!(
             out,
-            "  {:<9}{} {}",
-            s.dim(label),
+            "  {}{} {}",
+            self::label(s, label),
             s.dim(&format!("line {}:", e.line)),
             crate::sanitize::visible(&e.text)
         );
@@ -201,4 +207,29 @@ fn guess_values(t: &crate::explain::TargetGuess) -> crate::vocabulary::template:
         put("target.address", Some(address));
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Colour changes only the colour: with the codes taken out, the coloured text is the
+    /// plain text, labels padded to the same column.
+    #[test]
+    fn colour_keeps_the_columns() {
+        let kb = Knowledge::bundled();
+        let ex = crate::explain::explain(
+            "curl: (7) Failed to connect to [::1]:8443 after 0 ms: Couldn't connect to server\n",
+            &kb,
+        );
+        let plain = render(&ex, &kb, Style { color: false });
+        let coloured = render(&ex, &kb, Style { color: true });
+        let uncoloured = regex::Regex::new("\x1b\\[[0-9;]*m")
+            .unwrap()
+            .replace_all(&coloured, "")
+            .into_owned();
+        assert_ne!(coloured, plain);
+        assert_eq!(uncoloured, plain);
+        assert!(plain.contains("  target   [::1]:8443\n"), "{plain}");
+    }
 }
