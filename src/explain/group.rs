@@ -562,6 +562,38 @@ mod tests {
     }
 
     #[test]
+    fn a_failure_that_names_no_reason_is_other() {
+        for t in [
+            "Connecting to the license server lic.lan failed; retrying in 30 s",
+            "E0412 problem while connecting to the broker",
+            "cisco(tcl)#socket 127.0.0.1 23\ncouldn`t open socket: invalid argument.",
+        ] {
+            assert_eq!(kind_of(t), Some(Kind::Other), "{t}");
+        }
+        // A reason in the same error decides.
+        let t =
+            "Connecting to db.lan:5432 failed\ndial tcp 10.0.0.5:5432: connect: connection refused";
+        assert_eq!(kind_of(t), Some(Kind::Refused));
+    }
+
+    #[test]
+    fn kinds_read_off_identifiers() {
+        assert_eq!(kind_of("error: HttpConnectionClosing"), Some(Kind::Reset));
+        assert_eq!(
+            kind_of("Bun upgrade failed with error: ConnectionRefused"),
+            Some(Kind::Refused)
+        );
+        assert_eq!(kind_of("SocketError.HostNotFound"), Some(Kind::Dns));
+        assert_eq!(kind_of("kind: NetworkUnreachable"), Some(Kind::Unreachable));
+        assert_eq!(kind_of("raised SocketTimeoutError"), Some(Kind::Timeout));
+        assert_eq!(kind_of("http: proxy error: EOF"), Some(Kind::Reset));
+        assert_eq!(
+            kind_of("ping: sendto: Host is down"),
+            Some(Kind::Unreachable)
+        );
+    }
+
+    #[test]
     fn kinds_read_off_codes() {
         let sqlcmd = "Sqlcmd: Error: Microsoft ODBC Driver 18 for SQL Server : TCP Provider: Error code 0x274C.\nSqlcmd: Error: Microsoft ODBC Driver 18 for SQL Server : Client unable to establish connection.";
         assert_eq!(kind_of(sqlcmd), Some(Kind::Timeout));

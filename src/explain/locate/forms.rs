@@ -21,7 +21,8 @@ pub struct Candidate {
 /// Every address in one line, with a score for its form and its role in the line.
 pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let p = patterns();
-    let line = super::head(line);
+    let decoded = percent_decoded(super::head(line));
+    let line = decoded.as_ref();
     let mut out: Vec<Candidate> = Vec::new();
     // The statement a database error quotes is data: nothing in it is a place.
     let mut taken: Vec<(usize, usize)> = p
@@ -349,6 +350,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             true,
         );
     }
+    for c in p.quoted_host_port.captures_iter(line) {
+        host_and_port(&mut out, &mut taken, &c, 6, false);
+    }
+    for c in p.server_name.captures_iter(line) {
+        host_and_port(&mut out, &mut taken, &c, 6, false);
+    }
     for c in p.host_slash_port.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 5, false);
     }
@@ -632,6 +639,20 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     out
 }
 
+/// A URL handed over as a parameter (a browser's `about:neterror?…&u=http%3A//db%3A8080/`,
+/// a redirect) with its separators decoded, so that the URL forms read it. Only the
+/// characters an address is written with; the rest of the line stays as it is.
+fn percent_decoded(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains("%3A") && !line.contains("%3a") {
+        return line.into();
+    }
+    let mut out = line.to_string();
+    for (code, c) in [("%3A", ":"), ("%2F", "/"), ("%5B", "["), ("%5D", "]")] {
+        out = out.replace(code, c).replace(&code.to_ascii_lowercase(), c);
+    }
+    out.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -683,6 +704,33 @@ mod tests {
         assert_eq!(
             first("openssl s_client -connect www.example.org:443"),
             some("www.example.org", Some(443))
+        );
+    }
+
+    #[test]
+    fn reads_quoted_hosts_server_names_and_encoded_urls() {
+        assert_eq!(
+            first(r#"connecting to realm <<"ws">> at "localhost":5555 ..."#),
+            some("localhost", Some(5555))
+        );
+        assert_eq!(
+            first(r#"Last message in was {connect,"broker.lan",5555,<<"ws">>,msgpack}"#),
+            some("broker.lan", Some(5555))
+        );
+        // A JSON key is not a host.
+        let json = candidates(r#"{"port":5432, "retries":3}"#, &Services::bundled());
+        assert!(json.iter().all(|c| c.host.is_none()), "{json:?}");
+        assert_eq!(
+            first(
+                "at region=hbase:meta,,1.1588230740, hostname=rs1.lan,16020,1487574090526, seqNum=0"
+            ),
+            some("rs1.lan", Some(16020))
+        );
+        assert_eq!(
+            first(
+                "Reached error page: about:neterror?e=connectionFailure&u=http%3A//localhost%3A56900/_test&c=UTF-8"
+            ),
+            some("localhost", Some(56900))
         );
     }
 

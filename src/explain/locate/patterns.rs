@@ -24,6 +24,8 @@ pub struct Patterns {
     pub name_ip_port: Regex,
     pub host_slash_port: Regex,
     pub call_args: Regex,
+    pub quoted_host_port: Regex,
+    pub server_name: Regex,
     pub dns_words: Regex,
     pub glued_flag_host: Regex,
     pub attempt: Regex,
@@ -148,8 +150,16 @@ pub fn patterns() -> &'static Patterns {
             // `connect(("10.0.0.1", 554))`, `tcpConnectToHost(alloc, "localhost", 8080)`,
             // `HTTP::Client.new("127.0.0.1", 12345)`: a host and a port handed to a call.
             call_args: re(
-                r#"[({,]\s*[({]?\s*(?:["']([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+\]?)["']|((?:\d{1,3}\.){3}\d{1,3}|localhost))\s*,\s*(\d{1,5})\s*[)}]"#,
+                r#"[({,]\s*[({]?\s*(?:["']([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+\]?)["']|((?:\d{1,3}\.){3}\d{1,3}|localhost))\s*,\s*(\d{1,5})\s*[)},]"#,
             ),
+            // `at "localhost":5555`, `'db.internal':5432`: a quoted host, then its port. The
+            // host has a dot, or is localhost or an address, so a JSON key (`"port":5432`)
+            // is never read as one.
+            quoted_host_port: re(
+                r#"["'`]((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)["'`]\s*:\s*(\d{1,5})\b"#,
+            ),
+            // HBase's server name, `host,port,startcode` (`hbase,33098,1487574090526`).
+            server_name: re(r"(?:^|[\s=({\[])([A-Za-z0-9{][\w.\-}]*),(\d{2,5}),\d{13}\b"),
             // The name a lookup was for, written without quotes: `cannot resolve github.com`,
             // `Resolving mirror.example.org... failed`, `lookup db.internal on 10.0.0.2:53`.
             dns_words: re(
