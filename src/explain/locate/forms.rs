@@ -277,10 +277,14 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         "too long to respond",
         "unexpectedly closed",
         "send any data",
+        "invalid response",
+        "connection to",
+        "connecting to",
+        "连接到",
     ]);
     let sentences = sentence.then(|| p.sentence_host.captures_iter(line));
     for c in sentences.into_iter().flatten() {
-        let Some(h) = (1..=4).find_map(|i| c.get(i)) else {
+        let Some(h) = (1..=6).find_map(|i| c.get(i)) else {
             continue;
         };
         let (host, port) = split_addr(h.as_str()).map_or((None, None), |(h, p)| (Some(h), p));
@@ -731,6 +735,27 @@ mod tests {
                 "Reached error page: about:neterror?e=connectionFailure&u=http%3A//localhost%3A56900/_test&c=UTF-8"
             ),
             some("localhost", Some(56900))
+        );
+    }
+
+    #[test]
+    fn reads_the_host_a_browser_page_names() {
+        assert_eq!(
+            first("An error occurred during a connection to shop.lan. PR_END_OF_FILE_ERROR"),
+            some("shop.lan", None)
+        );
+        assert_eq!(
+            first("app.files.lan sent an invalid response."),
+            some("app.files.lan", None)
+        );
+        assert_eq!(
+            first("The connection to [fd00::50:1] was interrupted."),
+            some("fd00::50:1", None)
+        );
+        // busybox wget's name (address:port) keeps its port.
+        assert_eq!(
+            first("Connecting to mirror.lan (10.0.0.7:443)"),
+            some("mirror.lan", Some(443))
         );
     }
 
