@@ -284,6 +284,15 @@ mod tests {
     }
 
     #[test]
+    fn an_address_handed_to_a_call_before_the_error_is_the_target() {
+        let text = "with grpc.insecure_channel('rpc.lan:50051') as channel:\n    stub.List(req)\n\nStatusCode.UNAVAILABLE: failed to connect to all addresses\n";
+        let prep = text::prepare(text);
+        let mut t = TargetGuess::default();
+        complete(&mut t, &prep, [3, 3], 0, &Services::bundled());
+        assert_eq!((t.host.as_deref(), t.port), (Some("rpc.lan"), Some(50051)));
+    }
+
+    #[test]
     fn a_host_found_without_its_port_takes_the_port_named_beside_it() {
         // The same host with its port earlier on the line.
         let prep =

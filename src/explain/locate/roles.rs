@@ -218,6 +218,12 @@ pub fn role_before(before: &str) -> i32 {
         .into_iter()
         .rev()
         .collect();
+    // An address handed to a call (`grpc.insecure_channel('db:50051')`, `Dial("db:80")`):
+    // the program asked for it.
+    let argument = b
+        .trim_end_matches(['"', '\'', '`', ' '])
+        .strip_suffix('(')
+        .is_some_and(|call| call.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_'));
     let tail = tail.trim_end_matches(['[', '(', '"', '\'', '/', ' ', '`', '<', ':', '=']);
     const AWAY: &[&str] = &[
         "see",
@@ -303,7 +309,7 @@ pub fn role_before(before: &str) -> i32 {
         }
         return 2;
     }
-    if TOWARD.iter().any(|w| tail.ends_with(w)) {
+    if argument || TOWARD.iter().any(|w| tail.ends_with(w)) {
         return 2;
     }
     0
