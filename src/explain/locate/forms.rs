@@ -44,7 +44,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         if host.is_none() && port.is_none() {
             return;
         }
-        let role = role_before(&line[..span.0]);
+        let before = &line[..span.0];
+        // A URL after "for" is what the failure was for ("Timeout was reached for
+        // https://…", "CONNECTION FAILED for url <https://…>"); a bare address after it is
+        // more often a source or a purpose.
+        let for_url = scheme.is_some()
+            && before
+                .trim_end_matches([' ', '<', '"', '\''])
+                .to_ascii_lowercase()
+                .ends_with(" for");
+        let role = if for_url { 2 } else { role_before(before) };
         let mut score = form + role;
         // Inside a log record's leading `[...]` (its time, thread, logger or origin).
         if line.starts_with('[') && line.find(']').is_some_and(|end| span.0 < end) {
@@ -736,6 +745,17 @@ mod tests {
             ),
             some("localhost", Some(56900))
         );
+    }
+
+    #[test]
+    fn a_url_after_for_is_what_failed() {
+        assert_eq!(
+            first("Curl error (28): Timeout was reached for https://mirror.lan/metalink?repo=f39"),
+            some("mirror.lan", Some(443))
+        );
+        // A bare address after "for" is still a source or a purpose.
+        let c = candidates("retrying for 10.0.0.9:5000", &Services::bundled());
+        assert!(c.iter().all(|c| c.score < 0), "{c:?}");
     }
 
     #[test]
