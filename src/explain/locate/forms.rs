@@ -2,7 +2,9 @@
 //! `name/ip` forms, "host X port N", flags, fields, call arguments, bare IPs.
 
 use super::patterns::{flag_port, patterns};
-use super::roles::{host_of, looks_like_version, placeholder, placeholder_word, role_before};
+use super::roles::{
+    host_of, is_pointer, looks_like_version, placeholder, placeholder_word, role_before,
+};
 use crate::explain::scan::{parse_port, parse_url, split_addr};
 use crate::knowledge::services::Services;
 
@@ -170,6 +172,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         };
         if docs || frame {
             taken.push((m.start(), m.end()));
+            continue;
+        }
+        // gRPC's resolver URL names a pointer where the host goes
+        // (`etcd-endpoints://0xc000350000/127.0.0.1:2379`): the address after it is read
+        // by the host:port form below.
+        if host.as_deref().is_some_and(is_pointer) {
             continue;
         }
         push(
@@ -756,6 +764,14 @@ mod tests {
         // A bare address after "for" is still a source or a purpose.
         let c = candidates("retrying for 10.0.0.9:5000", &Services::bundled());
         assert!(c.iter().all(|c| c.score < 0), "{c:?}");
+    }
+
+    #[test]
+    fn a_pointer_in_a_resolver_url_is_no_host() {
+        assert_eq!(
+            first(r#""target":"etcd-endpoints://0xc000350000/127.0.0.1:2379","error":"x""#),
+            some("127.0.0.1", Some(2379))
+        );
     }
 
     #[test]

@@ -7,7 +7,13 @@ use crate::explain::scan::clean_host;
 /// Words that fill a host's place in messages without being one, and files that look like
 /// host names (`app.py`).
 pub fn placeholder(host: &str) -> bool {
-    placeholder_word(host) || is_source_file(&host.to_ascii_lowercase())
+    placeholder_word(host) || is_source_file(&host.to_ascii_lowercase()) || is_pointer(host)
+}
+
+/// A memory address printed where a host goes (`etcd-endpoints://0xc000350000/10.0.0.1:2379`).
+pub fn is_pointer(host: &str) -> bool {
+    host.strip_prefix("0x")
+        .is_some_and(|hex| hex.len() >= 4 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// A dotted number that is a version, not an address: after "version" or "v", with a
