@@ -281,6 +281,35 @@ mod tests {
     }
 
     #[test]
+    fn the_name_a_certificate_was_not_valid_for_is_the_target() {
+        let f = main_of("tls: failed to verify certificate: x509: certificate is valid for ingress.local, not app.lan").unwrap();
+        assert_eq!(
+            (f.kind, f.target.host.as_deref()),
+            (Kind::Tls, Some("app.lan"))
+        );
+        let f = main_of("ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for 'db.lan'. (_ssl.c:1006)").unwrap();
+        assert_eq!(
+            (f.kind, f.target.host.as_deref()),
+            (Kind::Tls, Some("db.lan"))
+        );
+    }
+
+    #[test]
+    fn ssh_through_a_proxy_command_names_no_place() {
+        let f = main_of("kex_exchange_identification: Connection closed by remote host\nConnection closed by UNKNOWN port 65535").unwrap();
+        assert_eq!(f.kind, Kind::Reset);
+        assert!(
+            f.target.is_empty() && f.target.port.is_none(),
+            "{:?}",
+            f.target
+        );
+        let f = main_of("ssh_exchange_identification: Connection closed by remote host").unwrap();
+        assert_eq!(f.kind, Kind::Reset);
+        let f = main_of("Unable to negotiate with UNKNOWN port 65535: no matching host key type found. Their offer: ssh-rsa").unwrap();
+        assert_eq!((f.kind, f.target.port), (Kind::Other, None));
+    }
+
+    #[test]
     fn a_final_line_break_ends_the_last_line() {
         let lines = |t: &str| explain(t, &Knowledge::bundled()).stats.lines;
         assert_eq!(lines("all good"), 1);

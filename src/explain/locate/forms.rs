@@ -32,6 +32,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         .find_iter(line)
         .map(|m| (m.start(), m.end()))
         .collect();
+    // ssh names the peer `UNKNOWN port 65535` when it went through a ProxyCommand: the
+    // port is a placeholder too.
+    if let Some(at) = line.find("UNKNOWN port ") {
+        taken.push((at, (at + "UNKNOWN port 65535".len()).min(line.len())));
+    }
     let push = |out: &mut Vec<Candidate>,
                 taken: &mut Vec<(usize, usize)>,
                 span: (usize, usize),
