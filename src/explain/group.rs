@@ -488,6 +488,16 @@ fn knowledge_of(
         };
         ids.extend(list.iter().map(String::as_str));
     }
+    // A target written as an address was never looked up, so no name-lookup cause applies
+    // unless the failure is itself a lookup (the address is then the DNS server's).
+    let literal = (target.host.as_deref()).is_some_and(|h| {
+        h.trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok()
+    });
+    if literal && kind != Kind::Dns {
+        ids.retain(|id| !id.starts_with("dns-"));
+    }
     let mut out: Vec<String> = Vec::new();
     for id in ids {
         if kb.cause(id).is_some() && !out.iter().any(|o| o == id) {
@@ -591,6 +601,23 @@ mod tests {
             kind_of("ping: sendto: Host is down"),
             Some(Kind::Unreachable)
         );
+    }
+
+    #[test]
+    fn an_address_was_never_looked_up() {
+        let causes = |t: &str| {
+            explain(t, &Knowledge::bundled())
+                .main()
+                .map(|f| f.knowledge.clone())
+                .unwrap_or_default()
+        };
+        let by_ip = causes("nats: no servers available for connection: 10.0.0.4:4222");
+        assert!(
+            !by_ip.is_empty() && by_ip.iter().all(|c| !c.starts_with("dns-")),
+            "{by_ip:?}"
+        );
+        let by_name = causes("nats: no servers available for connection: nats.lan:4222");
+        assert!(by_name.iter().any(|c| c.starts_with("dns-")), "{by_name:?}");
     }
 
     #[test]
