@@ -168,9 +168,10 @@ pub fn patterns() -> &'static Patterns {
             ),
             // `mysql -h10.0.0.5`: a short host flag glued to its value.
             glued_flag_host: re(r"(?:^|\s)-h((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z][\w\-]*(?:\.[\w\-]+)+|localhost)\b"),
-            // A record announcing an attempt: the place it names is the one that failed.
+            // A record announcing an attempt: the place it names is the one that failed
+            // (telnet's and curl's `Trying 10.0.0.5...` too).
             attempt: re(
-                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|dialing|establishing\s+(?:a\s+)?connection)\b",
+                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|dialing|establishing\s+(?:a\s+)?connection)\b|^\s*trying\s+\S+\.\.\.",
             ),
             // The statement a database error quotes: its values are data, not addresses.
             sql: re(r"(?i)\(SQL:\s.*?\)(?:\s|$)"),
