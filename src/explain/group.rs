@@ -601,6 +601,24 @@ mod tests {
             kind_of("ping: sendto: Host is down"),
             Some(Kind::Unreachable)
         );
+        assert_eq!(
+            kind_of("HTTPRequest failed: RESULT_CANT_CONNECT"),
+            Some(Kind::Other)
+        );
+        assert_eq!(
+            kind_of("KeeperException$ConnectionLossException: KeeperErrorCode = ConnectionLoss"),
+            Some(Kind::Reset)
+        );
+        assert_eq!(
+            kind_of(
+                "Error: Client network socket disconnected before secure TLS connection was established"
+            ),
+            Some(Kind::Reset)
+        );
+        assert_eq!(
+            kind_of("reason: unable to verify the first certificate"),
+            Some(Kind::Tls)
+        );
     }
 
     #[test]

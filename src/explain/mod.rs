@@ -295,6 +295,18 @@ mod tests {
     }
 
     #[test]
+    fn telnet_names_its_target_on_the_line_before() {
+        let f = main_of(
+            "Trying 10.0.0.5...\ntelnet: Unable to connect to remote host: Connection timed out",
+        )
+        .unwrap();
+        assert_eq!(
+            (f.kind, f.target.host.as_deref()),
+            (Kind::Timeout, Some("10.0.0.5"))
+        );
+    }
+
+    #[test]
     fn ssh_through_a_proxy_command_names_no_place() {
         let f = main_of("kex_exchange_identification: Connection closed by remote host\nConnection closed by UNKNOWN port 65535").unwrap();
         assert_eq!(f.kind, Kind::Reset);
