@@ -576,6 +576,7 @@ mod tests {
         for t in [
             "Connecting to the license server lic.lan failed; retrying in 30 s",
             "E0412 problem while connecting to the broker",
+            "HTTP.POST to 'http://localhost:9680/rpc' - connection error.",
             "cisco(tcl)#socket 127.0.0.1 23\ncouldn`t open socket: invalid argument.",
         ] {
             assert_eq!(kind_of(t), Some(Kind::Other), "{t}");
@@ -618,6 +619,21 @@ mod tests {
         assert_eq!(
             kind_of("reason: unable to verify the first certificate"),
             Some(Kind::Tls)
+        );
+        assert_eq!(
+            kind_of("The request was aborted: Could not create SSL/TLS secure channel."),
+            Some(Kind::Tls)
+        );
+        assert_eq!(kind_of("CRITICAL - Socket timeout"), Some(Kind::Timeout));
+        assert_eq!(
+            kind_of(
+                "npm verb stack Error: aborted\nnpm verb stack     at connResetException (node:internal/errors:691:14)"
+            ),
+            Some(Kind::Reset)
+        );
+        assert_eq!(
+            kind_of("warning: spurious network error: failed to send request: 操作超时"),
+            Some(Kind::Timeout)
         );
     }
 

@@ -309,7 +309,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let Some(h) = (1..=6).find_map(|i| c.get(i)) else {
             continue;
         };
-        let (host, port) = split_addr(h.as_str()).map_or((None, None), |(h, p)| (Some(h), p));
+        // Chrome's page copied without its line break: "…a secure connectionapp.lan sent
+        // an invalid response".
+        let raw = h.as_str();
+        let raw = (raw.strip_prefix("connection"))
+            .filter(|rest| rest.contains('.'))
+            .unwrap_or(raw);
+        let (host, port) = split_addr(raw).map_or((None, None), |(h, p)| (Some(h), p));
         // A lone word ("Firefox can’t…", "This site") is no host; a name has a dot.
         let host = host.filter(|h| {
             !placeholder(h) && (h.contains(['.', ':']) || h.eq_ignore_ascii_case("localhost"))
@@ -787,6 +793,12 @@ mod tests {
         );
         assert_eq!(
             first("app.files.lan sent an invalid response."),
+            some("app.files.lan", None)
+        );
+        assert_eq!(
+            first(
+                "This site can’t provide a secure connectionapp.files.lan sent an invalid response."
+            ),
             some("app.files.lan", None)
         );
         assert_eq!(
