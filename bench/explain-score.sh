@@ -4,7 +4,8 @@
 #   bash bench/explain-score.sh            # working set
 #   bash bench/explain-score.sh sealed     # the first sealed set (now tuned on)
 #   bash bench/explain-score.sh sealed2    # the second sealed set (now tuned on)
-#   bash bench/explain-score.sh sealed3    # the third (now tuned on; a new blind set is needed to measure)
+#   bash bench/explain-score.sh sealed3    # the third (now tuned on)
+#   bash bench/explain-score.sh sealed4    # the fourth (now tuned on; a new blind set is needed to measure)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q

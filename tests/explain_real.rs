@@ -1,7 +1,7 @@
 //! Real error messages quoted in public issue threads (`tests/corpus/real/*.jsonl`, see the
 //! README there), scored on kind, host and port. The working set is what recognition was
 //! tuned on; the sealed set was split off before any tuning, scored once, then tuned on
-//! too; sealed2 and sealed3 were collected later, each scored once, blind, at the end of
+//! too; sealed2, sealed3 and sealed4 were collected later, each scored once, blind, at the end of
 //! the work it measured, and tuned on after that.
 //! Each must reach the bar the issue set: 95% on each field, and no family of messages
 //! below 90% on any field (the sealed sets' gates are ignored while they are below it). Scores are printed for the record
@@ -175,6 +175,16 @@ fn the_third_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind before issue 19's fifth round (257 records from 195 programs) and scored
+/// once at its end: kind 88.7%, host 83.7%, port 85.6%. About ten minutes of tuning on it
+/// followed (91.4 / 86.0 / 87.2); most families are still under 90%, so it is ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fourth_sealed_set_meets_the_bar() {
+    let problems = score("sealed4");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -186,7 +196,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "tls",
         "other",
     ];
-    for set in ["working", "sealed", "sealed2", "sealed3"] {
+    for set in ["working", "sealed", "sealed2", "sealed3", "sealed4"] {
         for r in records(set) {
             assert!(r.source.starts_with("https://"), "{}", r.source);
             assert!(kinds.contains(&r.kind.as_str()), "{}: {}", r.source, r.kind);
