@@ -387,12 +387,22 @@ fn shift_c_copies_the_shown_snippet_with_this_machines_values() {
         .map(|l| l.replace('\t', "    ").trim().to_string())
         .collect();
     assert!(!code.is_empty(), "an empty snippet was copied");
-    let detail = lines_of(&shown, "wrong-port");
-    for line in &code {
+    // A capture can catch a frame half drawn under load, so the screen is read again (within
+    // REACT) until every copied line is on it.
+    let mut shown = shown;
+    let deadline = Instant::now() + REACT;
+    loop {
+        let detail = lines_of(&shown, "wrong-port");
+        let missing = code
+            .iter()
+            .find(|line| !detail.iter().any(|d| d.trim() == line.as_str()));
+        let Some(line) = missing else { break };
         assert!(
-            detail.iter().any(|d| d.trim() == line),
+            Instant::now() < deadline,
             "{line:?} was copied but is not the code shown:\n{shown}"
         );
+        std::thread::sleep(Duration::from_millis(50));
+        shown = tui.screen();
     }
     assert!(
         !buffer.contains("{{"),
