@@ -135,11 +135,12 @@ impl<'k> Group<'k> {
             _ => true,
         };
         // A program's summary right after the error it sums up may name another kind, less
-        // specifically (kubectl says "refused" after a failed lookup): same place, same error.
+        // specifically (kubectl says "refused" after a failed lookup): same place, or the very
+        // next line (OpenVPN's "TLS handshake failed" after its negotiation timed out).
         let summary = match (self.kind, u.kind) {
             (Some((_, mine)), Some((_, theirs))) => {
                 theirs < mine
-                    && u.places().next().is_some()
+                    && (u.places().next().is_some() || u.line == self.last_line + 1)
                     && u.line <= self.last_line + SUMMARY_GAP
             }
             _ => false,

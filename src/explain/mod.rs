@@ -295,6 +295,34 @@ mod tests {
     }
 
     #[test]
+    fn a_less_specific_summary_on_the_next_line_is_the_same_error() {
+        let t = "TLS Error: TLS key negotiation failed to occur within 60 seconds (check your network connectivity)\nTLS Error: TLS handshake failed\nUDP link remote: [AF_INET]10.8.0.1:1194";
+        let f = main_of(t).unwrap();
+        assert_eq!(f.kind, Kind::Timeout);
+    }
+
+    #[test]
+    fn a_host_the_reporter_replaced_leaves_its_port() {
+        for (t, port) in [
+            (
+                "Get http://consul_ip:8200/v1/secret: dial tcp consul_ip:8200: getsockopt: connection refused",
+                8200,
+            ),
+            (
+                "kex_exchange_identification: Connection closed by remote host Connection closed by aa.bbb.ccc.d port 22",
+                22,
+            ),
+        ] {
+            let f = main_of(t).unwrap();
+            assert_eq!(
+                (f.target.host.as_deref(), f.target.port),
+                (None, Some(port)),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
     fn telnet_names_its_target_on_the_line_before() {
         let f = main_of(
             "Trying 10.0.0.5...\ntelnet: Unable to connect to remote host: Connection timed out",

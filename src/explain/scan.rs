@@ -270,9 +270,19 @@ fn address(caps: &Captures, sig: &Signature, services: &Services) -> Addr {
     let mut a = get("url")
         .map(|u| parse_url(u, services))
         .unwrap_or_default();
-    if let Some((host, port)) = get("addr").and_then(split_addr) {
-        a.host = a.host.or(Some(host));
-        a.port = a.port.or(port);
+    if let Some(raw) = get("addr") {
+        match split_addr(raw) {
+            Some((host, port)) => {
+                a.host = a.host.or(Some(host));
+                a.port = a.port.or(port);
+            }
+            // A host the reporter replaced (`consul_ip:8200`) still leaves its port.
+            None => {
+                a.port = a
+                    .port
+                    .or(raw.rsplit_once(':').and_then(|(_, p)| parse_port(p)))
+            }
+        }
     }
     if let Some(h) = get("host").and_then(clean_host) {
         a.host = Some(h);
@@ -568,10 +578,13 @@ pub fn is_placeholder(h: &str) -> bool {
         "errors",
         "closed",
         "timeout",
+        "url",
+        "uri",
         "localhost.localdomain.invalid",
     ];
     let lower = h.to_ascii_lowercase();
     WORDS.contains(&lower.as_str())
+        || invented_name(&lower)
         || (lower.contains('x')
             && lower
                 .chars()
@@ -579,6 +592,34 @@ pub fn is_placeholder(h: &str) -> bool {
         || lower.chars().all(|c| matches!(c, '.' | '*'))
         // A name with a label blotted out (`ecxxxxxx.eu-north-1.compute.amazonaws.com`).
         || lower.split('.').any(|l| l.contains("xxxx") || l.contains("***"))
+}
+
+/// A name a reporter typed in place of theirs: `consul_ip`, `db_host`, `MYIP`, `your-server`,
+/// and letters standing for an address's parts (`a.b.c.d`, `aa.bbb.ccc.d`). Compose
+/// service names keep their underscores (`postgres_image`); only these endings mark one.
+fn invented_name(lower: &str) -> bool {
+    const ENDINGS: &[&str] = &["_ip", "_host", "_hostname", "_addr", "_address"];
+    const PARTS: &[&str] = &[
+        "ip", "host", "hostname", "server", "domain", "addr", "address",
+    ];
+    let mine = ["my", "your"].iter().any(|who| {
+        lower.strip_prefix(who).is_some_and(|rest| {
+            let rest = rest.trim_start_matches(['-', '_']);
+            PARTS.contains(&rest)
+        })
+    });
+    let labels: Vec<&str> = lower.split('.').collect();
+    let letters = labels.len() >= 3
+        && labels.iter().all(|l| {
+            let mut chars = l.chars();
+            chars
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() && chars.all(|d| d == c))
+        });
+    mine || letters
+        || ENDINGS
+            .iter()
+            .any(|e| lower.len() > e.len() && lower.ends_with(e))
 }
 
 pub fn parse_port(p: &str) -> Option<u16> {

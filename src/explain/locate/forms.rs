@@ -24,7 +24,17 @@ pub struct Candidate {
 pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let p = patterns();
     let decoded = percent_decoded(super::head(line));
-    let line = decoded.as_ref();
+    // OpenVPN writes the family before the address (`link remote: [AF_INET]10.0.0.5:1194`);
+    // blanked to the same length, the words before it still give its role.
+    let blanked;
+    let line = if decoded.contains("[AF_INET") {
+        blanked = decoded
+            .replace("[AF_INET6]", "          ")
+            .replace("[AF_INET]", "         ");
+        blanked.as_str()
+    } else {
+        decoded.as_ref()
+    };
     let mut out: Vec<Candidate> = Vec::new();
     // The statement a database error quotes is data: nothing in it is a place.
     let mut taken: Vec<(usize, usize)> = p
@@ -775,6 +785,19 @@ mod tests {
         // A bare address after "for" is still a source or a purpose.
         let c = candidates("retrying for 10.0.0.9:5000", &Services::bundled());
         assert!(c.iter().all(|c| c.score < 0), "{c:?}");
+    }
+
+    #[test]
+    fn openvpn_families_and_apple_connection_ids_are_no_hosts() {
+        assert_eq!(
+            first("UDP link remote: [AF_INET]10.8.0.1:1194"),
+            some("10.8.0.1", Some(1194))
+        );
+        let c = candidates(
+            "nw_socket_handle_socket_event [C1.1.2:2] Socket SO_ERROR [61: Connection refused]",
+            &Services::bundled(),
+        );
+        assert!(c.iter().all(|c| c.host.is_none()), "{c:?}");
     }
 
     #[test]

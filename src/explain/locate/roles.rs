@@ -11,9 +11,19 @@ pub fn placeholder(host: &str) -> bool {
 }
 
 /// A memory address printed where a host goes (`etcd-endpoints://0xc000350000/10.0.0.1:2379`).
+/// Also Apple's Network framework connection ids (`[C1.1.2:2]`), which look like a host and
+/// a port.
 pub fn is_pointer(host: &str) -> bool {
-    host.strip_prefix("0x")
-        .is_some_and(|hex| hex.len() >= 4 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+    let connection_id = host.strip_prefix('C').is_some_and(|rest| {
+        rest.contains('.')
+            && rest
+                .split('.')
+                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    });
+    connection_id
+        || host
+            .strip_prefix("0x")
+            .is_some_and(|hex| hex.len() >= 4 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// A dotted number that is a version, not an address: after "version" or "v", with a
