@@ -276,11 +276,13 @@ fn address(caps: &Captures, sig: &Signature, services: &Services) -> Addr {
                 a.host = a.host.or(Some(host));
                 a.port = a.port.or(port);
             }
-            // A host the reporter replaced (`consul_ip:8200`) still leaves its port.
+            // A host the reporter replaced (`consul_ip:8200`) still leaves its port; anything
+            // else that is no address (`node:dns:122:26`) leaves nothing.
             None => {
-                a.port = a
-                    .port
-                    .or(raw.rsplit_once(':').and_then(|(_, p)| parse_port(p)))
+                let replaced = raw.trim().rsplit_once(':').filter(|(h, _)| {
+                    is_placeholder(h.trim_matches(|c| matches!(c, '\'' | '"' | '(' | '[')))
+                });
+                a.port = a.port.or(replaced.and_then(|(_, p)| parse_port(p)));
             }
         }
     }
