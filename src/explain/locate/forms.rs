@@ -104,6 +104,25 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             asked: asked || role > 0,
         });
     };
+    // The forms whose only group is the host.
+    let host_only = |out: &mut Vec<Candidate>,
+                     taken: &mut Vec<(usize, usize)>,
+                     c: &regex::Captures,
+                     form: i32,
+                     asked: bool| {
+        let h = c.get(1).expect("group");
+        let span = (h.start(), h.end());
+        push(
+            out,
+            taken,
+            span,
+            host_of(h.as_str()),
+            None,
+            None,
+            form,
+            asked,
+        );
+    };
     // The forms whose first group is the host and second the port.
     let host_and_port = |out: &mut Vec<Candidate>,
                          taken: &mut Vec<(usize, usize)>,
@@ -342,17 +361,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for c in p.bracket_host.captures_iter(line) {
-        let h = c.get(1).expect("group");
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), h.end()),
-            host_of(h.as_str()),
-            None,
-            None,
-            5,
-            false,
-        );
+        host_only(&mut out, &mut taken, &c, 5, false);
     }
     for c in p.port_on_host.captures_iter(line) {
         let (n, h) = (c.get(1).expect("group"), c.get(2).expect("group"));
@@ -592,17 +601,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for c in p.registry_host.captures_iter(line) {
-        let h = c.get(1).expect("group");
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), h.end()),
-            host_of(h.as_str()),
-            None,
-            None,
-            4,
-            true,
-        );
+        host_only(&mut out, &mut taken, &c, 4, true);
     }
     for c in p.dns_words.captures_iter(line) {
         let h = c.get(1).expect("group");
