@@ -665,5 +665,36 @@ mod tests {
             kind_of("ERROR_WINHTTP_NAME_NOT_RESOLVED while fetching the index"),
             Some(Kind::Dns)
         );
+        // A Winsock number after a word that introduces one.
+        assert_eq!(
+            kind_of(
+                "ServiceUnavailable: Failed to establish connection to ('127.0.0.1', 7687) (reason 10061)"
+            ),
+            Some(Kind::Refused)
+        );
+        // The name after an errno number decides: lwIP's 113 is not Linux's.
+        assert_eq!(
+            kind_of("OSError: [Errno 113] ECONNABORTED"),
+            Some(Kind::Reset)
+        );
+        assert_eq!(
+            kind_of("Can't connect to local MySQL server through socket '' (111)"),
+            Some(Kind::Refused)
+        );
+        // A TLS alert by its protocol name, inside a wrapper that says only "connect".
+        assert_eq!(
+            kind_of("java.net.ConnectException: Received fatal alert: handshake_failure"),
+            Some(Kind::Tls)
+        );
+        assert_eq!(
+            kind_of(
+                "HttpRequestException: hostname nor servname provided, or not known (api.lan:443)"
+            ),
+            Some(Kind::Dns)
+        );
+        assert_eq!(
+            kind_of("failed with 'HTTP request returned status code 0 ()', trying fallbacks."),
+            Some(Kind::Other)
+        );
     }
 }

@@ -245,6 +245,28 @@ fn explain_prepared(prepared: &text::Prepared, kb: &Knowledge) -> Explanation {
     stats.passes = 1;
     stats.work += prepared.line_starts.len();
     let mut findings = group::findings(hits, prepared, kb, &mut stats.work);
+    if findings.is_empty() {
+        // No wording a known program uses: the loose words of the last-resort entries, on
+        // lines that report a failure and are no routine record.
+        let (mut hits, more) = scan::scan_last_resort(prepared, kb);
+        // A word for refused, reset, timed out or unreachable reports the failure itself;
+        // a word for a lookup, TLS or a connection needs a failure word beside it.
+        let says_failure = |k: Option<Kind>| {
+            matches!(
+                k,
+                Some(Kind::Refused | Kind::Reset | Kind::Timeout | Kind::Unreachable)
+            )
+        };
+        hits.retain(|h| {
+            let line = prepared.line(h.line);
+            (says_failure(h.kind) || locate::reports_failure(line)) && !text::is_routine(line)
+        });
+        stats.scanned += more.scanned;
+        stats.work += more.work;
+        stats.matches += more.matches;
+        stats.capped |= more.capped;
+        findings = group::findings(hits, prepared, kb, &mut stats.work);
+    }
     if findings.len() > MAX_FINDINGS {
         stats.left_out = findings.len() - MAX_FINDINGS;
         findings.truncate(MAX_FINDINGS);
@@ -347,6 +369,52 @@ mod tests {
         assert_eq!(f.kind, Kind::Reset);
         let f = main_of("Unable to negotiate with UNKNOWN port 65535: no matching host key type found. Their offer: ssh-rsa").unwrap();
         assert_eq!((f.kind, f.target.port), (Kind::Other, None));
+    }
+
+    #[test]
+    fn loose_words_speak_only_when_no_known_wording_does() {
+        let kind_host = |t: &str| {
+            main_of(t).map(|f| {
+                (
+                    f.kind,
+                    f.target.host,
+                    f.target.port,
+                    f.evidence[0].signature.clone(),
+                )
+            })
+        };
+        // Glued, misspelt or unknown wordings, from programs no file knows.
+        let (k, h, _, sig) =
+            kind_host("E31: connection timedout (timed out) - http://cache.lan/a.gif").unwrap();
+        assert_eq!(
+            (k, h.as_deref(), sig.as_str()),
+            (Kind::Timeout, Some("cache.lan"), "loose-timeout")
+        );
+        let (k, ..) = kind_host("[control.go:231] read tcp 10.0.0.2:38558->10.9.9.9:8024: read: connection resset by peer.").unwrap();
+        assert_eq!(k, Kind::Reset);
+        let (k, h, p, _) = kind_host("$ nats -s localhost:4222 stream ls\nnats: error: could not list Streams: nats connection is not set, use SetConnection()").unwrap();
+        assert_eq!(
+            (k, h.as_deref(), p),
+            (Kind::Other, Some("localhost"), Some(4222))
+        );
+        let f = main_of(
+            "neo4j.exceptions.ServiceUnavailable: Connection terminated while receiving data",
+        )
+        .unwrap();
+        assert_eq!(f.kind, Kind::Reset);
+        assert!(f.summary.contains("loose reading"), "{}", f.summary);
+        // A known wording in the same paste decides, and the loose words add nothing.
+        let (k, _, _, sig) =
+            kind_host("connect ECONNREFUSED 127.0.0.1:5432\nretrying, connection timedout")
+                .unwrap();
+        assert_eq!(k, Kind::Refused);
+        assert!(!sig.starts_with("loose-"), "{sig}");
+        // Words about a lookup or TLS need a failure beside them, and routine records
+        // say nothing.
+        assert!(main_of("using DNS server 10.0.0.2 for lookups").is_none());
+        assert!(main_of("TLS 1.3 session resumed with api.lan").is_none());
+        assert!(main_of("INFO connection closed by client after 30s").is_none());
+        assert!(main_of("InterruptedError: [Errno 4] Interrupted system call").is_none());
     }
 
     #[test]

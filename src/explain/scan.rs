@@ -68,7 +68,12 @@ const WINDOW: usize = 4;
 const WIDE_WINDOW: usize = 64;
 
 pub fn scan<'k>(prep: &Prepared, kb: &'k Knowledge) -> (Vec<Hit<'k>>, Stats) {
-    scan_with(prep, kb, true)
+    scan_with(prep, kb, true, false)
+}
+
+/// Runs only the last-resort signatures: for a paste in which no other one found an error.
+pub fn scan_last_resort<'k>(prep: &Prepared, kb: &'k Knowledge) -> (Vec<Hit<'k>>, Stats) {
+    scan_with(prep, kb, true, true)
 }
 
 /// `filtered`: run each pattern only where its required words are (see
@@ -76,7 +81,12 @@ pub fn scan<'k>(prep: &Prepared, kb: &'k Knowledge) -> (Vec<Hit<'k>>, Stats) {
 /// at a line's start and ends before a newline, so `^` and `$` read as line anchors there;
 /// the bundled patterns use them only in that sense (`(?:^|\s)econnrefused`), and the test
 /// `filtering_changes_no_hit` holds the two ways to the same hits.
-fn scan_with<'k>(prep: &Prepared, kb: &'k Knowledge, filtered: bool) -> (Vec<Hit<'k>>, Stats) {
+fn scan_with<'k>(
+    prep: &Prepared,
+    kb: &'k Knowledge,
+    filtered: bool,
+    last_resort: bool,
+) -> (Vec<Hit<'k>>, Stats) {
     let mut stats = Stats::default();
     let mut hits = Vec::new();
     let errors = &kb.errors;
@@ -84,6 +94,9 @@ fn scan_with<'k>(prep: &Prepared, kb: &'k Knowledge, filtered: bool) -> (Vec<Hit
     let word_lines = word_lines(prep, literals, &mut stats);
     let lines = prep.line_starts.len();
     for (i, sig) in errors.signatures.iter().enumerate() {
+        if sig.last_resort != last_resort {
+            continue;
+        }
         let need = &literals.needs[i];
         let window = if literals.spans_lines[i] {
             WIDE_WINDOW
@@ -780,10 +793,12 @@ mod tests {
         };
         for t in &texts {
             let prep = text::prepare(t);
-            let (fast, fast_stats) = scan_with(&prep, &kb, true);
-            let (all, all_stats) = scan_with(&prep, &kb, false);
-            assert_eq!(seen(fast), seen(all), "{}", &t[..t.len().min(200)]);
-            assert!(fast_stats.scanned <= all_stats.scanned + prep.text.len());
+            for last_resort in [false, true] {
+                let (fast, fast_stats) = scan_with(&prep, &kb, true, last_resort);
+                let (all, all_stats) = scan_with(&prep, &kb, false, last_resort);
+                assert_eq!(seen(fast), seen(all), "{}", &t[..t.len().min(200)]);
+                assert!(fast_stats.scanned <= all_stats.scanned + prep.text.len());
+            }
         }
     }
 }

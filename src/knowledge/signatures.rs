@@ -106,6 +106,10 @@ pub struct Signature {
     pub ecosystem: Option<String>,
     #[serde(skip)]
     pub source: String,
+    /// Set by the loader from the file: read only when no other signature found an error
+    /// in the paste (see `last_resort` in `SignatureFile`).
+    #[serde(skip)]
+    pub last_resort: bool,
 }
 
 fn default_rank() -> i32 {
@@ -121,6 +125,11 @@ struct SignatureFile {
     /// How people call it ("Node.js").
     #[serde(default)]
     title: Option<String>,
+    /// Loose wording read only when no other entry found an error in the paste: single
+    /// failure words ("timedout", "terminated") that would be noise beside a real match
+    /// but are the best there is when nothing else speaks.
+    #[serde(default)]
+    last_resort: bool,
     #[serde(rename = "signature", default)]
     signatures: Vec<Signature>,
 }
@@ -298,6 +307,7 @@ impl ErrorKnowledge {
         for mut s in file.signatures {
             s.ecosystem = file.ecosystem.clone();
             s.source = source.to_string();
+            s.last_resort = file.last_resort;
             match at.get(&s.id) {
                 Some(&i) => self.signatures[i] = s,
                 None => {

@@ -413,6 +413,41 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in p.name_ip_port.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 6, true);
     }
+    let wget = line
+        .contains("|:")
+        .then(|| p.wget_connecting.captures_iter(line));
+    for c in wget.into_iter().flatten() {
+        host_and_port(&mut out, &mut taken, &c, 6, true);
+    }
+    // Before the bare `host:port` form, so that an address given to a flag counts as asked
+    // for. `-s` means a server in some tools and a search string in others: it gives way
+    // to a host flag on the same line.
+    let flags = (p.flag_host.captures_iter(line).map(|c| (c, 5)))
+        .chain(p.flag_server.captures_iter(line).map(|c| (c, 4)));
+    for (c, form) in flags {
+        let h = c.get(1).expect("group");
+        let raw = h.as_str();
+        let (host, port, scheme) = if raw.contains("://") {
+            let a = parse_url(raw, services);
+            (a.host, a.port, a.scheme)
+        } else {
+            match split_addr(raw) {
+                Some((h, p)) if !placeholder(&h) => (Some(h), p, None),
+                _ => (None, None, None),
+            }
+        };
+        let port = port.or_else(|| flag_port(line));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            port,
+            scheme,
+            form,
+            true,
+        );
+    }
     for c in p.tool_host_port.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 7, true);
     }
@@ -541,30 +576,6 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             None,
             4,
             false,
-        );
-    }
-    for c in p.flag_host.captures_iter(line) {
-        let h = c.get(1).expect("group");
-        let raw = h.as_str();
-        let (host, port, scheme) = if raw.contains("://") {
-            let a = parse_url(raw, services);
-            (a.host, a.port, a.scheme)
-        } else {
-            match split_addr(raw) {
-                Some((h, p)) if !placeholder(&h) => (Some(h), p, None),
-                _ => (None, None, None),
-            }
-        };
-        let port = port.or_else(|| flag_port(line));
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), h.end()),
-            host,
-            port,
-            scheme,
-            5,
-            true,
         );
     }
     for c in p.glued_flag_host.captures_iter(line) {
@@ -706,6 +717,27 @@ mod tests {
 
     fn some(h: &str, p: Option<u16>) -> Option<(Option<String>, Option<u16>)> {
         Some((Some(h.to_string()), p))
+    }
+
+    #[test]
+    fn reads_server_flags_and_wget_in_any_language() {
+        assert_eq!(
+            first("check_supervisord.py -s 127.0.0.1 -p 9001"),
+            some("127.0.0.1", Some(9001))
+        );
+        assert_eq!(
+            first("xfreerdp /u:me /v:149.202.121.64:50959"),
+            some("149.202.121.64", Some(50959))
+        );
+        // `-s` gives way to a host flag: here it is a search string.
+        assert_eq!(
+            first("./srdb.cli.php -h 127.0.0.1 -u root -s site.lan -r dev.site.lan"),
+            some("127.0.0.1", None)
+        );
+        assert_eq!(
+            first("正在连接 dl.mirror.lan (dl.mirror.lan)|10.0.0.5|:80 ... 已连接。"),
+            some("dl.mirror.lan", Some(80))
+        );
     }
 
     #[test]

@@ -44,6 +44,100 @@ fn head(line: &str) -> &str {
     }
     &line[..cut]
 }
+/// The line reports a failure: a word such as "failed", "error", "cannot" or "timed out".
+pub fn reports_failure(line: &str) -> bool {
+    patterns().failure.is_match(head(line))
+}
+
+/// Lines apart a host field and its port field may be (`host = "db"` … `port = 5432`).
+const FIELD_GAP: usize = 8;
+
+/// Hosts and ports given as named fields or constants, each with its line and the prefix
+/// of its name (`NEO4J` of `NEO4J_PORT`, empty for a bare `port`).
+#[derive(Default)]
+struct Fields {
+    hosts: Vec<(usize, String, String)>,
+    ports: Vec<(usize, String, u16)>,
+}
+
+impl Fields {
+    fn read(&mut self, i: usize, line: &str) {
+        // Cheap test first: a field is written with `=`, `:` or `#define`.
+        if !line.contains(['=', ':', '#']) {
+            return;
+        }
+        let p = patterns();
+        let prefix = |c: &regex::Captures, a: usize, b: usize| {
+            (c.get(a).or_else(|| c.get(b)))
+                .map_or(String::new(), |m| m.as_str().to_ascii_lowercase())
+        };
+        for c in p.field_port.captures_iter(line) {
+            let name = prefix(&c, 1, 3);
+            // The local end's port is not the target's.
+            let local = [
+                "local", "src", "source", "client", "bind", "listen", "proxy",
+            ];
+            if local.iter().any(|w| name.ends_with(w)) {
+                continue;
+            }
+            if let Some(port) = c
+                .get(2)
+                .or_else(|| c.get(4))
+                .and_then(|m| parse_port(m.as_str()))
+            {
+                self.ports.push((i, name, port));
+            }
+        }
+        for c in p.field_host.captures_iter(line) {
+            let name = prefix(&c, 1, 3);
+            if let Some(h) = c.get(2).or_else(|| c.get(4)) {
+                let host = h.as_str().trim_matches(['[', ']']).to_string();
+                self.hosts.push((i, name, host));
+            }
+        }
+    }
+
+    /// The one host a paste's fields give together with a port (`#define SERVER_ADDRESS
+    /// "10.0.0.5"` beside `#define SERVER_PORT 8080`): the connection's settings, quoted
+    /// above its error. None when they name several hosts, or none that looks like one.
+    fn pair(&self) -> Option<(String, u16)> {
+        let mut found: Option<(String, u16)> = None;
+        for (_, _, raw) in &self.hosts {
+            let Some(host) = roles::host_of(raw) else {
+                continue;
+            };
+            let looks = host.contains(['.', ':']) || host.eq_ignore_ascii_case("localhost");
+            let Some(port) = self.port_of(raw).filter(|_| looks) else {
+                continue;
+            };
+            match &found {
+                Some((h, _)) if !same_host(h, &host) => return None,
+                _ => found = Some((host, port)),
+            }
+        }
+        found
+    }
+
+    /// The port a field gives within a few lines of a field naming `host`, with the same
+    /// prefix when both have one: the nearest such.
+    fn port_of(&self, host: &str) -> Option<u16> {
+        let mut best: Option<(usize, u16)> = None;
+        for (j, hp, h) in &self.hosts {
+            if !same_host(h, host) {
+                continue;
+            }
+            for (k, pp, port) in &self.ports {
+                let gap = j.abs_diff(*k);
+                let agree = hp.is_empty() || pp.is_empty() || hp == pp;
+                if gap <= FIELD_GAP && agree && best.is_none_or(|(g, _)| gap < g) {
+                    best = Some((gap, *port));
+                }
+            }
+        }
+        best.map(|(_, p)| p)
+    }
+}
+
 /// A candidate must score at least this to be taken as the target.
 const MIN_SCORE: i32 = 4;
 
@@ -86,15 +180,18 @@ pub fn complete(
     // When the resolver itself could not be reached, the DNS server a tool named is the
     // target (port 53), not the name it asked about.
     let resolver_down = (first..=last).any(|i| p.resolver_down.is_match(head(prep.line(i))));
+    let mut fields = Fields::default();
     for i in from..=to {
         let line = prep.line(i);
         if line.len() < 3 {
             continue;
         }
+        fields.read(i, head(line));
         let inside = i >= first && i <= last;
         let far = i > last + LOOK_AHEAD;
         // Far below the error only a command that ran or a `port` field still speaks of it.
         let command = p.flag_host.is_match(line)
+            || p.flag_server.is_match(line)
             || p.glued_flag_host.is_match(line)
             || p.call_args.is_match(line);
         if far && !command && !p.kv_port.is_match(line) {
@@ -209,6 +306,9 @@ pub fn complete(
                 .max_by_key(|(s, n, _, _)| (same_host(n, h), *s))
                 .map(|(_, _, p, _)| *p)
         });
+        if target.port.is_none() {
+            target.port = c.host.as_deref().and_then(|h| fields.port_of(h));
+        }
         target.host = c.host;
         if target.scheme.is_none() {
             target.scheme = c.scheme;
@@ -223,6 +323,18 @@ pub fn complete(
         }
         return;
     }
+    // Settings quoted above the paste's only error; after an earlier error, fields are
+    // more often that error's own object (Node's `address: '10.0.0.5'`, `port: 443`).
+    if target.host.is_none()
+        && target.port.is_none()
+        && floor == 0
+        && let Some((host, port)) = fields.pair()
+    {
+        target.host = Some(host);
+        target.port = Some(port);
+        target.located = true;
+        return;
+    }
     if target.host.is_none() && target.port.is_none() {
         // No host anywhere, but the port the failing line names is still worth giving.
         if let Some((_, port)) = ports
@@ -234,6 +346,13 @@ pub fn complete(
             target.located = true;
         }
         return;
+    }
+    if let Some(h) = &target.host
+        && target.port.is_none()
+        && let Some(port) = fields.port_of(h)
+    {
+        target.port = Some(port);
+        target.located = true;
     }
     if target.host.is_some()
         && target.port.is_none()
@@ -310,6 +429,37 @@ mod tests {
             (t.host.as_deref(), t.port),
             (Some("2001:db8:7::4"), Some(80))
         );
+    }
+
+    #[test]
+    fn a_host_field_takes_the_port_field_beside_it() {
+        let run = |text: &str, line: usize, host: Option<&str>| {
+            let prep = text::prepare(text);
+            let mut t = TargetGuess {
+                host: host.map(str::to_string),
+                ..TargetGuess::default()
+            };
+            complete(&mut t, &prep, [line, line], 0, &Services::bundled());
+            (t.host, t.port)
+        };
+        // A settings block above the error, the prefix pairing the two.
+        let text = "NEO4J_HOST = \"graph.lan\"\nNEO4J_PORT = 8687\nMETRICS_PORT = 9100\n\nOSError: [Errno 113] No route to host\n";
+        assert_eq!(
+            run(text, 4, Some("graph.lan")),
+            (Some("graph.lan".into()), Some(8687))
+        );
+        // A C struct's fields, several lines apart.
+        let text = "cfg = {\n  .host = \"mqtt.lan\",\n  .client_id = ID,\n  .username = U,\n  .port=1883,\n};\nE (828) esp-tls: couldn't get hostname for :mqtt.lan\n";
+        assert_eq!(
+            run(text, 6, Some("mqtt.lan")),
+            (Some("mqtt.lan".into()), Some(1883))
+        );
+        // Constants naming the host and port when the error names neither.
+        let text = "#define SERVER_ADDRESS \"10.0.0.5\"\n#define SERVER_PORT 8080\nerror:0a000410:SSL routines::sslv3 alert handshake failure\n";
+        assert_eq!(run(text, 2, None), (Some("10.0.0.5".into()), Some(8080)));
+        // The local end's port is not the target's.
+        let text = "host: db.lan\nlocal_port: 40000\nERROR could not connect\n";
+        assert_eq!(run(text, 2, Some("db.lan")).1, None);
     }
 
     #[test]

@@ -11,7 +11,10 @@ pub struct Patterns {
     pub hostport: Regex,
     pub kv_host: Regex,
     pub kv_port: Regex,
+    pub field_host: Regex,
+    pub field_port: Regex,
     pub flag_host: Regex,
+    pub flag_server: Regex,
     pub flag_port: Regex,
     pub tool_host_port: Regex,
     pub user_at_host: Regex,
@@ -22,6 +25,7 @@ pub struct Patterns {
     pub port_word: Regex,
     pub hidden_host_port: Regex,
     pub name_ip_port: Regex,
+    pub wget_connecting: Regex,
     pub host_slash_port: Regex,
     pub call_args: Regex,
     pub quoted_host_port: Regex,
@@ -104,7 +108,7 @@ pub fn patterns() -> &'static Patterns {
             url: re(r#"(?i)\b[a-z][a-z0-9+.\-]{1,15}://[^\s"'<>`|\\]+"#),
             // "host X port N", "X port N", "X (port N)", "server X on port N", "X, port N".
             host_port_words: re(
-                r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9][\w.\-]*(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+(?:%[\w.\-]+)?)["'`]?\)?,?\s*(?:(?:on|and|using)\s+)?\(?port\s*[:=]?\s*(\d{1,5})\b"#,
+                r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9](?:[\w.\-]*[A-Za-z0-9])?(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+(?:%[\w.\-]+)?)["'`]?\)?,?\s*(?:(?:on|and|using)\s+)?\(?port\s*[:=]?\s*(\d{1,5})\b"#,
             ),
             hostport: re(
                 r#"(\[[0-9A-Fa-f:.%\w]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-f.:]+)?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:[\s"'”’)\]]|$)|$)"#,
@@ -113,8 +117,24 @@ pub fn patterns() -> &'static Patterns {
                 r#"(?i)(?:^|[\s{(,;"'])"?(?:host(?:name)?|address|addr|server|remote_?addr|endpoint|brokers?|bootstrap[._]servers)"?\s*[:=]\s*(?:Some\(\s*\w+\(\s*)?["'`]?(\[[0-9a-f:.%\w]+\]|[\w.\-:%]+)"#,
             ),
             kv_port: re(r#"(?i)(?:^|[\s{(,;"'])"?port"?\s*[:=]\s*(?:Some\(\s*)?(\d{1,5})\b"#),
+            // A host or a port given as a named field or constant on a line of its own:
+            // `host = "db"` then `port = 5432`, `NEO4J_HOST = "localhost"` then
+            // `NEO4J_PORT = 8687`, `.port=1883,`, `#define SERVER_PORT 8080`. The
+            // prefix (NEO4J, SERVER) pairs a host with its own port.
+            field_host: re(
+                r#"(?i)(?:^|[\s{(,;"'.])"?(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)"?\s*(?:[:=]|=>)\s*["'`]?(\[[0-9a-f:.%]+\]|[\w.\-%:]+)|#define\s+(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)\s+["']?([\w.\-:]+)"#,
+            ),
+            field_port: re(
+                r#"(?i)(?:^|[\s{(,;"'.])"?(?:([a-z0-9_]+?)_)?port"?\s*(?:[:=]|=>)\s*["']?(\d{1,5})\b|#define\s+(?:([a-z0-9_]+?)_)?port\s+(\d{1,5})\b"#,
+            ),
             flag_host: re(
                 r#"(?:^|\s)(?:-h|-H|--host|--hostname|--server|-connect|--url|--endpoint-url)(?:\s+|=)["']?([^\s"']+)"#,
+            ),
+            // Flags that name a server in fewer tools, taken only with a value shaped like
+            // an address: `check_supervisord -s 10.0.0.5`, `nats -s localhost:4222`,
+            // `xfreerdp /v:rdp.lan:3390`, `--addr`, `--address`, `--target`.
+            flag_server: re(
+                r#"(?:^|\s)(?:(?:-s|--addr|--address|--target)(?:\s+|=)|/v:)["']?((?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?|localhost(?::\d{1,5})?|\[[0-9A-Fa-f:]+\](?::\d{1,5})?|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)["']?(?:\s|$)"#,
             ),
             flag_port: re(r"(?:^|\s)(?:-P\s*|-p\s+|--port(?:\s+|=))(\d{1,5})\b"),
             // telnet/nc/ncat host port, ping host.
@@ -141,6 +161,10 @@ pub fn patterns() -> &'static Patterns {
                 r"(?i)(?:<[^<>\s]{1,20}>|\b[x*]+(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*):(\d{1,5})\b",
             ),
             // `name (ip:port)`: busybox wget and others print the name with the address.
+            // wget's connecting line in any language: `name (name)|10.0.0.5|:80`.
+            wget_connecting: re(
+                r"\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*)\s+\([^()\s]*\)\|[0-9A-Fa-f:.]+\|:(\d{1,5})\b",
+            ),
             name_ip_port: re(
                 r"\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+\((?:\d{1,3}\.){3}\d{1,3}:(\d{1,5})\)",
             ),
