@@ -696,5 +696,23 @@ mod tests {
             kind_of("failed with 'HTTP request returned status code 0 ()', trying fallbacks."),
             Some(Kind::Other)
         );
+        assert_eq!(
+            kind_of(
+                "[TUN] [wg0] peer(LW3Y…OqDE) - Handshake did not complete after 5 seconds, retrying (try 2)"
+            ),
+            Some(Kind::Timeout)
+        );
+        assert_eq!(
+            kind_of("InternetOpenUrl() failed.\n0x80072efd : unknown error"),
+            Some(Kind::Other)
+        );
+        assert_eq!(
+            kind_of("connect() failed: err=Connection time-out, traceback=[]"),
+            Some(Kind::Timeout)
+        );
+        assert_eq!(
+            kind_of("API Connection failed : Timeouterror()"),
+            Some(Kind::Timeout)
+        );
     }
 }

@@ -418,6 +418,47 @@ mod tests {
     }
 
     #[test]
+    fn dart_names_the_local_port_after_a_connection_that_started() {
+        // Refused after the connect began: the port printed is the local end's
+        // (dart-lang/sdk#12693), and the URL asked for gives the target's.
+        let f = main_of("final ws = IOWebSocketChannel.connect(\"ws://localhost:3300\")\nSocketException: OS Error: Connection refused, errno = 111, address = localhost, port = 42166").unwrap();
+        assert_eq!(
+            (f.target.host.as_deref(), f.target.port),
+            (Some("localhost"), Some(3300))
+        );
+        let f = main_of("SocketException: Connection refused (OS Error: Connection refused, errno = 111), address = 10.0.2.2, port = 50730").unwrap();
+        assert_eq!(
+            (f.target.host.as_deref(), f.target.port),
+            (Some("10.0.2.2"), None)
+        );
+        // A connect that failed at once names the target's port.
+        let f = main_of("SocketException: Connection failed (OS Error: No route to host, errno = 65), address = 10.0.0.9, port = 22").unwrap();
+        assert_eq!((f.kind, f.target.port), (Kind::Unreachable, Some(22)));
+    }
+
+    #[test]
+    fn settings_tools_and_bare_ports_name_the_target() {
+        // PHP settings above the error.
+        let f = main_of("$mail->Host = \"smtp.mail.lan\";\n$mail->Port = 465;\nSMTP ERROR: Failed to connect to server: Network is unreachable (101)").unwrap();
+        assert_eq!(
+            (f.target.host.as_deref(), f.target.port),
+            (Some("smtp.mail.lan"), Some(465))
+        );
+        // nslookup's server, when the resolver itself did not answer.
+        let f = main_of("C:\\>nslookup www.shop.lan 127.0.0.1\nDNS request timed out.\n    timeout was 2 seconds.").unwrap();
+        assert_eq!(
+            (f.target.host.as_deref(), f.target.port),
+            (Some("127.0.0.1"), Some(53))
+        );
+        // A port with its host left out.
+        let f = main_of("Faraday::ConnectionFailed: connection refused: :9200").unwrap();
+        assert_eq!(
+            (f.kind, f.target.host.as_deref(), f.target.port),
+            (Kind::Refused, None, Some(9200))
+        );
+    }
+
+    #[test]
     fn a_final_line_break_ends_the_last_line() {
         let lines = |t: &str| explain(t, &Knowledge::bundled()).stats.lines;
         assert_eq!(lines("all good"), 1);

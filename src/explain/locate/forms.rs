@@ -21,9 +21,30 @@ pub struct Candidate {
 }
 
 /// Every address in one line, with a score for its form and its role in the line.
+/// Dart's SocketException names the local end's port after the address it connected to
+/// when the connection failed after it started (`OS Error: Connection refused, errno = 111,
+/// address = db, port = 42166`; dart-lang/sdk#12693): that port is blanked, the same
+/// length, so that no reading takes it for the target's. A connect that failed at once
+/// ("Connection failed (OS Error: No route to host …), … port = 22") names the target's.
+pub fn without_local_port(line: &str) -> std::borrow::Cow<'_, str> {
+    const FIELD: &str = ", port = ";
+    if !line.contains("OS Error:") || line.contains("Connection failed (OS Error") {
+        return line.into();
+    }
+    let Some(at) = line.find(FIELD) else {
+        return line.into();
+    };
+    let digits = line[at + FIELD.len()..]
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(line.len() - at - FIELD.len());
+    let end = at + FIELD.len() + digits;
+    format!("{}{}{}", &line[..at], " ".repeat(end - at), &line[end..]).into()
+}
+
 pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let p = patterns();
-    let decoded = percent_decoded(super::head(line));
+    let line = without_local_port(line);
+    let decoded = percent_decoded(super::head(&line));
     // OpenVPN writes the family before the address (`link remote: [AF_INET]10.0.0.5:1194`);
     // blanked to the same length, the words before it still give its role.
     let blanked;
@@ -270,7 +291,8 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     }
     let dig = has(&["dig", "nslookup"]);
     let dig_servers = (dig && line.contains('@')).then(|| p.dig_server.captures_iter(line));
-    for c in dig_servers.into_iter().flatten() {
+    let nslookup_servers = dig.then(|| p.nslookup_server.captures_iter(line));
+    for c in (dig_servers.into_iter().flatten()).chain(nslookup_servers.into_iter().flatten()) {
         let h = c.get(1).expect("group");
         let (host, port) = split_addr(h.as_str()).map_or((None, None), |(h, p)| (Some(h), p));
         let port = port.or_else(|| flag_port(line)).or(Some(53));

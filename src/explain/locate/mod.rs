@@ -22,6 +22,7 @@ use super::TargetGuess;
 use super::scan::parse_port;
 use super::text::Prepared;
 use crate::knowledge::services::Services;
+use forms::without_local_port;
 pub use forms::{Candidate, candidates};
 use patterns::{flag_port, patterns};
 
@@ -182,7 +183,8 @@ pub fn complete(
     let resolver_down = (first..=last).any(|i| p.resolver_down.is_match(head(prep.line(i))));
     let mut fields = Fields::default();
     for i in from..=to {
-        let line = prep.line(i);
+        let line = without_local_port(prep.line(i));
+        let line = line.as_ref();
         if line.len() < 3 {
             continue;
         }

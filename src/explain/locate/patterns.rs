@@ -39,6 +39,7 @@ pub struct Patterns {
     pub port_on_host: Regex,
     pub ping: Regex,
     pub dig_server: Regex,
+    pub nslookup_server: Regex,
     pub dig_name: Regex,
     pub resolver_down: Regex,
     pub sqlserver: Regex,
@@ -76,6 +77,10 @@ pub fn patterns() -> &'static Patterns {
             // nslookup's `DNS request timed out`): the DNS server is then the target.
             resolver_down: re(
                 r"(?i)no servers could be reached|DNS request timed out|communications error to",
+            ),
+            // nslookup's server is the argument after the name (`nslookup db.lan 10.0.0.2`).
+            nslookup_server: re(
+                r"(?i)\bnslookup\s+(?:-\S+\s+)*[A-Za-z0-9][\w.\-]*\s+(\[?[0-9A-Fa-f:.]+\]?|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s*$",
             ),
             dig_name: re(
                 r"(?i)(?:\bdig|<<>>\s+DiG\s+\S+\s+<<>>|\bnslookup)\s+(?:(?:[@+\-]\S+|-[a-z]\s+\S+|[A-Z]{1,5})\s+)*([A-Za-z][\w\-]*(?:\.[\w\-]+)+)\.?(?:\s|$)",
@@ -119,13 +124,14 @@ pub fn patterns() -> &'static Patterns {
             kv_port: re(r#"(?i)(?:^|[\s{(,;"'])"?port"?\s*[:=]\s*(?:Some\(\s*)?(\d{1,5})\b"#),
             // A host or a port given as a named field or constant on a line of its own:
             // `host = "db"` then `port = 5432`, `NEO4J_HOST = "localhost"` then
-            // `NEO4J_PORT = 8687`, `.port=1883,`, `#define SERVER_PORT 8080`. The
+            // `NEO4J_PORT = 8687`, `.port=1883,`, PHP's `$mail->Port = 465;`,
+            // `#define SERVER_PORT 8080`. The
             // prefix (NEO4J, SERVER) pairs a host with its own port.
             field_host: re(
-                r#"(?i)(?:^|[\s{(,;"'.])"?(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)"?\s*(?:[:=]|=>)\s*["'`]?(\[[0-9a-f:.%]+\]|[\w.\-%:]+)|#define\s+(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)\s+["']?([\w.\-:]+)"#,
+                r#"(?i)(?:^|[\s{(,;"'.>])"?(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)"?\s*(?:[:=]|=>)\s*["'`]?(\[[0-9a-f:.%]+\]|[\w.\-%:]+)|#define\s+(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)\s+["']?([\w.\-:]+)"#,
             ),
             field_port: re(
-                r#"(?i)(?:^|[\s{(,;"'.])"?(?:([a-z0-9_]+?)_)?port"?\s*(?:[:=]|=>)\s*["']?(\d{1,5})\b|#define\s+(?:([a-z0-9_]+?)_)?port\s+(\d{1,5})\b"#,
+                r#"(?i)(?:^|[\s{(,;"'.>])"?(?:([a-z0-9_]+?)_)?port"?\s*(?:[:=]|=>)\s*["']?(\d{1,5})\b|#define\s+(?:([a-z0-9_]+?)_)?port\s+(\d{1,5})\b"#,
             ),
             flag_host: re(
                 r#"(?:^|\s)(?:-h|-H|--host|--hostname|--server|-connect|--url|--endpoint-url)(?:\s+|=)["']?([^\s"']+)"#,
@@ -155,10 +161,10 @@ pub fn patterns() -> &'static Patterns {
             // No boundary in front: an address glued to a word ("inaccessible127.0.0.1").
             ipv4: re(r"(?:\d{1,3}\.){3}\d{1,3}\b"),
             port_word: re(r#"(?i)\bport"?\s*[:=]?\s*(\d{1,5})\b"#),
-            // A host hidden by the reporter (<ip>, x.x.x.x, IP) or left out (`tcp :22`):
-            // the port is still the target's.
+            // A host hidden by the reporter (<ip>, x.x.x.x, IP) or left out (`tcp :22`,
+            // `connection refused: :9200`): the port is still the target's.
             hidden_host_port: re(
-                r"(?i)(?:<[^<>\s]{1,20}>|\b[x*]+(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*):(\d{1,5})\b",
+                r"(?i)(?:<[^<>\s]{1,20}>|\b[x*]+(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*|:\s):(\d{1,5})\b",
             ),
             // `name (ip:port)`: busybox wget and others print the name with the address.
             // wget's connecting line in any language: `name (name)|10.0.0.5|:80`.
