@@ -633,6 +633,22 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             true,
         );
     }
+    let users = line.contains('@').then(|| p.user_at_ip.captures_iter(line));
+    for c in users.into_iter().flatten() {
+        let h = c.get(1).expect("group");
+        let end = c.get(2).map_or(h.end(), |n| n.end());
+        let port = c.get(2).and_then(|n| parse_port(n.as_str()));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), end),
+            host_of(h.as_str()),
+            port,
+            None,
+            5,
+            true,
+        );
+    }
     for c in p.registry_host.captures_iter(line) {
         host_only(&mut out, &mut taken, &c, 4, true);
     }
@@ -759,6 +775,17 @@ mod tests {
         assert_eq!(
             first("正在连接 dl.mirror.lan (dl.mirror.lan)|10.0.0.5|:80 ... 已连接。"),
             some("dl.mirror.lan", Some(80))
+        );
+        // A user before an address on a command line; a mail address in prose is no place.
+        assert_eq!(
+            first("python3 mssqlclient.py CORP/svc:[redacted]@10.10.10.17 -windows-auth"),
+            some("10.10.10.17", None)
+        );
+        assert_eq!(first("mail me at ops@corp.lan when it is fixed"), None);
+        // A command quoted inside a JSON log (Ansible's "cmd"), its source address skipped.
+        assert_eq!(
+            first(r#""cmd": "ping -n 3 -S 192.168.1.142 192.168.1.1","#),
+            some("192.168.1.1", None)
         );
     }
 

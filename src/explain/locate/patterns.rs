@@ -18,6 +18,7 @@ pub struct Patterns {
     pub flag_port: Regex,
     pub tool_host_port: Regex,
     pub user_at_host: Regex,
+    pub user_at_ip: Regex,
     pub registry_host: Regex,
     pub localhost: Regex,
     pub quoted_host: Regex,
@@ -67,7 +68,7 @@ pub fn patterns() -> &'static Patterns {
             // ping and traceroute name their target first: `ping -c 3 db.lan`, `PING db.lan
             // (10.0.0.5)`, `Pinging 10.0.0.5 with 32 bytes`, `Tracing route to x`.
             ping: re(
-                r"(?i)(?:^|[\s`$>])(?:ping6?|fping|traceroute6?|tracert|tracepath|mtr|pinging|tracing\s+route\s+to|traceroute\s+to)\s+(?:-{1,2}[A-Za-z][\w\-]*(?:[\s=]+\d[\w.]*)?\s+)*(\[?[0-9A-Fa-f:.%]+\]?|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*)",
+                r#"(?i)(?:^|[\s`$>"'])(?:ping6?|fping|traceroute6?|tracert|tracepath|mtr|pinging|tracing\s+route\s+to|traceroute\s+to)\s+(?:-{1,2}[A-Za-z][\w\-]*(?:[\s=]+\d[\w.]*)?\s+)*(\[?[0-9A-Fa-f:.%]+\]?|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*)"#,
             ),
             // dig's server (`dig @10.0.0.2 name`): where its query went.
             dig_server: re(r"(?i)(?:\bdig\b|<<>>\s+DiG\s+\S+\s+<<>>)[^\n@]{0,80}?\s@([\w.\-:%\[\]]+)"),
@@ -150,6 +151,12 @@ pub fn patterns() -> &'static Patterns {
             // ssh user@host, git@host:repo (ssh underneath).
             user_at_host: re(
                 r"(?i)(?:\b(?:ssh|scp|sftp|rsync)\s+(?:-\S+\s+(?:\d+\s+)?)*(?:[\w.\-]+@)?|\bgit@)([A-Za-z0-9][\w.\-]*)",
+            ),
+            // `user:secret@10.0.0.5` on a command line (impacket, database and mail
+            // tools): the address after the `@`. Only an IP address, so that a mail
+            // address in prose is never read as a place.
+            user_at_ip: re(
+                r"(?:^|\s)[^\s@/]*(?:/[^\s@]*)?@((?:\d{1,3}\.){3}\d{1,3})(?::(\d{1,5}))?(?:[\s/]|$)",
             ),
             registry_host: re(
                 r"(?i)\b(?:docker|podman|helm)\s+(?:login|pull|push)\s+(?:-\S+\s+)*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)",
