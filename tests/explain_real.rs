@@ -1,7 +1,7 @@
 //! Real error messages quoted in public issue threads (`tests/corpus/real/*.jsonl`, see the
 //! README there), scored on kind, host and port. The working set is what recognition was
 //! tuned on; the sealed set was split off before any tuning, scored once, then tuned on
-//! too; sealed2, sealed3 and sealed4 were collected later, each scored once, blind, at the end of
+//! too; sealed2 to sealed5 were collected later, each scored once, blind, at the end of
 //! the work it measured, and tuned on after that.
 //! Each must reach the bar the issue set: 95% on each field, and no family of messages
 //! below 90% on any field (the sealed sets' gates are ignored while they are below it). Scores are printed for the record
@@ -176,12 +176,23 @@ fn the_third_sealed_set_meets_the_bar() {
 }
 
 /// Collected blind before issue 19's fifth round (257 records from 195 programs) and scored
-/// once at its end: kind 88.7%, host 83.7%, port 85.6%. About half an hour of tuning on it
-/// followed (92.2 / 87.9 / 87.2); most families are still under 90%, so it is ignored.
+/// once at its end: kind 88.7%, host 83.7%, port 85.6%. Tuning on it followed (92.2 / 87.9 /
+/// 87.2 after round 5, 99.2 / 91.8 / 92.6 after round 6); families are still under 90%,
+/// so it is ignored.
 #[test]
 #[ignore = "below the bar when first scored; see the note above"]
 fn the_fourth_sealed_set_meets_the_bar() {
     let problems = score("sealed4");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind during issue 19's sixth round (300 records from 204 programs) and scored
+/// once at its end: kind 90.3%, host 87.7%, port 90.3%. Tuning on it followed (93.3 / 89.7
+/// / 92.0); families are still under 90%, so it is ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fifth_sealed_set_meets_the_bar() {
+    let problems = score("sealed5");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -196,9 +207,12 @@ fn every_record_has_a_source_and_a_known_kind() {
         "tls",
         "other",
     ];
-    for set in ["working", "sealed", "sealed2", "sealed3", "sealed4"] {
+    for set in [
+        "working", "sealed", "sealed2", "sealed3", "sealed4", "sealed5",
+    ] {
         for r in records(set) {
-            assert!(r.source.starts_with("https://"), "{}", r.source);
+            let web = r.source.starts_with("https://") || r.source.starts_with("http://");
+            assert!(web, "{}", r.source);
             assert!(kinds.contains(&r.kind.as_str()), "{}: {}", r.source, r.kind);
             assert!(!r.text.trim().is_empty(), "{}", r.source);
         }

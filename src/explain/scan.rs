@@ -90,7 +90,7 @@ fn scan_with<'k>(
     let mut stats = Stats::default();
     let mut hits = Vec::new();
     let errors = &kb.errors;
-    let literals = errors.literals();
+    let literals = errors.literals(last_resort);
     let word_lines = word_lines(prep, literals, &mut stats);
     let lines = prep.line_starts.len();
     for (i, sig) in errors.signatures.iter().enumerate() {

@@ -196,7 +196,10 @@ pub struct ErrorKnowledge {
     pub kinds_source: String,
     /// Each pattern compiled when first needed (a paste rarely needs most of them).
     compiled: OnceLock<Vec<OnceLock<Option<Regex>>>>,
-    literals: OnceLock<Literals>,
+    /// For the main tier and for the last-resort tier: each reads only its own patterns'
+    /// words, so the common words of the last resort ("server", "closed") cost the main
+    /// pass nothing.
+    literals: [OnceLock<Literals>; 2],
 }
 
 /// The platform an errno number belongs to.
@@ -233,11 +236,18 @@ impl ErrorKnowledge {
             .as_ref()
     }
 
-    /// The words each pattern's matches must contain (see `literals`).
-    pub fn literals(&self) -> &Literals {
-        self.literals.get_or_init(|| {
+    /// The words each pattern's matches must contain (see `literals`), for the patterns of
+    /// one tier; the other tier's patterns need nothing and are never run with these.
+    pub fn literals(&self, last_resort: bool) -> &Literals {
+        self.literals[usize::from(last_resort)].get_or_init(|| {
             let patterns: Vec<String> = (self.signatures.iter())
-                .map(|s| ascii_classes(&s.pattern))
+                .map(|s| {
+                    if s.last_resort == last_resort {
+                        ascii_classes(&s.pattern)
+                    } else {
+                        String::new()
+                    }
+                })
                 .collect();
             Literals::new(patterns.iter().map(String::as_str))
         })
@@ -317,6 +327,7 @@ impl ErrorKnowledge {
             }
         }
         self.compiled = OnceLock::new();
+        self.literals = Default::default();
     }
 
     fn set_kinds(&mut self, file: KindsFile) {

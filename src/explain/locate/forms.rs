@@ -1,7 +1,7 @@
 //! The forms an address takes in a line: URLs, `host:port` and its bracketed, zoned and
 //! `name/ip` forms, "host X port N", flags, fields, call arguments, bare IPs.
 
-use super::patterns::{flag_port, patterns};
+use super::patterns::{flag_port, patterns, server_flag};
 use super::roles::{
     host_of, is_pointer, looks_like_version, placeholder, placeholder_word, role_before,
 };
@@ -444,8 +444,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     // Before the bare `host:port` form, so that an address given to a flag counts as asked
     // for. `-s` means a server in some tools and a search string in others: it gives way
     // to a host flag on the same line.
-    let flags = (p.flag_host.captures_iter(line).map(|c| (c, 5)))
-        .chain(p.flag_server.captures_iter(line).map(|c| (c, 4)));
+    let flags = (p.flag_host.captures_iter(line).map(|c| (c, 5))).chain(
+        (server_flag(line).then(|| p.flag_server.captures_iter(line).map(|c| (c, 4))))
+            .into_iter()
+            .flatten(),
+    );
     for (c, form) in flags {
         let h = c.get(1).expect("group");
         let raw = h.as_str();

@@ -24,7 +24,7 @@ use super::text::Prepared;
 use crate::knowledge::services::Services;
 use forms::without_local_port;
 pub use forms::{Candidate, candidates};
-use patterns::{flag_port, patterns};
+use patterns::{flag_port, patterns, server_flag};
 
 /// Lines read before the first line of an error (a command, a "connecting to" line).
 const LOOK_BEHIND: usize = 40;
@@ -54,25 +54,34 @@ pub fn reports_failure(line: &str) -> bool {
 const FIELD_GAP: usize = 8;
 
 /// Hosts and ports given as named fields or constants, each with its line and the prefix
-/// of its name (`NEO4J` of `NEO4J_PORT`, empty for a bare `port`).
+/// of its name (`NEO4J` of `NEO4J_PORT`, empty for a bare `port`). Host fields are read
+/// only near a port field, and only once one is asked for: most errors have none, and the
+/// reader must stay fast on long logs.
 #[derive(Default)]
 struct Fields {
-    hosts: Vec<(usize, String, String)>,
     ports: Vec<(usize, String, u16)>,
+    /// Lines that may hold a host field (written with `=`, `:` or `#define`).
+    maybe: Vec<usize>,
+    hosts: Option<Vec<(usize, String, String)>>,
+}
+
+/// The text holds "port" in any case.
+fn says_port(line: &str) -> bool {
+    line.as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"port"))
 }
 
 impl Fields {
     fn read(&mut self, i: usize, line: &str) {
-        // Cheap test first: a field is written with `=`, `:` or `#define`.
         if !line.contains(['=', ':', '#']) {
             return;
         }
-        let p = patterns();
-        let prefix = |c: &regex::Captures, a: usize, b: usize| {
-            (c.get(a).or_else(|| c.get(b)))
-                .map_or(String::new(), |m| m.as_str().to_ascii_lowercase())
-        };
-        for c in p.field_port.captures_iter(line) {
+        self.maybe.push(i);
+        if !says_port(line) {
+            return;
+        }
+        for c in patterns().field_port.captures_iter(line) {
             let name = prefix(&c, 1, 3);
             // The local end's port is not the target's.
             let local = [
@@ -89,26 +98,41 @@ impl Fields {
                 self.ports.push((i, name, port));
             }
         }
-        for c in p.field_host.captures_iter(line) {
-            let name = prefix(&c, 1, 3);
-            if let Some(h) = c.get(2).or_else(|| c.get(4)) {
-                let host = h.as_str().trim_matches(['[', ']']).to_string();
-                self.hosts.push((i, name, host));
+    }
+
+    /// The host fields on lines near a port field, read on first use.
+    fn hosts(&mut self, prep: &Prepared) -> &[(usize, String, String)] {
+        let (ports, maybe) = (&self.ports, &self.maybe);
+        self.hosts.get_or_insert_with(|| {
+            let mut hosts = Vec::new();
+            let near = |j: &usize| ports.iter().any(|(k, _, _)| j.abs_diff(*k) <= FIELD_GAP);
+            for &j in maybe.iter().filter(|j| near(j)) {
+                for c in patterns().field_host.captures_iter(head(prep.line(j))) {
+                    if let Some(h) = c.get(2).or_else(|| c.get(4)) {
+                        let host = h.as_str().trim_matches(['[', ']']).to_string();
+                        hosts.push((j, prefix(&c, 1, 3), host));
+                    }
+                }
             }
-        }
+            hosts
+        })
     }
 
     /// The one host a paste's fields give together with a port (`#define SERVER_ADDRESS
     /// "10.0.0.5"` beside `#define SERVER_PORT 8080`): the connection's settings, quoted
     /// above its error. None when they name several hosts, or none that looks like one.
-    fn pair(&self) -> Option<(String, u16)> {
+    fn pair(&mut self, prep: &Prepared) -> Option<(String, u16)> {
+        if self.ports.is_empty() {
+            return None;
+        }
+        let raws: Vec<String> = self.hosts(prep).iter().map(|(_, _, h)| h.clone()).collect();
         let mut found: Option<(String, u16)> = None;
-        for (_, _, raw) in &self.hosts {
+        for raw in &raws {
             let Some(host) = roles::host_of(raw) else {
                 continue;
             };
             let looks = host.contains(['.', ':']) || host.eq_ignore_ascii_case("localhost");
-            let Some(port) = self.port_of(raw).filter(|_| looks) else {
+            let Some(port) = self.port_of(raw, prep).filter(|_| looks) else {
                 continue;
             };
             match &found {
@@ -121,9 +145,14 @@ impl Fields {
 
     /// The port a field gives within a few lines of a field naming `host`, with the same
     /// prefix when both have one: the nearest such.
-    fn port_of(&self, host: &str) -> Option<u16> {
+    fn port_of(&mut self, host: &str, prep: &Prepared) -> Option<u16> {
+        if self.ports.is_empty() {
+            return None;
+        }
+        self.hosts(prep);
+        let hosts = self.hosts.as_deref().unwrap_or_default();
         let mut best: Option<(usize, u16)> = None;
-        for (j, hp, h) in &self.hosts {
+        for (j, hp, h) in hosts {
             if !same_host(h, host) {
                 continue;
             }
@@ -137,6 +166,11 @@ impl Fields {
         }
         best.map(|(_, p)| p)
     }
+}
+
+/// The lower-cased prefix of a field's name, from the first of two groups that matched.
+fn prefix(c: &regex::Captures, a: usize, b: usize) -> String {
+    (c.get(a).or_else(|| c.get(b))).map_or(String::new(), |m| m.as_str().to_ascii_lowercase())
 }
 
 /// A candidate must score at least this to be taken as the target.
@@ -193,7 +227,7 @@ pub fn complete(
         let far = i > last + LOOK_AHEAD;
         // Far below the error only a command that ran or a `port` field still speaks of it.
         let command = p.flag_host.is_match(line)
-            || p.flag_server.is_match(line)
+            || server_flag(line)
             || p.glued_flag_host.is_match(line)
             || p.call_args.is_match(line);
         if far && !command && !p.kv_port.is_match(line) {
@@ -309,7 +343,7 @@ pub fn complete(
                 .map(|(_, _, p, _)| *p)
         });
         if target.port.is_none() {
-            target.port = c.host.as_deref().and_then(|h| fields.port_of(h));
+            target.port = c.host.as_deref().and_then(|h| fields.port_of(h, prep));
         }
         target.host = c.host;
         if target.scheme.is_none() {
@@ -330,7 +364,7 @@ pub fn complete(
     if target.host.is_none()
         && target.port.is_none()
         && floor == 0
-        && let Some((host, port)) = fields.pair()
+        && let Some((host, port)) = fields.pair(prep)
     {
         target.host = Some(host);
         target.port = Some(port);
@@ -351,7 +385,7 @@ pub fn complete(
     }
     if let Some(h) = &target.host
         && target.port.is_none()
-        && let Some(port) = fields.port_of(h)
+        && let Some(port) = fields.port_of(h, prep)
     {
         target.port = Some(port);
         target.located = true;

@@ -219,6 +219,16 @@ pub fn patterns() -> &'static Patterns {
     })
 }
 
+/// The line may name a server by one of the rarer flags (`flag_server`): a cheap test
+/// before the pattern, which starts without a fixed word.
+pub fn server_flag(line: &str) -> bool {
+    let p = patterns();
+    ["-s ", "-s=", "--addr", "--target", "/v:"]
+        .iter()
+        .any(|f| line.contains(f))
+        && p.flag_server.is_match(line)
+}
+
 /// A port given by flag on a command line (`-P 3306`, `-p 2222`, `--port=8080`).
 pub fn flag_port(line: &str) -> Option<u16> {
     let p = patterns();
