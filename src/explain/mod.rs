@@ -249,17 +249,19 @@ fn explain_prepared(prepared: &text::Prepared, kb: &Knowledge) -> Explanation {
         // No wording a known program uses: the loose words of the last-resort entries, on
         // lines that report a failure and are no routine record.
         let (mut hits, more) = scan::scan_last_resort(prepared, kb);
-        // A word for refused, reset, timed out or unreachable reports the failure itself;
-        // a word for a lookup, TLS or a connection needs a failure word beside it.
-        let says_failure = |k: Option<Kind>| {
-            matches!(
-                k,
-                Some(Kind::Refused | Kind::Reset | Kind::Timeout | Kind::Unreachable)
-            )
-        };
+        // "Refused" and "unreachable" say a connection failed by themselves. A word for
+        // timed out or closed needs a word about the network on its line ("error: issue
+        // closed" is no connection failure), and a word for a lookup, a certificate or a
+        // connection needs a failure word too.
         hits.retain(|h| {
             let line = prepared.line(h.line);
-            (says_failure(h.kind) || locate::reports_failure(line)) && !text::is_routine(line)
+            let network = || locate::names_network(line);
+            let speaks = match h.kind {
+                Some(Kind::Refused | Kind::Unreachable) => true,
+                Some(Kind::Timeout | Kind::Reset) => network(),
+                _ => network() && locate::reports_failure(line),
+            };
+            speaks && !text::is_routine(line)
         });
         stats.scanned += more.scanned;
         stats.work += more.work;
@@ -286,6 +288,11 @@ mod tests {
     fn everyday_errnos_alone_are_not_connection_errors() {
         assert!(main_of("OSError: [Errno 2] No such file or directory: '/etc/app.conf'").is_none());
         assert!(main_of("InterruptedError: [Errno 4] Interrupted system call").is_none());
+        // Failures that are not the network's.
+        assert!(main_of("ERROR: permission denied for table users on server db1").is_none());
+        assert!(main_of("error: file not found on remote").is_none());
+        assert!(main_of("Error: network config invalid: missing key 'mtu'").is_none());
+        assert!(main_of("Error: issue closed by its author").is_none());
         assert!(main_of("PermissionError: [Errno 13] Permission denied: '/var/log/x'").is_none());
         // The same numbers where a connection says so still count.
         let f = main_of("connect() to unix:/run/app.sock failed (2: No such file or directory) while connecting to upstream").unwrap();

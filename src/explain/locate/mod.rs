@@ -50,6 +50,11 @@ pub fn reports_failure(line: &str) -> bool {
     patterns().failure.is_match(head(line))
 }
 
+/// The line speaks of the network: a connection, socket, host, peer, request, protocol.
+pub fn names_network(line: &str) -> bool {
+    patterns().network.is_match(head(line))
+}
+
 /// Lines apart a host field and its port field may be (`host = "db"` … `port = 5432`).
 const FIELD_GAP: usize = 8;
 

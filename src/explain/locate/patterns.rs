@@ -36,6 +36,7 @@ pub struct Patterns {
     pub attempt: Regex,
     pub sql: Regex,
     pub failure: Regex,
+    pub network: Regex,
     pub hash_port: Regex,
     pub port_on_host: Regex,
     pub ping: Regex,
@@ -212,6 +213,11 @@ pub fn patterns() -> &'static Patterns {
             ),
             // The statement a database error quotes: its values are data, not addresses.
             sql: re(r"(?i)\(SQL:\s.*?\)(?:\s|$)"),
+            // Words about the network, also inside identifiers (`HttpExceptionRequest`,
+            // `ResponseTimeout`, `tcp_connect`).
+            network: re(
+                r"(?i)connect|socket|host|server|peer|network|remote|\btcp|\budp|http|\bssl|\btls|\bdns|\bport\b|\burl\b|request|response|proxy|upstream|broker|endpoint|address|\bip\b|\bwss?\b|handshake|tunnel|download|upload|fetch|mqtt|smtp|ftp|链接|连接|網路|网络|соедин|verbindung|conexi|connexion",
+            ),
             failure: re(
                 r"(?i)refus|timed?\s*out|timeout|unreachable|no\s+route|reset|fail|error|err!|cannot|can't|unable|could\s+not|couldn't|not\s+known|resolve|exception|abort|denied|unavailable|拒|失败|超时|无法|отказ|ошибк|abgelehnt|fehl|refus|échec|rechaz|error",
             ),
