@@ -60,14 +60,14 @@ const FIELD_GAP: usize = 8;
 
 /// Hosts and ports given as named fields or constants, each with its line and the prefix
 /// of its name (`NEO4J` of `NEO4J_PORT`, empty for a bare `port`). Host fields are read
-/// only near a port field, and only once one is asked for: most errors have none, and the
-/// reader must stay fast on long logs.
+/// only near a port field: most errors have none, and the reader must stay fast on long
+/// logs.
 #[derive(Default)]
 struct Fields {
     ports: Vec<(usize, String, u16)>,
     /// Lines that may hold a host field (written with `=`, `:` or `#define`).
     maybe: Vec<usize>,
-    hosts: Option<Vec<(usize, String, String)>>,
+    hosts: Vec<(usize, String, String)>,
 }
 
 /// The text holds "port" in any case.
@@ -105,39 +105,31 @@ impl Fields {
         }
     }
 
-    /// The host fields on lines near a port field, read on first use.
-    fn hosts(&mut self, prep: &Prepared) -> &[(usize, String, String)] {
-        let (ports, maybe) = (&self.ports, &self.maybe);
-        self.hosts.get_or_insert_with(|| {
-            let mut hosts = Vec::new();
-            let near = |j: &usize| ports.iter().any(|(k, _, _)| j.abs_diff(*k) <= FIELD_GAP);
-            for &j in maybe.iter().filter(|j| near(j)) {
-                for c in patterns().field_host.captures_iter(head(prep.line(j))) {
-                    if let Some(h) = c.get(2).or_else(|| c.get(4)) {
-                        let host = h.as_str().trim_matches(['[', ']']).to_string();
-                        hosts.push((j, prefix(&c, 1, 3), host));
-                    }
+    /// Reads the host fields on the lines near a port field, once every line is read.
+    fn finish(&mut self, prep: &Prepared) {
+        let ports = &self.ports;
+        let near = |j: &&usize| ports.iter().any(|(k, _, _)| j.abs_diff(*k) <= FIELD_GAP);
+        for &j in self.maybe.iter().filter(near) {
+            for c in patterns().field_host.captures_iter(head(prep.line(j))) {
+                if let Some(h) = c.get(2).or_else(|| c.get(4)) {
+                    let host = h.as_str().trim_matches(['[', ']']).to_string();
+                    self.hosts.push((j, prefix(&c, 1, 3), host));
                 }
             }
-            hosts
-        })
+        }
     }
 
     /// The one host a paste's fields give together with a port (`#define SERVER_ADDRESS
     /// "10.0.0.5"` beside `#define SERVER_PORT 8080`): the connection's settings, quoted
     /// above its error. None when they name several hosts, or none that looks like one.
-    fn pair(&mut self, prep: &Prepared) -> Option<(String, u16)> {
-        if self.ports.is_empty() {
-            return None;
-        }
-        let raws: Vec<String> = self.hosts(prep).iter().map(|(_, _, h)| h.clone()).collect();
+    fn pair(&self) -> Option<(String, u16)> {
         let mut found: Option<(String, u16)> = None;
-        for raw in &raws {
+        for (_, _, raw) in &self.hosts {
             let Some(host) = roles::host_of(raw) else {
                 continue;
             };
             let looks = host.contains(['.', ':']) || host.eq_ignore_ascii_case("localhost");
-            let Some(port) = self.port_of(raw, prep).filter(|_| looks) else {
+            let Some(port) = self.port_of(raw).filter(|_| looks) else {
                 continue;
             };
             match &found {
@@ -150,14 +142,9 @@ impl Fields {
 
     /// The port a field gives within a few lines of a field naming `host`, with the same
     /// prefix when both have one: the nearest such.
-    fn port_of(&mut self, host: &str, prep: &Prepared) -> Option<u16> {
-        if self.ports.is_empty() {
-            return None;
-        }
-        self.hosts(prep);
-        let hosts = self.hosts.as_deref().unwrap_or_default();
+    fn port_of(&self, host: &str) -> Option<u16> {
         let mut best: Option<(usize, u16)> = None;
-        for (j, hp, h) in hosts {
+        for (j, hp, h) in &self.hosts {
             if !same_host(h, host) {
                 continue;
             }
@@ -332,6 +319,7 @@ pub fn complete(
             }
         }
     }
+    fields.finish(prep);
     if target.host.is_none()
         && let Some((score, c)) = best
         && score >= MIN_SCORE
@@ -348,7 +336,7 @@ pub fn complete(
                 .map(|(_, _, p, _)| *p)
         });
         if target.port.is_none() {
-            target.port = c.host.as_deref().and_then(|h| fields.port_of(h, prep));
+            target.port = c.host.as_deref().and_then(|h| fields.port_of(h));
         }
         target.host = c.host;
         if target.scheme.is_none() {
@@ -369,7 +357,7 @@ pub fn complete(
     if target.host.is_none()
         && target.port.is_none()
         && floor == 0
-        && let Some((host, port)) = fields.pair(prep)
+        && let Some((host, port)) = fields.pair()
     {
         target.host = Some(host);
         target.port = Some(port);
@@ -390,7 +378,7 @@ pub fn complete(
     }
     if let Some(h) = &target.host
         && target.port.is_none()
-        && let Some(port) = fields.port_of(h, prep)
+        && let Some(port) = fields.port_of(h)
     {
         target.port = Some(port);
         target.located = true;
