@@ -256,7 +256,33 @@ pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usiz
             out.push(f);
         }
     }
+    lead_with_a_place(&mut out);
     out
+}
+
+/// How many lines before the last error an earlier one may be and still be its cause.
+const CAUSE_GAP: usize = 6;
+
+/// The last error comes first, but when it names no place and an error just before it
+/// does, that one is what the user can act on: it leads, and the last stays listed. It
+/// must be the same kind (Gradle's PKIX line repeated at the end of its tree), unless the
+/// last names its kind only in general words ("Error: grpc: timed out when dialing" after
+/// "dial tcp 127.0.0.1:2379: connect: connection refused"): a program's own report of a
+/// different failure ("read ECONNRESET" after a timeout) is a separate error.
+fn lead_with_a_place(out: &mut [Finding]) {
+    let Some(last) = out.first() else { return };
+    if !last.target.is_empty() {
+        return;
+    }
+    let start = last.lines[0];
+    let near = (out.iter().skip(1)).position(|f| {
+        !f.target.is_empty()
+            && f.lines[1] + CAUSE_GAP >= start
+            && (f.kind == last.kind || last.rank == 0)
+    });
+    if let Some(i) = near {
+        out[..=i + 1].rotate_right(1);
+    }
 }
 
 fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> Option<Finding> {
@@ -396,6 +422,7 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
         summary,
         evidence,
         lines: [origin(first), origin(last)],
+        rank: kind_hit.sig.rank,
     })
 }
 
@@ -570,6 +597,31 @@ mod tests {
         let t = "Connection error: Connection Refused: not authorised.";
         assert_eq!(kind_of(t), Some(Kind::Other));
         assert_eq!(kind_of("connect: Connection refused"), Some(Kind::Refused));
+    }
+
+    #[test]
+    fn an_error_just_before_a_last_one_that_names_no_place_leads() {
+        let kb = Knowledge::bundled();
+        let main = |t: &str| explain(t, &kb).main().cloned().expect("a finding");
+        let f = main(
+            "grpc: failed to create client transport: dial tcp 127.0.0.1:2379: getsockopt: connection refused\nError:  grpc: timed out when dialing",
+        );
+        assert_eq!(f.kind, Kind::Refused);
+        assert_eq!(f.target.host.as_deref(), Some("127.0.0.1"));
+        assert_eq!(f.target.port, Some(2379));
+        assert_eq!(explain("x", &kb).findings.len(), 0);
+        // Both stay listed.
+        let all = explain(
+            "dial tcp 127.0.0.1:2379: connect: connection refused\nError: grpc: timed out when dialing",
+            &kb,
+        );
+        assert_eq!(all.findings.len(), 2);
+        // An error far above is another story: the last one leads without a place.
+        let far = format!(
+            "dial tcp 127.0.0.1:2379: connect: connection refused\n{}Error: grpc: timed out when dialing",
+            "retrying\n".repeat(10)
+        );
+        assert_eq!(main(&far).kind, Kind::Timeout);
     }
 
     #[test]

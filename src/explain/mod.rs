@@ -111,6 +111,10 @@ pub struct Finding {
     pub lines: [usize; 2],
     /// The command that diagnoses the target live, when the text names enough of it.
     pub check: Option<String>,
+    /// The rank of the signature the kind was read from: 0 for the general words any
+    /// program may use ("timed out"), more for a named program's own wording.
+    #[serde(skip)]
+    pub rank: i32,
 }
 
 impl Platform {

@@ -597,9 +597,14 @@ pub fn is_placeholder(h: &str) -> bool {
         "uri",
         "localhost.localdomain.invalid",
     ];
+    WORDS.contains(&h.to_ascii_lowercase().as_str()) || is_redacted(h)
+}
+
+/// An address the reporter blotted out or typed a stand-in for: `xx.xx.xx.xx`, `1X.X.X.X`,
+/// `consul_ip`, `ecxxxxxx.eu-north-1.compute.amazonaws.com`.
+pub fn is_redacted(h: &str) -> bool {
     let lower = h.to_ascii_lowercase();
-    WORDS.contains(&lower.as_str())
-        || invented_name(&lower)
+    invented_name(&lower)
         || (lower.contains('x')
             && lower
                 .chars()

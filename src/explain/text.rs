@@ -51,6 +51,65 @@ pub fn prepare(raw: &str) -> Prepared {
     )
 }
 
+/// Words a console may cut in two where it wraps a boxed message (Symfony's
+/// `Connec` / `  tion refused`): the ones the failure is read from.
+const CUT_WORDS: &[&str] = &[
+    "connection",
+    "connect",
+    "refused",
+    "reset",
+    "timeout",
+    "timed",
+    "unreachable",
+    "resolve",
+    "resolved",
+    "established",
+    "certificate",
+    "handshake",
+    "unavailable",
+    "exceeded",
+];
+
+/// Joins a line that ends in the first part of one of `CUT_WORDS` to the next line that
+/// starts with the rest of it.
+fn join_cut_words(lines: Vec<RawLine>) -> Vec<RawLine> {
+    let mut out: Vec<RawLine> = Vec::with_capacity(lines.len());
+    for l in lines {
+        if let Some(prev) = out.last_mut()
+            && !prev.json
+            && !l.json
+            && let Some(joined) = cut_word(&prev.text, &l.text)
+        {
+            prev.text = joined;
+            continue;
+        }
+        out.push(l);
+    }
+    out
+}
+
+fn cut_word(prev: &str, next: &str) -> Option<String> {
+    let tail_len = prev
+        .bytes()
+        .rev()
+        .take_while(u8::is_ascii_alphabetic)
+        .count();
+    let rest = next.trim_start();
+    let head_len = rest.bytes().take_while(u8::is_ascii_lowercase).count();
+    if tail_len < 3
+        || head_len < 2
+        || tail_len + head_len > 12
+        || rest[head_len..].starts_with(|c: char| c.is_alphanumeric())
+    {
+        return None;
+    }
+    let word =
+        format!("{}{}", &prev[prev.len() - tail_len..], &rest[..head_len]).to_ascii_lowercase();
+    CUT_WORDS
+        .contains(&word.as_str())
+        .then(|| format!("{prev}{rest}"))
+}
+
 /// The same text with the lines a terminal cut at its width joined again, when it looks
 /// cut (see `join_hard_wraps`); None when it does not.
 pub fn prepare_unwrapped(raw: &str) -> Option<Prepared> {
@@ -89,7 +148,7 @@ fn lines_of(raw: &str) -> Vec<RawLine> {
             }),
         }
     }
-    lines
+    join_cut_words(lines)
 }
 
 /// `&quot;` and its kin, as an issue tracker or a mail quotes a message.
@@ -391,6 +450,21 @@ mod tests {
         assert_eq!(p.line(0), "could not connect to server: Connection refused");
         assert_eq!(p.line(1), "Is the server running on host \"db\"?");
         assert_eq!(p.line(2), "> await fetch(url)");
+    }
+
+    #[test]
+    fn words_a_console_cut_in_two_are_joined() {
+        let p = prepare(
+            "  cURL error 7: Failed to connect to db port 443: Connec\n  tion refused (see x)\n",
+        );
+        assert_eq!(
+            p.line(0),
+            "  cURL error 7: Failed to connect to db port 443: Connection refused (see x)"
+        );
+        // Two whole words on two lines stay two lines.
+        let p = prepare("Connection\n  refused by peer\nsee the log\n  at x\n");
+        assert_eq!(p.line(0), "Connection");
+        assert_eq!(p.line(2), "see the log");
     }
 
     #[test]

@@ -479,6 +479,53 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in p.host_port_words.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 6, false);
     }
+    for c in p.kv_host.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        // A response's headers (`"server": "nginx"`) name software, not a place.
+        if line[..h.start()].to_ascii_lowercase().contains("headers") {
+            continue;
+        }
+        let (host, own_port) = split_addr(h.as_str())
+            .filter(|(h, _)| !placeholder(h))
+            .map_or((None, None), |(h, p)| (Some(h), p));
+        // `Server: Could not open a connection`, `SQL Server : Named Pipes Provider`: a
+        // sentence or a product's name, not a host.
+        let after = &line[h.end()..];
+        // `server: namenode/172.24.0.6:8020` is the `name/ip:port` form, read below.
+        if after.starts_with('/') {
+            continue;
+        }
+        let sentence = host.as_deref().is_some_and(|h| {
+            !h.contains(['.', ':'])
+                && !h.eq_ignore_ascii_case("localhost")
+                && after.starts_with(' ')
+                && after[1..].starts_with(char::is_alphabetic)
+        });
+        if sentence {
+            continue;
+        }
+        let port = own_port.or_else(|| {
+            p.kv_port
+                .captures(after)
+                .and_then(|pc| parse_port(pc.get(1)?.as_str()))
+        });
+        // A client's setting for where it connects (`bootstrap_servers=[…]`, `endpoint:`)
+        // is asked for; `address:` and `host:` are also fields of an earlier error's object.
+        let key = c.get(0).expect("match").as_str().to_ascii_lowercase();
+        let asked = ["server", "broker", "endpoint"]
+            .iter()
+            .any(|k| key.contains(k));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            port,
+            None,
+            4,
+            asked,
+        );
+    }
     for c in p.hostport.captures_iter(line) {
         let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
         let Some(port) = parse_port(n.as_str()) else {
@@ -517,6 +564,20 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         // An unbracketed IPv6 address ending in a short group (`2001:db8::10`) is the
         // whole address: its last group is no port.
         let Some((host, split_port)) = split_addr(&format!("{raw}:{port}")) else {
+            // An address the reporter blotted out (`[XXX.XXX.X.XX]:10050`) still gives
+            // its port.
+            if crate::explain::scan::is_redacted(raw.trim_matches(['[', ']'])) {
+                push(
+                    &mut out,
+                    &mut taken,
+                    (h.start(), n.end()),
+                    None,
+                    Some(port),
+                    None,
+                    3,
+                    false,
+                );
+            }
             continue;
         };
         let Some(port) = split_port else {
@@ -564,42 +625,6 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             Some(port),
             None,
             form,
-            false,
-        );
-    }
-    for c in p.kv_host.captures_iter(line) {
-        let h = c.get(1).expect("group");
-        // A response's headers (`"server": "nginx"`) name software, not a place.
-        if line[..h.start()].to_ascii_lowercase().contains("headers") {
-            continue;
-        }
-        let (host, own_port) = split_addr(h.as_str())
-            .filter(|(h, _)| !placeholder(h))
-            .map_or((None, None), |(h, p)| (Some(h), p));
-        // `Server: Could not open a connection`: a sentence, not a name.
-        let after = &line[h.end()..];
-        let sentence = host.as_deref().is_some_and(|h| {
-            !h.contains(['.', ':'])
-                && !h.eq_ignore_ascii_case("localhost")
-                && after.starts_with(' ')
-                && after[1..].starts_with(|c: char| c.is_ascii_lowercase())
-        });
-        if sentence {
-            continue;
-        }
-        let port = own_port.or_else(|| {
-            p.kv_port
-                .captures(after)
-                .and_then(|pc| parse_port(pc.get(1)?.as_str()))
-        });
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), h.end()),
-            host,
-            port,
-            None,
-            4,
             false,
         );
     }
@@ -790,6 +815,38 @@ mod tests {
             first(r#""cmd": "ping -n 3 -S 192.168.1.142 192.168.1.1","#),
             some("192.168.1.1", None)
         );
+    }
+
+    #[test]
+    fn a_blotted_out_host_still_gives_its_port() {
+        assert_eq!(
+            first("cannot connect to [[XXX.XXX.X.XX]:10050]: [111] Connection refused."),
+            Some((None, Some(10050)))
+        );
+        assert_eq!(
+            first(
+                "failed to connect to <domain-name>/<ip> (port 8443) from /<ip-source> (port 50810)"
+            ),
+            Some((None, Some(8443)))
+        );
+        // A product's name after `Server :` is no host; a `name/ip:port` after `server:`
+        // keeps its port.
+        assert_eq!(
+            first("Driver 13 for SQL Server : Named Pipes Provider: Could not open a connection"),
+            None
+        );
+        assert_eq!(
+            first(
+                "WARN ipc.Client: Failed to connect to server: namenode/172.24.0.6:8020: try once"
+            ),
+            some("namenode", Some(8020))
+        );
+        // A list given to a client's servers field is where it connects.
+        let c = candidates(
+            "producer = KafkaProducer(bootstrap_servers=['127.0.0.1:9092'])",
+            &Services::bundled(),
+        );
+        assert!(c.iter().any(|c| c.asked && c.port == Some(9092)));
     }
 
     #[test]
