@@ -446,6 +446,20 @@ pub fn parse_url(url: &str, services: &Services) -> Addr {
     let Some(rest) = rest.strip_prefix("//") else {
         return Addr::default();
     };
+    // gRPC's target names (`dns:///api.lan:443`, `xds:///wallet.lan`) have an empty
+    // authority: the name follows the third slash, and only a written port is the port.
+    if matches!(scheme.as_str(), "dns" | "xds" | "passthrough")
+        && let Some(name) = rest.strip_prefix('/')
+    {
+        let name = name.split(['/', '?', '#']).next().unwrap_or("");
+        return split_addr(name).map_or_else(Addr::default, |(host, port)| Addr {
+            host: Some(host),
+            port,
+            scheme: None,
+            unix_path: None,
+            from_url: true,
+        });
+    }
     // nginx writes a unix upstream as http://unix:/run/app.sock:/path.
     if let Some(path) = rest.strip_prefix("unix:") {
         let path = path.split(':').next().unwrap_or("");
@@ -726,6 +740,14 @@ mod tests {
         assert_eq!(a.unix_path.as_deref(), Some("/var/run/docker.sock"));
         let a = parse_url("http://[::1]:8080/", &svc());
         assert_eq!((a.host.as_deref(), a.port), (Some("::1"), Some(8080)));
+        // gRPC target names: the name after the third slash, no scheme's port.
+        let a = parse_url("xds:///stats.wallet.lan", &svc());
+        assert_eq!(
+            (a.host.as_deref(), a.port),
+            (Some("stats.wallet.lan"), None)
+        );
+        let a = parse_url("dns:///api.lan:8443", &svc());
+        assert_eq!((a.host.as_deref(), a.port), (Some("api.lan"), Some(8443)));
     }
 
     #[test]

@@ -629,7 +629,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for c in p.glued_flag_host.captures_iter(line) {
-        let h = c.get(1).expect("group");
+        let h = c.get(1).or_else(|| c.get(2)).expect("group");
         push(
             &mut out,
             &mut taken,
@@ -736,8 +736,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for m in p.ipv4.find_iter(line) {
-        // Part of a longer dotted number (a version, an OID) is not an address.
-        if line[..m.start()].ends_with(|c: char| c == '.' || c.is_ascii_digit())
+        // Part of a longer dotted number (a version, an OID) or of a short identifier
+        // (Apple's connection id `[C7.1.1.1:3]`) is not an address; a word glued before
+        // it is (Chrome's `inaccessible127.0.0.1`).
+        let before = &line[..m.start()];
+        let glued = before.len()
+            - before
+                .trim_end_matches(|c: char| c.is_ascii_alphanumeric())
+                .len();
+        if before.ends_with(|c: char| c == '.' || c.is_ascii_digit())
+            || (1..=2).contains(&glued)
             || looks_like_version(line, m.start(), m.end())
         {
             continue;
@@ -814,6 +822,30 @@ mod tests {
         assert_eq!(
             first(r#""cmd": "ping -n 3 -S 192.168.1.142 192.168.1.1","#),
             some("192.168.1.1", None)
+        );
+    }
+
+    #[test]
+    fn glued_flags_and_glued_addresses() {
+        assert_eq!(
+            first("$ mysql -hdb01-replica -P3309 --connect-timeout=5"),
+            some("db01-replica", Some(3309))
+        );
+        // `-hl` is two short flags to most tools.
+        assert_eq!(first("ls -hl /srv"), None);
+        assert_eq!(
+            first(
+                "nw_socket_handle_socket_event [C7.1.1.1:3] Socket SO_ERROR [61: Connection refused]"
+            ),
+            None
+        );
+        assert_eq!(
+            first("Ce site est inaccessible127.0.0.1 n'autorise pas la connexion."),
+            some("127.0.0.1", None)
+        );
+        assert_eq!(
+            first("./wallet_client --stats_server=\"xds:///stats.wallet.lan\" --watch"),
+            some("stats.wallet.lan", None)
         );
     }
 

@@ -206,7 +206,11 @@ pub fn patterns() -> &'static Patterns {
                 r"(?i)\b(?:dnserror|dns\s+(?:entry|record|lookup|resolution|query)(?:\s+failed)?\s+for|failed\s+to\s+resolve(?:\s+host(?:name)?)?|cannot\s+resolve|could\s+not\s+resolve(?:\s+host(?:name)?)?|couldn't\s+resolve(?:\s+host)?|unable\s+to\s+resolve(?:\s+host)?|resolving|lookup|unknown\s+host)\s*:?\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)",
             ),
             // `mysql -h10.0.0.5`: a short host flag glued to its value.
-            glued_flag_host: re(r"(?:^|\s)-h((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z][\w\-]*(?:\.[\w\-]+)+|localhost)\b"),
+            // `-h10.0.0.5`, `-hdb.lan`; a one-word name only after a database client
+            // (`mysql -hdb01 -P3309`), since `-hl` is a pair of short flags elsewhere.
+            glued_flag_host: re(
+                r"(?:^|\s)-h((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z][\w\-]*(?:\.[\w\-]+)+|localhost)\b|\b(?:mysql\w*|mariadb\w*|psql|pg_\w+)\s(?:[^\n]*?\s)?-h([A-Za-z][\w\-]{2,})\b",
+            ),
             // A record announcing an attempt: the place it names is the one that failed
             // (telnet's and curl's `Trying 10.0.0.5...` too).
             attempt: re(
