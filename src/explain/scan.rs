@@ -632,7 +632,15 @@ pub fn is_redacted(h: &str) -> bool {
 /// and letters standing for an address's parts (`a.b.c.d`, `aa.bbb.ccc.d`). Compose
 /// service names keep their underscores (`postgres_image`); only these endings mark one.
 fn invented_name(lower: &str) -> bool {
-    const ENDINGS: &[&str] = &["_ip", "_host", "_hostname", "_addr", "_address"];
+    const ENDINGS: &[&str] = &[
+        "_ip",
+        "_host",
+        "_hostname",
+        "_addr",
+        "_address",
+        "_url",
+        "_uri",
+    ];
     const PARTS: &[&str] = &[
         "ip", "host", "hostname", "server", "domain", "addr", "address",
     ];

@@ -564,9 +564,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         // An unbracketed IPv6 address ending in a short group (`2001:db8::10`) is the
         // whole address: its last group is no port.
         let Some((host, split_port)) = split_addr(&format!("{raw}:{port}")) else {
-            // An address the reporter blotted out (`[XXX.XXX.X.XX]:10050`) still gives
-            // its port.
-            if crate::explain::scan::is_redacted(raw.trim_matches(['[', ']'])) {
+            // An address the reporter blotted out (`[XXX.XXX.X.XX]:10050`) or a program
+            // left unset (`undefined:32974`) still gives its port.
+            let raw = raw.trim_matches(['[', ']']);
+            let unset = ["undefined", "null", "nil", "none"].contains(&raw);
+            if unset || crate::explain::scan::is_redacted(raw) {
                 push(
                     &mut out,
                     &mut taken,
@@ -612,7 +614,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         // A lone word before a number is more often a label ("attempt:1", "events:502")
         // than a host, unless the text says a connection went to it.
         // Too weak to be the target alone, but it can still give a known host its port.
-        let form = match (single_label, role_before(&line[..h.start()]) > 0) {
+        // A hyphenated name reads as a machine's (`w6bi-shack-node:5532`, `db-1:5432`).
+        let hyphenated = host.contains('-') && !host.starts_with('-');
+        let form = match (
+            single_label,
+            role_before(&line[..h.start()]) > 0 || hyphenated,
+        ) {
             (false, _) => 5,
             (true, true) if port >= 20 => 3,
             _ => -4,
@@ -873,6 +880,16 @@ mod tests {
             ),
             some("namenode", Some(8020))
         );
+        assert_eq!(
+            first("getaddrinfo ENOTFOUND undefined:32974"),
+            Some((None, Some(32974)))
+        );
+        // A hyphenated one-word name is a machine's; a lone word is more often a label.
+        assert_eq!(
+            first("netifd: Name does not resolve: `w6bi-shack-node:5532'"),
+            some("w6bi-shack-node", Some(5532))
+        );
+        assert_eq!(first("retry attempt:42 failed"), None);
         // A list given to a client's servers field is where it connects.
         let c = candidates(
             "producer = KafkaProducer(bootstrap_servers=['127.0.0.1:9092'])",
