@@ -139,16 +139,34 @@ fn lines_of(raw: &str) -> Vec<RawLine> {
                 json: true,
             })),
             // Quotes escaped inside a logged string (klog's err="Get \"https://...\": ..."),
-            // HTML entities of a page or an e-mail notification, and the `> ` of a quoted
-            // reply: none of them are part of the message.
+            // Markdown's escapes (`\[zabbix-server]:10051`), HTML entities of a page or an
+            // e-mail notification, and the `> ` of a quoted reply: none of them are part of
+            // the message.
             None => lines.push(RawLine {
-                text: unquote_reply(&decode_entities(&line.replace("\\\"", "\""))).to_string(),
+                text: unquote_reply(&decode_entities(&unescape(line))).to_string(),
                 origin,
                 json: false,
             }),
         }
     }
     join_cut_words(lines)
+}
+
+/// A backslash before a quote, a bracket or an underscore, as a logged string or Markdown
+/// escapes them.
+fn unescape(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains('\\') {
+        return line.into();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && matches!(chars.peek(), Some('"' | '[' | ']' | '_')) {
+            continue;
+        }
+        out.push(c);
+    }
+    out.into()
 }
 
 /// `&quot;` and its kin, as an issue tracker or a mail quotes a message.
@@ -450,6 +468,17 @@ mod tests {
         assert_eq!(p.line(0), "could not connect to server: Connection refused");
         assert_eq!(p.line(1), "Is the server running on host \"db\"?");
         assert_eq!(p.line(2), "> await fetch(url)");
+    }
+
+    #[test]
+    fn escapes_go() {
+        let p = prepare(
+            "Unable to connect to \\[zabbix-server]:10051 err=\"Get \\\"http://a\\\"\" C:\\app\\x",
+        );
+        assert_eq!(
+            p.line(0),
+            "Unable to connect to [zabbix-server]:10051 err=\"Get \"http://a\"\" C:\\app\\x"
+        );
     }
 
     #[test]
