@@ -611,7 +611,17 @@ pub fn is_placeholder(h: &str) -> bool {
         "uri",
         "localhost.localdomain.invalid",
     ];
-    WORDS.contains(&h.to_ascii_lowercase().as_str()) || is_redacted(h)
+    WORDS.contains(&h.to_ascii_lowercase().as_str()) || is_redacted(h) || is_error_name(h)
+}
+
+/// An exception or error type's name where a host goes (`Could not connect to remote
+/// host [HttpConnectionError]`).
+fn is_error_name(h: &str) -> bool {
+    !h.contains('.')
+        && h.starts_with(|c: char| c.is_ascii_uppercase())
+        && ["Error", "Exception", "Failure"]
+            .iter()
+            .any(|e| h.len() > e.len() && h.ends_with(e))
 }
 
 /// An address the reporter blotted out or typed a stand-in for: `xx.xx.xx.xx`, `1X.X.X.X`,
@@ -756,6 +766,14 @@ mod tests {
         );
         let a = parse_url("dns:///api.lan:8443", &svc());
         assert_eq!((a.host.as_deref(), a.port), (Some("api.lan"), Some(8443)));
+    }
+
+    #[test]
+    fn error_type_names_are_no_hosts() {
+        assert_eq!(clean_host("[HttpConnectionError]"), None);
+        assert_eq!(clean_host("SocketException"), None);
+        assert_eq!(clean_host("ErrorLog"), Some("ErrorLog".into()));
+        assert_eq!(clean_host("Error.lan"), Some("Error.lan".into()));
     }
 
     #[test]
