@@ -429,6 +429,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in p.server_name.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 6, false);
     }
+    let apple = line
+        .contains("[C")
+        .then(|| p.apple_endpoint.captures_iter(line));
+    for c in apple.into_iter().flatten() {
+        host_and_port(&mut out, &mut taken, &c, 6, false);
+    }
     for c in p.host_slash_port.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 5, false);
     }
@@ -845,6 +851,10 @@ mod tests {
                 "nw_socket_handle_socket_event [C7.1.1.1:3] Socket SO_ERROR [61: Connection refused]"
             ),
             None
+        );
+        assert_eq!(
+            first("nw_endpoint_flow_failed_with_error [C7.1.1.1 ::1.54530 in_progress socket-flow"),
+            some("::1", Some(54530))
         );
         assert_eq!(
             first("Ce site est inaccessible127.0.0.1 n'autorise pas la connexion."),

@@ -31,6 +31,7 @@ pub struct Patterns {
     pub call_args: Regex,
     pub quoted_host_port: Regex,
     pub server_name: Regex,
+    pub apple_endpoint: Regex,
     pub dns_words: Regex,
     pub glued_flag_host: Regex,
     pub attempt: Regex,
@@ -200,6 +201,11 @@ pub fn patterns() -> &'static Patterns {
             ),
             // HBase's server name, `host,port,startcode` (`hbase,33098,1487574090526`).
             server_name: re(r"(?:^|[\s=({\[])([A-Za-z0-9{][\w.\-}]*),(\d{2,5}),\d{13}\b"),
+            // Apple's Network framework writes an IP endpoint as address.port after the
+            // connection id: `[C7.1.1.1 ::1.54530 in_progress socket-flow …]`.
+            apple_endpoint: re(
+                r"\[C\d+(?:\.\d+)*\s+((?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]*:[0-9A-Fa-f:]*)\.(\d{1,5})\s",
+            ),
             // The name a lookup was for, written without quotes: `cannot resolve github.com`,
             // `Resolving mirror.example.org... failed`, `lookup db.internal on 10.0.0.2:53`.
             dns_words: re(
