@@ -609,7 +609,6 @@ mod tests {
         assert_eq!(f.kind, Kind::Refused);
         assert_eq!(f.target.host.as_deref(), Some("127.0.0.1"));
         assert_eq!(f.target.port, Some(2379));
-        assert_eq!(explain("x", &kb).findings.len(), 0);
         // Both stay listed.
         let all = explain(
             "dial tcp 127.0.0.1:2379: connect: connection refused\nError: grpc: timed out when dialing",

@@ -5,7 +5,7 @@ use super::patterns::{flag_port, patterns, server_flag};
 use super::roles::{
     host_of, is_pointer, looks_like_version, placeholder, placeholder_word, role_before,
 };
-use crate::explain::scan::{parse_port, parse_url, split_addr};
+use crate::explain::scan::{is_redacted, parse_port, parse_url, split_addr};
 use crate::knowledge::services::Services;
 
 /// One address read from the text, with how much its place says it is the target.
@@ -485,6 +485,8 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in p.host_port_words.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 6, false);
     }
+    // Fields before the bare `host:port` form, which would otherwise take the same span
+    // and lose what the field's name says (`bootstrap_servers=['10.0.0.5:9092']`).
     for c in p.kv_host.captures_iter(line) {
         let h = c.get(1).expect("group");
         // A response's headers (`"server": "nginx"`) name software, not a place.
@@ -494,13 +496,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let (host, own_port) = split_addr(h.as_str())
             .filter(|(h, _)| !placeholder(h))
             .map_or((None, None), |(h, p)| (Some(h), p));
-        // `Server: Could not open a connection`, `SQL Server : Named Pipes Provider`: a
-        // sentence or a product's name, not a host.
         let after = &line[h.end()..];
         // `server: namenode/172.24.0.6:8020` is the `name/ip:port` form, read below.
         if after.starts_with('/') {
             continue;
         }
+        // `Server: Could not open a connection`, `SQL Server : Named Pipes Provider`: a
+        // sentence or a product's name, not a host.
         let sentence = host.as_deref().is_some_and(|h| {
             !h.contains(['.', ':'])
                 && !h.eq_ignore_ascii_case("localhost")
@@ -574,7 +576,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             // left unset (`undefined:32974`) still gives its port.
             let raw = raw.trim_matches(['[', ']']);
             let unset = ["undefined", "null", "nil", "none"].contains(&raw);
-            if unset || crate::explain::scan::is_redacted(raw) {
+            if unset || is_redacted(raw) {
                 push(
                     &mut out,
                     &mut taken,
