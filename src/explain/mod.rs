@@ -39,6 +39,16 @@ impl TargetGuess {
         self.host.is_none() && self.unix_path.is_none()
     }
 
+    /// The target as a view shows it: written out, or the port alone when the text names
+    /// no host (`[XXX.XXX.X.XX]:10050`), or that the text names neither.
+    pub fn shown(&self) -> String {
+        match (self.is_empty(), self.port) {
+            (false, _) => self.display(),
+            (true, Some(p)) => format!("port {p} (the host is not named)"),
+            (true, None) => "not named in the text".to_string(),
+        }
+    }
+
     /// How a person would write it: `db:5432`, `[::1]:3000`, `https://api:443`, `/run/x.sock`.
     pub fn display(&self) -> String {
         if let Some(p) = &self.unix_path {

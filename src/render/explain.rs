@@ -102,10 +102,10 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style) {
         head.push(errno);
     }
     let _ = writeln!(out, "{} {}", s.red("✗"), s.bold(&head.join(" · ")));
-    let target = if f.target.is_empty() {
-        s.dim("not named in the text")
+    let target = if f.target.is_empty() && f.target.port.is_none() {
+        s.dim(&f.target.shown())
     } else {
-        let mut t = f.target.display();
+        let mut t = f.target.shown();
         if f.via_proxy {
             t.push_str(" (through a proxy)");
         }
@@ -231,5 +231,24 @@ mod tests {
         assert_ne!(coloured, plain);
         assert_eq!(uncoloured, plain);
         assert!(plain.contains("  target   [::1]:8443\n"), "{plain}");
+    }
+
+    #[test]
+    fn a_port_without_its_host_is_shown() {
+        let kb = Knowledge::bundled();
+        let shown = |text: &str| {
+            render(
+                &crate::explain::explain(text, &kb),
+                &kb,
+                Style { color: false },
+            )
+        };
+        let out = shown("cannot connect to [[XXX.XXX.X.XX]:10050]: [111] Connection refused.");
+        assert!(
+            out.contains("  target   port 10050 (the host is not named)\n"),
+            "{out}"
+        );
+        let out = shown("read: Connection reset by peer");
+        assert!(out.contains("  target   not named in the text\n"), "{out}");
     }
 }

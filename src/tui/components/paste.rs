@@ -223,11 +223,7 @@ fn explanation_lines<'a>(kb: &Knowledge, pb: &PasteBox, w: usize, t: Theme) -> V
         Span::styled(f.headline(kb), t.bold()),
     ])];
     let label = |s: &str| Span::styled(format!("{s:<8}"), t.dim());
-    let target = if f.target.is_empty() {
-        "not named in the text".to_string()
-    } else {
-        f.target.display()
-    };
+    let target = f.target.shown();
     out.push(Line::from(vec![label("target"), Span::raw(target)]));
     for (i, l) in wrap(&f.summary, w.saturating_sub(8))
         .into_iter()
