@@ -485,7 +485,20 @@ pub fn parse_url(url: &str, services: &Services) -> Addr {
     // Several hosts (postgres://a:5432,b:5432/db): the first one.
     let hostport = hostport.split(',').next().unwrap_or("");
     let Some((host, port)) = split_addr(hostport) else {
-        return Addr::default();
+        // A stand-in for the host (`http://xxx.com`, `ssh://myhost`) still leaves the
+        // port the URL gives or its scheme implies.
+        let (name, written) = match hostport.rsplit_once(':') {
+            Some((h, p)) if parse_port(p).is_some() => (h, parse_port(p)),
+            _ => (hostport, None),
+        };
+        if !is_placeholder(name) {
+            return Addr::default();
+        }
+        return Addr {
+            port: written.or_else(|| scheme_port(&scheme, services)),
+            from_url: true,
+            ..Addr::default()
+        };
     };
     let port = port.or_else(|| scheme_port(&scheme, services));
     // tcp:// and udp:// say only the transport; they are not services with a scheme.
@@ -634,8 +647,30 @@ pub fn is_redacted(h: &str) -> bool {
                 .chars()
                 .all(|c| matches!(c, 'x' | '.' | '*' | '0'..='9')))
         || lower.chars().all(|c| matches!(c, '.' | '*'))
-        // A name with a label blotted out (`ecxxxxxx.eu-north-1.compute.amazonaws.com`).
-        || lower.split('.').any(|l| l.contains("xxxx") || l.contains("***"))
+        // A name with a label blotted out (`ecxxxxxx.eu-north-1.compute.amazonaws.com`,
+        // `cloud.xxx.io`, `harbor.XX.com`).
+        || lower.split('.').any(|l| {
+            l.contains("xxxx") || l.contains("***") || (l.len() >= 2 && l.bytes().all(|b| b == b'x'))
+        })
+        || reserved_example(&lower)
+}
+
+/// Names under the domains set aside for documentation (RFC 2606): `api.example.com`,
+/// `host.example`, `name.invalid`. A paste that shows one had its real name replaced.
+/// `example.com` and `www.example.com` themselves answer on the web and are a common
+/// target of connectivity checks, so they stay names; `.test` and `.localhost` are left
+/// alone because people run real services under them.
+fn reserved_example(lower: &str) -> bool {
+    let name = lower.trim_end_matches('.');
+    ["example.com", "example.net", "example.org"]
+        .iter()
+        .any(|d| {
+            name.strip_suffix(d)
+                .and_then(|sub| sub.strip_suffix('.'))
+                .is_some_and(|sub| !sub.is_empty() && sub != "www")
+        })
+        || name.ends_with(".example")
+        || name.ends_with(".invalid")
 }
 
 /// A name a reporter typed in place of theirs: `consul_ip`, `db_host`, `MYIP`, `your-server`,
@@ -648,19 +683,31 @@ fn invented_name(lower: &str) -> bool {
         "_hostname",
         "_addr",
         "_address",
+        "_adress",
+        "_adresse",
         "_url",
         "_uri",
     ];
     const PARTS: &[&str] = &[
         "ip", "host", "hostname", "server", "domain", "addr", "address",
     ];
-    let mine = ["my", "your"].iter().any(|who| {
-        lower.strip_prefix(who).is_some_and(|rest| {
-            let rest = rest.trim_start_matches(['-', '_']);
-            PARTS.contains(&rest)
-        })
-    });
+    const SITE_PARTS: &[&str] = &["site", "website", "host-name", "company", "app", "api"];
     let labels: Vec<&str> = lower.split('.').collect();
+    // `myserver`, `your-host`, and as a name's own label `mail.mydomain.com`,
+    // `www.yoursite.net`. Only the label just before a known ending counts, so a
+    // project named `yourls.org` stays a name.
+    let own = |l: &str| {
+        ["my", "your"].iter().any(|who| {
+            l.strip_prefix(who).is_some_and(|rest| {
+                let rest = rest.trim_start_matches(['-', '_']);
+                PARTS.contains(&rest) || SITE_PARTS.contains(&rest)
+            })
+        })
+    };
+    let mine = (labels.len() == 1 && own(lower))
+        || (labels.len() >= 2
+            && ["com", "net", "org", "local", "lan"].contains(&labels[labels.len() - 1])
+            && own(labels[labels.len() - 2]));
     let letters = labels.len() >= 3
         && labels.iter().all(|l| {
             let mut chars = l.chars();
@@ -766,6 +813,45 @@ mod tests {
         );
         let a = parse_url("dns:///api.lan:8443", &svc());
         assert_eq!((a.host.as_deref(), a.port), (Some("api.lan"), Some(8443)));
+    }
+
+    #[test]
+    fn stand_in_hosts_name_nothing_but_keep_their_port() {
+        for h in [
+            "cloud.xxx.io",
+            "harbor.XX.com",
+            "api.example.com",
+            "node02.example.org",
+            "db.example",
+            "name.invalid",
+            "mail.mydomain.com",
+            "www.yourdomain.com",
+            "my-host-name.com",
+            "myserver.com",
+            "myhost",
+            "ip_adresse",
+        ] {
+            assert!(is_placeholder(h), "{h} is a stand-in");
+        }
+        for h in [
+            "example.com",
+            "www.example.com",
+            "api.yourls.org",
+            "myservice.prod.lan",
+            "box.test",
+            "xbox.com",
+            "mx.lan",
+        ] {
+            assert!(!is_placeholder(h), "{h} is a name");
+        }
+        let a = parse_url("http://xxx.com/v1", &svc());
+        assert_eq!((a.host, a.port), (None, Some(80)));
+        let a = parse_url("ssh://myhost", &svc());
+        assert_eq!((a.host, a.port), (None, Some(22)));
+        let a = parse_url("https://api.example.com:8443/", &svc());
+        assert_eq!((a.host, a.port), (None, Some(8443)));
+        // Not a stand-in and not a host: nothing at all.
+        assert_eq!(parse_url("http://$HOST/", &svc()).port, None);
     }
 
     #[test]
