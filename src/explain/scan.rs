@@ -551,7 +551,8 @@ pub fn clean_host(h: &str) -> Option<String> {
             '\'' | '"' | '[' | ']' | '(' | ')' | ',' | '.' | '`' | ';'
         )
     });
-    if h.is_empty() || h.len() > 253 {
+    // An empty label (`10.0.0.5...failed`: telnet's dots run into the next word) is no name.
+    if h.is_empty() || h.len() > 253 || h.contains("..") {
         return None;
     }
     if h.contains(':') {
@@ -652,25 +653,6 @@ pub fn is_redacted(h: &str) -> bool {
         || lower.split('.').any(|l| {
             l.contains("xxxx") || l.contains("***") || (l.len() >= 2 && l.bytes().all(|b| b == b'x'))
         })
-        || reserved_example(&lower)
-}
-
-/// Names under the domains set aside for documentation (RFC 2606): `api.example.com`,
-/// `host.example`, `name.invalid`. A paste that shows one had its real name replaced.
-/// `example.com` and `www.example.com` themselves answer on the web and are a common
-/// target of connectivity checks, so they stay names; `.test` and `.localhost` are left
-/// alone because people run real services under them.
-fn reserved_example(lower: &str) -> bool {
-    let name = lower.trim_end_matches('.');
-    ["example.com", "example.net", "example.org"]
-        .iter()
-        .any(|d| {
-            name.strip_suffix(d)
-                .and_then(|sub| sub.strip_suffix('.'))
-                .is_some_and(|sub| !sub.is_empty() && sub != "www")
-        })
-        || name.ends_with(".example")
-        || name.ends_with(".invalid")
 }
 
 /// A name a reporter typed in place of theirs: `consul_ip`, `db_host`, `MYIP`, `your-server`,
@@ -691,23 +673,13 @@ fn invented_name(lower: &str) -> bool {
     const PARTS: &[&str] = &[
         "ip", "host", "hostname", "server", "domain", "addr", "address",
     ];
-    const SITE_PARTS: &[&str] = &["site", "website", "host-name", "company", "app", "api"];
-    let labels: Vec<&str> = lower.split('.').collect();
-    // `myserver`, `your-host`, and as a name's own label `mail.mydomain.com`,
-    // `www.yoursite.net`. Only the label just before a known ending counts, so a
-    // project named `yourls.org` stays a name.
-    let own = |l: &str| {
-        ["my", "your"].iter().any(|who| {
-            l.strip_prefix(who).is_some_and(|rest| {
-                let rest = rest.trim_start_matches(['-', '_']);
-                PARTS.contains(&rest) || SITE_PARTS.contains(&rest)
-            })
+    let mine = ["my", "your"].iter().any(|who| {
+        lower.strip_prefix(who).is_some_and(|rest| {
+            let rest = rest.trim_start_matches(['-', '_']);
+            PARTS.contains(&rest)
         })
-    };
-    let mine = (labels.len() == 1 && own(lower))
-        || (labels.len() >= 2
-            && ["com", "net", "org", "local", "lan"].contains(&labels[labels.len() - 1])
-            && own(labels[labels.len() - 2]));
+    });
+    let labels: Vec<&str> = lower.split('.').collect();
     let letters = labels.len() >= 3
         && labels.iter().all(|l| {
             let mut chars = l.chars();
@@ -816,29 +788,24 @@ mod tests {
     }
 
     #[test]
-    fn stand_in_hosts_name_nothing_but_keep_their_port() {
+    fn blotted_out_hosts_name_nothing_but_keep_their_port() {
         for h in [
             "cloud.xxx.io",
             "harbor.XX.com",
-            "api.example.com",
-            "node02.example.org",
-            "db.example",
-            "name.invalid",
-            "mail.mydomain.com",
-            "www.yourdomain.com",
-            "my-host-name.com",
-            "myserver.com",
+            "xxx.com",
             "myhost",
             "ip_adresse",
         ] {
             assert!(is_placeholder(h), "{h} is a stand-in");
         }
+        // A stand-in that is a valid name is read as written: a template value left in a
+        // user's own configuration is exactly what the answer should show them.
         for h in [
             "example.com",
-            "www.example.com",
+            "api.example.com",
+            "mail.mydomain.com",
+            "myserver.com",
             "api.yourls.org",
-            "myservice.prod.lan",
-            "box.test",
             "xbox.com",
             "mx.lan",
         ] {
@@ -848,10 +815,17 @@ mod tests {
         assert_eq!((a.host, a.port), (None, Some(80)));
         let a = parse_url("ssh://myhost", &svc());
         assert_eq!((a.host, a.port), (None, Some(22)));
-        let a = parse_url("https://api.example.com:8443/", &svc());
+        let a = parse_url("https://cloud.xxx.io:8443/", &svc());
         assert_eq!((a.host, a.port), (None, Some(8443)));
         // Not a stand-in and not a host: nothing at all.
         assert_eq!(parse_url("http://$HOST/", &svc()).port, None);
+    }
+
+    #[test]
+    fn a_name_with_an_empty_label_is_no_host() {
+        assert_eq!(clean_host("10.0.0.5...failed"), None);
+        assert_eq!(clean_host("db..lan"), None);
+        assert_eq!(clean_host("db.lan."), Some("db.lan".into()));
     }
 
     #[test]

@@ -196,7 +196,11 @@ pub fn complete(
     let to = (last + LOOK_AHEAD_FAR).min(n - 1);
     let p = patterns();
     let mut best: Option<(i32, Candidate)> = None;
+    let mut best_line = 0;
     let mut ports: Vec<(i32, u16)> = Vec::new();
+    // Host-less ports by line, for the host this reader finds itself: Windows telnet's
+    // `Connecting To 10.0.0.5...Could not open connection to the host, on port 23`.
+    let mut line_ports: Vec<(usize, i32, u16)> = Vec::new();
     // Every host read with its port, for a host found without one (`localhost refused to
     // connect` after `http://localhost:8097`).
     // A URL's name also gives its port to the address the name resolved to.
@@ -259,6 +263,7 @@ pub fn complete(
                 && c.host.is_none()
             {
                 ports.push((score, port));
+                line_ports.push((i, score, port));
                 continue;
             }
             match &target.host {
@@ -287,6 +292,7 @@ pub fn complete(
                     }
                     if c.host.is_some() && best.as_ref().is_none_or(|(s, _)| score >= *s) {
                         best = Some((score, c));
+                        best_line = i;
                     }
                 }
             }
@@ -337,6 +343,12 @@ pub fn complete(
         });
         if target.port.is_none() {
             target.port = c.host.as_deref().and_then(|h| fields.port_of(h));
+        }
+        if target.port.is_none() {
+            target.port = (line_ports.iter())
+                .filter(|(l, _, _)| *l == best_line)
+                .max_by_key(|(_, s, _)| *s)
+                .map(|(_, _, p)| *p);
         }
         target.host = c.host;
         if target.scheme.is_none() {
@@ -410,6 +422,24 @@ mod tests {
         let paste = format!("{line} port 5432\nconnect ECONNREFUSED\n{line}:5432 refused\n");
         let ex = crate::explain::explain(&paste, &crate::knowledge::Knowledge::bundled());
         assert!(ex.main().is_some());
+    }
+
+    #[test]
+    fn a_port_without_its_host_joins_the_host_found_on_its_line() {
+        // Windows telnet: the address, then the port in words further along the line.
+        let prep = text::prepare(
+            "Connecting To 10.0.0.5...Could not open connection to the host, on port 2323: Connect failed\n",
+        );
+        let mut t = TargetGuess::default();
+        complete(&mut t, &prep, [0, 0], 0, &Services::bundled());
+        assert_eq!((t.host.as_deref(), t.port), (Some("10.0.0.5"), Some(2323)));
+        // A port on another line belongs to something else.
+        let prep = text::prepare(
+            "listening on port 8080\nConnecting To 10.0.0.5...Could not open connection\n",
+        );
+        let mut t = TargetGuess::default();
+        complete(&mut t, &prep, [1, 1], 0, &Services::bundled());
+        assert_eq!((t.host.as_deref(), t.port), (Some("10.0.0.5"), None));
     }
 
     #[test]
