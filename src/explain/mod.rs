@@ -226,18 +226,47 @@ pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
     let plain_lines = plain.origin.last().copied().unwrap_or(0);
     let mut ex = explain_prepared(&plain, kb);
     // A terminal may have cut long lines at its width. Joining them again is a guess that
-    // can also glue two records together, so the joined reading is used only when it names
-    // a target the plain reading does not.
+    // can also glue two records together, so the joined reading is used only when it says
+    // at least as much: as many of kind, host and port, as firmly placed. A cut word
+    // (`loc` / `alhost`) is what the plain reading gets wrong, and joined it reads whole.
+    let says = |e: &Explanation| {
+        e.main().map(|f| {
+            let t = &f.target;
+            (
+                u8::from(!t.is_empty() && !t.located),
+                u8::from(t.host.is_some() || t.unix_path.is_some()) + u8::from(t.port.is_some()),
+            )
+        })
+    };
     if let Some(joined) = text::prepare_unwrapped(text) {
         let other = explain_prepared(&joined, kb);
-        let names_target = |e: &Explanation| {
-            e.main()
-                .is_some_and(|f| !f.target.is_empty() && !f.target.located)
-        };
         let scanned = ex.stats.scanned + other.stats.scanned;
         let work = ex.stats.work + other.stats.work;
+        if other.main().is_some() && says(&other) >= says(&ex) {
+            ex = other;
+        }
+        ex.stats.scanned = scanned;
+        ex.stats.work = work;
+        ex.stats.passes = 2;
+    } else if let Some(joined) = text::prepare_one_cut(text) {
+        let other = explain_prepared(&joined, kb);
+        let (scanned, work) = (
+            ex.stats.scanned + other.stats.scanned,
+            ex.stats.work + other.stats.work,
+        );
+        // Or when it mends what the cut broke: a host read from either half of a name
+        // (`rvice.com` of `mlsservice.com`), a port from the first digits (`494` of 49443).
+        let mends = match (ex.main(), other.main()) {
+            (Some(a), Some(b)) => {
+                let (a, b) = (&a.target, &b.target);
+                let host = matches!((&a.host, &b.host), (Some(x), Some(y)) if x != y && y.contains(x.as_str()));
+                let port = matches!((a.port, b.port), (Some(x), Some(y)) if x != y && y.to_string().starts_with(&x.to_string()));
+                host || port
+            }
+            _ => false,
+        };
         if other.main().is_some()
-            && (ex.main().is_none() || (names_target(&other) && !names_target(&ex)))
+            && (says(&other) > says(&ex) || (mends && says(&other) >= says(&ex)))
         {
             ex = other;
         }
@@ -296,6 +325,36 @@ mod tests {
 
     fn main_of(text: &str) -> Option<Finding> {
         explain(text, &Knowledge::bundled()).main().cloned()
+    }
+
+    #[test]
+    fn a_single_line_a_terminal_cut_is_read_whole() {
+        let target = |text: &str| {
+            let f = main_of(text).expect("a finding");
+            (f.target.host, f.target.port)
+        };
+        // Cut inside the host, inside the port, and inside `localhost`.
+        let line = "GuzzleHttp\\Exception\\ConnectException: cURL error 7: Failed to connect to mlsservice.com port 6103: Connection refused";
+        for at in [70, 74, 99] {
+            let (a, b) = line.split_at(at);
+            assert_eq!(
+                target(&format!("{a}\n{b}")),
+                (Some("mlsservice.com".into()), Some(6103)),
+                "cut at {at}"
+            );
+        }
+        let line = "[01/06/2021, 20:10:58] [FRITZ!Box] Error: connect ENETUNREACH 192.168.178.1:49443 - Local (0.0.0.0:0)";
+        let (a, b) = line.split_at(79);
+        assert_eq!(
+            target(&format!("{a}\n{b}")),
+            (Some("192.168.178.1".into()), Some(49443))
+        );
+        // Two lines that only happen to meet at words stay two lines.
+        let f = main_of("Error: connect ECONNREFUSED 127.0.0.1:5432 while the application was starting up now\nretrying in 5 seconds").unwrap();
+        assert_eq!(
+            (f.target.host.as_deref(), f.target.port),
+            (Some("127.0.0.1"), Some(5432))
+        );
     }
 
     #[test]

@@ -119,6 +119,41 @@ pub fn prepare_unwrapped(raw: &str) -> Option<Prepared> {
     (joined.len() < before).then(|| assemble(joined))
 }
 
+/// The same text with its one longest line joined to the next, when the break falls
+/// inside a token (`…connect to loc` / `alhost:8080`): a single line a terminal cut at
+/// its width, which `join_hard_wraps` cannot tell by equal lengths. A weaker guess than
+/// that one, so its reading is used only when it says more.
+pub fn prepare_one_cut(raw: &str) -> Option<Prepared> {
+    let lines = lines_of(raw);
+    let len = |s: &str| s.chars().count();
+    let width = lines.iter().map(|l| len(&l.text)).max()?;
+    let mut longest = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| len(&l.text) == width);
+    let (at, _) = longest.next()?;
+    let token = |c: char| c.is_alphanumeric() || matches!(c, '.' | ':' | '/' | '-' | '_');
+    let next = lines.get(at + 1)?;
+    let cut = width >= 60
+        && longest.next().is_none()
+        && !lines[at].json
+        && !next.json
+        && lines[at].text.ends_with(token)
+        && next.text.starts_with(token)
+        && !starts_record(&next.text);
+    if !cut {
+        return None;
+    }
+    let mut out: Vec<(String, usize)> = Vec::with_capacity(lines.len());
+    for (i, l) in lines.into_iter().enumerate() {
+        match out.last_mut() {
+            Some((prev, _)) if i == at + 1 => prev.push_str(&l.text),
+            _ => out.push((l.text, l.origin)),
+        }
+    }
+    Some(assemble(out))
+}
+
 struct RawLine {
     text: String,
     /// 1-based line of the paste.
@@ -478,6 +513,19 @@ mod tests {
         assert_eq!(
             p.line(0),
             "Unable to connect to [zabbix-server]:10051 err=\"Get \"http://a\"\" C:\\app\\x"
+        );
+    }
+
+    #[test]
+    fn only_a_longest_line_cut_inside_a_token_is_joined_alone() {
+        let long = "curl: (7) Failed to connect to the internal registry mirror at api.inter";
+        let p = prepare_one_cut(&format!("{long}\nnal.lan port 8443: refused\n")).expect("cut");
+        assert!(p.text.contains("api.internal.lan port 8443"));
+        // A break between words, a short line, or a next line that starts a record: no.
+        assert!(prepare_one_cut(&format!("{long} \nnal.lan port 8443")).is_none());
+        assert!(prepare_one_cut("short line that ends in a wo\nrd").is_none());
+        assert!(
+            prepare_one_cut(&format!("{long}\n2024-05-01 12:00:00 ERROR next record")).is_none()
         );
     }
 
