@@ -231,8 +231,8 @@ pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
     let mut ex = explain_prepared(&plain, kb);
     // A terminal may have cut long lines at its width. Joining them again is a guess that
     // can also glue two records together, so the joined reading is used only when it says
-    // at least as much: as many of kind, host and port, as firmly placed. A cut word
-    // (`loc` / `alhost`) is what the plain reading gets wrong, and joined it reads whole.
+    // at least as much: a target placed as firmly, with as many of host and port. A cut
+    // word (`loc` / `alhost`) is what the plain reading gets wrong, and joined it reads whole.
     let says = |e: &Explanation| {
         e.main().map(|f| {
             let t = &f.target;
@@ -261,8 +261,9 @@ pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
             ex.stats.scanned + other.stats.scanned,
             ex.stats.work + other.stats.work,
         );
-        // Or when it mends what the cut broke: a host read from either half of a name
-        // (`rvice.com` of `mlsservice.com`), a port from the first digits (`494` of 49443).
+        // One cut line is a weaker guess: kept when it says more, or when it mends what
+        // the cut broke: a host read from half a name (`rvice.com` of `mlsservice.com`),
+        // a port from its first digits (`494` of 49443).
         let mends = match (ex.main(), other.main()) {
             (Some(a), Some(b)) => {
                 let (a, b) = (&a.target, &b.target);
