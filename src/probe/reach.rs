@@ -366,12 +366,21 @@ mod tests {
         assert!(s.up && s.error.is_none(), "{s:?}");
         assert_eq!(s.address.as_deref(), Some(addr.to_string().as_str()));
         drop(open);
+        // A port held by a socket that is bound but not listening: refused, and no test
+        // running alongside can take the port meanwhile (a dropped listener's port can be
+        // handed to the next bind).
+        let held =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        held.bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
+            .unwrap();
+        let closed = held.local_addr().unwrap().as_socket().unwrap();
         let s = check(
-            &target(&addr.to_string()),
+            &target(&closed.to_string()),
             Duration::from_secs(2),
             &StatusSet::default(),
         )
         .await;
+        drop(held);
         let f = s.error.unwrap();
         assert_eq!(
             (f.kind, f.errno),
