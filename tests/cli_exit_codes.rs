@@ -506,7 +506,19 @@ enum Ready {
 /// (connfix is then in its loop), sends it `signal` and collects how it ended. Every
 /// wait is bounded by [`HANG`]; no sleeps.
 fn stopped_by(args: &[&str], ready: Ready, signal: libc::c_int) -> Stopped {
-    let mut child = cli::connfix()
+    let mut command = cli::connfix();
+    // An ignored signal stays ignored across exec: under `nohup` (SIGHUP) or as a
+    // background job of a script (SIGINT) connfix would rightly never see it. The user
+    // this test stands for runs connfix from a terminal, where the default is in place.
+    // SAFETY: signal(2) between fork and exec touches only the child's dispositions.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        command.pre_exec(move || {
+            libc::signal(signal, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = command
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
