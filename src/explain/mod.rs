@@ -230,9 +230,9 @@ pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
     let plain_lines = plain.origin.last().copied().unwrap_or(0);
     let mut ex = explain_prepared(&plain, kb);
     // A terminal may have cut long lines at its width. Joining them again is a guess that
-    // can also glue two records together, so the joined reading is used only when it says
-    // at least as much: a target placed as firmly, with as many of host and port. A cut
-    // word (`loc` / `alhost`) is what the plain reading gets wrong, and joined it reads whole.
+    // can also glue two records together. What a reading says: a target placed firmly,
+    // then how many of host and port. A cut word (`loc` / `alhost`) is what the plain
+    // reading gets wrong, and joined it reads whole.
     let says = |e: &Explanation| {
         e.main().map(|f| {
             let t = &f.target;
@@ -242,11 +242,28 @@ pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
             )
         })
     };
+    // The joined reading is kept when it says more, or when it mends what the cut broke:
+    // a host read from half a name (`rvice.com` of `mlsservice.com`), a port from its
+    // first digits (`494` of 49443). A tie keeps the plain reading, since a join may
+    // also glue two records together.
+    let better = |plain: &Explanation, joined: &Explanation| {
+        let mends = match (plain.main(), joined.main()) {
+            (Some(a), Some(b)) => {
+                let (a, b) = (&a.target, &b.target);
+                let host = matches!((&a.host, &b.host), (Some(x), Some(y)) if x != y && y.contains(x.as_str()));
+                let port = matches!((a.port, b.port), (Some(x), Some(y)) if x != y && y.to_string().starts_with(&x.to_string()));
+                host || port
+            }
+            _ => false,
+        };
+        joined.main().is_some()
+            && (says(joined) > says(plain) || (mends && says(joined) >= says(plain)))
+    };
     if let Some(joined) = text::prepare_unwrapped(text) {
         let other = explain_prepared(&joined, kb);
         let scanned = ex.stats.scanned + other.stats.scanned;
         let work = ex.stats.work + other.stats.work;
-        if other.main().is_some() && says(&other) >= says(&ex) {
+        if better(&ex, &other) {
             ex = other;
         }
         ex.stats.scanned = scanned;
@@ -261,21 +278,7 @@ pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
             ex.stats.scanned + other.stats.scanned,
             ex.stats.work + other.stats.work,
         );
-        // One cut line is a weaker guess: kept when it says more, or when it mends what
-        // the cut broke: a host read from half a name (`rvice.com` of `mlsservice.com`),
-        // a port from its first digits (`494` of 49443).
-        let mends = match (ex.main(), other.main()) {
-            (Some(a), Some(b)) => {
-                let (a, b) = (&a.target, &b.target);
-                let host = matches!((&a.host, &b.host), (Some(x), Some(y)) if x != y && y.contains(x.as_str()));
-                let port = matches!((a.port, b.port), (Some(x), Some(y)) if x != y && y.to_string().starts_with(&x.to_string()));
-                host || port
-            }
-            _ => false,
-        };
-        if other.main().is_some()
-            && (says(&other) > says(&ex) || (mends && says(&other) >= says(&ex)))
-        {
+        if better(&ex, &other) {
             ex = other;
         }
         ex.stats.scanned = scanned;
