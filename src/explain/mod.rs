@@ -259,25 +259,15 @@ pub fn explain(text: &str, kb: &Knowledge) -> Explanation {
         joined.main().is_some()
             && (says(joined) > says(plain) || (mends && says(joined) >= says(plain)))
     };
-    if let Some(joined) = text::prepare_unwrapped(text) {
+    let joined = text::prepare_unwrapped(text).or_else(|| {
+        (text.len() <= ONE_CUT_MAX_BYTES)
+            .then(|| text::prepare_one_cut(text))
+            .flatten()
+    });
+    if let Some(joined) = joined {
         let other = explain_prepared(&joined, kb);
         let scanned = ex.stats.scanned + other.stats.scanned;
         let work = ex.stats.work + other.stats.work;
-        if better(&ex, &other) {
-            ex = other;
-        }
-        ex.stats.scanned = scanned;
-        ex.stats.work = work;
-        ex.stats.passes = 2;
-    } else if let Some(joined) = (text.len() <= ONE_CUT_MAX_BYTES)
-        .then(|| text::prepare_one_cut(text))
-        .flatten()
-    {
-        let other = explain_prepared(&joined, kb);
-        let (scanned, work) = (
-            ex.stats.scanned + other.stats.scanned,
-            ex.stats.work + other.stats.work,
-        );
         if better(&ex, &other) {
             ex = other;
         }

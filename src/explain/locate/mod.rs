@@ -424,22 +424,28 @@ mod tests {
         assert!(ex.main().is_some());
     }
 
+    /// The target `complete` finds for an error on `line`, starting from `host` if given.
+    fn located(text: &str, line: usize, host: Option<&str>) -> (Option<String>, Option<u16>) {
+        let prep = text::prepare(text);
+        let mut t = TargetGuess {
+            host: host.map(str::to_string),
+            ..TargetGuess::default()
+        };
+        complete(&mut t, &prep, [line, line], 0, &Services::bundled());
+        (t.host, t.port)
+    }
+
     #[test]
     fn a_port_without_its_host_joins_the_host_found_on_its_line() {
         // Windows telnet: the address, then the port in words further along the line.
-        let prep = text::prepare(
-            "Connecting To 10.0.0.5...Could not open connection to the host, on port 2323: Connect failed\n",
+        let text = "Connecting To 10.0.0.5...Could not open connection to the host, on port 2323: Connect failed\n";
+        assert_eq!(
+            located(text, 0, None),
+            (Some("10.0.0.5".into()), Some(2323))
         );
-        let mut t = TargetGuess::default();
-        complete(&mut t, &prep, [0, 0], 0, &Services::bundled());
-        assert_eq!((t.host.as_deref(), t.port), (Some("10.0.0.5"), Some(2323)));
         // A port on another line belongs to something else.
-        let prep = text::prepare(
-            "listening on port 8080\nConnecting To 10.0.0.5...Could not open connection\n",
-        );
-        let mut t = TargetGuess::default();
-        complete(&mut t, &prep, [1, 1], 0, &Services::bundled());
-        assert_eq!((t.host.as_deref(), t.port), (Some("10.0.0.5"), None));
+        let text = "listening on port 8080\nConnecting To 10.0.0.5...Could not open connection\n";
+        assert_eq!(located(text, 1, None), (Some("10.0.0.5".into()), None));
     }
 
     #[test]
@@ -492,15 +498,7 @@ mod tests {
 
     #[test]
     fn a_host_field_takes_the_port_field_beside_it() {
-        let run = |text: &str, line: usize, host: Option<&str>| {
-            let prep = text::prepare(text);
-            let mut t = TargetGuess {
-                host: host.map(str::to_string),
-                ..TargetGuess::default()
-            };
-            complete(&mut t, &prep, [line, line], 0, &Services::bundled());
-            (t.host, t.port)
-        };
+        let run = located;
         // A settings block above the error, the prefix pairing the two.
         let text = "NEO4J_HOST = \"graph.lan\"\nNEO4J_PORT = 8687\nMETRICS_PORT = 9100\n\nOSError: [Errno 113] No route to host\n";
         assert_eq!(
