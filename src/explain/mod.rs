@@ -540,6 +540,122 @@ mod tests {
     }
 
     #[test]
+    fn tools_and_consoles_of_round_nine_name_their_target() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // A tool whose host is a plain argument; a port range is no one port.
+            (
+                "$ iperf3 -c 10.9.0.3 -p 5201\niperf3: error - unable to connect to server: Connection refused",
+                Kind::Refused,
+                Some("10.9.0.3"),
+                Some(5201),
+            ),
+            (
+                "> iperf3 -c perf.lan -p 5201-5203\niperf3: error - unable to connect to server: Connection refused",
+                Kind::Refused,
+                Some("perf.lan"),
+                None,
+            ),
+            (
+                "# nmap -p 4567 10.9.0.4\nNote: Host seems down. If it is really up, but blocking our ping probes, try -Pn",
+                Kind::Timeout,
+                Some("10.9.0.4"),
+                Some(4567),
+            ),
+            // Gecko's codes, and the URL Playwright was navigating to.
+            (
+                "Page.goto: NS_ERROR_NET_RESET\nCall log:\n  - navigating to \"https://app.lan/new\", waiting until \"load\"",
+                Kind::Reset,
+                Some("app.lan"),
+                Some(443),
+            ),
+            // A host under a country domain that is also a source file's extension.
+            (
+                "连接到 pve.lab.cc:8080 时发生错误。\n错误代码：SSL_ERROR_RX_RECORD_TOO_LONG",
+                Kind::Tls,
+                Some("pve.lab.cc"),
+                Some(8080),
+            ),
+            // A package source, and curl's verbose "Connected to" before a TLS failure.
+            (
+                "Unable to load the service index for source https://feed.lan/v3/index.json.\n  The underlying connection was closed: An unexpected error occurred on a send.",
+                Kind::Reset,
+                Some("feed.lan"),
+                Some(443),
+            ),
+            (
+                "* Connected to pay.lan (10.9.0.5) port 443 (#0)\n* error:14094410:SSL routines:SSL3_READ_BYTES:sslv3 alert handshake failure",
+                Kind::Tls,
+                Some("pay.lan"),
+                Some(443),
+            ),
+            // Zabbix's bracketed address, and a host the reporter cut down to `[.21]`.
+            (
+                "active check configuration update from [zbx-proxy:10051] started to fail (cannot resolve [zbx-proxy])",
+                Kind::Dns,
+                Some("zbx-proxy"),
+                Some(10051),
+            ),
+            (
+                "Unable to connect to [.21]:10051 [cannot connect to [[.21]:10051]: [113] No route to host]",
+                Kind::Unreachable,
+                None,
+                Some(10051),
+            ),
+            // Oracle's EZConnect string on the sqlplus command line.
+            (
+                "PS D:\\> sqlplus system/[redacted]@//db.lan:1521/orcl\nERROR:\nORA-12541: TNS:no listener",
+                Kind::Refused,
+                Some("db.lan"),
+                Some(1521),
+            ),
+            // A localized .NET lookup failure, and c-ares refusing a query.
+            (
+                "System.Net.WebException: No se puede resolver el nombre remoto: 'cdn.lan'",
+                Kind::Dns,
+                Some("cdn.lan"),
+                None,
+            ),
+            (
+                "Error: queryA EREFUSED smtp.mail.lan\n  code: 'EDNS'",
+                Kind::Dns,
+                Some("smtp.mail.lan"),
+                None,
+            ),
+            // git quoting libcurl's receive failure is a reset, not a handshake.
+            (
+                "error: RPC failed; curl 56 GnuTLS recv error (-110): The TLS connection was non-properly terminated.",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // A tunnel's `--to`, and a Go literal handed to the client.
+            (
+                "./bore local 5173 --to tunnel.lan\nError: timed out waiting for initial message",
+                Kind::Timeout,
+                Some("tunnel.lan"),
+                None,
+            ),
+            (
+                "_, err := sarama.NewConsumer([]string{\"10.9.0.6:9092\"}, nil)\npanic: kafka: client has run out of available brokers to talk to (Is your cluster reachable?)",
+                Kind::Other,
+                Some("10.9.0.6"),
+                Some(9092),
+            ),
+        ];
+        for (t, kind, host, port) in cases {
+            let f = main_of(t).unwrap_or_else(|| panic!("no finding: {t}"));
+            assert_eq!(
+                (f.kind, f.target.host.as_deref(), f.target.port),
+                (*kind, *host, *port),
+                "{t}"
+            );
+        }
+        // pytest's `E` column does not glue the next record onto the URL.
+        let t = "E       playwright._impl._api_types.Error: net::ERR_CONNECTION_TIMED_OUT at https://web.lan\nE       =========================== logs ===========================";
+        assert_eq!(main_of(t).unwrap().target.host.as_deref(), Some("web.lan"));
+    }
+
+    #[test]
     fn a_final_line_break_ends_the_last_line() {
         let lines = |t: &str| explain(t, &Knowledge::bundled()).stats.lines;
         assert_eq!(lines("all good"), 1);

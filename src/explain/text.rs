@@ -140,7 +140,8 @@ pub fn prepare_one_cut(raw: &str) -> Option<Prepared> {
         && !next.json
         && lines[at].text.ends_with(token)
         && next.text.starts_with(token)
-        && !starts_record(&next.text);
+        && !starts_record(&next.text)
+        && !same_lead(&lines[at].text, &next.text);
     if !cut {
         return None;
     }
@@ -152,6 +153,13 @@ pub fn prepare_one_cut(raw: &str) -> Option<Prepared> {
         }
     }
     Some(assemble(out))
+}
+
+/// Two lines that open with the same eight characters (pytest's `E       `, a prompt, a
+/// log prefix) are two records, not one line and its cut-off rest.
+fn same_lead(line: &str, next: &str) -> bool {
+    let lead = |s: &str| s.chars().take(8).collect::<String>();
+    line.chars().count() >= 8 && lead(line) == lead(next)
 }
 
 struct RawLine {
@@ -527,6 +535,9 @@ mod tests {
         assert!(
             prepare_one_cut(&format!("{long}\n2024-05-01 12:00:00 ERROR next record")).is_none()
         );
+        // pytest's `E` column opens both lines: the next one is a record of its own.
+        let e = format!("E       {long}");
+        assert!(prepare_one_cut(&format!("{e}\nE       ===== logs =====")).is_none());
     }
 
     #[test]

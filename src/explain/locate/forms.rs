@@ -482,6 +482,20 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in p.tool_host_port.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 7, true);
     }
+    for c in p.tool_host.captures_iter(line) {
+        let h = c.get(1).expect("group");
+        let port = flag_port(line);
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host_of(h.as_str()),
+            port,
+            None,
+            7,
+            true,
+        );
+    }
     for c in p.host_port_words.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 6, false);
     }

@@ -17,6 +17,7 @@ pub struct Patterns {
     pub flag_server: Regex,
     pub flag_port: Regex,
     pub tool_host_port: Regex,
+    pub tool_host: Regex,
     pub user_at_host: Regex,
     pub user_at_ip: Regex,
     pub registry_host: Regex,
@@ -96,14 +97,14 @@ pub fn patterns() -> &'static Patterns {
             // Oracle's thin URL has no `//` after its scheme: `jdbc:oracle:thin:@db:1521:ORCL`,
             // `jdbc:oracle:thin:@//db:1521/svc`.
             oracle_thin: re(
-                r"(?i)\bjdbc:oracle:thin:[^@\s]*@(?://)?(\[[0-9a-f:]+\]|[\w.\-]+)(?::(\d{1,5}))?",
+                r"(?i)(?:\bjdbc:oracle:thin:[^@\s]*@(?://)?|\b(?:sqlplus|sqlldr|rman|expdp|impdp)\s+(?:-\S+\s+)*[^@\s]*@//)(\[[0-9a-f:]+\]|[\w.\-]+)(?::(\d{1,5}))?",
             ),
             // A browser names the host in a sentence: `The server at x is taking too long`,
             // `x’s server IP address could not be found`, `x refused to connect`, `Safari
             // can’t open the page “x”`, `x sent an invalid response`, `An error occurred
             // during a connection to x.`, `The connection to [x] was interrupted`.
             sentence_host: re(
-                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)"#,
+                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)"#,
             ),
             // `[api.lan] Operation timed out`: a name in brackets, then the failure.
             bracket_host: re(
@@ -142,14 +143,21 @@ pub fn patterns() -> &'static Patterns {
             ),
             // Flags that name a server in fewer tools, taken only with a value shaped like
             // an address: `check_supervisord -s 10.0.0.5`, `nats -s localhost:4222`,
-            // `xfreerdp /v:rdp.lan:3390`, `--addr`, `--address`, `--target`.
+            // `xfreerdp /v:rdp.lan:3390`, `--addr`, `--address`, `--target`, a tunnel's
+            // `--to`.
             flag_server: re(
-                r#"(?:^|\s)(?:(?:-s|--addr|--address|--target)(?:\s+|=)|/v:)["']?((?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?|localhost(?::\d{1,5})?|\[[0-9A-Fa-f:]+\](?::\d{1,5})?|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)["']?(?:\s|$)"#,
+                r#"(?:^|\s)(?:(?:-s|--addr|--address|--target|--to)(?:\s+|=)|/v:)["']?((?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?|localhost(?::\d{1,5})?|\[[0-9A-Fa-f:]+\](?::\d{1,5})?|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)["']?(?:\s|$)"#,
             ),
-            flag_port: re(r"(?:^|\s)(?:-P\s*|-p\s+|--port(?:\s+|=))(\d{1,5})\b"),
+            // Not a range or a list (`iperf3 -p 5201-5203`): no one port is the target.
+            flag_port: re(r"(?:^|\s)(?:-P\s*|-p\s+|--port(?:\s+|=))(\d{1,5})(?:$|[^\d\-,\w])"),
             // telnet/nc/ncat host port, ping host.
             tool_host_port: re(
                 r"(?i)(?:^|[\s`$>])(?:telnet|nc|ncat|netcat)\s+(?:-[\w]+\s+)*([\w.\-:\[\]%]+)\s+(\d{1,5})\b",
+            ),
+            // Tools whose host is a plain argument: `iperf3 -c HOST`, `ntpdate HOST`, `nmap
+            // -p 4567 HOST`.
+            tool_host: re(
+                r"(?i)(?:^|[\s`$>/])(?:iperf3?\s+(?:[^\n]*?\s)?-c\s*|ntpdate\s+(?:-\S+\s+)*|nmap\s+(?:-\S+(?:\s+\d[\d,\-]*)?\s+)*)([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+:[0-9A-Fa-f:]*\]?)(?:\s|$)",
             ),
             // ssh user@host, git@host:repo (ssh underneath).
             user_at_host: re(
@@ -171,18 +179,21 @@ pub fn patterns() -> &'static Patterns {
             // No boundary in front: an address glued to a word ("inaccessible127.0.0.1").
             ipv4: re(r"(?:\d{1,3}\.){3}\d{1,3}\b"),
             port_word: re(r#"(?i)\bport"?\s*[:=]?\s*(\d{1,5})\b"#),
-            // A host hidden by the reporter (<ip>, x.x.x.x, IP) or left out (`tcp :22`,
+            // A host hidden by the reporter (<ip>, {broker-ip}, [.21], x.x.x.x, IP) or left
+            // out (`tcp :22`,
             // `connection refused: :9200`): the port is still the target's.
             hidden_host_port: re(
-                r"(?i)(?:<[^<>\s]{1,20}>|\b[x*]+(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*|:\s):(\d{1,5})\b",
+                r"(?i)(?:<[^<>\s]{1,20}>|\{[\w.\-]{1,20}\}|\[\.[\d.]+\]|\b[x*]+(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*|:\s):(\d{1,5})\b",
             ),
             // `name (ip:port)`: busybox wget and others print the name with the address.
             // wget's connecting line in any language: `name (name)|10.0.0.5|:80`.
             wget_connecting: re(
                 r"\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*)\s+\([^()\s]*\)\|[0-9A-Fa-f:.]+\|:(\d{1,5})\b",
             ),
+            // `name (10.0.0.5:443)`, and curl's `Connected to name (10.0.0.5) port 443`: the
+            // name is what was asked for.
             name_ip_port: re(
-                r"\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+\((?:\d{1,3}\.){3}\d{1,3}:(\d{1,5})\)",
+                r"\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+\((?:(?:\d{1,3}\.){3}\d{1,3}:|(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)\)\s+port\s+)(\d{1,5})\b",
             ),
             // `127.0.0.1/7912`: old OkHttp and others print the port after a slash.
             host_slash_port: re(
@@ -218,9 +229,10 @@ pub fn patterns() -> &'static Patterns {
                 r"(?:^|\s)-h((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z][\w\-]*(?:\.[\w\-]+)+|localhost)\b|\b(?:mysql\w*|mariadb\w*|psql|pg_\w+)\s(?:[^\n]*?\s)?-h([A-Za-z][\w\-]{2,})\b",
             ),
             // A record announcing an attempt: the place it names is the one that failed
-            // (telnet's and curl's `Trying 10.0.0.5...` too).
+            // (telnet's and curl's `Trying 10.0.0.5...` too, and curl's `* Connected to`,
+            // which a TLS or read failure follows).
             attempt: re(
-                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|dialing|establishing\s+(?:a\s+)?connection)\b|^\s*trying\s+\S+\.\.\.",
+                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|dialing|establishing\s+(?:a\s+)?connection)\b|^\s*trying\s+\S+\.\.\.|^\*\s+connected\s+to\s",
             ),
             // The statement a database error quotes: its values are data, not addresses.
             sql: re(r"(?i)\(SQL:\s.*?\)(?:\s|$)"),
@@ -240,7 +252,7 @@ pub fn patterns() -> &'static Patterns {
 /// before the pattern, which starts without a fixed word.
 pub fn server_flag(line: &str) -> bool {
     let p = patterns();
-    ["-s ", "-s=", "--addr", "--target", "/v:"]
+    ["-s ", "-s=", "--addr", "--target", "--to", "/v:"]
         .iter()
         .any(|f| line.contains(f))
         && p.flag_server.is_match(line)

@@ -203,8 +203,20 @@ pub fn is_source_file(h: &str) -> bool {
         "vue", "svelte", "json", "yaml", "yml", "toml", "xml", "html", "log", "txt", "conf", "cfg",
         "ini", "jar", "class", "dll", "exe", "so", "lock", "md",
     ];
+    // Some extensions are also country domains (`pve.shigu.cc`, `mirror.lab.pl`): a name
+    // of three or more plain labels there is a host, since files rarely have two dots.
+    const COUNTRY: &[&str] = &["cc", "pl", "sh", "so", "md", "ml", "rs", "cr", "py", "cs"];
+    let host_like = |ext: &str| {
+        COUNTRY.contains(&ext)
+            && h.split('.').count() >= 3
+            && h.split('.').all(|l| {
+                !l.is_empty()
+                    && l.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            })
+    };
     h.rsplit_once('.')
-        .is_some_and(|(_, ext)| EXT.contains(&ext) && !h.starts_with("www."))
+        .is_some_and(|(_, ext)| EXT.contains(&ext) && !h.starts_with("www.") && !host_like(ext))
 }
 
 /// A host as the extractor takes it: cleaned, not a placeholder, not a bare number.
@@ -234,11 +246,12 @@ pub fn role_before(before: &str) -> i32 {
         .into_iter()
         .rev()
         .collect();
-    // An address handed to a call (`grpc.insecure_channel('db:50051')`, `Dial("db:80")`):
+    // An address handed to a call or a literal (`grpc.insecure_channel('db:50051')`,
+    // `Dial("db:80")`, Go's `[]string{"db:9092"}`):
     // the program asked for it.
     let argument = b
         .trim_end_matches(['"', '\'', '`', ' '])
-        .strip_suffix('(')
+        .strip_suffix(['(', '{'])
         .is_some_and(|call| call.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_'));
     let tail = tail.trim_end_matches(['[', '(', '"', '\'', '/', ' ', '`', '<', ':', '=']);
     const AWAY: &[&str] = &[
@@ -306,7 +319,8 @@ pub fn role_before(before: &str) -> i32 {
         "query for",
         "resolve for",
     ];
-    if LOOKED_UP.iter().any(|w| tail.ends_with(w)) {
+    // A package source (`service index for source https://…`) is where the client went.
+    if LOOKED_UP.iter().any(|w| tail.ends_with(w)) || tail.ends_with("for source") {
         return 2;
     }
     if AWAY.iter().any(|w| tail.ends_with(w)) {
@@ -314,6 +328,7 @@ pub fn role_before(before: &str) -> i32 {
         // from is where the connection went.
         const FETCH: &[&str] = &[
             "fetch", "download", "pull", "retrieve", "receive", "get", "load", "read", "clone",
+            "update",
         ];
         let fetched = tail.ends_with("from")
             && b.split_whitespace()
