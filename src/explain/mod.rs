@@ -641,6 +641,25 @@ mod tests {
                 Some("10.9.0.6"),
                 Some(9092),
             ),
+            // Announced attempts at a routine level, and a chain told down to its root.
+            (
+                "INFO - Starting new HTTPS connection (5): s3.store.lan\nConnectionError: ('Connection aborted.', error(111, 'Connection refused'))",
+                Kind::Refused,
+                Some("s3.store.lan"),
+                Some(443),
+            ),
+            (
+                "INFO: [ManagedChannelImpl@2b80d80f] Created with target rpc.lan:50051\nWARNING: RPC failed: Status{code=UNAVAILABLE, description=Terminated fail fast stream.}",
+                Kind::Other,
+                Some("rpc.lan"),
+                Some(50051),
+            ),
+            (
+                "warning: spurious network error (1 tries remaining): [28] Timeout was reached\nerror: failed to get `syn` as a dependency of package `x`\n\nCaused by:\n  failed to query replaced source registry `crates-io`\n\nCaused by:\n  download of 3/s/syn failed\n\nCaused by:\n  failed to download from https://index.crates.lan/3/s/syn",
+                Kind::Timeout,
+                Some("index.crates.lan"),
+                Some(443),
+            ),
         ];
         for (t, kind, host, port) in cases {
             let f = main_of(t).unwrap_or_else(|| panic!("no finding: {t}"));

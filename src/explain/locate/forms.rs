@@ -438,6 +438,24 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in p.host_slash_port.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 5, false);
     }
+    for c in p.new_connection.captures_iter(line) {
+        let h = c.get(2).expect("group");
+        let https = c[1].eq_ignore_ascii_case("https");
+        let port =
+            (c.get(3).and_then(|n| parse_port(n.as_str()))).or(Some(if https { 443 } else { 80 }));
+        let end = c.get(0).expect("group").end();
+        let scheme = Some(if https { "https" } else { "http" }.to_string());
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), end),
+            host_of(h.as_str()),
+            port,
+            scheme,
+            6,
+            true,
+        );
+    }
     for c in p.name_ip_port.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 6, true);
     }

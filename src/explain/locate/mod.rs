@@ -33,6 +33,8 @@ const LOOK_AHEAD: usize = 3;
 /// Further lines read after it for a command that ran (`-h host`) or an error object's
 /// `"port": N` field, which reporters often paste below the message.
 const LOOK_AHEAD_FAR: usize = 6;
+/// Lines after an error searched for the `Caused by:` parts of its chain.
+const CHAIN_REACH: usize = 16;
 /// Only this much of each line is read: addresses sit near the start of a message, and
 /// a megabyte-long line must not cost a megabyte per error.
 const LINE_CAP: usize = 2_000;
@@ -193,7 +195,14 @@ pub fn complete(
     }
     let last = last.min(n - 1);
     let from = first.saturating_sub(LOOK_BEHIND).max(floor).min(first);
-    let to = (last + LOOK_AHEAD_FAR).min(n - 1);
+    // A `Caused by:` chain after the error (cargo, anyhow, Java) is the same error told
+    // down to its root, which often names the URL: its lines count as near ones.
+    let ahead = (last + 1..=(last + CHAIN_REACH).min(n - 1))
+        .filter(|&i| prep.line(i).trim_start().starts_with("Caused by"))
+        .map(|i| i + 2)
+        .max()
+        .map_or(last + LOOK_AHEAD, |end| end.max(last + LOOK_AHEAD));
+    let to = (last + LOOK_AHEAD_FAR).max(ahead).min(n - 1);
     let p = patterns();
     let mut best: Option<(i32, Candidate)> = None;
     let mut best_line = 0;
@@ -220,7 +229,7 @@ pub fn complete(
         }
         fields.read(i, head(line));
         let inside = i >= first && i <= last;
-        let far = i > last + LOOK_AHEAD;
+        let far = i > ahead;
         // Far below the error only a command that ran or a `port` field still speaks of it.
         let command = p.flag_host.is_match(line)
             || server_flag(line)

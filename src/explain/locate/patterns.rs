@@ -18,6 +18,7 @@ pub struct Patterns {
     pub flag_port: Regex,
     pub tool_host_port: Regex,
     pub tool_host: Regex,
+    pub new_connection: Regex,
     pub user_at_host: Regex,
     pub user_at_ip: Regex,
     pub registry_host: Regex,
@@ -159,6 +160,11 @@ pub fn patterns() -> &'static Patterns {
             tool_host: re(
                 r"(?i)(?:^|[\s`$>/])(?:iperf3?\s+(?:[^\n]*?\s)?-c\s*|ntpdate\s+(?:-\S+\s+)*|nmap\s+(?:-\S+(?:\s+\d[\d,\-]*)?\s+)*)([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+:[0-9A-Fa-f:]*\]?)(?:\s|$)",
             ),
+            // urllib3's debug record of a new connection: `Starting new HTTPS connection
+            // (1): api.lan:443`, older versions without the port.
+            new_connection: re(
+                r"(?i)\bStarting\s+new\s+(HTTPS?)\s+connection\s+\(\d+\):\s+(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9][\w.\-]*)(?::(\d{1,5}))?",
+            ),
             // ssh user@host, git@host:repo (ssh underneath).
             user_at_host: re(
                 r"(?i)(?:\b(?:ssh|scp|sftp|rsync)\s+(?:-\S+\s+(?:\d+\s+)?)*(?:[\w.\-]+@)?|\bgit@)([A-Za-z0-9][\w.\-]*)",
@@ -230,9 +236,10 @@ pub fn patterns() -> &'static Patterns {
             ),
             // A record announcing an attempt: the place it names is the one that failed
             // (telnet's and curl's `Trying 10.0.0.5...` too, and curl's `* Connected to`,
-            // which a TLS or read failure follows).
+            // which a TLS or read failure follows; urllib3's `Starting new HTTPS connection`,
+            // grpc-java's `Created with target`).
             attempt: re(
-                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|dialing|establishing\s+(?:a\s+)?connection)\b|^\s*trying\s+\S+\.\.\.|^\*\s+connected\s+to\s",
+                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|dialing|establishing\s+(?:a\s+)?connection)\b|^\s*trying\s+\S+\.\.\.|^\*\s+connected\s+to\s|\bstarting\s+new\s+https?\s+connection\b|\bcreated\s+(?:with\s+target|connection\s+for)\b",
             ),
             // The statement a database error quotes: its values are data, not addresses.
             sql: re(r"(?i)\(SQL:\s.*?\)(?:\s|$)"),
