@@ -675,6 +675,146 @@ mod tests {
     }
 
     #[test]
+    fn consoles_and_pages_of_round_ten_name_their_target() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // Symfony's boxed exception, cut inside the port.
+            (
+                "In CurlDownloader.php line 373:\n                                                        \n  curl error 7 while downloading https://repo.lan/pp2/  \n  packages.json: Failed to connect to repo.lan port 44  \n  3: Connection refused",
+                Kind::Refused,
+                Some("repo.lan"),
+                Some(443),
+            ),
+            // GnuTLS: the same words are a reset after the handshake and TLS during it.
+            (
+                "Read error at byte 3 (The TLS connection was non-properly terminated.).Retrying.",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "fatal: unable to access 'https://git.lan/x.git/': gnutls_handshake() failed: The TLS connection was non-properly terminated.",
+                Kind::Tls,
+                Some("git.lan"),
+                Some(443),
+            ),
+            // Firefox's certificate page names host and port; Chrome's proxy codes.
+            (
+                "git.lan:8443 uses an invalid security certificate.\n\n(Error code: sec_error_unknown_issuer)",
+                Kind::Tls,
+                Some("git.lan"),
+                Some(8443),
+            ),
+            (
+                "selenium.common.exceptions.WebDriverException: Message: unknown error: net::ERR_PROXY_CONNECTION_FAILED",
+                Kind::Other,
+                None,
+                None,
+            ),
+            // The host in ssh's "host key for [h]:p has changed", in ping's and Gradle's
+            // lookup failures, and in RabbitMQ's epmd diagnostics.
+            (
+                "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\nECDSA host key for [git.lan]:2222 has changed and you have requested strict checking.\nHost key verification failed.",
+                Kind::Other,
+                Some("git.lan"),
+                Some(2222),
+            ),
+            (
+                "$ ping centos6\nping: centos6: Name or service not known",
+                Kind::Dns,
+                Some("centos6"),
+                None,
+            ),
+            (
+                "ERROR: Unknown host 'maven.lan: nodename nor servname provided, or not known'. You may need to adjust the proxy settings in Gradle.",
+                Kind::Dns,
+                Some("maven.lan"),
+                None,
+            ),
+            (
+                "rabbit@mq1:\n  * unable to connect to epmd (port 4369) on mq1: timeout (timed out)",
+                Kind::Timeout,
+                Some("mq1"),
+                Some(4369),
+            ),
+            // The driver's inner timeout beats its outer "failed to connect".
+            (
+                "MongoNetworkError: failed to connect to server [db.lan:27017] on first connect [MongoNetworkError: connection 0 to db.lan:27017 timed out]",
+                Kind::Timeout,
+                Some("db.lan"),
+                Some(27017),
+            ),
+            // A server announcing where it listens is not what failed; a blotted-out name
+            // is no name.
+            (
+                "server started at http://0.0.0.0:7300\n[ioredis] Unhandled error event: Error: connect ETIMEDOUT",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "dial tcp: lookup ec2-XX-XXX-XXX-XXX.compute-1.amazonaws.com on 10.9.0.53:53: no such host",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            // A sentence that ends in a URL is not cut by the next line's first word.
+            (
+                "Got socket error trying to find package x at https://pub.lan.\npub get failed (server unavailable) -- attempting retry 1 in 1 second...",
+                Kind::Other,
+                Some("pub.lan"),
+                Some(443),
+            ),
+            // Localized: wget's quoted name, a port in Windows' diagnosis, a French refusal
+            // through the wrong code page, .NET's underlying connection in German.
+            (
+                "wget: 无法解析主机地址 “raw.lan”",
+                Kind::Dns,
+                Some("raw.lan"),
+                None,
+            ),
+            (
+                "检测到远程计算机不接受端口 8087 上的连接，这可能是由于防火墙或安全策略设置",
+                Kind::Other,
+                None,
+                Some(8087),
+            ),
+            (
+                "Could not connect to 'xmpp.lan' on port 5223: IO::Socket::INET: connect: Connexion refusÃ©",
+                Kind::Refused,
+                Some("xmpp.lan"),
+                Some(5223),
+            ),
+            (
+                "Invoke-RestMethod : Die zugrunde liegende Verbindung wurde geschlossen: Unerwarteter Fehler beim Senden.",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // A Zabbix item read that timed out, and WinRM's lookup failure.
+            (
+                "Get value from agent failed: ZBX_TCP_READ() timed out",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "Connecting to remote server node1 failed with the following error message : The WinRM client cannot process the request because the server name cannot be resolved.",
+                Kind::Dns,
+                Some("node1"),
+                None,
+            ),
+        ];
+        for (t, kind, host, port) in cases {
+            let f = main_of(t).unwrap_or_else(|| panic!("no finding: {t}"));
+            assert_eq!(
+                (f.kind, f.target.host.as_deref(), f.target.port),
+                (*kind, *host, *port),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
     fn a_final_line_break_ends_the_last_line() {
         let lines = |t: &str| explain(t, &Knowledge::bundled()).stats.lines;
         assert_eq!(lines("all good"), 1);

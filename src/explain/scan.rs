@@ -129,8 +129,10 @@ fn scan_with<'k>(
         // A pattern naming no place says only an errno, and an errno that is not a network
         // failure by itself (ENOENT, EACCES) then says nothing: `[Errno 2]` is as often a
         // missing config file as a missing socket.
-        let names_place = (re.capture_names().flatten())
-            .any(|n| matches!(n, "url" | "addr" | "host" | "port" | "path"));
+        let names_place = (re.capture_names().flatten()).any(|n| {
+            let base = n.trim_end_matches(|c: char| c.is_ascii_digit());
+            matches!(base, "url" | "addr" | "host" | "port" | "path")
+        });
         for (from, caps) in last {
             let whole = caps.get(0).expect("group 0 always matches");
             stats.work += whole.len();
@@ -273,8 +275,12 @@ fn line_spans(prep: &Prepared, lines: &[usize], window: usize) -> Vec<(usize, us
         .collect()
 }
 
+/// A named group, or its spelling in another branch of the pattern (`host2`, `port3`):
+/// a regex may not use one name twice.
 fn group<'h>(caps: &Captures<'h>, name: &str) -> Option<&'h str> {
-    caps.name(name).map(|m| m.as_str())
+    caps.name(name)
+        .or_else(|| (2..=3).find_map(|n| caps.name(&format!("{name}{n}"))))
+        .map(|m| m.as_str())
 }
 
 /// Reads the named groups of one match into an address.
@@ -648,10 +654,13 @@ pub fn is_redacted(h: &str) -> bool {
                 .chars()
                 .all(|c| matches!(c, 'x' | '.' | '*' | '0'..='9')))
         || lower.chars().all(|c| matches!(c, '.' | '*'))
-        // A name with a label blotted out (`ecxxxxxx.eu-north-1.compute.amazonaws.com`,
-        // `cloud.xxx.io`, `harbor.XX.com`).
+        // A name with a label, or a part of one, blotted out
+        // (`ecxxxxxx.eu-north-1.compute.amazonaws.com`, `cloud.xxx.io`, `harbor.XX.com`,
+        // `ec2-XX-XXX-XXX-XXX.compute-1.amazonaws.com`).
         || lower.split('.').any(|l| {
-            l.contains("xxxx") || l.contains("***") || (l.len() >= 2 && l.bytes().all(|b| b == b'x'))
+            l.contains("xxxx")
+                || l.contains("***")
+                || l.split('-').any(|p| p.len() >= 2 && p.bytes().all(|b| b == b'x'))
         })
 }
 

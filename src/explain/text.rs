@@ -141,7 +141,8 @@ pub fn prepare_one_cut(raw: &str) -> Option<Prepared> {
         && lines[at].text.ends_with(token)
         && next.text.starts_with(token)
         && !starts_record(&next.text)
-        && !same_lead(&lines[at].text, &next.text);
+        && !same_lead(&lines[at].text, &next.text)
+        && !ends_sentence(&lines[at].text, &next.text);
     if !cut {
         return None;
     }
@@ -153,6 +154,17 @@ pub fn prepare_one_cut(raw: &str) -> Option<Prepared> {
         }
     }
     Some(assemble(out))
+}
+
+/// A line that ends a sentence with a dot (`… at https://pub.dev.`) before a line that
+/// opens with a word (`pub get failed …`): two sentences, not a cut name.
+fn ends_sentence(line: &str, next: &str) -> bool {
+    line.ends_with('.')
+        && next
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| w.chars().all(char::is_alphabetic))
+        && next.contains(' ')
 }
 
 /// Two lines that open with the same eight characters (pytest's `E       `, a prompt, a
@@ -192,7 +204,35 @@ fn lines_of(raw: &str) -> Vec<RawLine> {
             }),
         }
     }
-    join_cut_words(lines)
+    join_cut_words(join_boxed(lines))
+}
+
+/// Symfony's console (Composer, Laravel's artisan) prints an exception in a box: each line
+/// indented by two spaces and padded with spaces to one width, its text cut at that width
+/// even inside a word (`… port 44` / `3: Connection refused`). A box line whose text fills
+/// the box goes on in the next box line of the same width; they are joined as written.
+fn join_boxed(lines: Vec<RawLine>) -> Vec<RawLine> {
+    let mut out: Vec<RawLine> = Vec::with_capacity(lines.len());
+    // The box's width while its last line was full: nothing more fit on it.
+    let mut open: Option<usize> = None;
+    for l in lines {
+        let width = l.text.chars().count();
+        let in_box = !l.json && l.text.starts_with("  ") && !l.text.trim().is_empty();
+        // The box's last line may have lost its padding on the way (a paste trims it).
+        let goes_on =
+            in_box && open.is_some_and(|o| width == o || (width < o && !l.text.ends_with(' ')));
+        let padded = in_box && width >= MIN_WRAP_WIDTH && l.text.ends_with("  ");
+        let full = padded && !(l.text.strip_suffix("  ")).is_some_and(|t| t.ends_with(' '));
+        open = full.then_some(width);
+        match out.last_mut() {
+            Some(prev) if goes_on => {
+                prev.text.truncate(prev.text.trim_end().len());
+                prev.text.push_str(l.text.trim());
+            }
+            _ => out.push(l),
+        }
+    }
+    out
 }
 
 /// A backslash before a quote, a bracket or an underscore, as a logged string or Markdown
@@ -553,6 +593,28 @@ mod tests {
         let p = prepare("Connection\n  refused by peer\nsee the log\n  at x\n");
         assert_eq!(p.line(0), "Connection");
         assert_eq!(p.line(2), "see the log");
+    }
+
+    #[test]
+    fn a_boxed_exception_is_read_as_one_line() {
+        // Symfony pads each box line to one width and cuts inside words; a paste may trim
+        // the last line's padding.
+        let row = |t: &str| format!("  {t:<40}  \n");
+        let text = format!(
+            "In CurlDownloader.php line 373:\n{}{}{}  3: Connection refused\n",
+            row(""),
+            row("curl error 7 while downloading https://r"),
+            row("epo.lan/x.json: Failed to connect to 844"),
+        );
+        let p = prepare(&text);
+        assert_eq!(
+            p.line(2),
+            "  curl error 7 while downloading https://repo.lan/x.json: Failed to connect to 8443: Connection refused"
+        );
+        assert_eq!(p.origin[2], 3);
+        // A line with room left at its end was not cut: the next box line is its own.
+        let text = format!("{}{}", row("Failed to connect."), row("Retrying now."));
+        assert_eq!(prepare(&text).line(1).trim(), "Retrying now.");
     }
 
     #[test]

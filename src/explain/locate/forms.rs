@@ -327,8 +327,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let pings = has(&["ping", "trac", "mtr"]).then(|| p.ping.captures_iter(line));
     for c in pings.into_iter().flatten() {
         let h = c.get(1).expect("group");
-        let host = host_of(h.as_str())
-            .filter(|h| h.contains(['.', ':']) || h.eq_ignore_ascii_case("localhost"));
+        // One bare word after `ping` is a host only when it could not be prose: a dotted
+        // name, an address, localhost, or a name with a digit in it (`centos6`).
+        let host = host_of(h.as_str()).filter(|h| {
+            h.contains(['.', ':'])
+                || h.eq_ignore_ascii_case("localhost")
+                || h.bytes().any(|b| b.is_ascii_digit())
+        });
         push(
             &mut out,
             &mut taken,
@@ -502,6 +507,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     }
     for c in p.tool_host.captures_iter(line) {
         let h = c.get(1).expect("group");
+        // No port for ntpdate: NTP is UDP 123, and a TCP check of 123 would mislead.
         let port = flag_port(line);
         push(
             &mut out,

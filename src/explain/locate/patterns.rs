@@ -153,12 +153,12 @@ pub fn patterns() -> &'static Patterns {
             flag_port: re(r"(?:^|\s)(?:-P\s*|-p\s+|--port(?:\s+|=))(\d{1,5})(?:$|[^\d\-,\w])"),
             // telnet/nc/ncat host port, ping host.
             tool_host_port: re(
-                r"(?i)(?:^|[\s`$>])(?:telnet|nc|ncat|netcat)\s+(?:-[\w]+\s+)*([\w.\-:\[\]%]+)\s+(\d{1,5})\b",
+                r#"(?i)(?:^|[\s`$>"'])(?:telnet|nc|ncat|netcat)\s+(?:-[\w]+\s+)*([\w.\-:\[\]%]+)\s+(\d{1,5})\b"#,
             ),
             // Tools whose host is a plain argument: `iperf3 -c HOST`, `ntpdate HOST`, `nmap
             // -p 4567 HOST`.
             tool_host: re(
-                r"(?i)(?:^|[\s`$>/])(?:iperf3?\s+(?:[^\n]*?\s)?-c\s*|ntpdate\s+(?:-\S+\s+)*|nmap\s+(?:-\S+(?:\s+\d[\d,\-]*)?\s+)*)([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+:[0-9A-Fa-f:]*\]?)(?:\s|$)",
+                r#"(?i)(?:^|[\s`$>/"'])(?:iperf3?\s+(?:[^\n]*?\s)?-c\s*|ntpdate\s+(?:-\S+\s+)*|nmap\s+(?:-\S+(?:\s+\d[\d,\-]*)?\s+)*)([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+:[0-9A-Fa-f:]*\]?)(?:[\s"']|$)"#,
             ),
             // urllib3's debug record of a new connection: `Starting new HTTPS connection
             // (1): api.lan:443`, older versions without the port.
@@ -246,7 +246,7 @@ pub fn patterns() -> &'static Patterns {
             // Words about the network, also inside identifiers (`HttpExceptionRequest`,
             // `ResponseTimeout`, `tcp_connect`).
             network: re(
-                r"(?i)connect|socket|host|server|peer|network|remote|\btcp|\budp|http|\bssl|\btls|\bdns|\bport\b|\burl\b|request|response|proxy|upstream|broker|endpoint|address|\bip\b|\bwss?\b|handshake|tunnel|download|upload|fetch|mqtt|smtp|ftp|链接|连接|網路|网络|соедин|verbindung|conexi|connexion",
+                r"(?i)connect|socket|host|server|peer|network|remote|(?:\b|_)tcp|(?:\b|_)udp|\bagent\b|http|\bssl|\btls|\bdns|\bport\b|\burl\b|request|response|proxy|upstream|broker|endpoint|address|\bip\b|\bwss?\b|handshake|tunnel|download|upload|fetch|mqtt|smtp|ftp|链接|连接|網路|网络|соедин|verbindung|conexi|connexion",
             ),
             failure: re(
                 r"(?i)refus|timed?\s*out|timeout|unreachable|no\s+route|reset|fail|error|err!|cannot|can't|unable|could\s+not|couldn't|not\s+known|resolve|exception|abort|denied|unavailable|拒|失败|超时|无法|отказ|ошибк|abgelehnt|fehl|refus|échec|rechaz|error",

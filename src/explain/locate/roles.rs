@@ -253,7 +253,7 @@ pub fn role_before(before: &str) -> i32 {
         .trim_end_matches(['"', '\'', '`', ' '])
         .strip_suffix(['(', '{'])
         .is_some_and(|call| call.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_'));
-    let tail = tail.trim_end_matches(['[', '(', '"', '\'', '/', ' ', '`', '<', ':', '=']);
+    let tail = tail.trim_end_matches(['[', '(', '"', '\'', '/', ' ', '`', '<', ':', '=', '：']);
     const AWAY: &[&str] = &[
         "see",
         "see:",
@@ -274,11 +274,23 @@ pub fn role_before(before: &str) -> i32 {
         "src",
         "listening on",
         "listen on",
+        // A server announcing itself (`server started at http://0.0.0.0:7300`).
+        "listening at",
+        "started at",
+        "started on",
+        "running at",
+        "running on",
+        "serving on",
+        "serving at",
+        "available at",
+        "ready at",
+        "ready on",
         "bound to",
         "bind",
         "peer address",
         "self",
         "by",
+        "本地地址",
     ];
     const TOWARD: &[&str] = &[
         "to",
@@ -305,6 +317,8 @@ pub fn role_before(before: &str) -> i32 {
         "dst",
         "destination",
         "raddr",
+        // Chinese "(visited / server / target) address".
+        "地址",
     ];
     // What a lookup was for is what it failed to find (`DNS entry for x`, `no address
     // for x`), though "for" usually names a source or a purpose.
