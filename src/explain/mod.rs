@@ -790,6 +790,80 @@ mod tests {
                 None,
                 None,
             ),
+            // nslookup's answer names the server it asked; a proxy the client names.
+            (
+                "$ nslookup nothere.lan\nServer:\t\t10.9.0.53\nAddress:\t10.9.0.53#53\n\n** server can't find nothere.lan: NXDOMAIN",
+                Kind::Dns,
+                Some("10.9.0.53"),
+                Some(53),
+            ),
+            (
+                "connect 10.9.0.7 fail:Error connecting to HTTP proxy 127.0.0.1:8580: [Errno 10061] cost:1013",
+                Kind::Refused,
+                Some("127.0.0.1"),
+                Some(8580),
+            ),
+            // telnet's default port, and the port of the command when the failing line
+            // names only the address the name resolved to.
+            (
+                "Router#telnet 10.9.0.8\nTrying 10.9.0.8 ... % Connection timed out; remote host not responding",
+                Kind::Timeout,
+                Some("10.9.0.8"),
+                Some(23),
+            ),
+            (
+                "gregk@Router:~$ telnet una.lan 80\ntelnet: can't connect to remote host (10.9.0.9): Connection refused",
+                Kind::Refused,
+                Some("10.9.0.9"),
+                Some(80),
+            ),
+            // A prompt's command is not glued to the output under it; a Java class and
+            // line in a log prefix, cut by the terminal, is no address.
+            (
+                "[root@mon ~]# /usr/local/nagios/libexec/check_ntp_peer -H 10.9.0.10\nCRITICAL - Socket timeout[root@mon ~]#",
+                Kind::Timeout,
+                Some("10.9.0.10"),
+                None,
+            ),
+            (
+                "2021-06-07 18:44:26.055 [lettuce-nioEventLoop-4-5] INFO  io.let\ntuce.core.protocol.CommandHandler:217 - null Unexpected exception during\nrequest: java.io.IOException: 远程主机强迫关闭了一个现有的连接。",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // An environment variable's name where the host goes.
+            (
+                "Thu Aug 08 19:36:50 2019 UDPv4 link remote: [AF_INET]OPENVPN_IPSERVER:1194\nThu Aug 08 19:37:51 2019 TLS Error: TLS key negotiation failed to occur within 60 seconds (check your network connectivity)",
+                Kind::Timeout,
+                None,
+                Some(1194),
+            ),
+            // Kinds: a resolver timeout is a lookup failure; the TLS words of embedded
+            // stacks; Oracle's lost contact.
+            (
+                "Error in curl::curl_fetch_memory(url, handle = handle) : Timeout was reached: Resolving timed out after 10000 milliseconds",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            (
+                "E (349004) esp-tls: mbedtls_ssl_handshake returned -0x2700\nE (349015) esp-tls: Failed to open new connection",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "level=error msg=\"conpool.Get() occurs error:Env.OpenSrv Env.ociError ORA-12547: TNS:lost contact\"",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "Error: unable to connect to a repository at URL 'svn://svn.lan/trunk'\nsvn: E730060: Can't connect to host 'svn.lan': Connection timed out",
+                Kind::Timeout,
+                Some("svn.lan"),
+                Some(3690),
+            ),
             // A Zabbix item read that timed out, and WinRM's lookup failure.
             (
                 "Get value from agent failed: ZBX_TCP_READ() timed out",

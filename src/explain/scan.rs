@@ -370,6 +370,8 @@ const MORE_SCHEME_PORTS: &[(&str, u16)] = &[
     ("socks5h", 1080),
     ("nntp", 119),
     ("rsync", 873),
+    ("svn", 3690),
+    ("svn+ssh", 22),
     ("vnc", 5900),
     ("rdp", 3389),
     ("smb", 445),
@@ -648,7 +650,13 @@ fn is_error_name(h: &str) -> bool {
 /// `consul_ip`, `ecxxxxxx.eu-north-1.compute.amazonaws.com`.
 pub fn is_redacted(h: &str) -> bool {
     let lower = h.to_ascii_lowercase();
-    invented_name(&lower)
+    // An environment variable's name (`OPENVPN_IPSERVER`): a setting's name, not its value.
+    let variable = h.contains('_')
+        && h.bytes().any(|b| b.is_ascii_uppercase())
+        && h.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    variable
+        || invented_name(&lower)
         || (lower.contains('x')
             && lower
                 .chars()

@@ -142,7 +142,8 @@ pub fn prepare_one_cut(raw: &str) -> Option<Prepared> {
         && next.text.starts_with(token)
         && !starts_record(&next.text)
         && !same_lead(&lines[at].text, &next.text)
-        && !ends_sentence(&lines[at].text, &next.text);
+        && !ends_sentence(&lines[at].text, &next.text)
+        && !is_prompt(&lines[at].text);
     if !cut {
         return None;
     }
@@ -154,6 +155,18 @@ pub fn prepare_one_cut(raw: &str) -> Option<Prepared> {
         }
     }
     Some(assemble(out))
+}
+
+/// A shell prompt and the command typed after it (`[root@db ~]# check_ntp -H 10.0.0.5`,
+/// `$ telnet db 23`): the command ended where the line ends, the output is the next line.
+fn is_prompt(line: &str) -> bool {
+    let t = line.trim_start();
+    ["$ ", "# ", "% ", "> ", "❯ ", "➜ "]
+        .iter()
+        .any(|p| t.starts_with(p))
+        || ["]# ", "]$ ", "~$ ", "~# ", ":~$ "]
+            .iter()
+            .any(|p| t.find(p).is_some_and(|at| at < 60))
 }
 
 /// A line that ends a sentence with a dot (`… at https://pub.dev.`) before a line that

@@ -507,8 +507,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     }
     for c in p.tool_host.captures_iter(line) {
         let h = c.get(1).expect("group");
-        // No port for ntpdate: NTP is UDP 123, and a TCP check of 123 would mislead.
-        let port = flag_port(line);
+        // No port for ntpdate: NTP is UDP 123, and a TCP check of 123 would mislead. telnet
+        // without a port argument goes to its own, 23.
+        let telnet = c[0].to_ascii_lowercase().contains("telnet");
+        let port = flag_port(line).or(telnet.then_some(23));
         push(
             &mut out,
             &mut taken,

@@ -283,10 +283,11 @@ pub fn complete(
                     {
                         ports.push((score + 5, port));
                     }
-                    // The URL a request was made to, when the failing line names only the
-                    // address its name resolved to (`GET http://mirror.lan/` … `Failed to
-                    // connect to 10.0.0.5`): its port is the port.
-                    if let (Some(ch), Some(port), Some(_)) = (&c.host, c.port, &c.scheme)
+                    // The URL a request was made to (or the command that ran), when the
+                    // failing line names only the address its name resolved to (`GET
+                    // http://mirror.lan/` … `Failed to connect to 10.0.0.5`, `telnet una.lan
+                    // 80` … `can't connect to remote host (10.0.0.5)`): its port is the port.
+                    if let (Some(ch), Some(port)) = (&c.host, c.port)
                         && c.asked
                         && h.parse::<std::net::IpAddr>().is_ok()
                         && ch.parse::<std::net::IpAddr>().is_err()

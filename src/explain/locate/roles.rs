@@ -7,7 +7,7 @@ use crate::explain::scan::clean_host;
 /// Words that fill a host's place in messages without being one, and files that look like
 /// host names (`app.py`).
 pub fn placeholder(host: &str) -> bool {
-    placeholder_word(host) || is_source_file(&host.to_ascii_lowercase()) || is_pointer(host)
+    placeholder_word(host) || is_source_file(host) || is_pointer(host)
 }
 
 /// A memory address printed where a host goes (`etcd-endpoints://0xc000350000/10.0.0.1:2379`).
@@ -194,8 +194,11 @@ pub fn placeholder_word(host: &str) -> bool {
         || (h.len() > 5 && h.as_bytes()[..4].iter().all(u8::is_ascii_digit) && h.as_bytes()[4] == b'-')
 }
 
-/// `Foo.java:12`, `app.py:3`: a file and line, not a host and port.
-pub fn is_source_file(h: &str) -> bool {
+/// `Foo.java:12`, `app.py:3`, `io.x.CommandHandler:217`: a file or class and a line, not a
+/// host and port.
+pub fn is_source_file(written: &str) -> bool {
+    let lower = written.to_ascii_lowercase();
+    let h = lower.as_str();
     const EXT: &[&str] = &[
         "java", "kt", "scala", "py", "rb", "go", "rs", "js", "mjs", "cjs", "ts", "tsx", "jsx", "c",
         "cc", "cpp", "h", "hpp", "cs", "php", "ex", "exs", "erl", "hrl", "dart", "swift", "lua",
@@ -215,8 +218,17 @@ pub fn is_source_file(h: &str) -> bool {
                         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             })
     };
-    h.rsplit_once('.')
-        .is_some_and(|(_, ext)| EXT.contains(&ext) && !h.starts_with("www.") && !host_like(ext))
+    // `io.lettuce.core.protocol.CommandHandler:217`: a class and a line in a log prefix;
+    // no label of a host name is written in CamelCase.
+    let class = written.rsplit_once('.').is_some_and(|(pkg, last)| {
+        pkg.starts_with(|c: char| c.is_ascii_lowercase())
+            && last.starts_with(|c: char| c.is_ascii_uppercase())
+            && (last.as_bytes().windows(2))
+                .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+    });
+    class
+        || h.rsplit_once('.')
+            .is_some_and(|(_, ext)| EXT.contains(&ext) && !h.starts_with("www.") && !host_like(ext))
 }
 
 /// A host as the extractor takes it: cleaned, not a placeholder, not a bare number.
@@ -319,6 +331,10 @@ pub fn role_before(before: &str) -> i32 {
         "raddr",
         // Chinese "(visited / server / target) address".
         "地址",
+        "ssh address",
+        "server address",
+        "remote address",
+        "target address",
     ];
     // What a lookup was for is what it failed to find (`DNS entry for x`, `no address
     // for x`), though "for" usually names a source or a purpose.
