@@ -29,7 +29,9 @@ struct Record {
     detail: String,
     kind: String,
     host: Option<String>,
-    port: Option<u16>,
+    /// As the text wrote it: a label may keep a number no port can be (hackney's
+    /// `:6500000`), which no reading matches.
+    port: Option<u32>,
     #[serde(default)]
     alt_hosts: Vec<String>,
     text: String,
@@ -78,7 +80,7 @@ fn score(set: &str) -> Vec<String> {
         let f = ex.main();
         let kind = f.map(|f| f.kind.as_str().to_string());
         let host = f.and_then(|f| f.target.host.clone());
-        let port = f.and_then(|f| f.target.port);
+        let port = f.and_then(|f| f.target.port).map(u32::from);
         let wanted: Vec<Option<String>> = std::iter::once(r.host.as_deref().map(norm))
             .chain(r.alt_hosts.iter().map(|h| Some(norm(h))))
             .collect();
