@@ -236,6 +236,16 @@ fn the_eighth_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind at the end of issue 19's tenth round (185 records, 18 families) and
+/// scored once, before any tuning on it: kind 93.5%, host 84.9%, port 89.7%. Below the
+/// bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_ninth_sealed_set_meets_the_bar() {
+    let problems = score("sealed9");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -249,7 +259,7 @@ fn every_record_has_a_source_and_a_known_kind() {
     ];
     for set in [
         "working", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed6a",
-        "sealed7", "sealed8",
+        "sealed7", "sealed8", "sealed9",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
