@@ -864,6 +864,38 @@ mod tests {
                 Some("svn.lan"),
                 Some(3690),
             ),
+            // A port with a thousands separator; a broker address librdkafka quotes; a
+            // urllib3 pool for an absolute URL is the proxy.
+            (
+                "java.net.ConnectException: Error opening socket to server db.lan/10.9.0.4 on port 50,000 with message: Connection refused",
+                Kind::Refused,
+                Some("db.lan"),
+                Some(50000),
+            ),
+            (
+                "%3|1618498121.702|FAIL|rdkafka#consumer-1| [thrd:kafka:9092/bootstrap]: kafka:9092/bootstrap: Failed to resolve 'kafka:9092': Try again (after 5004ms in state CONNECT)",
+                Kind::Dns,
+                Some("kafka"),
+                Some(9092),
+            ),
+            (
+                "HTTPConnectionPool(host='10.9.0.7', port=80): Max retries exceeded with url: http://site.lan/x (Caused by ProxyError('Cannot connect to proxy.', NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f>: Failed to establish a new connection: [WinError 10060]')))",
+                Kind::Timeout,
+                Some("10.9.0.7"),
+                Some(80),
+            ),
+            (
+                "ERROR:  do_connect: Connection to 10.9.0.5 failed (Error NT_STATUS_IO_TIMEOUT)",
+                Kind::Timeout,
+                Some("10.9.0.5"),
+                None,
+            ),
+            (
+                "This site can’t provide a secure connectionweb.lan uses an unsupported protocol.\nERR_SSL_VERSION_OR_CIPHER_MISMATCH",
+                Kind::Tls,
+                Some("web.lan"),
+                None,
+            ),
             // A Zabbix item read that timed out, and WinRM's lookup failure.
             (
                 "Get value from agent failed: ZBX_TCP_READ() timed out",

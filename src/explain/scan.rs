@@ -712,6 +712,10 @@ fn invented_name(lower: &str) -> bool {
 
 pub fn parse_port(p: &str) -> Option<u16> {
     let p = p.trim();
+    // A port written with a thousands separator (DB2's `on port 50,000`).
+    let grouped = p.len() >= 5 && p.as_bytes()[p.len() - 4] == b',';
+    let joined = grouped.then(|| p.replacen(',', "", 1));
+    let p = joined.as_deref().unwrap_or(p);
     if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }

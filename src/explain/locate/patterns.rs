@@ -159,7 +159,7 @@ pub fn patterns() -> &'static Patterns {
             // HOST` (port 23 unless one follows, which `tool_host_port` reads), `nmap
             // -p 4567 HOST`.
             tool_host: re(
-                r#"(?i)(?:^|[\s`$>/"'#])(?:iperf3?\s+(?:[^\n]*?\s)?-c\s*|ntpdate\s+(?:-\S+\s+)*|telnet\s+|nmap\s+(?:-\S+(?:\s+\d[\d,\-]*)?\s+)*)([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+:[0-9A-Fa-f:]*\]?)(?:[\s"']|$)"#,
+                r#"(?i)(?:^|[\s`$>/"'#])(?:iperf3?\s+(?:[^\n]*?\s)?-c\s*|ntpdate\s+(?:-\S+\s+)*|telnet\s+|showmount\s+(?:-\S+\s+)*|nmap\s+(?:-\S+(?:\s+\d[\d,\-]*)?\s+)*)([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+:[0-9A-Fa-f:]*\]?)(?:[\s"']|$)"#,
             ),
             // urllib3's debug record of a new connection: `Starting new HTTPS connection
             // (1): api.lan:443`, older versions without the port.
