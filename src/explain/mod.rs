@@ -896,6 +896,26 @@ mod tests {
                 Some("web.lan"),
                 None,
             ),
+            // nc -v's host, address and port; git+https's port; SQLAlchemy's help link is
+            // no target.
+            (
+                "db.lan [10.9.0.4] 5432 (postgresql) : Connection refused",
+                Kind::Refused,
+                Some("db.lan"),
+                Some(5432),
+            ),
+            (
+                "$ zig fetch --save=args git+https://code.lan/x/args#master\nerror: unable to resolve host: TemporaryNameServerFailure",
+                Kind::Dns,
+                Some("code.lan"),
+                Some(443),
+            ),
+            (
+                "(MySQLdb._exceptions.OperationalError) (2026, 'SSL connection error: error:1425F102:SSL routines:ssl_choose_client_version:unsupported protocol')\n(Background on this error at: http://sqlalche.me/e/13/e3q8)",
+                Kind::Tls,
+                None,
+                None,
+            ),
             // A Zabbix item read that timed out, and WinRM's lookup failure.
             (
                 "Get value from agent failed: ZBX_TCP_READ() timed out",

@@ -303,6 +303,8 @@ pub fn role_before(before: &str) -> i32 {
         "self",
         "by",
         "本地地址",
+        // SQLAlchemy's link to its documentation after every error.
+        "on this error at",
     ];
     const TOWARD: &[&str] = &[
         "to",
