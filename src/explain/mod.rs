@@ -328,6 +328,18 @@ mod tests {
         explain(text, &Knowledge::bundled()).main().cloned()
     }
 
+    /// Each text's main finding has this kind, host and port.
+    fn assert_reads(cases: &[(&str, Kind, Option<&str>, Option<u16>)]) {
+        for (t, kind, host, port) in cases {
+            let f = main_of(t).unwrap_or_else(|| panic!("no finding: {t}"));
+            assert_eq!(
+                (f.kind, f.target.host.as_deref(), f.target.port),
+                (*kind, *host, *port),
+                "{t}"
+            );
+        }
+    }
+
     #[test]
     fn a_single_line_a_terminal_cut_is_read_whole() {
         let target = |text: &str| {
@@ -661,14 +673,7 @@ mod tests {
                 Some(443),
             ),
         ];
-        for (t, kind, host, port) in cases {
-            let f = main_of(t).unwrap_or_else(|| panic!("no finding: {t}"));
-            assert_eq!(
-                (f.kind, f.target.host.as_deref(), f.target.port),
-                (*kind, *host, *port),
-                "{t}"
-            );
-        }
+        assert_reads(cases);
         // pytest's `E` column does not glue the next record onto the URL.
         let t = "E       playwright._impl._api_types.Error: net::ERR_CONNECTION_TIMED_OUT at https://web.lan\nE       =========================== logs ===========================";
         assert_eq!(main_of(t).unwrap().target.host.as_deref(), Some("web.lan"));
@@ -930,14 +935,7 @@ mod tests {
                 None,
             ),
         ];
-        for (t, kind, host, port) in cases {
-            let f = main_of(t).unwrap_or_else(|| panic!("no finding: {t}"));
-            assert_eq!(
-                (f.kind, f.target.host.as_deref(), f.target.port),
-                (*kind, *host, *port),
-                "{t}"
-            );
-        }
+        assert_reads(cases);
     }
 
     #[test]
