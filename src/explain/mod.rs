@@ -939,6 +939,81 @@ mod tests {
     }
 
     #[test]
+    fn tools_of_round_eleven_name_their_target() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // The name and service handed to getaddrinfo; a phrase in quotes is no name.
+            (
+                "Failed getaddrinfo build-box.lan , 58472 : -2 : Name or service not known",
+                Kind::Dns,
+                Some("build-box.lan"),
+                Some(58472),
+            ),
+            (
+                "rsync: getaddrinfo: \"my host here\" 23456: nodename nor servname provided, or not known",
+                Kind::Dns,
+                None,
+                Some(23456),
+            ),
+            // A lookup that failed "for" a quoted name; busybox's "bad address".
+            (
+                "cabal: openTCPConnection: host lookup failure for \"hackage.lan\"",
+                Kind::Dns,
+                Some("hackage.lan"),
+                None,
+            ),
+            (
+                "$ busybox wget https://git.lan/x.tar.xz\nwget: bad address 'git.lan'",
+                Kind::Dns,
+                Some("git.lan"),
+                Some(443),
+            ),
+            // A file retrieved from an address is where the connection went.
+            (
+                "error: failed retrieving file 'core.db' from 10.4.2.38 : Operation timed out after 0 milliseconds with 0 out of 0 bytes received",
+                Kind::Timeout,
+                Some("10.4.2.38"),
+                None,
+            ),
+            // bash's /dev/tcp socket.
+            (
+                "./redi.sh: line 170: /dev/tcp/10.44.1.11/6301: A remote host refused an attempted connect operation.",
+                Kind::Refused,
+                Some("10.44.1.11"),
+                Some(6301),
+            ),
+            // What curl sends is not where it connects.
+            (
+                "$ curl -X POST -d '{\"url\":\"https://img.lan/a.jpg\"}' localhost:8081\ncurl: (52) Empty reply from server",
+                Kind::Reset,
+                Some("localhost"),
+                Some(8081),
+            ),
+            // wget's read error takes its kind from the reason in brackets.
+            (
+                "HTTP request sent, awaiting response... Read error (Connection timed out) in headers.",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            // Firefox's reset code outranks its "Secure Connection Failed" title, in German too.
+            (
+                "Fehler: Gesicherte Verbindung fehlgeschlagen\n\nBeim Verbinden mit mail.corp.lan trat ein Fehler auf. PR_CONNECT_RESET_ERROR",
+                Kind::Reset,
+                Some("mail.corp.lan"),
+                None,
+            ),
+            // Chrome's unsupported-protocol page in Chinese.
+            (
+                "此网站无法提供安全连接\n\nwww.shop.lan 使用了不受支持的协议。\nERR_SSL_VERSION_OR_CIPHER_MISMATCH",
+                Kind::Tls,
+                Some("www.shop.lan"),
+                None,
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
     fn a_final_line_break_ends_the_last_line() {
         let lines = |t: &str| explain(t, &Knowledge::bundled()).stats.lines;
         assert_eq!(lines("all good"), 1);

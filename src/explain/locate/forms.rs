@@ -65,6 +65,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         .collect();
     // ssh names the peer `UNKNOWN port 65535` when it went through a ProxyCommand: the
     // port is a placeholder too.
+    if line.contains("curl") {
+        taken.extend(p.curl_payload.find_iter(line).map(|m| (m.start(), m.end())));
+    }
     if let Some(at) = line.find("UNKNOWN port ") {
         taken.push((at, (at + "UNKNOWN port 65535".len()).min(line.len())));
     }
@@ -359,10 +362,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         "connection to",
         "connecting to",
         "连接到",
+        "verbinden mit",
     ]);
     let sentences = sentence.then(|| p.sentence_host.captures_iter(line));
     for c in sentences.into_iter().flatten() {
-        let Some(h) = (1..=6).find_map(|i| c.get(i)) else {
+        let Some(h) = (1..=7).find_map(|i| c.get(i)) else {
             continue;
         };
         // Chrome's page copied without its line break: "…a secure connectionapp.lan sent
@@ -442,6 +446,29 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     }
     for c in p.host_slash_port.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 5, false);
+    }
+    let dev_tcp = line
+        .contains("/dev/")
+        .then(|| p.dev_tcp.captures_iter(line));
+    for c in dev_tcp.into_iter().flatten() {
+        host_and_port(&mut out, &mut taken, &c, 6, true);
+    }
+    let getaddrinfo = has(&["getaddrinfo"]).then(|| p.getaddrinfo_args.captures_iter(line));
+    for c in getaddrinfo.into_iter().flatten() {
+        let h = c.get(1).or_else(|| c.get(2)).expect("group");
+        let n = c.get(3).expect("group");
+        // A phrase in quotes ("myhostname replaced") is no name.
+        let host = host_of(h.as_str()).filter(|h| !h.contains(' ') && !placeholder(h));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), n.end()),
+            host,
+            parse_port(n.as_str()),
+            None,
+            6,
+            true,
+        );
     }
     for c in p.new_connection.captures_iter(line) {
         let h = c.get(2).expect("group");

@@ -52,6 +52,9 @@ pub struct Patterns {
     pub sentence_host: Regex,
     pub bracket_host: Regex,
     pub command_host_port: Regex,
+    pub dev_tcp: Regex,
+    pub getaddrinfo_args: Regex,
+    pub curl_payload: Regex,
 }
 
 pub fn patterns() -> &'static Patterns {
@@ -105,7 +108,7 @@ pub fn patterns() -> &'static Patterns {
             // can’t open the page “x”`, `x sent an invalid response`, `An error occurred
             // during a connection to x.`, `The connection to [x] was interrupted`.
             sentence_host: re(
-                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)"#,
+                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)"#,
             ),
             // `[api.lan] Operation timed out`: a name in brackets, then the failure.
             bracket_host: re(
@@ -114,6 +117,19 @@ pub fn patterns() -> &'static Patterns {
             // A command line ending in a host and a port (`$ deno run app.ts localhost 8000`).
             command_host_port: re(
                 r"(?:^\s*(?:\$|>|#|[A-Za-z]:\\?[^\s>]*>)|\$)\s+\S.*?\s((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+)\s+(\d{2,5})\s*$",
+            ),
+            // bash's own sockets: `/dev/tcp/10.0.0.5/6379`.
+            dev_tcp: re(r"/dev/(?:tcp|udp)/(\[?[0-9A-Fa-f:]+:[0-9A-Fa-f:]*\]?|[A-Za-z0-9][\w.\-]*)/(\d{1,5})\b"),
+            // The name and service a program handed to getaddrinfo: `getaddrinfo db.lan ,
+            // 5432`, rsync's `getaddrinfo: db.lan 873`; a name the reporter replaced by a
+            // phrase in quotes still leaves the port.
+            getaddrinfo_args: re(
+                r#"(?i)\bgetaddrinfo(?:\(\))?:?\s+(?:"([^"\n]{1,60})"|([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+|localhost))\s*,?\s+(\d{1,5})\b"#,
+            ),
+            // What curl sends (`-d '{"url":"https://…"}'`, `-H 'Referer: …'`) is data, not
+            // where it connects.
+            curl_payload: re(
+                r#"\s(?:-d|--data(?:-raw|-binary|-urlencode)?|-H|--header|-F|--form|-e|--referer)\s+(?:'[^']*'|"[^"]*")"#,
             ),
             url: re(r#"(?i)\b[a-z][a-z0-9+.\-]{1,15}://[^\s"'<>`|\\]+"#),
             // "host X port N", "X port N", "X (port N)", "server X on port N", "X, port N";
@@ -181,7 +197,7 @@ pub fn patterns() -> &'static Patterns {
             ),
             localhost: re(r"(?i)\blocalhost\b"),
             quoted_host: re(
-                r#"(?i)\b(?:host(?:\s+name)?|hostname|server|resolve(?:\s+host)?|lookup|connect\s+to|connexion\s+à|connection\s+to)\s*[:]?\s*["'“‘`]([^"'”’`\s]+)["'”’`]"#,
+                r#"(?i)\b(?:host(?:\s+name)?|hostname|server|resolve(?:\s+host)?|lookup|lookup\s+(?:failure|failed|error)\s+for|bad\s+address|connect\s+to|connexion\s+à|connection\s+to)\s*[:]?\s*["'“‘`]([^"'”’`\s]+)["'”’`]"#,
             ),
             // No boundary in front: an address glued to a word ("inaccessible127.0.0.1").
             ipv4: re(r"(?:\d{1,3}\.){3}\d{1,3}\b"),

@@ -339,7 +339,8 @@ pub fn role_before(before: &str) -> i32 {
         "target address",
     ];
     // What a lookup was for is what it failed to find (`DNS entry for x`, `no address
-    // for x`), though "for" usually names a source or a purpose.
+    // for x`, `host lookup failure for "x"`), though "for" usually names a source or a
+    // purpose.
     const LOOKED_UP: &[&str] = &[
         "entry for",
         "record for",
@@ -350,6 +351,10 @@ pub fn role_before(before: &str) -> i32 {
         "resolution for",
         "query for",
         "resolve for",
+        "failure for",
+        "failed for",
+        "error for",
+        "bad address",
     ];
     // A package source (`service index for source https://…`) is where the client went.
     if LOOKED_UP.iter().any(|w| tail.ends_with(w)) || tail.ends_with("for source") {
@@ -359,8 +364,8 @@ pub fn role_before(before: &str) -> i32 {
         // "fetch certificate from X", "download from X", "pull from X": the place fetched
         // from is where the connection went.
         const FETCH: &[&str] = &[
-            "fetch", "download", "pull", "retrieve", "receive", "get", "load", "read", "clone",
-            "update",
+            "fetch", "download", "pull", "retriev", "receiv", "get", "load", "read", "clone",
+            "updat", "sync",
         ];
         let fetched = tail.ends_with("from")
             && b.split_whitespace()
