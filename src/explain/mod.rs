@@ -1009,6 +1009,101 @@ mod tests {
                 Some("www.shop.lan"),
                 None,
             ),
+            // A call named like a client is still a call: its argument was asked for.
+            (
+                "Modbus Error: [Connection] Failed to connect[ModbusTcpClient(10.9.0.50:502)]",
+                Kind::Other,
+                Some("10.9.0.50"),
+                Some(502),
+            ),
+            // mitmproxy's ProxyError reports its own upstream, in escaped quotes.
+            (
+                "ProxyError(NetLibError('Error connecting to \"www.shop.lan\": [Errno -5] No address associated with hostname',),)",
+                Kind::Dns,
+                Some("www.shop.lan"),
+                None,
+            ),
+            // A host handed to a call with the port by keyword.
+            (
+                "    async with asyncssh.connect('10.9.1.2', username=\"root\", port=22) as conn:\nasyncssh.misc.ConnectionLost: Connection lost",
+                Kind::Reset,
+                Some("10.9.1.2"),
+                Some(22),
+            ),
+            // A connect report ending in host and port; "telnet server" is no telnet command.
+            (
+                "[INFO] arthas-client connect 127.0.0.1 3658\nConnect to telnet server error: 127.0.0.1 3658\njava.net.ConnectException: 拒绝连接",
+                Kind::Refused,
+                Some("127.0.0.1"),
+                Some(3658),
+            ),
+            // Haskell's quoted host and its port.
+            (
+                "TlsExceptionHostPort (HandshakeFailed Error_EOF) \"chrome.shop.lan\" 443",
+                Kind::Tls,
+                Some("chrome.shop.lan"),
+                Some(443),
+            ),
+            // DB2's communication error: where, and the errno's kind.
+            (
+                "SQL30081N  A communication error has been detected. Communication protocol being used: \"TCP/IP\".  Location where the error was detected: \"10.60.63.234\".  Communication function detecting the error: \"recv\".  Protocol specific error code(s): \"104\", \"*\", \"0\".  SQLSTATE=08001.",
+                Kind::Reset,
+                Some("10.60.63.234"),
+                None,
+            ),
+            // A UUID in a host's place is no host; the address it tried is.
+            (
+                "org.gradle.internal.remote.internal.ConnectException: Could not connect to server [46b08111-3f5f-4229-8a64-983d8a282b0b port:44425, addresses:[/127.0.0.1]]. Tried addresses: [/127.0.0.1].",
+                Kind::Other,
+                Some("127.0.0.1"),
+                Some(44425),
+            ),
+            // Firebird's message with dots a log escaped.
+            (
+                "GDS Exception. 335544721. Unable to complete network request to host \"10\\.9\\.3\\.181\"\\. Reason: x",
+                Kind::Other,
+                Some("10.9.3.181"),
+                None,
+            ),
+            // SNMP's silent peer; a name that did not resolve in a small system's shell.
+            (
+                "$ snmpwalk -v2c -c public snmp.lan system\nTimeout: No Response from snmp.lan",
+                Kind::Timeout,
+                Some("snmp.lan"),
+                None,
+            ),
+            (
+                "2024-02-07 16:01:34,117 # can't resolve iot.azure.lan",
+                Kind::Dns,
+                Some("iot.azure.lan"),
+                None,
+            ),
+            // A later line naming the host gives its port.
+            (
+                "ssh: Could not resolve hostname git.corp.lan: Name or service not known\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\nand the repository exists.\nfatal: clone of 'ssh://git@git.corp.lan:10022/a/b.git' into submodule path '/p' failed",
+                Kind::Dns,
+                Some("git.corp.lan"),
+                Some(10022),
+            ),
+            // Kinds: serf's hang-up, EADDRNOTAVAIL in other words, Dutch "no such host".
+            (
+                "svn: E120108: Error running context: The server unexpectedly closed the connection.",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "SocketException: Write failed (OS Error: Can't assign requested address, errno = 49)",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "System.Net.Sockets.SocketException (0x80004005): Host is onbekend",
+                Kind::Dns,
+                None,
+                None,
+            ),
         ];
         assert_reads(cases);
     }

@@ -556,7 +556,9 @@ pub fn split_addr(s: &str) -> Option<(String, Option<u16>)> {
 
 /// A host name or IP literal as written, without quotes or brackets; None when it is not one.
 pub fn clean_host(h: &str) -> Option<String> {
-    let h = h.trim().trim_matches(|c| {
+    // A log that escaped its dots for a regex (`192\\.168\\.3\\.181`).
+    let unescaped = h.replace("\\.", ".");
+    let h = unescaped.trim().trim_matches(|c| {
         matches!(
             c,
             '\'' | '"' | '[' | ']' | '(' | ')' | ',' | '.' | '`' | ';'
@@ -596,7 +598,12 @@ pub fn clean_host(h: &str) -> Option<String> {
     // All digits and dots but not an address: a version or a counter, not a host.
     let numeric = h.chars().all(|c| c.is_ascii_digit() || c == '.');
     let letters = h.chars().any(|c| c.is_ascii_alphabetic());
-    (name_chars && !numeric && letters && !h.starts_with(['-', '.'])).then(|| h.to_string())
+    // A UUID (Gradle's daemon id where others print a host) names no place.
+    let uuid = h.len() == 36
+        && h.split('-').map(str::len).eq([8, 4, 4, 4, 12])
+        && h.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    (name_chars && !numeric && letters && !uuid && !h.starts_with(['-', '.']))
+        .then(|| h.to_string())
 }
 
 /// Text in a host's place that names no host: a redacted address (`xx.xx.xx.xx`,

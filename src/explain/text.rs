@@ -473,7 +473,8 @@ fn shape(line: &str) -> String {
 /// Whether a line starts a new log record or traceback part rather than continuing a cut
 /// line: a timestamp, a log level, a stack frame, an exception chain marker, a JSON object.
 fn starts_record(line: &str) -> bool {
-    let t = line.trim_start();
+    // A reply's quote marks (`> at com.x.Y`) come before what the line starts with.
+    let t = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
     if t.len() != line.len() && (t.starts_with("at ") || t.starts_with("File \"")) {
         return true;
     }

@@ -1,6 +1,7 @@
 //! The forms an address takes in a line: URLs, `host:port` and its bracketed, zoned and
 //! `name/ip` forms, "host X port N", flags, fields, call arguments, bare IPs.
 
+use super::command::curl_bare_target;
 use super::patterns::{flag_port, patterns, server_flag};
 use super::roles::{
     host_of, is_pointer, looks_like_version, placeholder, placeholder_word, role_before,
@@ -416,6 +417,17 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in commands.into_iter().flatten() {
         host_and_port(&mut out, &mut taken, &c, 5, true);
     }
+    let connects =
+        (ends_in_digit && has(&["connect"])).then(|| p.connect_host_port.captures_iter(line));
+    for c in connects.into_iter().flatten() {
+        host_and_port(&mut out, &mut taken, &c, 5, true);
+    }
+    let kwargs = line
+        .contains("port")
+        .then(|| p.call_port_kwarg.captures_iter(line));
+    for c in kwargs.into_iter().flatten() {
+        host_and_port(&mut out, &mut taken, &c, 6, true);
+    }
     for c in p.call_args.captures_iter(line) {
         let Some(h) = c.get(1).or_else(|| c.get(2)) else {
             continue;
@@ -444,8 +456,38 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in apple.into_iter().flatten() {
         host_and_port(&mut out, &mut taken, &c, 6, false);
     }
+    let named = has(&["no response from", "failed for", " from "])
+        .then(|| p.named_host.captures_iter(line));
+    for c in named.into_iter().flatten() {
+        let Some(h) = (1..=3).find_map(|i| c.get(i)) else {
+            continue;
+        };
+        let (host, port) = split_addr(h.as_str()).map_or((None, None), |(h, p)| (Some(h), p));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host.filter(|h| !placeholder(h)),
+            port,
+            None,
+            5,
+            true,
+        );
+    }
     for c in p.host_slash_port.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 5, false);
+    }
+    if let Some((span, host, port)) = curl_bare_target(line) {
+        push(
+            &mut out,
+            &mut taken,
+            span,
+            Some(host),
+            Some(port),
+            Some("http".into()),
+            5,
+            true,
+        );
     }
     let dev_tcp = line
         .contains("/dev/")
@@ -537,12 +579,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         // No port for ntpdate: NTP is UDP 123, and a TCP check of 123 would mislead. telnet
         // without a port argument goes to its own, 23.
         let telnet = c[0].to_ascii_lowercase().contains("telnet");
+        // "telnet server error": a word, not a command's argument.
+        let Some(host) = host_of(h.as_str()) else {
+            continue;
+        };
         let port = flag_port(line).or(telnet.then_some(23));
         push(
             &mut out,
             &mut taken,
             (h.start(), h.end()),
-            host_of(h.as_str()),
+            Some(host),
             port,
             None,
             7,

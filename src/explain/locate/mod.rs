@@ -14,6 +14,7 @@
 //! pair are never the target, and a place named on the line that failed, or after "to",
 //! beats one named further away.
 
+mod command;
 mod forms;
 mod patterns;
 mod roles;
@@ -235,7 +236,10 @@ pub fn complete(
             || server_flag(line)
             || p.glued_flag_host.is_match(line)
             || p.call_args.is_match(line);
-        if far && !command && !p.kv_port.is_match(line) {
+        // So does a line naming the host already read, which may give its port (git's
+        // `fatal: clone of 'ssh://git@h:10022/…' failed` under ssh's lookup error).
+        let names_known = far && target.host.as_deref().is_some_and(|h| line.contains(h));
+        if far && !command && !names_known && !p.kv_port.is_match(line) {
             continue;
         }
         // An attempt announced before the error (`Connecting to X`, `Opening socket

@@ -55,6 +55,9 @@ pub struct Patterns {
     pub dev_tcp: Regex,
     pub getaddrinfo_args: Regex,
     pub curl_payload: Regex,
+    pub named_host: Regex,
+    pub connect_host_port: Regex,
+    pub call_port_kwarg: Regex,
 }
 
 pub fn patterns() -> &'static Patterns {
@@ -131,6 +134,21 @@ pub fn patterns() -> &'static Patterns {
             curl_payload: re(
                 r#"\s(?:-d|--data(?:-raw|-binary|-urlencode)?|-H|--header|-F|--form|-e|--referer)\s+(?:'[^']*'|"[^"]*")"#,
             ),
+            // A host named in words of asking: SNMP's `No Response from X`, `SSL connection
+            // failed for X`, `failed retrieving file 'core.db' from X`.
+            named_host: re(
+                r#"(?i)\bNo\s+Response\s+from\s+((?:(?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:connection|connect|request|handshake|session)\s+failed\s+for\s+((?:(?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:retriev|download|fetch)\w*\s+(?:[^\n]{0,80}?\s)?from\s+["'“]?((?:(?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)"#,
+            ),
+            // A connect report ending in a host and a port (`arthas-client connect 10.0.0.5
+            // 3658`, `Connect to telnet server error: 10.0.0.5 3658`).
+            connect_host_port: re(
+                r"(?i)\bconnect\w*\b[^\n]{0,40}?[\s:]((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+(\d{1,5})\s*$",
+            ),
+            // A call given the host first and the port by keyword (`asyncssh.connect('10.0.0.5',
+            // username='x', port=22)`).
+            call_port_kwarg: re(
+                r#"\(\s*\\?["']((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\\?["'][^()\n]{0,160}?\bport\s*=\s*(\d{1,5})\b"#,
+            ),
             url: re(r#"(?i)\b[a-z][a-z0-9+.\-]{1,15}://[^\s"'<>`|\\]+"#),
             // "host X port N", "X port N", "X (port N)", "server X on port N", "X, port N";
             // a host the reporter replaced by `<domain>/<ip>` still gives the port.
@@ -197,7 +215,7 @@ pub fn patterns() -> &'static Patterns {
             ),
             localhost: re(r"(?i)\blocalhost\b"),
             quoted_host: re(
-                r#"(?i)\b(?:host(?:\s+name)?|hostname|server|resolve(?:\s+host)?|lookup|lookup\s+(?:failure|failed|error)\s+for|bad\s+address|connect\s+to|connexion\s+à|connection\s+to)\s*[:]?\s*["'“‘`]([^"'”’`\s]+)["'”’`]"#,
+                r#"(?i)\b(?:host(?:\s+name)?|hostname|server|resolve(?:\s+host)?|lookup|lookup\s+(?:failure|failed|error)\s+for|bad\s+address|connect\s+to|connecting\s+to|connexion\s+à|connection\s+to)\s*[:]?\s*["'“‘`]([^"'”’`\s]+)["'”’`]"#,
             ),
             // No boundary in front: an address glued to a word ("inaccessible127.0.0.1").
             ipv4: re(r"(?:\d{1,3}\.){3}\d{1,3}\b"),
@@ -225,13 +243,14 @@ pub fn patterns() -> &'static Patterns {
             // `connect(("10.0.0.1", 554))`, `tcpConnectToHost(alloc, "localhost", 8080)`,
             // `HTTP::Client.new("127.0.0.1", 12345)`: a host and a port handed to a call.
             call_args: re(
-                r#"[({,]\s*[({]?\s*(?:["']([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+\]?)["']|((?:\d{1,3}\.){3}\d{1,3}|localhost))\s*,\s*(\d{1,5})\s*[)},]"#,
+                r#"[({,]\s*[({]?\s*(?:\\?["']([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+\]?)\\?["']|((?:\d{1,3}\.){3}\d{1,3}|localhost))\s*,\s*(\d{1,5})\s*[)},]"#,
             ),
-            // `at "localhost":5555`, `'db.internal':5432`: a quoted host, then its port. The
+            // `at "localhost":5555`, `'db.internal':5432`, Haskell's `"db.lan" 443`: a quoted
+            // host, then its port. The
             // host has a dot, or is localhost or an address, so a JSON key (`"port":5432`)
             // is never read as one.
             quoted_host_port: re(
-                r#"["'`]((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)["'`]\s*:\s*(\d{1,5})\b"#,
+                r#"["'`]((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)["'`](?:\s*:\s*|[ \t]+)(\d{1,5})\b"#,
             ),
             // HBase's server name, `host,port,startcode` (`hbase,33098,1487574090526`).
             server_name: re(r"(?:^|[\s=({\[])([A-Za-z0-9{][\w.\-}]*),(\d{2,5}),\d{13}\b"),

@@ -36,7 +36,17 @@ pub fn looks_like_version(line: &str, start: usize, end: usize) -> bool {
         || (after.starts_with(['-', '_', '+'])
             && after[1..].starts_with(|c: char| c.is_ascii_digit()))
         || [
-            "version", "ver", "ver.", "release", "build", "firmware", "v",
+            "version",
+            "ver",
+            "ver.",
+            "release",
+            "build",
+            "firmware",
+            "v",
+            // rsync's own version at the end of its errors (`[Receiver=3.1.3.0]`).
+            "receiver=",
+            "sender=",
+            "generator=",
         ]
         .iter()
         .any(|w| {
@@ -246,6 +256,15 @@ pub fn host_of(raw: &str) -> Option<String> {
     (!placeholder(&h)).then_some(h)
 }
 
+/// The text ends with the word (or words) `w`, not with the end of a longer word
+/// (`ModbusTcpClient(` is a call, not "client").
+fn ends_with_word(tail: &str, w: &str) -> bool {
+    tail.strip_suffix(w).is_some_and(|rest| {
+        !(rest.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            && w.starts_with(|c: char| c.is_ascii_alphanumeric()))
+    })
+}
+
 /// What the text just before a candidate says about its role: negative when it is the
 /// source of a connection, a log line's own origin or a resolver, positive after "to".
 pub fn role_before(before: &str) -> i32 {
@@ -355,12 +374,14 @@ pub fn role_before(before: &str) -> i32 {
         "failed for",
         "error for",
         "bad address",
+        // The peer that did not answer (SNMP's `Timeout: No Response from x`).
+        "no response from",
     ];
     // A package source (`service index for source https://…`) is where the client went.
-    if LOOKED_UP.iter().any(|w| tail.ends_with(w)) || tail.ends_with("for source") {
+    if LOOKED_UP.iter().any(|w| ends_with_word(tail, w)) || ends_with_word(tail, "for source") {
         return 2;
     }
-    if AWAY.iter().any(|w| tail.ends_with(w)) {
+    if AWAY.iter().any(|w| ends_with_word(tail, w)) {
         // "fetch certificate from X", "download from X", "pull from X": the place fetched
         // from is where the connection went.
         const FETCH: &[&str] = &[
@@ -377,7 +398,7 @@ pub fn role_before(before: &str) -> i32 {
         }
         return 2;
     }
-    if argument || TOWARD.iter().any(|w| tail.ends_with(w)) {
+    if argument || TOWARD.iter().any(|w| ends_with_word(tail, w)) {
         return 2;
     }
     0

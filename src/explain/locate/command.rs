@@ -1,0 +1,172 @@
+//! The place a curl command line goes to when it is written without a scheme (`curl -v
+//! api.lan`, `curl -F "f=@x" esp.local/update`): curl then speaks http, port 80 unless the
+//! argument names one. Scheme'd URLs are read by the URL form; this finds the bare ones.
+
+use crate::explain::scan::split_addr;
+
+/// curl's options that take a value: the word after them is that value, not the place.
+const TAKES_VALUE: &[&str] = &[
+    "-o",
+    "-X",
+    "-H",
+    "-d",
+    "-F",
+    "-u",
+    "-x",
+    "-A",
+    "-e",
+    "-b",
+    "-c",
+    "-T",
+    "-m",
+    "-w",
+    "-K",
+    "-E",
+    "-C",
+    "-r",
+    "-U",
+    "-Y",
+    "-y",
+    "-z",
+    "-Q",
+    "--output",
+    "--request",
+    "--header",
+    "--data",
+    "--data-raw",
+    "--data-binary",
+    "--data-urlencode",
+    "--form",
+    "--user",
+    "--proxy",
+    "--user-agent",
+    "--referer",
+    "--cookie",
+    "--cookie-jar",
+    "--upload-file",
+    "--max-time",
+    "--connect-timeout",
+    "--write-out",
+    "--config",
+    "--cert",
+    "--key",
+    "--cacert",
+    "--capath",
+    "--resolve",
+    "--connect-to",
+    "--retry",
+    "--retry-delay",
+    "--interface",
+    "--limit-rate",
+    "--range",
+    "--proxy-user",
+    "--dns-servers",
+    "--unix-socket",
+    "--socks5",
+    "--socks5-hostname",
+    "--preproxy",
+    "--noproxy",
+    "--json",
+];
+
+/// The span, host and port of the first bare place on a curl command line.
+pub fn curl_bare_target(line: &str) -> Option<((usize, usize), String, u16)> {
+    let at = line.find("curl ")?;
+    // Only where a command starts: the line's start, after a prompt, a pipe or `sudo`
+    // ("curl error: Could not resolve host: x" is a message, not a command).
+    let before = line[..at].trim_end();
+    let command = before.is_empty()
+        || ["$", "#", ">", "|", "&&", ";", "sudo"]
+            .iter()
+            .any(|w| before.ends_with(w));
+    if !command {
+        return None;
+    }
+    let mut skip_next = false;
+    for (start, word) in words(line, at + "curl ".len()) {
+        if matches!(word, "|" | ";" | "&&" | "||" | ">" | ">>") {
+            return None;
+        }
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
+        if word.starts_with('-') {
+            skip_next = TAKES_VALUE.contains(&word);
+            continue;
+        }
+        let bare = word.trim_matches(['"', '\'']);
+        if bare.contains("://") {
+            return None;
+        }
+        let authority = bare.split(['/', '?', '#']).next().unwrap_or("");
+        let place = split_addr(authority).filter(|(host, _)| {
+            host == "localhost"
+                || host.parse::<std::net::IpAddr>().is_ok()
+                || (host.contains('.')
+                    && host.ends_with(|c: char| c.is_ascii_alphabetic())
+                    && !authority.contains('@'))
+        });
+        // The first argument that is no place ends the reading: a command's arguments are
+        // places and files, and prose ("curl error: …") is neither.
+        return place.map(|(host, port)| ((start, start + word.len()), host, port.unwrap_or(80)));
+    }
+    None
+}
+
+/// The words of a command from `from` on, with their byte offsets; a quoted word keeps its
+/// spaces (`-d '{"a": 1}'` is one word).
+fn words(line: &str, from: usize) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let bytes = line.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut quote: Option<u8> = None;
+        while i < bytes.len() {
+            let b = bytes[i];
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None if b == b'\'' || b == b'"' => quote = Some(b),
+                None if b.is_ascii_whitespace() => break,
+                None => {}
+            }
+            i += 1;
+        }
+        out.push((start, &line[start..i]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_curl_argument_is_an_http_place() {
+        let target = |l: &str| curl_bare_target(l).map(|(_, h, p)| (h, p));
+        assert_eq!(
+            target("curl -v -s api.lan | bash"),
+            Some(("api.lan".into(), 80))
+        );
+        assert_eq!(
+            target("   curl -F \"image=@x.bin\" esp.local/update"),
+            Some(("esp.local".into(), 80))
+        );
+        assert_eq!(
+            target("$ curl -X POST -d '{\"a\": \"b.lan\"}' localhost:8081"),
+            Some(("localhost".into(), 8081))
+        );
+        // The value of an option is not the place; a scheme'd URL is read elsewhere.
+        assert_eq!(target("curl -x proxy.lan:3128 -o out.txt"), None);
+        assert_eq!(target("curl https://api.lan/"), None);
+        // A file name is not a host, and `libcurl ` is not the command.
+        assert_eq!(target("curl -T notes.txt"), None);
+        assert_eq!(target("libcurl api.lan"), None);
+        assert_eq!(target("curl error: Could not resolve host: api.lan"), None);
+    }
+}
