@@ -78,7 +78,8 @@ fn join_cut_words(lines: Vec<RawLine>) -> Vec<RawLine> {
         if let Some(prev) = out.last_mut()
             && !prev.json
             && !l.json
-            && let Some(joined) = cut_word(&prev.text, &l.text)
+            && let Some(joined) =
+                cut_word(&prev.text, &l.text).or_else(|| cut_url(&prev.text, &l.text))
         {
             prev.text = joined;
             continue;
@@ -86,6 +87,19 @@ fn join_cut_words(lines: Vec<RawLine>) -> Vec<RawLine> {
         out.push(l);
     }
     out
+}
+
+/// A URL cut after a hyphen of its name (`http://www2.nestle-` / `baby.com.tw/x`): no name
+/// ends in a hyphen, so the next line goes on with it.
+fn cut_url(prev: &str, next: &str) -> Option<String> {
+    let prev = prev.trim_end();
+    let last = prev.rsplit(char::is_whitespace).next()?;
+    let rest = next.trim_start();
+    let cut = last.contains("://")
+        && last.ends_with('-')
+        && !last.split("://").nth(1)?.contains('/')
+        && rest.starts_with(|c: char| c.is_ascii_alphanumeric());
+    cut.then(|| format!("{prev}{rest}"))
 }
 
 fn cut_word(prev: &str, next: &str) -> Option<String> {

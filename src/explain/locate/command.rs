@@ -69,21 +69,36 @@ const TAKES_VALUE: &[&str] = &[
     "--json",
 ];
 
-/// The span, host and port of the first bare place on a curl command line.
-pub fn curl_bare_target(line: &str) -> Option<((usize, usize), String, u16)> {
+/// Where a curl command's arguments start, when the line runs curl.
+fn curl_arguments(line: &str) -> Option<usize> {
     let at = line.find("curl ")?;
-    // Only where a command starts: the line's start, after a prompt, a pipe or `sudo`
+    // Only where a command starts: the line's start, after a prompt, a pipe, `sudo` or an
+    // opening quote in prose
     // ("curl error: Could not resolve host: x" is a message, not a command).
     let before = line[..at].trim_end();
     let command = before.is_empty()
-        || ["$", "#", ">", "|", "&&", ";", "sudo"]
+        || ["$", "#", ">", "|", "&&", ";", "sudo", "\"", "`"]
             .iter()
             .any(|w| before.ends_with(w));
-    if !command {
-        return None;
-    }
+    command.then_some(at + "curl ".len())
+}
+
+/// The proxy a curl command goes through (`-x http://proxy.lan:3128`, `--proxy p:8118`):
+/// curl connects there, whatever URL it asks for. The span is the option's value.
+pub fn curl_proxy(line: &str) -> Option<(usize, usize)> {
+    let from = curl_arguments(line)?;
+    let all = words(line, from);
+    let at = all
+        .iter()
+        .position(|(_, w)| matches!(*w, "-x" | "--proxy"))?;
+    let (start, value) = all.get(at + 1)?;
+    Some((*start, start + value.len()))
+}
+
+/// The span, host and port of the first bare place on a curl command line.
+pub fn curl_bare_target(line: &str) -> Option<((usize, usize), String, u16)> {
     let mut skip_next = false;
-    for (start, word) in words(line, at + "curl ".len()) {
+    for (start, word) in words(line, curl_arguments(line)?) {
         if matches!(word, "|" | ";" | "&&" | "||" | ">" | ">>") {
             return None;
         }
@@ -168,5 +183,13 @@ mod tests {
         assert_eq!(target("curl -T notes.txt"), None);
         assert_eq!(target("libcurl api.lan"), None);
         assert_eq!(target("curl error: Could not resolve host: api.lan"), None);
+    }
+
+    #[test]
+    fn curl_goes_to_its_proxy() {
+        let line = "I ran \"curl -x http://localhost:8118 http://ip.lan/\" and";
+        let (a, b) = curl_proxy(line).expect("a proxy");
+        assert_eq!(&line[a..b], "http://localhost:8118");
+        assert_eq!(curl_proxy("curl http://ip.lan/"), None);
     }
 }

@@ -1,7 +1,7 @@
 //! The forms an address takes in a line: URLs, `host:port` and its bracketed, zoned and
 //! `name/ip` forms, "host X port N", flags, fields, call arguments, bare IPs.
 
-use super::command::curl_bare_target;
+use super::command::{curl_bare_target, curl_proxy};
 use super::patterns::{flag_port, patterns, server_flag};
 use super::roles::{
     host_of, is_pointer, looks_like_version, placeholder, placeholder_word, role_before,
@@ -167,6 +167,20 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             asked,
         );
     };
+    // curl connects to its proxy, whatever URL it asks for: the proxy comes first.
+    if let Some((a, b)) = curl_proxy(line) {
+        let value = line[a..b].trim_matches(['"', '\'']);
+        let (host, port, scheme) = if value.contains("://") {
+            let a = parse_url(value, services);
+            (a.host, a.port, a.scheme)
+        } else {
+            // curl's own default port for a proxy.
+            split_addr(value).map_or((None, None, None), |(h, p)| {
+                (Some(h), p.or(Some(1080)), None)
+            })
+        };
+        push(&mut out, &mut taken, (a, b), host, port, scheme, 8, true);
+    }
     for m in p.url.find_iter(line) {
         let url = m.as_str();
         // "http:///var/run/docker.sock" and the like have no host to take.
