@@ -256,6 +256,16 @@ fn the_tenth_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind near the end of issue 19's eleventh round (178 records, 18 families)
+/// and scored once, before any tuning on it: kind 87.1%, host 86.5%, port 89.3%. Below the
+/// bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_eleventh_sealed_set_meets_the_bar() {
+    let problems = score("sealed11");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -269,7 +279,7 @@ fn every_record_has_a_source_and_a_known_kind() {
     ];
     for set in [
         "working", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed6a",
-        "sealed7", "sealed8", "sealed9", "sealed10",
+        "sealed7", "sealed8", "sealed9", "sealed10", "sealed11",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");

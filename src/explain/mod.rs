@@ -1104,6 +1104,97 @@ mod tests {
                 None,
                 None,
             ),
+            // WCF's binding gets its own default port.
+            (
+                "There was no endpoint listening at net.tcp://svc.lan/Echo that could accept the message.",
+                Kind::Other,
+                Some("svc.lan"),
+                Some(808),
+            ),
+            (
+                "[proxy_http:error] AH01102: error reading status line from remote server 10.9.0.5:80, referer: x",
+                Kind::Other,
+                Some("10.9.0.5"),
+                Some(80),
+            ),
+            // ssh's handshake in Go is no TLS handshake.
+            (
+                "ssh: handshake failed: ssh: unexpected message type 3 (expected one of [6])",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "Fetch failed (1/5): https://npm.shop.lan/matchdep [Error: SELF_SIGNED_CERT_IN_CHAIN]",
+                Kind::Tls,
+                Some("npm.shop.lan"),
+                Some(443),
+            ),
+            (
+                "tls: server selected unsupported protocol version 300",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // nginx: its own virtual host after `client:` is not the upstream.
+            (
+                "[error] 4235#4235: *40966 peer closed connection in SSL handshake while SSL handshaking to upstream, client: 10.95.1.2, server: shop.lan, request: \"GET /x HTTP/1.1\", upstream: \"https://10.9.0.7:8443/x\"",
+                Kind::Reset,
+                Some("10.9.0.7"),
+                Some(8443),
+            ),
+            (
+                "Unable to locate remote host www.shop.lan.",
+                Kind::Dns,
+                Some("www.shop.lan"),
+                None,
+            ),
+            (
+                "找不到 www.shop.lan 的服务器 DNS 地址",
+                Kind::Dns,
+                Some("www.shop.lan"),
+                None,
+            ),
+            (
+                "{failed_connect,[{to_address,{\"repo.shop.lan\",443}},{inet,[inet],enetunreach}]}",
+                Kind::Unreachable,
+                Some("repo.shop.lan"),
+                Some(443),
+            ),
+            (
+                "Error: rpc error: code = Unavailable desc = connection closed",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "服务器curl: (7) 连接失败 api.shop.lan:443; 连接拒绝",
+                Kind::Refused,
+                Some("api.shop.lan"),
+                Some(443),
+            ),
+            // cargo's `Running` line is the attempt; `quiche-client` is a program, not a
+            // client's address.
+            (
+                "Running `target/debug/quiche-client https://quic.shop.lan:8443/`\nthread main panicked at recv() failed: Os { code: 111, kind: ConnectionRefused, message: \"Connection refused\" }",
+                Kind::Refused,
+                Some("quic.shop.lan"),
+                Some(8443),
+            ),
+            // curl connects to its proxy.
+            (
+                "when I try \"curl -x http://localhost:8118 http://ip.shop.lan/\" for testing,\ncurl: (56) Recv failure: Connection reset by peer",
+                Kind::Reset,
+                Some("localhost"),
+                Some(8118),
+            ),
+            // A URL cut after a hyphen of its name.
+            (
+                "Real URL http://www2.shop-\nbaby.lan/member/m5.asp\nResult Error: (-2, 'Name or service not known')",
+                Kind::Dns,
+                Some("www2.shop-baby.lan"),
+                Some(80),
+            ),
         ];
         assert_reads(cases);
     }

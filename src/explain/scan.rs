@@ -361,6 +361,8 @@ const MORE_SCHEME_PORTS: &[(&str, u16)] = &[
     ("git", 9418),
     ("rtsp", 554),
     ("rtsps", 322),
+    // WCF's TCP binding.
+    ("net.tcp", 808),
     ("rtmp", 1935),
     ("rtmps", 443),
     ("socks", 1080),
@@ -641,6 +643,7 @@ pub fn is_placeholder(h: &str) -> bool {
         "timeout",
         "url",
         "uri",
+        "redacted",
         "localhost.localdomain.invalid",
     ];
     WORDS.contains(&h.to_ascii_lowercase().as_str()) || is_redacted(h) || is_error_name(h)

@@ -593,11 +593,18 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         // No port for ntpdate: NTP is UDP 123, and a TCP check of 123 would mislead. telnet
         // without a port argument goes to its own, 23.
         let telnet = c[0].to_ascii_lowercase().contains("telnet");
+        let ftp = c[0].to_ascii_lowercase().contains("ftp ");
         // "telnet server error": a word, not a command's argument.
         let Some(host) = host_of(h.as_str()) else {
             continue;
         };
-        let port = flag_port(line).or(telnet.then_some(23));
+        // "an FTP site": prose, not the command; ftp's host is a name with a dot or an IP.
+        if ftp && !host.contains(['.', ':']) && host != "localhost" {
+            continue;
+        }
+        let port = flag_port(line)
+            .or(telnet.then_some(23))
+            .or(ftp.then_some(21));
         push(
             &mut out,
             &mut taken,

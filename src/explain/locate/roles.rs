@@ -257,11 +257,18 @@ pub fn host_of(raw: &str) -> Option<String> {
 }
 
 /// The text ends with the word (or words) `w`, not with the end of a longer word
-/// (`ModbusTcpClient(` is a call, not "client").
+/// (`ModbusTcpClient(` is a call and `quiche-client` a program, not "client").
 fn ends_with_word(tail: &str, w: &str) -> bool {
     tail.strip_suffix(w).is_some_and(|rest| {
-        !(rest.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-            && w.starts_with(|c: char| c.is_ascii_alphanumeric()))
+        if !w.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return true;
+        }
+        // The last part of a compound name (`quiche-client`, `bin/client`) is not the
+        // word; a flag's last part is (`--proxy-server=`, `-connect`).
+        let token = rest.rsplit(char::is_whitespace).next().unwrap_or("");
+        let glued = rest.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        let compound = rest.ends_with(['-', '/', '.']) && !token.starts_with('-');
+        !(glued || compound)
     })
 }
 
@@ -380,6 +387,11 @@ pub fn role_before(before: &str) -> i32 {
     // A package source (`service index for source https://…`) is where the client went.
     if LOOKED_UP.iter().any(|w| ends_with_word(tail, w)) || ends_with_word(tail, "for source") {
         return 2;
+    }
+    // nginx's error log names its own virtual host after the client (`client: 10.0.0.9,
+    // server: shop.lan, request: …`): the upstream is elsewhere on the line.
+    if ends_with_word(tail, "server") && b.contains(", client: ") {
+        return -8;
     }
     if AWAY.iter().any(|w| ends_with_word(tail, w)) {
         // "fetch certificate from X", "download from X", "pull from X": the place fetched
