@@ -249,6 +249,22 @@ pub fn complete(
         // worked, not the one that failed.
         let routine = super::text::is_routine(line) && !p.failure.is_match(line) && !attempt;
         let failing = p.failure.is_match(head(line));
+        // A server announcing itself before the error (`server listening on port 3000`)
+        // speaks of its own end, not of what failed to connect.
+        if i < first && !failing && {
+            let l = line.to_ascii_lowercase();
+            [
+                "listening on",
+                "listening at",
+                "server started",
+                "running on",
+                "running at",
+            ]
+            .iter()
+            .any(|w| l.contains(w))
+        } {
+            continue;
+        }
         // The error's own lines first, then the lines just before it; a command line
         // (the thing that was run) counts wherever it is.
         let near = if inside {
