@@ -266,6 +266,16 @@ fn the_eleventh_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind at the end of issue 19's eleventh round (200 records, 18 families) and
+/// scored once, before any tuning on it: kind 93.0%, host 90.0%, port 88.5%. Below the
+/// bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_twelfth_sealed_set_meets_the_bar() {
+    let problems = score("sealed12");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -279,7 +289,7 @@ fn every_record_has_a_source_and_a_known_kind() {
     ];
     for set in [
         "working", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed6a",
-        "sealed7", "sealed8", "sealed9", "sealed10", "sealed11",
+        "sealed7", "sealed8", "sealed9", "sealed10", "sealed11", "sealed12",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");

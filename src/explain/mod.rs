@@ -1188,6 +1188,27 @@ mod tests {
                 Some("localhost"),
                 Some(8118),
             ),
+            // A quoted address then the address with its port: not port 10.
+            (
+                "NOTE: connecting to '10.0.0.156': 10.0.0.156:24800\nERROR: tls error occurred (generic failure)",
+                Kind::Tls,
+                Some("10.0.0.156"),
+                Some(24800),
+            ),
+            // A program's banner names its home page, not the target.
+            (
+                "# ncat -v 10.9.100.1 32764\nNcat: Version 6.40 ( http://nmap.org/ncat )\nNcat: Connection refused.",
+                Kind::Refused,
+                Some("10.9.100.1"),
+                Some(32764),
+            ),
+            // A server announcing itself before the error gives no port.
+            (
+                "server listening on port 3000\nError: getaddrinfo ENOTFOUND db.shop.lan",
+                Kind::Dns,
+                Some("db.shop.lan"),
+                None,
+            ),
             // A URL cut after a hyphen of its name.
             (
                 "Real URL http://www2.shop-\nbaby.lan/member/m5.asp\nResult Error: (-2, 'Name or service not known')",

@@ -232,7 +232,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             "/manual",
         ]
         .iter()
-        .any(|d| lower.contains(d));
+        .any(|d| lower.contains(d))
+            // A program's banner (`Ncat: Version 7.60 ( https://nmap.org/ncat )`,
+            // ApacheBench's copyright line) names its home page.
+            || {
+                let l = line.to_ascii_lowercase();
+                l.contains("copyright") || l.contains(": version ")
+            };
         // A script's own location in a stack trace (`File "https://app/x.js", line 20`,
         // `at f (http://host:8081/bundle.js:10046:8)`) is where code ran, not a place.
         let rest = &line[m.end()..];

@@ -246,11 +246,12 @@ pub fn patterns() -> &'static Patterns {
                 r#"[({,]\s*[({]?\s*(?:\\?["']([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+\]?)\\?["']|((?:\d{1,3}\.){3}\d{1,3}|localhost))\s*,\s*(\d{1,5})\s*[)},]"#,
             ),
             // `at "localhost":5555`, `'db.internal':5432`, Haskell's `"db.lan" 443`: a quoted
-            // host, then its port. The
+            // host, then its port (not the first number of an address after it: `'10.0.0.5':
+            // 10.0.0.5:24800`). The
             // host has a dot, or is localhost or an address, so a JSON key (`"port":5432`)
             // is never read as one.
             quoted_host_port: re(
-                r#"["'`]((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)["'`](?:\s*:\s*|[ \t]+)(\d{1,5})\b"#,
+                r#"["'`]((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)["'`](?:\s*:\s*|[ \t]+)(\d{1,5})(?:[^\d.:]|\.(?:\s|$)|$)"#,
             ),
             // HBase's server name, `host,port,startcode` (`hbase,33098,1487574090526`).
             server_name: re(r"(?:^|[\s=({\[])([A-Za-z0-9{][\w.\-}]*),(\d{2,5}),\d{13}\b"),
