@@ -21,6 +21,14 @@ pub struct Candidate {
     pub asked: bool,
 }
 
+/// The host and port an address-shaped match gives; a stand-in for a host (`IP`, `xx.xx`)
+/// is none, while its port still counts.
+fn place(raw: &str) -> (Option<String>, Option<u16>) {
+    split_addr(raw).map_or((None, None), |(h, p)| {
+        (Some(h).filter(|h| !placeholder(h)), p)
+    })
+}
+
 /// Every address in one line, with a score for its form and its role in the line.
 /// Dart's SocketException names the local end's port after the address it connected to
 /// when the connection failed after it started (`OS Error: Connection refused, errno = 111,
@@ -318,13 +326,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let nslookup_servers = dig.then(|| p.nslookup_server.captures_iter(line));
     for c in (dig_servers.into_iter().flatten()).chain(nslookup_servers.into_iter().flatten()) {
         let h = c.get(1).expect("group");
-        let (host, port) = split_addr(h.as_str()).map_or((None, None), |(h, p)| (Some(h), p));
+        let (host, port) = place(h.as_str());
         let port = port.or_else(|| flag_port(line)).or(Some(53));
         push(
             &mut out,
             &mut taken,
             (h.start(), h.end()),
-            host.filter(|h| !placeholder(h)),
+            host,
             port,
             None,
             5,
@@ -396,11 +404,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let raw = (raw.strip_prefix("connection"))
             .filter(|rest| rest.contains('.'))
             .unwrap_or(raw);
-        let (host, port) = split_addr(raw).map_or((None, None), |(h, p)| (Some(h), p));
+        let (host, port) = place(raw);
         // A lone word ("Firefox can’t…", "This site") is no host; a name has a dot.
-        let host = host.filter(|h| {
-            !placeholder(h) && (h.contains(['.', ':']) || h.eq_ignore_ascii_case("localhost"))
-        });
+        let host = host.filter(|h| h.contains(['.', ':']) || h.eq_ignore_ascii_case("localhost"));
         push(
             &mut out,
             &mut taken,
@@ -482,12 +488,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let Some(h) = (1..=3).find_map(|i| c.get(i)) else {
             continue;
         };
-        let (host, port) = split_addr(h.as_str()).map_or((None, None), |(h, p)| (Some(h), p));
+        let (host, port) = place(h.as_str());
         push(
             &mut out,
             &mut taken,
             (h.start(), h.end()),
-            host.filter(|h| !placeholder(h)),
+            host,
             port,
             None,
             5,
@@ -851,8 +857,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     }
     for c in p.quoted_host.captures_iter(line) {
         let h = c.get(1).expect("group");
-        let (host, port) = split_addr(h.as_str()).map_or((None, None), |(h, p)| (Some(h), p));
-        let host = host.filter(|h| !placeholder(h));
+        let (host, port) = place(h.as_str());
         push(
             &mut out,
             &mut taken,
