@@ -1221,6 +1221,133 @@ mod tests {
     }
 
     #[test]
+    fn tools_of_round_twelve_name_their_target() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // A client built for an address connects to it; a stand-in host keeps its port.
+            (
+                "client = Client('xx.xxx.xx.xx',port=8123,database='default')\nsocket.timeout: timed out",
+                Kind::Timeout,
+                None,
+                Some(8123),
+            ),
+            (
+                "client = Client('ch.lan',port=8123)\nsocket.timeout: timed out",
+                Kind::Timeout,
+                Some("ch.lan"),
+                Some(8123),
+            ),
+            // A port written as a word is unknown, not the scheme's default.
+            (
+                "error=\"Get http://xxx.xxx.xxx.xxx:port  dial tcp xxx.xxx.xxx.xxx:port i/o timeout",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            // Ansible's "on PORT 22 TO host"; Icinga's quoted port after the host.
+            (
+                "<sorrel.lan> ESTABLISH CONNECTION FOR USER: root on PORT 22 TO sorrel.lan\nfatal: [sorrel.lan] => {'msg': 'FAILED: [Errno 8] nodename nor servname provided, or not known'}",
+                Kind::Dns,
+                Some("sorrel.lan"),
+                Some(22),
+            ),
+            (
+                "information/ApiListener: Reconnecting to endpoint 'n1' via host '10.0.3.1' and port '5665'\ncritical/TcpSocket: Invalid socket: Connection timed out",
+                Kind::Timeout,
+                Some("10.0.3.1"),
+                Some(5665),
+            ),
+            // An Erlang option list; Elixir's single-quoted to_address under a TLS alert.
+            (
+                "mysql:start_link([{host, \"db.lan\"},{user, \"app\"}]).\n{{badmatch,{error,econnrefused}},",
+                Kind::Refused,
+                Some("db.lan"),
+                None,
+            ),
+            (
+                "{:failed_connect, [{:to_address, {'repo.hex.pm', 443}}, {:inet, [:inet], {:tls_alert, 'unrecognised name'}}]}",
+                Kind::Tls,
+                Some("repo.hex.pm"),
+                Some(443),
+            ),
+            // Schemes, banners and tools.
+            (
+                "Creating download request for gemini://capsule.lan/favicon.txt\ntwisted.internet.error.ConnectionRefusedError: Connection was refused by other side: 111: Connection refused.",
+                Kind::Refused,
+                Some("capsule.lan"),
+                Some(1965),
+            ),
+            (
+                "Licensed to The Apache Software Foundation, http://www.apache.org/\n\nBenchmarking 127.0.0.1 (be patient)\napr_socket_recv: Connection reset by peer (104)",
+                Kind::Reset,
+                Some("127.0.0.1"),
+                None,
+            ),
+            (
+                "Starting Nmap 7.60 ( https://nmap.org ) at 2018-02-06 15:27 EST\nFailed to resolve \"REDACTED\".\nNmap done: 0 IP addresses (0 hosts up) scanned in 20.38 seconds",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            (
+                "it responded with **Host 0c0b3a59.7f000001.rbndr.lan not found: 3(NXDOMAIN)**",
+                Kind::Dns,
+                Some("0c0b3a59.7f000001.rbndr.lan"),
+                None,
+            ),
+            (
+                "Host repo.lan not found. url=https://repo.lan/maven2/org/x/x-1.0.pom",
+                Kind::Dns,
+                Some("repo.lan"),
+                Some(443),
+            ),
+            (
+                "Unable to download data from http://gems.lan - no such name (http://api.gems.lan/specs.4.8.gz)",
+                Kind::Dns,
+                Some("api.gems.lan"),
+                Some(80),
+            ),
+            (
+                "wget: kann die Host-Adresse »mirror.lan« nicht auflösen",
+                Kind::Dns,
+                Some("mirror.lan"),
+                None,
+            ),
+            // Kinds: the Python Cassandra driver's reasons, c-ares, check_nrpe, CFNetwork.
+            (
+                "Connection error: ('Unable to connect to any servers', {'10.0.0.1': OperationTimedOut('errors=Timed out creating connection, last_host=None',)})",
+                Kind::Timeout,
+                Some("10.0.0.1"),
+                None,
+            ),
+            (
+                "nothere.lan: Timeout while contacting DNS servers",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "CHECK_NRPE STATE CRITICAL: Socket timeout after 10 seconds.",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "Task <B60E>.<1> HTTP load failed (error code: -1004 [1:61])",
+                Kind::Refused,
+                None,
+                None,
+            ),
+            (
+                "Error: Handshake failed. The TLS connection was non-properly terminated.",
+                Kind::Tls,
+                None,
+                None,
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
     fn a_final_line_break_ends_the_last_line() {
         let lines = |t: &str| explain(t, &Knowledge::bundled()).stats.lines;
         assert_eq!(lines("all good"), 1);

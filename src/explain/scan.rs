@@ -419,6 +419,7 @@ const MORE_SCHEME_PORTS: &[(&str, u16)] = &[
     ("consul", 8500),
     ("elasticsearch", 9200),
     ("gopher", 70),
+    ("gemini", 1965),
 ];
 
 /// The port a scheme implies when a URL gives none.
@@ -500,15 +501,19 @@ pub fn parse_url(url: &str, services: &Services) -> Addr {
     let Some((host, port)) = split_addr(hostport) else {
         // A stand-in for the host (`http://xxx.com`, `ssh://myhost`) still leaves the
         // port the URL gives or its scheme implies.
-        let (name, written) = match hostport.rsplit_once(':') {
-            Some((h, p)) if parse_port(p).is_some() => (h, parse_port(p)),
-            _ => (hostport, None),
+        // A port written as a word (`http://x.x.x.x:port`) is unknown, not the default.
+        let (name, written, worded) = match hostport.rsplit_once(':') {
+            Some((h, p)) if parse_port(p).is_some() => (h, parse_port(p), false),
+            Some((h, p)) if p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '<') => {
+                (h, None, true)
+            }
+            _ => (hostport, None, false),
         };
         if !is_placeholder(name) {
             return Addr::default();
         }
         return Addr {
-            port: written.or_else(|| scheme_port(&scheme, services)),
+            port: written.or_else(|| (!worded).then(|| scheme_port(&scheme, services)).flatten()),
             from_url: true,
             ..Addr::default()
         };

@@ -242,10 +242,14 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         .iter()
         .any(|d| lower.contains(d))
             // A program's banner (`Ncat: Version 7.60 ( https://nmap.org/ncat )`,
-            // ApacheBench's copyright line) names its home page.
+            // `Starting Nmap 7.60 ( https://nmap.org )`, ApacheBench's copyright and
+            // licence lines) names its home page.
             || {
                 let l = line.to_ascii_lowercase();
-                l.contains("copyright") || l.contains(": version ")
+                l.contains("copyright")
+                    || l.contains(": version ")
+                    || l.contains("licensed to")
+                    || (line[..m.start()].ends_with("( ") && line[m.end()..].starts_with(" )"))
             };
         // A script's own location in a stack trace (`File "https://app/x.js", line 20`,
         // `at f (http://host:8081/bundle.js:10046:8)`) is where code ran, not a place.
@@ -392,10 +396,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         "connecting to",
         "连接到",
         "verbinden mit",
+        "(be patient)",
     ]);
     let sentences = sentence.then(|| p.sentence_host.captures_iter(line));
     for c in sentences.into_iter().flatten() {
-        let Some(h) = (1..=7).find_map(|i| c.get(i)) else {
+        let Some(h) = (1..=8).find_map(|i| c.get(i)) else {
             continue;
         };
         // Chrome's page copied without its line break: "…a secure connectionapp.lan sent
@@ -434,7 +439,8 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             parse_port(n.as_str()),
             None,
             6,
-            false,
+            // "on PORT 22 TO x" announces the attempt, even on a line before its error.
+            true,
         );
     }
     // A command ending in a host and a port ends in a digit.
@@ -841,8 +847,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in p.registry_host.captures_iter(line) {
         host_only(&mut out, &mut taken, &c, 4, true);
     }
+    let tuples = line
+        .contains("host")
+        .then(|| p.tuple_host.captures_iter(line));
+    for c in tuples.into_iter().flatten() {
+        host_only(&mut out, &mut taken, &c, 5, true);
+    }
     for c in p.dns_words.captures_iter(line) {
-        let h = c.get(1).expect("group");
+        let Some(h) = c.get(1).or_else(|| c.get(2)) else {
+            continue;
+        };
         let host = host_of(h.as_str().trim_end_matches('.'));
         push(
             &mut out,

@@ -101,6 +101,7 @@ impl Fields {
             if let Some(port) = c
                 .get(2)
                 .or_else(|| c.get(4))
+                .or_else(|| c.get(5))
                 .and_then(|m| parse_port(m.as_str()))
             {
                 self.ports.push((i, name, port));

@@ -58,6 +58,7 @@ pub struct Patterns {
     pub named_host: Regex,
     pub connect_host_port: Regex,
     pub call_port_kwarg: Regex,
+    pub tuple_host: Regex,
 }
 
 pub fn patterns() -> &'static Patterns {
@@ -71,9 +72,10 @@ pub fn patterns() -> &'static Patterns {
             hash_port: re(
                 r"(\[[0-9A-Fa-f:.%\w]+\]|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]+|(?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)#(\d{1,5})\b",
             ),
-            // "port 22 on 10.0.0.5", "port 8080 of host api": the port first.
+            // "port 22 on 10.0.0.5", "port 8080 of host api", Ansible's "on PORT 22 TO
+            // sorrel": the port first.
             port_on_host: re(
-                r#"(?i)\bport\s+(\d{1,5})\s+(?:on|at|of)\s+(?:host\s+)?["'`“]?(\[[0-9a-f:.%\w]+\]|[0-9a-f]*:[0-9a-f:.]+|[A-Za-z0-9][\w.\-]*)"#,
+                r#"(?i)\bport\s+(\d{1,5})\s+(?:on|at|of|(?-i:TO))\s+(?:host\s+)?["'`“]?(\[[0-9a-f:.%\w]+\]|[0-9a-f]*:[0-9a-f:.]+|[A-Za-z0-9][\w.\-]*)"#,
             ),
             // ping and traceroute name their target first: `ping -c 3 db.lan`, `PING db.lan
             // (10.0.0.5)`, `Pinging 10.0.0.5 with 32 bytes`, `Tracing route to x`.
@@ -109,9 +111,10 @@ pub fn patterns() -> &'static Patterns {
             // A browser names the host in a sentence: `The server at x is taking too long`,
             // `x’s server IP address could not be found`, `x refused to connect`, `Safari
             // can’t open the page “x”`, `x sent an invalid response`, `An error occurred
-            // during a connection to x.`, `The connection to [x] was interrupted`.
+            // during a connection to x.`, `The connection to [x] was interrupted`,
+            // ApacheBench's `Benchmarking x (be patient)`.
             sentence_host: re(
-                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)"#,
+                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bBenchmarking\s+([\w.\-]+(?::\d{1,5})?)\s+\(be\s+patient\)"#,
             ),
             // `[api.lan] Operation timed out`: a name in brackets, then the failure.
             bracket_host: re(
@@ -146,6 +149,8 @@ pub fn patterns() -> &'static Patterns {
             ),
             // A call given the host first and the port by keyword (`asyncssh.connect('10.0.0.5',
             // username='x', port=22)`).
+            // Erlang's and Elixir's option lists: `{host, "db.lan"}`, `{:hostname, 'db'}`.
+            tuple_host: re(r#"\{\s*:?host(?:name)?\s*,\s*["']([\w.\-:]+)["']\s*\}"#),
             call_port_kwarg: re(
                 r#"\(\s*\\?["']((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\\?["'][^()\n]{0,160}?\bport\s*=\s*(\d{1,5})\b"#,
             ),
@@ -153,7 +158,7 @@ pub fn patterns() -> &'static Patterns {
             // "host X port N", "X port N", "X (port N)", "server X on port N", "X, port N";
             // a host the reporter replaced by `<domain>/<ip>` still gives the port.
             host_port_words: re(
-                r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9](?:[\w.\-]*[A-Za-z0-9])?(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+(?:%[\w.\-]+)?|<[\w\-. ]{1,40}>(?:/<[\w\-. ]{1,40}>)?)["'`]?\)?,?\s*(?:(?:on|and|using)\s+)?\(?port\s*[:=]?\s*(\d{1,5})\b"#,
+                r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9](?:[\w.\-]*[A-Za-z0-9])?(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+(?:%[\w.\-]+)?|<[\w\-. ]{1,40}>(?:/<[\w\-. ]{1,40}>)?)["'`]?\)?,?\s*(?:(?:on|and|using)\s+)?\(?port\s*[:=]?\s*["'`]?(\d{1,5})\b"#,
             ),
             hostport: re(
                 r#"(\[[0-9A-Fa-f:.%\w\-]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-f.:]+)?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:[\s"'”’)\]]|$)|$)"#,
@@ -171,7 +176,7 @@ pub fn patterns() -> &'static Patterns {
                 r#"(?i)(?:^|[\s{(,;"'.>])"?(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)"?\s*(?:[:=]|=>)\s*["'`]?(\[[0-9a-f:.%]+\]|[\w.\-%:]+)|#define\s+(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)\s+["']?([\w.\-:]+)"#,
             ),
             field_port: re(
-                r#"(?i)(?:^|[\s{(,;"'.>])"?(?:([a-z0-9_]+?)_)?port"?\s*(?:[:=]|=>)\s*["']?(\d{1,5})\b|#define\s+(?:([a-z0-9_]+?)_)?port\s+(\d{1,5})\b"#,
+                r#"(?i)(?:^|[\s{(,;"'.>])"?(?:([a-z0-9_]+?)_)?port"?\s*(?:[:=]|=>)\s*["']?(\d{1,5})\b|#define\s+(?:([a-z0-9_]+?)_)?port\s+(\d{1,5})\b|\{\s*:?port\s*,\s*(\d{1,5})\s*\}"#,
             ),
             flag_host: re(
                 r#"(?:^|\s)(?:-h|-H|--host|--hostname|--server|-connect|--url|--endpoint-url)(?:\s+|=)["']?([^\s"']+)"#,
@@ -193,7 +198,7 @@ pub fn patterns() -> &'static Patterns {
             // HOST` (port 23 unless one follows, which `tool_host_port` reads), `nmap
             // -p 4567 HOST`.
             tool_host: re(
-                r#"(?i)(?:^|[\s`$>/"'#])(?:iperf3?\s+(?:[^\n]*?\s)?-c\s*|ntpdate\s+(?:-\S+\s+)*|telnet\s+|l?ftp\s+(?:-\S+\s+)*|showmount\s+(?:-\S+\s+)*|nmap\s+(?:-\S+(?:\s+\d[\d,\-]*)?\s+)*)([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+:[0-9A-Fa-f:]*\]?)(?:[\s"']|$)"#,
+                r#"(?i)(?:^|[\s`$>/"'#])(?:iperf3?\s+(?:[^\n]*?\s)?-c\s*|ntpdate\s+(?:-\S+\s+)*|telnet\s+|l?ftp\s+(?:-\S+\s+)*|showmount\s+(?:-\S+\s+)*|nmap\s+(?:(?:--script(?:-args)?|-o[NXGSA]|-iL|-e)\s+\S+\s+|-\S+(?:\s+\d[\d,\-]*)?\s+)*)([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+:[0-9A-Fa-f:]*\]?)(?:[\s"']|$)"#,
             ),
             // urllib3's debug record of a new connection: `Starting new HTTPS connection
             // (1): api.lan:443`, older versions without the port.
@@ -261,9 +266,10 @@ pub fn patterns() -> &'static Patterns {
                 r"\[C\d+(?:\.\d+)*\s+((?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]*:[0-9A-Fa-f:]*)\.(\d{1,5})\s",
             ),
             // The name a lookup was for, written without quotes: `cannot resolve github.com`,
-            // `Resolving mirror.example.org... failed`, `lookup db.internal on 10.0.0.2:53`.
+            // `Resolving mirror.example.org... failed`, `lookup db.internal on 10.0.0.2:53`,
+            // host(1)'s `Host x.lan not found: 3(NXDOMAIN)` (when no server it asked is shown).
             dns_words: re(
-                r"(?i)\b(?:dnserror|dns\s+(?:entry|record|lookup|resolution|query)(?:\s+failed)?\s+for|failed\s+to\s+resolve(?:\s+host(?:name)?)?|cannot\s+resolve|could\s+not\s+resolve(?:\s+host(?:name)?)?|couldn't\s+resolve(?:\s+host)?|unable\s+to\s+resolve(?:\s+host)?|resolving|lookup|unknown\s+host)\s*:?\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)",
+                r"(?i)\b(?:dnserror|dns\s+(?:entry|record|lookup|resolution|query)(?:\s+failed)?\s+for|failed\s+to\s+resolve(?:\s+host(?:name)?)?|cannot\s+resolve|could\s+not\s+resolve(?:\s+host(?:name)?)?|couldn't\s+resolve(?:\s+host)?|unable\s+to\s+resolve(?:\s+host)?|resolving|lookup|unknown\s+host)\s*:?\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|\bHost\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\.?\s+not\s+found:",
             ),
             // `mysql -h10.0.0.5`: a short host flag glued to its value.
             // `-h10.0.0.5`, `-hdb.lan`; a one-word name only after a database client

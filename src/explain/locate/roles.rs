@@ -218,7 +218,9 @@ pub fn is_source_file(written: &str) -> bool {
     ];
     // Some extensions are also country domains (`pve.shigu.cc`, `mirror.lab.pl`): a name
     // of three or more plain labels there is a host, since files rarely have two dots.
-    const COUNTRY: &[&str] = &["cc", "pl", "sh", "so", "md", "ml", "rs", "cr", "py", "cs"];
+    const COUNTRY: &[&str] = &[
+        "cc", "pl", "pm", "sh", "so", "md", "ml", "rs", "cr", "py", "cs",
+    ];
     let host_like = |ext: &str| {
         COUNTRY.contains(&ext)
             && h.split('.').count() >= 3
@@ -392,6 +394,10 @@ pub fn role_before(before: &str) -> i32 {
     // server: shop.lan, request: …`): the upstream is elsewhere on the line.
     if ends_with_word(tail, "server") && b.contains(", client: ") {
         return -8;
+    }
+    // A client built for an address (`Client('db.lan', port=9000)`) connects to it.
+    if argument && ends_with_word(tail, "client") {
+        return 2;
     }
     if AWAY.iter().any(|w| ends_with_word(tail, w)) {
         // "fetch certificate from X", "download from X", "pull from X": the place fetched
