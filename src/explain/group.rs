@@ -257,7 +257,46 @@ pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usiz
         }
     }
     lead_with_a_place(&mut out);
+    lead_with_the_first_family(&mut out);
     out
+}
+
+/// A client tries a name's IPv4 address and then its IPv6 one (wget, rsync, libpq): when
+/// the IPv6 attempt fails only because this machine has no IPv6 route or address ("Network
+/// is unreachable", "Cannot assign requested address"), the IPv4 failure just before it,
+/// to the same host, is the one that says what is wrong: it leads, and the other stays
+/// listed.
+fn lead_with_the_first_family(out: &mut [Finding]) {
+    let Some(last) = out.first() else { return };
+    let no_v6 = matches!(last.kind, Kind::Other | Kind::Unreachable)
+        && last.evidence.iter().any(|e| names_an_ipv6_address(&e.text));
+    if !no_v6 || last.target.host.is_none() {
+        return;
+    }
+    let start = last.lines[0];
+    let earlier = (out.iter().skip(1)).position(|f| {
+        !matches!(f.kind, Kind::Other | Kind::Unreachable)
+            && f.lines[1] + CAUSE_GAP >= start
+            && f.target.host == last.target.host
+            && (f.target.port.is_none()
+                || last.target.port.is_none()
+                || f.target.port == last.target.port)
+    });
+    if let Some(i) = earlier {
+        out[..=i + 1].rotate_right(1);
+    }
+}
+
+/// The text holds an IPv6 literal (`2001:db8::b`, `::1`), bracketed or not.
+fn names_an_ipv6_address(text: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_hexdigit() || c == ':' || c == '.'))
+        .filter(|w| w.matches(':').count() >= 2)
+        .any(|w| {
+            w.trim_matches(['.', ':'])
+                .parse::<std::net::Ipv6Addr>()
+                .is_ok()
+                || w == "::1"
+        })
 }
 
 /// How many lines before the last error an earlier one may be and still be its cause.

@@ -1348,6 +1348,103 @@ mod tests {
     }
 
     #[test]
+    fn addresses_glued_resolved_and_traced_are_read() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // An IP glued after `@` or `#`; Java's `name/ip:port` for a one-word name.
+            (
+                "[E111]Fail to connect SocketId=2@10.0.8.2:8501: Connection refused",
+                Kind::Refused,
+                Some("10.0.8.2"),
+                Some(8501),
+            ),
+            (
+                "kafka:9092/bootstrap: Connect to ipv4#172.19.0.10:9092 failed: Connection refused",
+                Kind::Refused,
+                Some("172.19.0.10"),
+                Some(9092),
+            ),
+            (
+                "RemotingTimeoutException: wait response on the channel <nameserver/127.0.0.1:9876> timeout, 4998(ms)",
+                Kind::Timeout,
+                Some("nameserver"),
+                Some(9876),
+            ),
+            // .NET's DnsEndPoint and the MongoDB driver's selection timeout and its cause.
+            (
+                "A timeout occured after 30000ms selecting a server. Servers : [{ EndPoint: \"Unspecified/mongo1:27017\", State: \"Disconnected\", HeartbeatException: \"MongoConnectionException: ---> ExtendedSocketException (00000001, 11): Resource temporarily unavailable at System.Net.Dns.InternalGetHostByName(String hostName)",
+                Kind::Dns,
+                Some("mongo1"),
+                Some(27017),
+            ),
+            (
+                "A timeout occured after 30000ms selecting a server. Servers : [{ EndPoint: \"127.0.0.1:27017\", State: \"Disconnected\", Type: \"Unknown\" }] }.",
+                Kind::Timeout,
+                Some("127.0.0.1"),
+                Some(27017),
+            ),
+            // strace's socket address; Python's connect with the host in a variable.
+            (
+                "connect(3, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = -1 ECONNREFUSED (Connection refused)",
+                Kind::Refused,
+                Some("127.0.0.1"),
+                Some(8080),
+            ),
+            (
+                "    ssl_sock.connect((ip, 443))\nssl.SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1123)",
+                Kind::Tls,
+                None,
+                Some(443),
+            ),
+            // The peer a connection was made to before its TLS failure.
+            (
+                "08:49:09 TCP connection established with [AF_INET]10.0.4.7:1194\n08:49:09 TLS_ERROR: BIO read tls_read_plaintext error: error:14090086:SSL routines:SSL3_GET_SERVER_CERTIFICATE:certificate verify failed",
+                Kind::Tls,
+                Some("10.0.4.7"),
+                Some(1194),
+            ),
+            // The IPv4 attempt leads when the IPv6 one failed only for want of IPv6 here.
+            (
+                "Connecting to mirror.lan (mirror.lan)|10.0.0.20|:80... failed: Connection refused.\nConnecting to mirror.lan (mirror.lan)|2001:db8::b|:80... failed: Cannot assign requested address.\nRetrying.",
+                Kind::Refused,
+                Some("mirror.lan"),
+                Some(80),
+            ),
+            (
+                "psycopg2.OperationalError: connection to server at \"localhost\" (127.0.0.1), port 5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?\nconnection to server at \"localhost\" (::1), port 5432 failed: Cannot assign requested address",
+                Kind::Refused,
+                Some("localhost"),
+                Some(5432),
+            ),
+            // Shells without /dev/tcp, mosh, libssh2, StackExchange.Redis, WebSockets.
+            (
+                "zsh: no such file or directory: /dev/tcp/10.0.0.8/1337",
+                Kind::Other,
+                Some("10.0.0.8"),
+                Some(1337),
+            ),
+            (
+                "Connection to 10.0.0.21 closed.\n/usr/local/bin/mosh: Did not find mosh server startup message.",
+                Kind::Other,
+                Some("10.0.0.21"),
+                None,
+            ),
+            (
+                "StackExchange.Redis.RedisConnectionException: It was not possible to connect to the redis server(s). SocketClosed on PING.",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "WebSocket connection to 'ws://localhost:1590/hmr' failed: Connection closed before receiving a handshake response",
+                Kind::Reset,
+                Some("localhost"),
+                Some(1590),
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
     fn a_final_line_break_ends_the_last_line() {
         let lines = |t: &str| explain(t, &Knowledge::bundled()).stats.lines;
         assert_eq!(lines("all good"), 1);

@@ -537,6 +537,8 @@ pub fn split_addr(s: &str) -> Option<(String, Option<u16>)> {
         .trim()
         .trim_matches(|c| matches!(c, '\'' | '"' | '(' | ')' | ','));
     let s = match s.split_once('/') {
+        // .NET's DnsEndPoint writes its address family first (`Unspecified/db:27017`).
+        Some(("Unspecified" | "InterNetwork" | "InterNetworkV6", rest)) => return split_addr(rest),
         Some((name, _)) if !name.is_empty() && !name.contains(':') => {
             let port = s.rsplit_once(':').and_then(|(_, p)| parse_port(p));
             return clean_host(name).map(|h| (h, port));

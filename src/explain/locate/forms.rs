@@ -763,14 +763,25 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         // Part of a path or module name (node:events:502, lib/undici:14976).
         let before = &line[..h.start()];
         let ip_literal = host.parse::<std::net::IpAddr>().is_ok();
+        // An IP address glued after `@` or `#` is still one (brpc's `SocketId=2@10.0.0.5:8501`,
+        // librdkafka's `ipv4#10.0.0.5:9092`); a name there is a user's or a path's part.
         let in_path = (before.ends_with(':') && !ip_literal)
-            || before.ends_with(['\\', '.', '@', '#'])
+            || before.ends_with(['\\', '.'])
+            || (before.ends_with(['@', '#']) && !ip_literal)
             || (before.ends_with('/')
-                && before[..before.len() - 1].ends_with(|c: char| c.is_alphanumeric()));
+                && before[..before.len() - 1].ends_with(|c: char| c.is_alphanumeric())
+                // .NET's DnsEndPoint: `Unspecified/db.lan:27017` is an address, not a path.
+                && !before.ends_with("Unspecified/")
+                && !before.ends_with("InterNetwork/")
+                && !before.ends_with("InterNetworkV6/"));
         if in_path {
             continue;
         }
-        let single_label = !host.contains(['.', ':']) && host != "localhost";
+        // Java's `name/ip:port` names a host that resolved, even a one-word one (`kafka`).
+        let resolved = (raw.split_once('/'))
+            .is_some_and(|(_, ip)| ip.parse::<std::net::IpAddr>().is_ok())
+            || before.ends_with("Unspecified/");
+        let single_label = !host.contains(['.', ':']) && host != "localhost" && !resolved;
         // A lone word before a number is more often a label ("attempt:1", "events:502")
         // than a host, unless the text says a connection went to it.
         // Too weak to be the target alone, but it can still give a known host its port.
@@ -846,6 +857,39 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     }
     for c in p.registry_host.captures_iter(line) {
         host_only(&mut out, &mut taken, &c, 4, true);
+    }
+    let strace = line
+        .contains("htons(")
+        .then(|| p.strace_connect.captures_iter(line));
+    for c in strace.into_iter().flatten() {
+        let (n, h) = (c.get(1).expect("group"), c.get(2).or_else(|| c.get(3)));
+        let Some(h) = h else { continue };
+        push(
+            &mut out,
+            &mut taken,
+            (n.start(), h.end()),
+            host_of(h.as_str()),
+            parse_port(n.as_str()),
+            None,
+            6,
+            true,
+        );
+    }
+    let tuple_ports = line
+        .contains(".connect")
+        .then(|| p.connect_tuple_port.captures_iter(line));
+    for c in tuple_ports.into_iter().flatten() {
+        let n = c.get(1).expect("group");
+        push(
+            &mut out,
+            &mut taken,
+            (n.start(), n.end()),
+            None,
+            parse_port(n.as_str()),
+            None,
+            5,
+            true,
+        );
     }
     let tuples = line
         .contains("host")

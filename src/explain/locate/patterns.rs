@@ -59,6 +59,8 @@ pub struct Patterns {
     pub connect_host_port: Regex,
     pub call_port_kwarg: Regex,
     pub tuple_host: Regex,
+    pub strace_connect: Regex,
+    pub connect_tuple_port: Regex,
 }
 
 pub fn patterns() -> &'static Patterns {
@@ -149,6 +151,13 @@ pub fn patterns() -> &'static Patterns {
             ),
             // A call given the host first and the port by keyword (`asyncssh.connect('10.0.0.5',
             // username='x', port=22)`).
+            // strace's socket address: `sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")`,
+            // `sin6_port=htons(80), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "::1", …)`.
+            strace_connect: re(
+                r#"\bsin6?_port=htons\((\d{1,5})\),\s*(?:sin6_flowinfo=htonl\(\d+\),\s*)?(?:sin_addr=inet_addr\("([^"\s]+)"\)|inet_pton\(AF_INET6,\s*"([^"\s]+)")"#,
+            ),
+            // Python's `sock.connect((host, 443))` with the host in a variable: the port.
+            connect_tuple_port: re(r"\.connect(?:_ex)?\(\(\s*[A-Za-z_][\w.]*\s*,\s*(\d{1,5})\s*\)\)"),
             // Erlang's and Elixir's option lists: `{host, "db.lan"}`, `{:hostname, 'db'}`.
             tuple_host: re(r#"\{\s*:?host(?:name)?\s*,\s*["']([\w.\-:]+)["']\s*\}"#),
             call_port_kwarg: re(

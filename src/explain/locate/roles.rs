@@ -278,7 +278,9 @@ fn ends_with_word(tail: &str, w: &str) -> bool {
 /// source of a connection, a log line's own origin or a resolver, positive after "to".
 pub fn role_before(before: &str) -> i32 {
     let b = before.to_ascii_lowercase();
+    // Blanked text (OpenVPN's `[AF_INET]`) leaves spaces that must not fill the tail.
     let tail: String = b
+        .trim_end_matches(' ')
         .chars()
         .rev()
         .take(24)
@@ -365,6 +367,11 @@ pub fn role_before(before: &str) -> i32 {
         "server address",
         "remote address",
         "target address",
+        // A connection made before a TLS or protocol failure (stunnel's `connect_blocking:
+        // connected 10.0.0.5:2181`, OpenVPN's `TCP connection established with x`).
+        "connected",
+        "established with",
+        "connection with",
     ];
     // What a lookup was for is what it failed to find (`DNS entry for x`, `no address
     // for x`, `host lookup failure for "x"`), though "for" usually names a source or a
