@@ -276,6 +276,16 @@ fn the_twelfth_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind at the end of issue 19's twelfth round's first commit (189 records, 18
+/// families) and scored once, before any tuning on it: kind 91.0%, host 90.5%, port 88.9%.
+/// Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_thirteenth_sealed_set_meets_the_bar() {
+    let problems = score("sealed13");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -289,7 +299,7 @@ fn every_record_has_a_source_and_a_known_kind() {
     ];
     for set in [
         "working", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed6a",
-        "sealed7", "sealed8", "sealed9", "sealed10", "sealed11", "sealed12",
+        "sealed7", "sealed8", "sealed9", "sealed10", "sealed11", "sealed12", "sealed13",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
