@@ -329,11 +329,22 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
     // The kind: a definite kind beats `other`, then the most specific signature, then a
     // match that also names the place, then the later match (a "Caused by" chain ends with
     // its root cause).
-    let kind_hit = g
-        .hits
-        .iter()
-        .filter(|h| h.kind.is_some())
-        .max_by_key(|h| (decides(h), h.sig.rank, h.addr.has_place(), h.start))?;
+    // EADDRNOTAVAIL beside another failure on the same line is the IPv6 attempt of a
+    // machine without IPv6 (asyncio's "Multiple exceptions: [Errno 111] …, [Errno 99]
+    // Cannot assign requested address"): the other failure says what is wrong.
+    let no_v6 = |h: &Hit| {
+        h.sig.errno.as_deref() == Some("EADDRNOTAVAIL")
+            && (g.hits.iter()).any(|o| o.line == h.line && o.kind.is_some() && o.kind != h.kind)
+    };
+    let kind_hit = g.hits.iter().filter(|h| h.kind.is_some()).max_by_key(|h| {
+        (
+            !no_v6(h),
+            decides(h),
+            h.sig.rank,
+            h.addr.has_place(),
+            h.start,
+        )
+    })?;
     let kind = kind_hit.kind?;
     let info = errors.kind(kind);
 

@@ -1440,6 +1440,18 @@ mod tests {
                 Some("localhost"),
                 Some(1590),
             ),
+            (
+                "OSError: Multiple exceptions: [Errno 111] Connect call failed ('127.0.0.1', 3306), [Errno 99] Cannot assign requested address",
+                Kind::Refused,
+                Some("127.0.0.1"),
+                Some(3306),
+            ),
+            (
+                "Connecting to 10.0.0.5:9000.\nCode: 102. DB::NetException: Unexpected packet from server 10.0.0.5:9000 (expected Hello or Exception, got Unknown packet)",
+                Kind::Other,
+                Some("10.0.0.5"),
+                Some(9000),
+            ),
         ];
         assert_reads(cases);
     }
