@@ -1452,6 +1452,64 @@ mod tests {
                 Some("10.0.0.5"),
                 Some(9000),
             ),
+            // Chrome's pages in German (glued to the heading), Japanese, Chinese, English.
+            (
+                "Die Website ist nicht erreichbar192.168.200.28:8080 hat die Verbindung abgelehnt.\nERR_CONNECTION_REFUSED",
+                Kind::Refused,
+                Some("192.168.200.28"),
+                Some(8080),
+            ),
+            (
+                "このサイトにアクセスできません shop.lan からの応答時間が長すぎます。\nERR_CONNECTION_TIMED_OUT",
+                Kind::Timeout,
+                Some("shop.lan"),
+                None,
+            ),
+            (
+                "无法访问此网站\nr.shop.lan 意外终止了连接。",
+                Kind::Reset,
+                Some("r.shop.lan"),
+                None,
+            ),
+            (
+                "This website is unreachable\nThe shop.lan server refused the connection.\nError code: ERR_CONNECTION_REFUSED",
+                Kind::Refused,
+                Some("shop.lan"),
+                None,
+            ),
+            // A Python dict's quoted keys; a contraction is no host; a referer is no target.
+            (
+                "mqtt': {'host': '192.168.29.60', 'port': 1883, 'topic': 'x'}}\nERROR:root:[Errno 111] Connection refused",
+                Kind::Refused,
+                Some("192.168.29.60"),
+                Some(1883),
+            ),
+            (
+                "| default | No | | ldap_bind(): Unable to bind to server: Can't contact LDAP server. Error Code: [-1] |",
+                Kind::Other,
+                None,
+                None,
+            ),
+            // A level word cut at the 48th character or inside a URL's path is no level.
+            (
+                "$ lein repl :connect http://localhost:5000/debugging/repl\nConnectException Connection refused",
+                Kind::Refused,
+                Some("localhost"),
+                Some(5000),
+            ),
+            // Haskell's tls handshake failure; Emacs' GnuTLS.
+            (
+                "responseTimeout = ResponseTimeoutDefault } (InternalException (HandshakeFailed (Error_Protocol (\"certificate rejected\",True,CertificateUnknown))))",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "gnutls.c: 0 fatal error: The TLS connection was non-properly terminated.",
+                Kind::Tls,
+                None,
+                None,
+            ),
         ];
         assert_reads(cases);
     }

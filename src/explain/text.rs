@@ -534,13 +534,42 @@ fn starts_record(line: &str) -> bool {
 /// A log record at a routine level (INFO, DEBUG, TRACE) in its first columns.
 pub(super) fn is_routine(line: &str) -> bool {
     let head: String = line.chars().take(48).collect();
-    head.split(|c: char| !c.is_ascii_alphabetic())
-        .any(|w| matches!(w, "INFO" | "DEBUG" | "TRACE" | "info" | "debug" | "trace"))
+    // A word cut at the 48th character is not read (`…:5000/debug` of `/debugging`), nor
+    // a part of a path or URL (`http://h/debug`).
+    let cut = line[head.len()..].starts_with(|c: char| c.is_ascii_alphabetic());
+    let words: Vec<(usize, &str)> = head
+        .match_indices(|c: char| c.is_ascii_alphabetic())
+        .map(|(i, _)| i)
+        .filter(|&i| i == 0 || !head[..i].ends_with(|c: char| c.is_ascii_alphabetic()))
+        .map(|i| {
+            let end = head[i..]
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .map_or(head.len(), |e| i + e);
+            (i, &head[i..end])
+        })
+        .collect();
+    words.iter().any(|&(i, w)| {
+        let whole = !(cut && i + w.len() == head.len());
+        let in_path = head[..i].ends_with('/');
+        whole && !in_path && matches!(w, "INFO" | "DEBUG" | "TRACE" | "info" | "debug" | "trace")
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_level_is_a_whole_word_outside_a_path() {
+        assert!(is_routine("2024-01-01 10:00:00 DEBUG connecting to db.lan"));
+        assert!(is_routine("[info] retrying"));
+        assert!(!is_routine(
+            "$ lein repl :connect http://localhost:5000/debugging/repl"
+        ));
+        assert!(!is_routine(
+            "GET http://api.lan/debug failed: Connection refused"
+        ));
+    }
 
     #[test]
     fn colour_codes_and_crlf_go() {

@@ -397,10 +397,14 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         "连接到",
         "verbinden mit",
         "(be patient)",
+        "からの応答時間",
+        "意外终止了连接",
+        "die verbindung abgelehnt",
+        "server refused the connection",
     ]);
     let sentences = sentence.then(|| p.sentence_host.captures_iter(line));
     for c in sentences.into_iter().flatten() {
-        let Some(h) = (1..=8).find_map(|i| c.get(i)) else {
+        let Some(h) = (1..=10).find_map(|i| c.get(i)) else {
             continue;
         };
         // Chrome's page copied without its line break: "…a secure connectionapp.lan sent
@@ -409,6 +413,20 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let raw = (raw.strip_prefix("connection"))
             .filter(|rest| rest.contains('.'))
             .unwrap_or(raw);
+        // The same with the heading glued to an IP address (German "…nicht
+        // erreichbar192.168.0.5:8080 hat die Verbindung abgelehnt").
+        let raw = match raw.find(|c: char| c.is_ascii_digit()) {
+            Some(i) if i > 0 && raw[..i].bytes().all(|b| b.is_ascii_alphabetic()) => {
+                let ip = &raw[i..];
+                let bare = ip.split(':').next().unwrap_or(ip);
+                if bare.parse::<std::net::Ipv4Addr>().is_ok() {
+                    ip
+                } else {
+                    raw
+                }
+            }
+            _ => raw,
+        };
         let (host, port) = place(raw);
         // A lone word ("Firefox can’t…", "This site") is no host; a name has a dot.
         let host = host.filter(|h| h.contains(['.', ':']) || h.eq_ignore_ascii_case("localhost"));

@@ -114,9 +114,12 @@ pub fn patterns() -> &'static Patterns {
             // `x’s server IP address could not be found`, `x refused to connect`, `Safari
             // can’t open the page “x”`, `x sent an invalid response`, `An error occurred
             // during a connection to x.`, `The connection to [x] was interrupted`,
-            // ApacheBench's `Benchmarking x (be patient)`.
+            // ApacheBench's `Benchmarking x (be patient)`, Chrome's pages in Japanese, Chinese
+            // and German (`x からの応答時間が長すぎます`, `x 意外终止了连接`, `x hat die
+            // Verbindung abgelehnt`) and its newer English one (`The x server refused the
+            // connection`).
             sentence_host: re(
-                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bBenchmarking\s+([\w.\-]+(?::\d{1,5})?)\s+\(be\s+patient\)"#,
+                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bBenchmarking\s+([\w.\-]+(?::\d{1,5})?)\s+\(be\s+patient\)|\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*(?:からの応答時間が長すぎます|意外终止了连接|hat\s+die\s+Verbindung\s+abgelehnt)|\bThe\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+server\s+refused\s+the\s+connection"#,
             ),
             // `[api.lan] Operation timed out`: a name in brackets, then the failure.
             bracket_host: re(
@@ -182,10 +185,10 @@ pub fn patterns() -> &'static Patterns {
             // `#define SERVER_PORT 8080`. The
             // prefix (NEO4J, SERVER) pairs a host with its own port.
             field_host: re(
-                r#"(?i)(?:^|[\s{(,;"'.>])"?(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)"?\s*(?:[:=]|=>)\s*["'`]?(\[[0-9a-f:.%]+\]|[\w.\-%:]+)|#define\s+(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)\s+["']?([\w.\-:]+)"#,
+                r#"(?i)(?:^|[\s{(,;"'.>])["']?(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)["']?\s*(?:[:=]|=>)\s*["'`]?(\[[0-9a-f:.%]+\]|[\w.\-%:]+)|#define\s+(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)\s+["']?([\w.\-:]+)"#,
             ),
             field_port: re(
-                r#"(?i)(?:^|[\s{(,;"'.>])"?(?:([a-z0-9_]+?)_)?port"?\s*(?:[:=]|=>)\s*["']?(\d{1,5})\b|#define\s+(?:([a-z0-9_]+?)_)?port\s+(\d{1,5})\b|\{\s*:?port\s*,\s*(\d{1,5})\s*\}"#,
+                r#"(?i)(?:^|[\s{(,;"'.>])["']?(?:([a-z0-9_]+?)_)?port["']?\s*(?:[:=]|=>)\s*["']?(\d{1,5})\b|#define\s+(?:([a-z0-9_]+?)_)?port\s+(\d{1,5})\b|\{\s*:?port\s*,\s*(\d{1,5})\s*\}"#,
             ),
             flag_host: re(
                 r#"(?:^|\s)(?:-h|-H|--host|--hostname|--server|-connect|--url|--endpoint-url)(?:\s+|=)["']?([^\s"']+)"#,

@@ -59,6 +59,11 @@ pub fn looks_like_version(line: &str, start: usize, end: usize) -> bool {
 pub fn placeholder_word(host: &str) -> bool {
     let h = host.to_ascii_lowercase();
     const WORDS: &[&str] = &[
+        // The first half of a contraction ("server: Can't contact").
+        "can",
+        "couldn",
+        "don",
+        "won",
         "address",
         "addr",
         "ip",
@@ -335,6 +340,10 @@ pub fn role_before(before: &str) -> i32 {
         "本地地址",
         // SQLAlchemy's link to its documentation after every error.
         "on this error at",
+        // The page a request came from, in Apache's and nginx's error logs.
+        "referer:",
+        "referer",
+        "referrer",
     ];
     const TOWARD: &[&str] = &[
         "to",
