@@ -286,6 +286,16 @@ fn the_thirteenth_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind during issue 19's twelfth round (181 records, 18 families) and scored
+/// once, before any tuning on it: kind 96.1%, host 93.4%, port 95.6%. Below the bar on host
+/// (and on five families), so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fourteenth_sealed_set_meets_the_bar() {
+    let problems = score("sealed14");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -300,6 +310,7 @@ fn every_record_has_a_source_and_a_known_kind() {
     for set in [
         "working", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed6a",
         "sealed7", "sealed8", "sealed9", "sealed10", "sealed11", "sealed12", "sealed13",
+        "sealed14",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
