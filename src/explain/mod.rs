@@ -1510,6 +1510,13 @@ mod tests {
                 None,
                 None,
             ),
+            // A host the reporter hid still leaves ssh's port.
+            (
+                "kex_exchange_identification: Connection closed by remote host\nConnection closed by <ip> port 22",
+                Kind::Reset,
+                None,
+                Some(22),
+            ),
         ];
         assert_reads(cases);
     }
