@@ -156,24 +156,39 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             asked,
         );
     };
+    // The forms with a port group and, in either order, a host group (none when only the
+    // port is written).
+    let port_and_host = |out: &mut Vec<Candidate>,
+                         taken: &mut Vec<(usize, usize)>,
+                         c: &regex::Captures,
+                         host: Option<usize>,
+                         port: usize,
+                         form: i32,
+                         asked: bool| {
+        let n = c.get(port).expect("group");
+        let h = host.and_then(|i| c.get(i));
+        let span = h.map_or((n.start(), n.end()), |h| {
+            (h.start().min(n.start()), h.end().max(n.end()))
+        });
+        let host = h.and_then(|h| host_of(h.as_str()));
+        push(
+            out,
+            taken,
+            span,
+            host,
+            parse_port(n.as_str()),
+            None,
+            form,
+            asked,
+        );
+    };
     // The forms whose first group is the host and second the port.
     let host_and_port = |out: &mut Vec<Candidate>,
                          taken: &mut Vec<(usize, usize)>,
                          c: &regex::Captures,
                          form: i32,
                          asked: bool| {
-        let (h, n) = (c.get(1).expect("group"), c.get(2).expect("group"));
-        let (host, port) = (host_of(h.as_str()), parse_port(n.as_str()));
-        push(
-            out,
-            taken,
-            (h.start(), n.end()),
-            host,
-            port,
-            None,
-            form,
-            asked,
-        );
+        port_and_host(out, taken, c, Some(1), 2, form, asked);
     };
     // curl connects to its proxy, whatever URL it asks for: the proxy comes first.
     if let Some((a, b)) = curl_proxy(line) {
@@ -880,34 +895,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         .contains("htons(")
         .then(|| p.strace_connect.captures_iter(line));
     for c in strace.into_iter().flatten() {
-        let (n, h) = (c.get(1).expect("group"), c.get(2).or_else(|| c.get(3)));
-        let Some(h) = h else { continue };
-        push(
-            &mut out,
-            &mut taken,
-            (n.start(), h.end()),
-            host_of(h.as_str()),
-            parse_port(n.as_str()),
-            None,
-            6,
-            true,
-        );
+        port_and_host(&mut out, &mut taken, &c, Some(2), 1, 6, true);
     }
     let tuple_ports = line
         .contains(".connect")
         .then(|| p.connect_tuple_port.captures_iter(line));
     for c in tuple_ports.into_iter().flatten() {
-        let n = c.get(1).expect("group");
-        push(
-            &mut out,
-            &mut taken,
-            (n.start(), n.end()),
-            None,
-            parse_port(n.as_str()),
-            None,
-            5,
-            true,
-        );
+        port_and_host(&mut out, &mut taken, &c, None, 1, 5, true);
     }
     let tuples = line
         .contains("host")

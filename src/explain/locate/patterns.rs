@@ -157,7 +157,7 @@ pub fn patterns() -> &'static Patterns {
             // strace's socket address: `sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")`,
             // `sin6_port=htons(80), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "::1", …)`.
             strace_connect: re(
-                r#"\bsin6?_port=htons\((\d{1,5})\),\s*(?:sin6_flowinfo=htonl\(\d+\),\s*)?(?:sin_addr=inet_addr\("([^"\s]+)"\)|inet_pton\(AF_INET6,\s*"([^"\s]+)")"#,
+                r#"\bsin6?_port=htons\((\d{1,5})\),\s*(?:sin6_flowinfo=htonl\(\d+\),\s*)?(?:sin_addr=inet_addr\(|inet_pton\(AF_INET6,\s*)"([^"\s]+)""#,
             ),
             // Python's `sock.connect((host, 443))` with the host in a variable: the port.
             connect_tuple_port: re(r"\.connect(?:_ex)?\(\(\s*[A-Za-z_][\w.]*\s*,\s*(\d{1,5})\s*\)\)"),

@@ -341,7 +341,6 @@ pub fn role_before(before: &str) -> i32 {
         // SQLAlchemy's link to its documentation after every error.
         "on this error at",
         // The page a request came from, in Apache's and nginx's error logs.
-        "referer:",
         "referer",
         "referrer",
     ];
