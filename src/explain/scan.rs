@@ -530,6 +530,9 @@ pub fn parse_url(url: &str, services: &Services) -> Addr {
     }
 }
 
+/// The address family .NET's DnsEndPoint writes before its host (`Unspecified/db:27017`).
+pub const ADDRESS_FAMILIES: [&str; 3] = ["Unspecified", "InterNetwork", "InterNetworkV6"];
+
 /// `host:port`, `[v6]:port`, `v6:port` (as Node prints `::1:3000`), `name/ip:port` (as Java
 /// prints a resolved address: the name is the target) or a bare host.
 pub fn split_addr(s: &str) -> Option<(String, Option<u16>)> {
@@ -537,8 +540,7 @@ pub fn split_addr(s: &str) -> Option<(String, Option<u16>)> {
         .trim()
         .trim_matches(|c| matches!(c, '\'' | '"' | '(' | ')' | ','));
     let s = match s.split_once('/') {
-        // .NET's DnsEndPoint writes its address family first (`Unspecified/db:27017`).
-        Some(("Unspecified" | "InterNetwork" | "InterNetworkV6", rest)) => return split_addr(rest),
+        Some((family, rest)) if ADDRESS_FAMILIES.contains(&family) => return split_addr(rest),
         Some((name, _)) if !name.is_empty() && !name.contains(':') => {
             let port = s.rsplit_once(':').and_then(|(_, p)| parse_port(p));
             return clean_host(name).map(|h| (h, port));

@@ -6,7 +6,7 @@ use super::patterns::{flag_port, patterns, server_flag};
 use super::roles::{
     host_of, is_pointer, looks_like_version, placeholder, placeholder_word, role_before,
 };
-use crate::explain::scan::{is_redacted, parse_port, parse_url, split_addr};
+use crate::explain::scan::{ADDRESS_FAMILIES, is_redacted, parse_port, parse_url, split_addr};
 use crate::knowledge::services::Services;
 
 /// One address read from the text, with how much its place says it is the target.
@@ -796,6 +796,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         // Part of a path or module name (node:events:502, lib/undici:14976).
         let before = &line[..h.start()];
         let ip_literal = host.parse::<std::net::IpAddr>().is_ok();
+        // .NET's DnsEndPoint: `Unspecified/db.lan:27017` is an address, not a path.
+        let endpoint = (before.strip_suffix('/'))
+            .is_some_and(|b| ADDRESS_FAMILIES.iter().any(|f| b.ends_with(f)));
         // An IP address glued after `@` or `#` is still one (brpc's `SocketId=2@10.0.0.5:8501`,
         // librdkafka's `ipv4#10.0.0.5:9092`); a name there is a user's or a path's part.
         let in_path = (before.ends_with(':') && !ip_literal)
@@ -803,17 +806,14 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             || (before.ends_with(['@', '#']) && !ip_literal)
             || (before.ends_with('/')
                 && before[..before.len() - 1].ends_with(|c: char| c.is_alphanumeric())
-                // .NET's DnsEndPoint: `Unspecified/db.lan:27017` is an address, not a path.
-                && !before.ends_with("Unspecified/")
-                && !before.ends_with("InterNetwork/")
-                && !before.ends_with("InterNetworkV6/"));
+                && !endpoint);
         if in_path {
             continue;
         }
         // Java's `name/ip:port` names a host that resolved, even a one-word one (`kafka`).
         let resolved = (raw.split_once('/'))
             .is_some_and(|(_, ip)| ip.parse::<std::net::IpAddr>().is_ok())
-            || before.ends_with("Unspecified/");
+            || endpoint;
         let single_label = !host.contains(['.', ':']) && host != "localhost" && !resolved;
         // A lone word before a number is more often a label ("attempt:1", "events:502")
         // than a host, unless the text says a connection went to it.
