@@ -1522,6 +1522,20 @@ mod tests {
     }
 
     #[test]
+    fn tools_of_round_thirteen_name_their_target() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // ping's target is in its header; a router's reply names only the router.
+            (
+                "PING db.lan (10.0.0.5): 56 data bytes\nRequest timeout for icmp_seq 0\n36 bytes from gw.lan (10.0.0.1): Destination Net Unreachable",
+                Kind::Unreachable,
+                Some("db.lan"),
+                None,
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
     fn a_final_line_break_ends_the_last_line() {
         let lines = |t: &str| explain(t, &Knowledge::bundled()).stats.lines;
         assert_eq!(lines("all good"), 1);

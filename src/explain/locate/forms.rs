@@ -1395,6 +1395,13 @@ mod tests {
     #[test]
     fn reads_tools_browsers_and_lookups() {
         assert_eq!(first("$ ping -c 4 gw.home.lan"), some("gw.home.lan", None));
+        // A name that starts with hex letters is not cut to them (`db.`), and IPv6 still reads.
+        assert_eq!(
+            first("PING db.lan (10.0.0.5): 56 data bytes"),
+            some("db.lan", None)
+        );
+        assert_eq!(first("ping6 fe80::1%eth0"), some("fe80::1%eth0", None));
+        assert_eq!(first("ping -6 [fd00::5]"), some("fd00::5", None));
         assert_eq!(
             first("Pinging 192.0.2.61 with 32 bytes of data:"),
             some("192.0.2.61", None)

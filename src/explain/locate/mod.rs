@@ -196,7 +196,9 @@ pub fn complete(
         return;
     }
     let last = last.min(n - 1);
-    let from = first.saturating_sub(LOOK_BEHIND).max(floor).min(first);
+    // Lines before `floor` belong to the earlier error, except the command that ran (or
+    // ping's header) above both: every error under it speaks of its target.
+    let from = first.saturating_sub(LOOK_BEHIND).min(first);
     // A `Caused by:` chain after the error (cargo, anyhow, Java) is the same error told
     // down to its root, which often names the URL: its lines count as near ones.
     let ahead = (last + 1..=(last + CHAIN_REACH).min(n - 1))
@@ -227,6 +229,17 @@ pub fn complete(
         let line = without_local_port(prep.line(i));
         let line = line.as_ref();
         if line.len() < 3 {
+            continue;
+        }
+        let ran = |line: &str| {
+            let t = line.trim_start();
+            t.starts_with("$ ")
+                || t.starts_with("# ")
+                || t.starts_with("> ")
+                || t.starts_with("PING ")
+                || t.starts_with("Pinging ")
+        };
+        if i < floor && !ran(line) {
             continue;
         }
         fields.read(i, head(line));

@@ -80,9 +80,11 @@ pub fn patterns() -> &'static Patterns {
                 r#"(?i)\bport\s+(\d{1,5})\s+(?:on|at|of|(?-i:TO))\s+(?:host\s+)?["'`“]?(\[[0-9a-f:.%\w]+\]|[0-9a-f]*:[0-9a-f:.]+|[A-Za-z0-9][\w.\-]*)"#,
             ),
             // ping and traceroute name their target first: `ping -c 3 db.lan`, `PING db.lan
-            // (10.0.0.5)`, `Pinging 10.0.0.5 with 32 bytes`, `Tracing route to x`.
+            // (10.0.0.5)`, `Pinging 10.0.0.5 with 32 bytes`, `Tracing route to x`. An IPv6
+            // address needs its colon here, or a name starting with hex letters (`db.lan`)
+            // would be cut to `db.`.
             ping: re(
-                r#"(?i)(?:^|[\s`$>"'])(?:ping6?|fping|traceroute6?|tracert|tracepath|mtr|pinging|tracing\s+route\s+to|traceroute\s+to)\s+(?:-{1,2}[A-Za-z][\w\-]*(?:[\s=]+\d[\w.]*)?\s+)*(\[?[0-9A-Fa-f:.%]+\]?|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*)"#,
+                r#"(?i)(?:^|[\s`$>"'])(?:ping6?|fping|traceroute6?|tracert|tracepath|mtr|pinging|tracing\s+route\s+to|traceroute\s+to)\s+(?:-{1,2}[A-Za-z46][\w\-]*(?:[\s=]+\d[\w.]*)?\s+)*(\[[0-9A-Fa-f:.%\w]+\]|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*(?:%\w+)?|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*)"#,
             ),
             // dig's server (`dig @10.0.0.2 name`): where its query went.
             dig_server: re(r"(?i)(?:\bdig\b|<<>>\s+DiG\s+\S+\s+<<>>)[^\n@]{0,80}?\s@([\w.\-:%\[\]]+)"),

@@ -283,6 +283,20 @@ fn ends_with_word(tail: &str, w: &str) -> bool {
 /// source of a connection, a log line's own origin or a resolver, positive after "to".
 pub fn role_before(before: &str) -> i32 {
     let b = before.to_ascii_lowercase();
+    // An address in brackets after a name (`36 bytes from gw.lan (10.0.0.1)`, `connecting to
+    // db.lan (10.0.0.5)`) is that name's address and plays its part. A call (`connect(`)
+    // has no space before its bracket.
+    if let Some(named) = b.trim_end_matches(' ').strip_suffix(" (") {
+        let name_at = named.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let name = &named[name_at..];
+        let host_like = name.contains('.')
+            && name
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_'));
+        if host_like {
+            return role_before(&before[..name_at]);
+        }
+    }
     // Blanked text (OpenVPN's `[AF_INET]`) leaves spaces that must not fill the tail.
     let tail: String = b
         .trim_end_matches(' ')
