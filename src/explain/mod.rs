@@ -1531,6 +1531,86 @@ mod tests {
                 Some("db.lan"),
                 None,
             ),
+            // git's own transport: the host on its own line, then each address tried.
+            (
+                "fatal: unable to connect to git.shop.lan:\ngit.shop.lan: Name or service not known",
+                Kind::Dns,
+                Some("git.shop.lan"),
+                None,
+            ),
+            (
+                "$ git clone git://git.shop.lan/tools.git\nfatal: unable to connect to git.shop.lan:\ngit.shop.lan[0: 10.0.0.7]: errno=Connection refused\ngit.shop.lan[1: fd00::7]: errno=Network is unreachable",
+                Kind::Refused,
+                Some("git.shop.lan"),
+                Some(9418),
+            ),
+            // httpc's failed_connect with an errno that is no kind of its own.
+            (
+                "{:failed_connect, [{:to_address, {'repo.lan', 443}}, {:inet, [:inet], :eprototype}]}",
+                Kind::Other,
+                Some("repo.lan"),
+                Some(443),
+            ),
+            // The JDK on Windows: the system's words first, the name in brackets.
+            (
+                "java.net.UnknownHostException: 不知道这样的主机。 (repo.lan)",
+                Kind::Dns,
+                Some("repo.lan"),
+                None,
+            ),
+            (
+                "Ping 请求找不到主机 db.lan。请检查该名称，然后重试。",
+                Kind::Dns,
+                Some("db.lan"),
+                None,
+            ),
+            // Ruby's `:host =>` settings under the error; an attempt logged at INFO.
+            (
+                "OpenSSL Error[0]: error:14094418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca\n\nMy params:\ndata = {\n      :host => \"mq.lan\",\n      :port => 8883,\n}",
+                Kind::Tls,
+                Some("mq.lan"),
+                Some(8883),
+            ),
+            (
+                "[INFO] [DEMO] [demo.c:446] Establishing a TLS session to mq.lan:8883.\n[ERROR] [Transport] [openssl_posix.c:586] SSL_connect failed to perform TLS handshake.",
+                Kind::Tls,
+                Some("mq.lan"),
+                Some(8883),
+            ),
+            // A quoted port flag; a Go lookup of a name with a port glued to it.
+            (
+                "check_http.pl --hostname=web.lan --proto='https' --port='8443'\nCRITICAL: 500 Can't connect to web.lan (connect: Interrupted system call)",
+                Kind::Other,
+                Some("web.lan"),
+                Some(8443),
+            ),
+            (
+                "E! [agent] Failed to connect to [outputs.syslog], retrying in 15s, error was \"dial tcp4: lookup logs.lan:9999 on 127.0.0.53:53: no such host\"",
+                Kind::Dns,
+                Some("logs.lan"),
+                Some(9999),
+            ),
+            // busybox's nslookup writes the server's port after a colon.
+            (
+                "Server:         10.96.0.10\nAddress:        10.96.0.10:53\n\n** server can't find svc.lan: NXDOMAIN\n\n*** Can't find svc.lan: No answer",
+                Kind::Dns,
+                Some("10.96.0.10"),
+                Some(53),
+            ),
+            // The port flag of the command that ran, when its host is hidden.
+            (
+                "root@box:~# iperf3 -c **.2.xxx.181 -p 5100 --udp\niperf3: error - unable to send control message: Bad file descriptor",
+                Kind::Other,
+                None,
+                Some(5100),
+            ),
+            // An address pair in brackets, unquoted.
+            (
+                "DEBUG: socket_connect() failed(chat.lan,2243).Reason: connection refused",
+                Kind::Refused,
+                Some("chat.lan"),
+                Some(2243),
+            ),
         ];
         assert_reads(cases);
     }

@@ -173,14 +173,15 @@ pub fn prepare_one_cut(raw: &str) -> Option<Prepared> {
 
 /// A shell prompt and the command typed after it (`[root@db ~]# check_ntp -H 10.0.0.5`,
 /// `$ telnet db 23`): the command ended where the line ends, the output is the next line.
-fn is_prompt(line: &str) -> bool {
+pub(super) fn is_prompt(line: &str) -> bool {
     let t = line.trim_start();
     ["$ ", "# ", "% ", "> ", "❯ ", "➜ "]
         .iter()
         .any(|p| t.starts_with(p))
-        || ["]# ", "]$ ", "~$ ", "~# ", ":~$ "]
+        || ["]# ", "]$ ", "~$ ", "~# ", ":~$ ", "~ $ "]
             .iter()
             .any(|p| t.find(p).is_some_and(|at| at < 60))
+        || (t.starts_with("PS ") && t.find("> ").is_some_and(|at| at < 60))
 }
 
 /// A line that ends a sentence with a dot (`… at https://pub.dev.`) before a line that

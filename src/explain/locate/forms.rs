@@ -903,6 +903,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in tuple_ports.into_iter().flatten() {
         port_and_host(&mut out, &mut taken, &c, None, 1, 5, true);
     }
+    let pairs = line.contains(',').then(|| p.pair_tuple.captures_iter(line));
+    for c in pairs.into_iter().flatten() {
+        let host = if c.get(1).is_some() { 1 } else { 2 };
+        port_and_host(&mut out, &mut taken, &c, Some(host), 3, 5, false);
+    }
     let tuples = line
         .contains("host")
         .then(|| p.tuple_host.captures_iter(line));

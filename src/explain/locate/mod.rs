@@ -225,21 +225,19 @@ pub fn complete(
     // target (port 53), not the name it asked about.
     let resolver_down = (first..=last).any(|i| p.resolver_down.is_match(head(prep.line(i))));
     let mut fields = Fields::default();
+    // The port flag of the last command that ran above the error, even when its host is
+    // hidden (`iperf3 -c x.x.x.x -p 5100`).
+    let mut command_port = None;
     for i in from..=to {
         let line = without_local_port(prep.line(i));
         let line = line.as_ref();
         if line.len() < 3 {
             continue;
         }
-        let ran = |line: &str| {
-            let t = line.trim_start();
-            t.starts_with("$ ")
-                || t.starts_with("# ")
-                || t.starts_with("> ")
-                || t.starts_with("PING ")
-                || t.starts_with("Pinging ")
-        };
-        if i < floor && !ran(line) {
+        let t = line.trim_start();
+        let ran =
+            super::text::is_prompt(line) || t.starts_with("PING ") || t.starts_with("Pinging ");
+        if i < floor && !ran {
             continue;
         }
         fields.read(i, head(line));
@@ -357,6 +355,13 @@ pub fn complete(
                 }
             }
         }
+        if target.host.is_none() && i < first && ran {
+            // The command that ran names its port with a flag (`iperf3 -c x -p 5100`).
+            if let Some(port) = flag_port(line) {
+                field_ports.push((4, port));
+                command_port = Some(port);
+            }
+        }
         if target.host.is_none() && i >= first {
             let start = head(line);
             if let Some(port) = flag_port(start) {
@@ -428,6 +433,9 @@ pub fn complete(
             .max_by_key(|(s, _)| *s)
         {
             target.port = Some(*port);
+            target.located = true;
+        } else if let Some(port) = command_port {
+            target.port = Some(port);
             target.located = true;
         }
         return;

@@ -59,6 +59,7 @@ pub struct Patterns {
     pub connect_host_port: Regex,
     pub call_port_kwarg: Regex,
     pub tuple_host: Regex,
+    pub pair_tuple: Regex,
     pub strace_connect: Regex,
     pub connect_tuple_port: Regex,
 }
@@ -163,6 +164,12 @@ pub fn patterns() -> &'static Patterns {
             ),
             // Python's `sock.connect((host, 443))` with the host in a variable: the port.
             connect_tuple_port: re(r"\.connect(?:_ex)?\(\(\s*[A-Za-z_][\w.]*\s*,\s*(\d{1,5})\s*\)\)"),
+            // An address pair in brackets, quoted or not: PHP's `failed(db.lan,2243)`,
+            // `(db.lan, 443)`, Python's `('::1', 8080, 0, 0)`. The host must look like one
+            // (dotted, an address, localhost), not a variable.
+            pair_tuple: re(
+                r#"\(\s*(?:["']([0-9A-Fa-f:.%]*:[0-9A-Fa-f:.%]*)["']|["']?((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+)["']?)\s*,\s*(\d{1,5})\s*(?:,\s*\d+\s*){0,2}\)"#,
+            ),
             // Erlang's and Elixir's option lists: `{host, "db.lan"}`, `{:hostname, 'db'}`.
             tuple_host: re(r#"\{\s*:?host(?:name)?\s*,\s*["']([\w.\-:]+)["']\s*\}"#),
             call_port_kwarg: re(
@@ -184,13 +191,13 @@ pub fn patterns() -> &'static Patterns {
             // A host or a port given as a named field or constant on a line of its own:
             // `host = "db"` then `port = 5432`, `NEO4J_HOST = "localhost"` then
             // `NEO4J_PORT = 8687`, `.port=1883,`, PHP's `$mail->Port = 465;`,
-            // `#define SERVER_PORT 8080`. The
+            // `#define SERVER_PORT 8080`, Ruby's `:host => "db"`. The
             // prefix (NEO4J, SERVER) pairs a host with its own port.
             field_host: re(
-                r#"(?i)(?:^|[\s{(,;"'.>])["']?(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)["']?\s*(?:[:=]|=>)\s*["'`]?(\[[0-9a-f:.%]+\]|[\w.\-%:]+)|#define\s+(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)\s+["']?([\w.\-:]+)"#,
+                r#"(?i)(?:^|[\s{(,;"'.>]|[\s{(,]:)["']?(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)["']?\s*(?:[:=]|=>)\s*["'`]?(\[[0-9a-f:.%]+\]|[\w.\-%:]+)|#define\s+(?:([a-z0-9_]+?)_)?(?:host(?:name)?|addr(?:ess)?|server|ip)\s+["']?([\w.\-:]+)"#,
             ),
             field_port: re(
-                r#"(?i)(?:^|[\s{(,;"'.>])["']?(?:([a-z0-9_]+?)_)?port["']?\s*(?:[:=]|=>)\s*["']?(\d{1,5})\b|#define\s+(?:([a-z0-9_]+?)_)?port\s+(\d{1,5})\b|\{\s*:?port\s*,\s*(\d{1,5})\s*\}"#,
+                r#"(?i)(?:^|[\s{(,;"'.>]|[\s{(,]:)["']?(?:([a-z0-9_]+?)_)?port["']?\s*(?:[:=]|=>)\s*["']?(\d{1,5})\b|#define\s+(?:([a-z0-9_]+?)_)?port\s+(\d{1,5})\b|\{\s*:?port\s*,\s*(\d{1,5})\s*\}"#,
             ),
             flag_host: re(
                 r#"(?:^|\s)(?:-h|-H|--host|--hostname|--server|-connect|--url|--endpoint-url)(?:\s+|=)["']?([^\s"']+)"#,
@@ -203,7 +210,9 @@ pub fn patterns() -> &'static Patterns {
                 r#"(?:^|\s)(?:(?:-s|--addr|--address|--target|--to)(?:\s+|=)|/v:)["']?((?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?|localhost(?::\d{1,5})?|\[[0-9A-Fa-f:]+\](?::\d{1,5})?|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)["']?(?:\s|$)"#,
             ),
             // Not a range or a list (`iperf3 -p 5201-5203`): no one port is the target.
-            flag_port: re(r"(?:^|\s)(?:-P\s*|-p\s+|--port(?:\s+|=))(\d{1,5})(?:$|[^\d\-,\w])"),
+            flag_port: re(
+                r#"(?:^|\s)(?:-P\s*|-p\s+|--port(?:\s+|=))["']?(\d{1,5})["']?(?:$|[^\d\-,\w])"#,
+            ),
             // telnet/nc/ncat host port, ping host.
             tool_host_port: re(
                 r#"(?i)(?:^|[\s`$>"'])(?:telnet|nc|ncat|netcat)\s+(?:-[\w]+\s+)*([\w.\-:\[\]%]+)\s+(\d{1,5})\b"#,
@@ -296,7 +305,7 @@ pub fn patterns() -> &'static Patterns {
             // which a TLS or read failure follows; urllib3's `Starting new HTTPS connection`,
             // grpc-java's `Created with target`).
             attempt: re(
-                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|opening\s+(?:an?\s+)?(?:ssh\s+)?session\s+to|dialing|establishing\s+(?:a\s+)?connection)\b|^\s*trying\s+\S+\.\.\.|^\*\s+connected\s+to\s|\bstarting\s+new\s+https?\s+connection\b|\bcreated\s+(?:with\s+target|connection\s+for)\b|^\s*Running\s+`",
+                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|opening\s+(?:an?\s+)?(?:ssh\s+)?session\s+to|dialing|establishing\s+(?:an?\s+)?(?:(?:tls|ssl|tcp|mqtt)\s+)?(?:connection|session\s+to))\b|^\s*trying\s+\S+\.\.\.|^\*\s+connected\s+to\s|\bstarting\s+new\s+https?\s+connection\b|\bcreated\s+(?:with\s+target|connection\s+for)\b|^\s*Running\s+`",
             ),
             // The statement a database error quotes: its values are data, not addresses.
             sql: re(r"(?i)\(SQL:\s.*?\)(?:\s|$)"),
