@@ -1616,6 +1616,102 @@ mod tests {
     }
 
     #[test]
+    fn programs_of_round_thirteen_name_their_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // Db2's SQL30081N: the socket call that failed gives the kind.
+            (
+                "SQL30081N  A communication error has been \ndetected. Communication protocol being used: \"TCP/IP\".  Location where the error was detected: \"10.0.0.44\".  \nCommunication function detecting the error: \"recv\".  Protocol specific error \ncode(s): \"*\", \"*\", \"0\".  SQLSTATE=08001",
+                Kind::Reset,
+                Some("10.0.0.44"),
+                None,
+            ),
+            (
+                "Fatal NI connect error 12170.\n  Tns error struct:\n    ns main err code: 12535\nTNS-12535: TNS: Operation timeout",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "Connection: Connection error: The remote host closed the connection",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "ERROR: cannot verify shop.lan's certificate, issued by 'CN=Shop CA':\n  Unable to locally verify the issuer's authority.",
+                Kind::Tls,
+                Some("shop.lan"),
+                None,
+            ),
+            (
+                "Connecting to 10.0.0.9:443\nRedirected to /release/x.ipk on cdn.lan\nSSL error: SSL - Bad input parameters to function\nConnection error: Connection failed",
+                Kind::Tls,
+                Some("cdn.lan"),
+                Some(443),
+            ),
+            (
+                "Error: Failed retrieving file 'core.db' from localhost:15678 : Empty response from server",
+                Kind::Reset,
+                Some("localhost"),
+                Some(15678),
+            ),
+            (
+                "[https://cdn.shop.lan/license.txt](许可证页面)显示已重置连接",
+                Kind::Reset,
+                Some("cdn.shop.lan"),
+                Some(443),
+            ),
+            ("端口 22：连接超时", Kind::Timeout, None, Some(22)),
+            (
+                "Loading: *\nARP Retry count exceeded; starting again",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "ERROR: failed to connect to wolfSSL, return value = -188",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // busybox's older nslookup: the server it asked, on port 53.
+            (
+                "# nslookup web\nServer:    10.0.0.53\nAddress 1: 10.0.0.53 kube-dns.lan\n\nnslookup: can't resolve 'web'",
+                Kind::Dns,
+                Some("10.0.0.53"),
+                Some(53),
+            ),
+            (
+                "level=info msg=\"Error scraping target\" err=\"error getting target 10.0.0.240: context canceled\"",
+                Kind::Other,
+                Some("10.0.0.240"),
+                None,
+            ),
+            // libmongoc's bracket says what failed, whatever the exception's name.
+            (
+                "MongoDB\\Driver\\Exception\\ConnectionTimeoutException (13053)\nNo suitable servers found (`serverSelectionTryOnce` set): [TLS handshake failed: error:1408F10B:SSL routines:ssl3_get_record:wrong version number calling ismaster on 'db.lan:27017']",
+                Kind::Tls,
+                Some("db.lan"),
+                Some(27017),
+            ),
+            // A lookup cancelled because the dial before it timed out.
+            (
+                "failed to dial to (ws://ws.lan:60021/):  > dial tcp 10.0.0.6:60021: i/o timeout > dial tcp: lookup ws.lan: operation was canceled",
+                Kind::Timeout,
+                Some("10.0.0.6"),
+                Some(60021),
+            ),
+            (
+                "rsync -av /data/x user@10.0.0.74:/backup/x\nrsync: writefd_unbuffered failed to write 4 bytes to socket [sender]: Broken pipe (32)",
+                Kind::Reset,
+                Some("10.0.0.74"),
+                None,
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
     fn a_final_line_break_ends_the_last_line() {
         let lines = |t: &str| explain(t, &Knowledge::bundled()).stats.lines;
         assert_eq!(lines("all good"), 1);

@@ -326,6 +326,9 @@ fn address(caps: &Captures, sig: &Signature, services: &Services) -> Addr {
     {
         a.port = scheme_port(&normal_scheme(scheme), services);
     }
+    if a.port.is_none() && a.host.is_some() {
+        a.port = sig.port;
+    }
     if a.scheme.is_none() {
         // A socket keeps only the client's own scheme (libpq → postgres), not http://.
         a.scheme = if a.unix_path.is_some() {

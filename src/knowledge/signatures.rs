@@ -82,6 +82,10 @@ pub struct Signature {
     /// The address matched is a proxy that failed, not the final destination.
     #[serde(default)]
     pub proxy: bool,
+    /// The port the matched host is always reached on when the text names none (the DNS
+    /// server a lookup tool asked: 53).
+    #[serde(default)]
+    pub port: Option<u16>,
     /// How specific the match is: 0 generic OS text, 1 a library's message, 2 a program's
     /// own wording, 3 a runtime wrapping another library's message. The highest rank names
     /// the ecosystem and the kind.

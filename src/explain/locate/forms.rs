@@ -105,8 +105,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
                 .ends_with(" for");
         let role = if for_url { 2 } else { role_before(before) };
         let mut score = form + role;
-        // Inside a log record's leading `[...]` (its time, thread, logger or origin).
-        if line.starts_with('[') && line.find(']').is_some_and(|end| span.0 < end) {
+        // Inside a log record's leading `[...]` (its time, thread, logger or origin), but
+        // not a Markdown link's (`[https://cdn.lan/x](page)`).
+        if line.starts_with('[')
+            && line
+                .find(']')
+                .is_some_and(|end| span.0 < end && !line[end..].starts_with("]("))
+        {
             score -= 6;
         }
         // The DNS server a lookup went to (`lookup db on 127.0.0.11:53`) is not the target.
@@ -253,6 +258,8 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             "/faq",
             "errors.html",
             "/manual",
+            // iPXE's page for each error code (`Connection timed out (http://ipxe.org/4c0a6035)`).
+            "//ipxe.org/",
         ]
         .iter()
         .any(|d| lower.contains(d))
@@ -497,6 +504,25 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let Some(h) = c.get(1).or_else(|| c.get(2)) else {
             continue;
         };
+        // An unquoted dotted word may be code (`(self.host, 80)`, `(cfg.server, 80)`).
+        let code = |w: &str| {
+            let (first, last) = (w.split('.').next(), w.rsplit('.').next());
+            first.is_some_and(|f| {
+                [
+                    "self", "this", "cls", "args", "opts", "config", "cfg", "settings", "options",
+                ]
+                .contains(&f)
+            }) || last.is_some_and(|l| {
+                [
+                    "host", "hostname", "addr", "address", "server", "ip", "url", "port", "name",
+                    "domain",
+                ]
+                .contains(&l)
+            })
+        };
+        if c.get(2).is_some_and(|h| code(h.as_str())) {
+            continue;
+        }
         let n = c.get(3).expect("group");
         push(
             &mut out,
@@ -903,11 +929,6 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in tuple_ports.into_iter().flatten() {
         port_and_host(&mut out, &mut taken, &c, None, 1, 5, true);
     }
-    let pairs = line.contains(',').then(|| p.pair_tuple.captures_iter(line));
-    for c in pairs.into_iter().flatten() {
-        let host = if c.get(1).is_some() { 1 } else { 2 };
-        port_and_host(&mut out, &mut taken, &c, Some(host), 3, 5, false);
-    }
     let tuples = line
         .contains("host")
         .then(|| p.tuple_host.captures_iter(line));
@@ -944,7 +965,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             false,
         );
     }
-    for c in p.hidden_host_port.captures_iter(line) {
+    let zh = line.contains("端口").then(|| p.zh_port.captures_iter(line));
+    for c in p
+        .hidden_host_port
+        .captures_iter(line)
+        .chain(zh.into_iter().flatten())
+    {
         let n = c.get(1).expect("group");
         let whole = c.get(0).expect("group");
         push(

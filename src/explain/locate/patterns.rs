@@ -26,6 +26,7 @@ pub struct Patterns {
     pub quoted_host: Regex,
     pub ipv4: Regex,
     pub port_word: Regex,
+    pub zh_port: Regex,
     pub hidden_host_port: Regex,
     pub name_ip_port: Regex,
     pub wget_connecting: Regex,
@@ -59,7 +60,6 @@ pub struct Patterns {
     pub connect_host_port: Regex,
     pub call_port_kwarg: Regex,
     pub tuple_host: Regex,
-    pub pair_tuple: Regex,
     pub strace_connect: Regex,
     pub connect_tuple_port: Regex,
 }
@@ -164,12 +164,6 @@ pub fn patterns() -> &'static Patterns {
             ),
             // Python's `sock.connect((host, 443))` with the host in a variable: the port.
             connect_tuple_port: re(r"\.connect(?:_ex)?\(\(\s*[A-Za-z_][\w.]*\s*,\s*(\d{1,5})\s*\)\)"),
-            // An address pair in brackets, quoted or not: PHP's `failed(db.lan,2243)`,
-            // `(db.lan, 443)`, Python's `('::1', 8080, 0, 0)`. The host must look like one
-            // (dotted, an address, localhost), not a variable.
-            pair_tuple: re(
-                r#"\(\s*(?:["']([0-9A-Fa-f:.%]*:[0-9A-Fa-f:.%]*)["']|["']?((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+)["']?)\s*,\s*(\d{1,5})\s*(?:,\s*\d+\s*){0,2}\)"#,
-            ),
             // Erlang's and Elixir's option lists: `{host, "db.lan"}`, `{:hostname, 'db'}`.
             tuple_host: re(r#"\{\s*:?host(?:name)?\s*,\s*["']([\w.\-:]+)["']\s*\}"#),
             call_port_kwarg: re(
@@ -233,10 +227,11 @@ pub fn patterns() -> &'static Patterns {
                 r"(?i)(?:\b(?:ssh|scp|sftp|rsync)\s+(?:-\S+\s+(?:\d+\s+)?)*(?:[\w.\-]+@)?|\bgit@)([A-Za-z0-9][\w.\-]*)",
             ),
             // `user:secret@10.0.0.5` on a command line (impacket, database and mail
-            // tools): the address after the `@`. Only an IP address, so that a mail
+            // tools, scp's and rsync's `user@10.0.0.5:/path`): the address after the `@`.
+            // Only an IP address, so that a mail
             // address in prose is never read as a place.
             user_at_ip: re(
-                r"(?:^|\s)[^\s@/]*(?:/[^\s@]*)?@((?:\d{1,3}\.){3}\d{1,3})(?::(\d{1,5}))?(?:[\s/]|$)",
+                r"(?:^|\s)[^\s@/]*(?:/[^\s@]*)?@((?:\d{1,3}\.){3}\d{1,3})(?::(\d{1,5}))?(?:[\s/]|:[^\d\s]|$)",
             ),
             registry_host: re(
                 r"(?i)\b(?:docker|podman|helm)\s+(?:login|pull|push)\s+(?:-\S+\s+)*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)",
@@ -248,6 +243,8 @@ pub fn patterns() -> &'static Patterns {
             // No boundary in front: an address glued to a word ("inaccessible127.0.0.1").
             ipv4: re(r"(?:\d{1,3}\.){3}\d{1,3}\b"),
             port_word: re(r#"(?i)\bport"?\s*[:=]?\s*(\d{1,5})\b"#),
+            // The Chinese word for port, with no host (`端口 22：连接超时`).
+            zh_port: re(r"端口\s*(\d{1,5})\b"),
             // A host hidden by the reporter (<ip>, {broker-ip}, [.21], x.x.x.x, IP) or left
             // out (`tcp :22`,
             // `connection refused: :9200`): the port is still the target's.
@@ -269,9 +266,10 @@ pub fn patterns() -> &'static Patterns {
                 r"(?:^|[\s(\[])/?((?:\d{1,3}\.){3}\d{1,3}|localhost)/(\d{2,5})(?:[\s,;)\]]|$)",
             ),
             // `connect(("10.0.0.1", 554))`, `tcpConnectToHost(alloc, "localhost", 8080)`,
-            // `HTTP::Client.new("127.0.0.1", 12345)`: a host and a port handed to a call.
+            // `HTTP::Client.new("127.0.0.1", 12345)`, PHP's `failed(chat.lan,2243)`, Python's
+            // `('::1', 8080, 0, 0)`: a host and a port handed to a call.
             call_args: re(
-                r#"[({,]\s*[({]?\s*(?:\\?["']([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+\]?)\\?["']|((?:\d{1,3}\.){3}\d{1,3}|localhost))\s*,\s*(\d{1,5})\s*[)},]"#,
+                r#"[({,]\s*[({]?\s*(?:\\?["']([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+\]?)\\?["']|((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+))\s*,\s*(\d{1,5})\s*[)},]"#,
             ),
             // `at "localhost":5555`, `'db.internal':5432`, Haskell's `"db.lan" 443`: a quoted
             // host, then its port (not the first number of an address after it: `'10.0.0.5':
