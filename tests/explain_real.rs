@@ -296,6 +296,26 @@ fn the_fourteenth_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind at the start of issue 19's thirteenth round (171 records, 18 families)
+/// and scored once, before any tuning on it: kind 98.2%, host 90.1%, port 90.6%. Below the
+/// bar on host and port, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fifteenth_sealed_set_meets_the_bar() {
+    let problems = score("sealed15");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed15 from less common ecosystems (172 records, 18 families)
+/// and scored once, after tuning on sealed15 only: kind 89.5%, host 90.7%, port 94.2%.
+/// Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_sixteenth_sealed_set_meets_the_bar() {
+    let problems = score("sealed16");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -310,7 +330,7 @@ fn every_record_has_a_source_and_a_known_kind() {
     for set in [
         "working", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed6a",
         "sealed7", "sealed8", "sealed9", "sealed10", "sealed11", "sealed12", "sealed13",
-        "sealed14",
+        "sealed14", "sealed15", "sealed16",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
