@@ -1707,6 +1707,50 @@ mod tests {
                 Some("10.0.0.74"),
                 None,
             ),
+            (
+                "Start syncing project to deploy@web.shop.lan:~/site\nrsync: connection unexpectedly closed (0 bytes received so far) [sender]",
+                Kind::Reset,
+                Some("web.shop.lan"),
+                None,
+            ),
+            // proxychains names the proxy that did not answer or refused.
+            (
+                "[proxychains] Strict chain  ...  127.0.0.1:9050  ...  timeout\nfatal: unable to access 'https://git.lan/x.git/': Couldn't connect to server",
+                Kind::Timeout,
+                Some("127.0.0.1"),
+                Some(9050),
+            ),
+            (
+                "[proxychains] Strict chain  ...  127.0.0.1:9050  ...  127.0.0.1:9050 <--denied",
+                Kind::Other,
+                Some("127.0.0.1"),
+                Some(9050),
+            ),
+            (
+                "mosh: Nothing received from UDP port 60001",
+                Kind::Timeout,
+                None,
+                Some(60001),
+            ),
+            (
+                "OpamSolution.Fetch_fail(\"http://dl.lan/x.tar.gz (Curl failed: \\\"/usr/bin/curl -L -o x.part -- http://dl.lan/x.tar.gz\\\" exited with code 6)\")",
+                Kind::Dns,
+                Some("dl.lan"),
+                Some(80),
+            ),
+            (
+                "Failed to fetch record for phoenix from registry (using cache instead)\n:timeout",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            // The local end of a DNS query is no port of the target.
+            (
+                "dial tcp: lookup proxy.lan on xxx.xxx.xx.x:xx: read udp xxx.xxx.xx.xxx:39967->xxx.xx.xx.xx.:xx: i/o timeout",
+                Kind::Dns,
+                Some("proxy.lan"),
+                None,
+            ),
         ];
         assert_reads(cases);
     }

@@ -94,6 +94,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         if host.is_none() && port.is_none() {
             return;
         }
+        // A hidden local end of a socket pair (`read udp x.x.x.x:39967->…`): its port is
+        // this machine's.
+        if host.is_none() && line[span.1..].starts_with("->") {
+            return;
+        }
         let before = &line[..span.0];
         // A URL after "for" is what the failure was for ("Timeout was reached for
         // https://…", "CONNECTION FAILED for url <https://…>"); a bare address after it is
@@ -898,7 +903,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             true,
         );
     }
-    let users = line.contains('@').then(|| p.user_at_ip.captures_iter(line));
+    let users = line
+        .contains('@')
+        .then(|| (p.user_at_ip.captures_iter(line)).chain(p.user_at_name_path.captures_iter(line)));
     for c in users.into_iter().flatten() {
         let h = c.get(1).expect("group");
         let end = c.get(2).map_or(h.end(), |n| n.end());

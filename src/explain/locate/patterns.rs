@@ -21,6 +21,7 @@ pub struct Patterns {
     pub new_connection: Regex,
     pub user_at_host: Regex,
     pub user_at_ip: Regex,
+    pub user_at_name_path: Regex,
     pub registry_host: Regex,
     pub localhost: Regex,
     pub quoted_host: Regex,
@@ -232,6 +233,12 @@ pub fn patterns() -> &'static Patterns {
             // address in prose is never read as a place.
             user_at_ip: re(
                 r"(?:^|\s)[^\s@/]*(?:/[^\s@]*)?@((?:\d{1,3}\.){3}\d{1,3})(?::(\d{1,5}))?(?:[\s/]|:[^\d\s]|$)",
+            ),
+            // scp's and rsync's remote `user@host.lan:/path` or `user@host.lan:~/dir`: a name
+            // followed by a path, which a mail address never is. Never at a line's start,
+            // where `user@host.lan:~$` is a shell prompt.
+            user_at_name_path: re(
+                r#"[\s'"][\w.\-]+@([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+):(?:/|~/)"#,
             ),
             registry_host: re(
                 r"(?i)\b(?:docker|podman|helm)\s+(?:login|pull|push)\s+(?:-\S+\s+)*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)",
