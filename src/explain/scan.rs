@@ -697,6 +697,11 @@ pub fn is_redacted(h: &str) -> bool {
         })
 }
 
+/// Words that name an address rather than being one (`my-server`, `cfg.host`).
+pub const ADDRESS_WORDS: &[&str] = &[
+    "ip", "host", "hostname", "server", "domain", "addr", "address",
+];
+
 /// A name a reporter typed in place of theirs: `consul_ip`, `db_host`, `MYIP`, `your-server`,
 /// and letters standing for an address's parts (`a.b.c.d`, `aa.bbb.ccc.d`). Compose
 /// service names keep their underscores (`postgres_image`); only these endings mark one.
@@ -712,13 +717,10 @@ fn invented_name(lower: &str) -> bool {
         "_url",
         "_uri",
     ];
-    const PARTS: &[&str] = &[
-        "ip", "host", "hostname", "server", "domain", "addr", "address",
-    ];
     let mine = ["my", "your"].iter().any(|who| {
         lower.strip_prefix(who).is_some_and(|rest| {
             let rest = rest.trim_start_matches(['-', '_']);
-            PARTS.contains(&rest)
+            ADDRESS_WORDS.contains(&rest)
         })
     });
     let labels: Vec<&str> = lower.split('.').collect();

@@ -6,7 +6,9 @@ use super::patterns::{flag_port, patterns, server_flag};
 use super::roles::{
     host_of, is_pointer, looks_like_version, placeholder, placeholder_word, role_before,
 };
-use crate::explain::scan::{ADDRESS_FAMILIES, is_redacted, parse_port, parse_url, split_addr};
+use crate::explain::scan::{
+    ADDRESS_FAMILIES, ADDRESS_WORDS, is_redacted, parse_port, parse_url, split_addr,
+};
 use crate::knowledge::services::Services;
 
 /// One address read from the text, with how much its place says it is the target.
@@ -509,23 +511,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let Some(h) = c.get(1).or_else(|| c.get(2)) else {
             continue;
         };
-        // An unquoted dotted word may be code (`(self.host, 80)`, `(cfg.server, 80)`).
-        let code = |w: &str| {
-            let (first, last) = (w.split('.').next(), w.rsplit('.').next());
-            first.is_some_and(|f| {
-                [
-                    "self", "this", "cls", "args", "opts", "config", "cfg", "settings", "options",
-                ]
-                .contains(&f)
-            }) || last.is_some_and(|l| {
-                [
-                    "host", "hostname", "addr", "address", "server", "ip", "url", "port", "name",
-                    "domain",
-                ]
-                .contains(&l)
-            })
-        };
-        if c.get(2).is_some_and(|h| code(h.as_str())) {
+        if c.get(2).is_some_and(|h| is_code(h.as_str())) {
             continue;
         }
         let n = c.get(3).expect("group");
@@ -1045,6 +1031,19 @@ fn percent_decoded(line: &str) -> std::borrow::Cow<'_, str> {
         out = out.replace(code, c).replace(&code.to_ascii_lowercase(), c);
     }
     out.into()
+}
+
+/// An unquoted dotted word that is code, not a host: an object's field (`self.host`,
+/// `cfg.server`) handed to a call in the traceback's source line.
+fn is_code(word: &str) -> bool {
+    const OBJECTS: &[&str] = &[
+        "self", "this", "cls", "args", "opts", "config", "cfg", "settings", "options",
+    ];
+    let first = word.split('.').next().unwrap_or(word);
+    let last = word.rsplit('.').next().unwrap_or(word);
+    OBJECTS.contains(&first)
+        || ADDRESS_WORDS.contains(&last)
+        || ["url", "port", "name"].contains(&last)
 }
 
 #[cfg(test)]
