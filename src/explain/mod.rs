@@ -1756,6 +1756,195 @@ mod tests {
     }
 
     #[test]
+    fn tools_of_round_fourteen_name_their_target() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // A one-word name the words call a host, ended by a colon.
+            (
+                "sudo: unable to resolve host node2: Resource temporarily unavailable",
+                Kind::Dns,
+                Some("node2"),
+                None,
+            ),
+            (
+                "cannot resolve remote server hostname proxy.lan: No such host is known",
+                Kind::Dns,
+                Some("proxy.lan"),
+                None,
+            ),
+            // A shrunk Android build's stack frame is no host; a call's result is no host.
+            (
+                "Caused by java.net.NoRouteToHostException: No route to host\n       at a.b.c(SourceFile:223)",
+                Kind::Unreachable,
+                None,
+                None,
+            ),
+            (
+                "    server = smtplib.SMTP(smtp_server, 25)\nsocket.gaierror: [Errno 11004] getaddrinfo failed",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            // When no DNS server answered, the server is the target, not the name asked.
+            (
+                "C:\\>nslookup db.lan\nサーバー:  dns.lan\nAddress:  10.0.0.53\n\nDNS request timed out.\n    timeout was 2 seconds.",
+                Kind::Timeout,
+                Some("10.0.0.53"),
+                Some(53),
+            ),
+            (
+                "nslookup db.lan >> connection timed out; no servers could be reached",
+                Kind::Timeout,
+                None,
+                Some(53),
+            ),
+            // The command line names its port by flag; `/ip(port N)`; `<local IP>:port`.
+            (
+                "sshfs -p 1234 user@10.0.0.31:/storage ~/mnt/\n       read: Connection reset by peer",
+                Kind::Reset,
+                Some("10.0.0.31"),
+                Some(1234),
+            ),
+            (
+                "java.net.SocketTimeoutException: failed to connect to /10.0.0.7(port 19000) after 10000ms",
+                Kind::Timeout,
+                Some("10.0.0.7"),
+                Some(19000),
+            ),
+            (
+                "Unable to connect to the server: dial tcp <local IP>:16443: connect: no route to host",
+                Kind::Unreachable,
+                None,
+                Some(16443),
+            ),
+            // An interactive client's prompt, and a login glued to the address it names.
+            (
+                "SQL> connect sys/[redacted]@10.0.0.68:10622/orcl\nERROR:\nORA-12543: TNS:destination host unreachable",
+                Kind::Unreachable,
+                Some("10.0.0.68"),
+                Some(10622),
+            ),
+            // PowerShell's fetchers put http:// before a bare name.
+            (
+                "PS C:\\> iwr -useb get.shop.lan | iex\niwr : Unable to connect to the remote server",
+                Kind::Other,
+                Some("get.shop.lan"),
+                Some(80),
+            ),
+            // Squid's access log: the origin it could not fetch.
+            (
+                "1497854565.761      3 10.0.0.51 TCP_MISS/503 4277 GET https://10.0.0.46/sse - HIER_DIRECT/10.0.0.46 text/html",
+                Kind::Other,
+                Some("10.0.0.46"),
+                Some(443),
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
+    fn programs_of_round_fourteen_name_their_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            (
+                "ping: sendto: No route to host\nRequest timeout for icmp_seq 8\nping: sendto: No route to host",
+                Kind::Unreachable,
+                None,
+                None,
+            ),
+            (
+                "unable to create session: unable to discover protocol version: gocql: no response to connection startup within timeout",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "tls: oversized record received with length 20480",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "Could not transfer artifact org.clojure:clojure:pom:1.+ from/to clojars\n(https://repo.shop.lan/repo/): peer not authenticated",
+                Kind::Tls,
+                Some("repo.shop.lan"),
+                Some(443),
+            ),
+            (
+                "download-from-binary-cache.pl: could not download ‘https://cache.shop.lan/x.narinfo’ (Curl error 22)",
+                Kind::Other,
+                Some("cache.shop.lan"),
+                Some(443),
+            ),
+            (
+                "{ code: Session(-5), msg: \"Unable to exchange encryption keys\" }",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "ERROR: epmd error for host mq-01.shop.lan: address (cannot connect to host/port)",
+                Kind::Other,
+                Some("mq-01.shop.lan"),
+                None,
+            ),
+            (
+                "ERROR: epmd error for host rabbit-0.shop.lan: timeout (timed out)",
+                Kind::Timeout,
+                Some("rabbit-0.shop.lan"),
+                None,
+            ),
+            (
+                "NOTICE[4265]: chan_sip.c:16042 sip_reg_timeout:    -- Registration for '1010@sip.shop.lan' timed out, trying again (Attempt #14)",
+                Kind::Timeout,
+                Some("sip.shop.lan"),
+                None,
+            ),
+            (
+                "Der Remoteserver hat einen Fehler zurückgegeben: (504)\nGatewaytimeout.",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "未能完成该操作。（NSURLErrorDomain错误-1004。）",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "*** Exception: error unexpected packet: pHandshake [ServerHelloDone]",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "Invoke-ChiaRPCCommand : The underlying connection will be shut: For the secure SSL/TLS-Channel a position of trust can not be established..",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "cd: Fatal error: max-retries exceeded",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "dial tcp 127.0.0.1:16443: connect: connection refused - error from a previous attempt: read tcp 127.0.0.1:36362->127.0.0.1:16443: read: connection reset by peer",
+                Kind::Refused,
+                Some("127.0.0.1"),
+                Some(16443),
+            ),
+            (
+                "===> Uncaught error: {case_clause,\n  {error,\n   {failed_connect,\n    [{to_address,{\"hex.shop.lan\",443}},\n     {inet,\n      [inet],\n      {options,\n       {socket_options,[{mode,binary}]}}}]}}}",
+                Kind::Other,
+                Some("hex.shop.lan"),
+                Some(443),
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
     fn a_final_line_break_ends_the_last_line() {
         let lines = |t: &str| explain(t, &Knowledge::bundled()).stats.lines;
         assert_eq!(lines("all good"), 1);

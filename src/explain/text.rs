@@ -182,6 +182,18 @@ pub(super) fn is_prompt(line: &str) -> bool {
             .iter()
             .any(|p| t.find(p).is_some_and(|at| at < 60))
         || (t.starts_with("PS ") && t.find("> ").is_some_and(|at| at < 60))
+        || shell_prompt(t)
+}
+
+/// An interactive client's prompt: one short word, then `> ` (`SQL> `, `mysql> `,
+/// `sftp> `, `tarantool> `).
+fn shell_prompt(t: &str) -> bool {
+    t.split_once("> ").is_some_and(|(word, _)| {
+        (1..=12).contains(&word.len())
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
 }
 
 /// A line that ends a sentence with a dot (`… at https://pub.dev.`) before a line that

@@ -1,6 +1,8 @@
-//! The place a curl command line goes to when it is written without a scheme (`curl -v
-//! api.lan`, `curl -F "f=@x" esp.local/update`): curl then speaks http, port 80 unless the
-//! argument names one. Scheme'd URLs are read by the URL form; this finds the bare ones.
+//! The place a fetching command line goes to when it is written without a scheme (`curl -v
+//! api.lan`, `curl -F "f=@x" esp.local/update`, PowerShell's `iwr -useb get.lan | iex`):
+//! curl then speaks http, and PowerShell's Invoke-WebRequest and Invoke-RestMethod put
+//! `http://` before a URI that has no scheme; port 80 unless the argument names one.
+//! Scheme'd URLs are read by the URL form; this finds the bare ones.
 
 use crate::explain::scan::split_addr;
 
@@ -69,18 +71,62 @@ const TAKES_VALUE: &[&str] = &[
     "--json",
 ];
 
+/// PowerShell's options of Invoke-WebRequest and Invoke-RestMethod that take a value (in
+/// any case); `-Uri`'s value is the place itself.
+const PS_TAKES_VALUE: &[&str] = &[
+    "-outfile",
+    "-method",
+    "-headers",
+    "-body",
+    "-contenttype",
+    "-proxy",
+    "-proxycredential",
+    "-credential",
+    "-timeoutsec",
+    "-useragent",
+    "-sessionvariable",
+    "-websession",
+    "-infile",
+    "-maximumredirection",
+    "-certificate",
+];
+
+/// The commands read here; true for PowerShell's, whose options are written in any case.
+const FETCHERS: &[(&str, bool)] = &[
+    ("curl ", false),
+    ("iwr ", true),
+    ("irm ", true),
+    ("Invoke-WebRequest ", true),
+    ("Invoke-RestMethod ", true),
+];
+
+/// The option takes a value, so the word after it is no place.
+fn takes_value(option: &str, powershell: bool) -> bool {
+    if powershell {
+        PS_TAKES_VALUE.contains(&option.to_ascii_lowercase().as_str())
+    } else {
+        TAKES_VALUE.contains(&option)
+    }
+}
+
 /// Where a curl command's arguments start, when the line runs curl.
 fn curl_arguments(line: &str) -> Option<usize> {
-    let at = line.find("curl ")?;
+    command_arguments(line, "curl ")
+}
+
+/// Where the arguments of `command` (written with its trailing space) start, when the line
+/// runs it.
+fn command_arguments(line: &str, command: &str) -> Option<usize> {
+    let at = line.find(command)?;
     // Only where a command starts: the line's start, after a prompt, a pipe, `sudo` or an
     // opening quote in prose
     // ("curl error: Could not resolve host: x" is a message, not a command).
     let before = line[..at].trim_end();
-    let command = before.is_empty()
+    let starts = before.is_empty()
         || ["$", "#", ">", "|", "&&", ";", "sudo", "\"", "`"]
             .iter()
             .any(|w| before.ends_with(w));
-    command.then_some(at + "curl ".len())
+    starts.then_some(at + command.len())
 }
 
 /// The proxy a curl command goes through (`-x http://proxy.lan:3128`, `--proxy p:8118`):
@@ -95,10 +141,13 @@ pub fn curl_proxy(line: &str) -> Option<(usize, usize)> {
     Some((*start, start + value.len()))
 }
 
-/// The span, host and port of the first bare place on a curl command line.
-pub fn curl_bare_target(line: &str) -> Option<((usize, usize), String, u16)> {
+/// The span, host and port of the first bare place on a curl or PowerShell fetch line.
+pub fn fetch_bare_target(line: &str) -> Option<((usize, usize), String, u16)> {
+    let (from, powershell) = FETCHERS
+        .iter()
+        .find_map(|&(command, ps)| Some((command_arguments(line, command)?, ps)))?;
     let mut skip_next = false;
-    for (start, word) in words(line, curl_arguments(line)?) {
+    for (start, word) in words(line, from) {
         if matches!(word, "|" | ";" | "&&" | "||" | ">" | ">>") {
             return None;
         }
@@ -106,7 +155,7 @@ pub fn curl_bare_target(line: &str) -> Option<((usize, usize), String, u16)> {
             continue;
         }
         if word.starts_with('-') {
-            skip_next = TAKES_VALUE.contains(&word);
+            skip_next = takes_value(word, powershell);
             continue;
         }
         let bare = word.trim_matches(['"', '\'']);
@@ -163,7 +212,7 @@ mod tests {
 
     #[test]
     fn a_bare_curl_argument_is_an_http_place() {
-        let target = |l: &str| curl_bare_target(l).map(|(_, h, p)| (h, p));
+        let target = |l: &str| fetch_bare_target(l).map(|(_, h, p)| (h, p));
         assert_eq!(
             target("curl -v -s api.lan | bash"),
             Some(("api.lan".into(), 80))
@@ -183,6 +232,15 @@ mod tests {
         assert_eq!(target("curl -T notes.txt"), None);
         assert_eq!(target("libcurl api.lan"), None);
         assert_eq!(target("curl error: Could not resolve host: api.lan"), None);
+        // PowerShell's fetchers put `http://` before a bare name too.
+        assert_eq!(
+            target("PS C:\\> iwr -useb get.lan | iex"),
+            Some(("get.lan".into(), 80))
+        );
+        assert_eq!(
+            target("Invoke-WebRequest -OutFile x.zip -Uri dl.lan:8080/x.zip"),
+            Some(("dl.lan".into(), 8080))
+        );
     }
 
     #[test]

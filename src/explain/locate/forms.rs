@@ -1,7 +1,7 @@
 //! The forms an address takes in a line: URLs, `host:port` and its bracketed, zoned and
 //! `name/ip` forms, "host X port N", flags, fields, call arguments, bare IPs.
 
-use super::command::{curl_bare_target, curl_proxy};
+use super::command::{curl_proxy, fetch_bare_target};
 use super::patterns::{flag_port, patterns, server_flag};
 use super::roles::{
     host_of, is_pointer, looks_like_version, placeholder, placeholder_word, role_before,
@@ -559,7 +559,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in p.host_slash_port.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 5, false);
     }
-    if let Some((span, host, port)) = curl_bare_target(line) {
+    if let Some((span, host, port)) = fetch_bare_target(line) {
         push(
             &mut out,
             &mut taken,
@@ -699,8 +699,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             .filter(|(h, _)| !placeholder(h))
             .map_or((None, None), |(h, p)| (Some(h), p));
         let after = &line[h.end()..];
-        // `server: namenode/172.24.0.6:8020` is the `name/ip:port` form, read below.
-        if after.starts_with('/') {
+        // `server: namenode/172.24.0.6:8020` is the `name/ip:port` form, read below;
+        // `server = smtplib.SMTP(host, 25)` assigns what a call returns.
+        if after.starts_with(['/', '(']) {
             continue;
         }
         // `Server: Could not open a connection`, `SQL Server : Named Pipes Provider`: a
@@ -845,6 +846,8 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             (true, true) if port >= 20 => 3,
             _ => -4,
         };
+        // `user@10.0.0.5:1521` (a login and its place, as a command's argument) was asked for.
+        let login = before.ends_with('@');
         push(
             &mut out,
             &mut taken,
@@ -853,7 +856,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             Some(port),
             None,
             form,
-            false,
+            login,
         );
     }
     for c in p.glued_flag_host.captures_iter(line) {
@@ -929,7 +932,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         host_only(&mut out, &mut taken, &c, 5, true);
     }
     for c in p.dns_words.captures_iter(line) {
-        let Some(h) = c.get(1).or_else(|| c.get(2)) else {
+        let Some(h) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) else {
             continue;
         };
         let host = host_of(h.as_str().trim_end_matches('.'));

@@ -58,6 +58,16 @@ pub fn names_network(line: &str) -> bool {
     patterns().network.is_match(head(line))
 }
 
+/// `host` is the name dig or nslookup was asked about on `line`.
+fn asked_of_resolver(line: &str, host: Option<&str>) -> bool {
+    host.is_some_and(|h| {
+        (patterns().dig_name.captures_iter(line)).any(|c| {
+            c.get(1)
+                .is_some_and(|m| m.as_str().trim_end_matches('.') == h)
+        })
+    })
+}
+
 /// Lines apart a host field and its port field may be (`host = "db"` … `port = 5432`).
 const FIELD_GAP: usize = 8;
 
@@ -299,6 +309,11 @@ pub fn complete(
             if i < first && (!(c.asked || attempt || reported) || routine) && !known {
                 continue;
             }
+            // When no DNS server answered, the server is the target, not the name it was
+            // asked about (`nslookup db.lan` … `no servers could be reached`).
+            if resolver_down && c.port.is_none() && asked_of_resolver(line, c.host.as_deref()) {
+                continue;
+            }
             let score = c.score + context + 3 * i32::from(resolver_down && c.port == Some(53));
             if let Some(port) = c.port
                 && c.host.is_none()
@@ -399,6 +414,11 @@ pub fn complete(
                 .max_by_key(|(_, s, _)| *s)
                 .map(|(_, _, p)| *p);
         }
+        // The command line above the error that named the host names its port by flag
+        // (`sshfs -p 1234 user@10.0.0.5:/data`).
+        if target.port.is_none() && best_line < first {
+            target.port = flag_port(prep.line(best_line));
+        }
         target.host = c.host;
         if target.scheme.is_none() {
             target.scheme = c.scheme;
@@ -436,6 +456,9 @@ pub fn complete(
             target.located = true;
         } else if let Some(port) = command_port {
             target.port = Some(port);
+            target.located = true;
+        } else if resolver_down {
+            target.port = Some(53);
             target.located = true;
         }
         return;

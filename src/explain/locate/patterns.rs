@@ -174,7 +174,7 @@ pub fn patterns() -> &'static Patterns {
             // "host X port N", "X port N", "X (port N)", "server X on port N", "X, port N";
             // a host the reporter replaced by `<domain>/<ip>` still gives the port.
             host_port_words: re(
-                r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9](?:[\w.\-]*[A-Za-z0-9])?(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+(?:%[\w.\-]+)?|<[\w\-. ]{1,40}>(?:/<[\w\-. ]{1,40}>)?)["'`]?\)?,?\s*(?:(?:on|and|using)\s+)?\(?port\s*[:=]?\s*["'`]?(\d{1,5})\b"#,
+                r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+/?|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9](?:[\w.\-]*[A-Za-z0-9])?(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+(?:%[\w.\-]+)?|<[\w\-. ]{1,40}>(?:/<[\w\-. ]{1,40}>)?)["'`]?\)?,?\s*(?:(?:on|and|using)\s+)?\(?port\s*[:=]?\s*["'`]?(\d{1,5})\b"#,
             ),
             hostport: re(
                 r#"(\[[0-9A-Fa-f:.%\w\-]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-f.:]+)?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:[\s"'”’)\]]|$)|$)"#,
@@ -252,11 +252,11 @@ pub fn patterns() -> &'static Patterns {
             port_word: re(r#"(?i)\bport"?\s*[:=]?\s*(\d{1,5})\b"#),
             // The Chinese word for port, with no host (`端口 22：连接超时`).
             zh_port: re(r"端口\s*(\d{1,5})\b"),
-            // A host hidden by the reporter (<ip>, {broker-ip}, [.21], x.x.x.x, IP) or left
+            // A host hidden by the reporter (<ip>, <local IP>, {broker-ip}, [.21], x.x.x.x, IP) or left
             // out (`tcp :22`,
             // `connection refused: :9200`): the port is still the target's.
             hidden_host_port: re(
-                r"(?i)(?:<[^<>\s]{1,20}>|\{[\w.\-]{1,20}\}|\[\.[\d.]+\]|\b[x*]+(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*|:\s):(\d{1,5})\b",
+                r"(?i)(?:<[^<>\s]{1,20}>|<[A-Za-z]+(?:\s[A-Za-z]+){1,2}>|\{[\w.\-]{1,20}\}|\[\.[\d.]+\]|\b[x*]+(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*|:\s):(\d{1,5})\b",
             ),
             // `name (ip:port)`: busybox wget and others print the name with the address.
             // wget's connecting line in any language: `name (name)|10.0.0.5|:80`.
@@ -295,9 +295,11 @@ pub fn patterns() -> &'static Patterns {
             ),
             // The name a lookup was for, written without quotes: `cannot resolve github.com`,
             // `Resolving mirror.example.org... failed`, `lookup db.internal on 10.0.0.2:53`,
-            // host(1)'s `Host x.lan not found: 3(NXDOMAIN)` (when no server it asked is shown).
+            // host(1)'s `Host x.lan not found: 3(NXDOMAIN)` (when no server it asked is shown);
+            // a one-word name only where the words call it a host and a colon ends it
+            // (`sudo: unable to resolve host node2: …`).
             dns_words: re(
-                r"(?i)\b(?:dnserror|dns\s+(?:entry|record|lookup|resolution|query)(?:\s+failed)?\s+for|failed\s+to\s+resolve(?:\s+host(?:name)?)?|cannot\s+resolve|could\s+not\s+resolve(?:\s+host(?:name)?)?|couldn't\s+resolve(?:\s+host)?|unable\s+to\s+resolve(?:\s+host)?|resolving|lookup|unknown\s+host)\s*:?\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|\bHost\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\.?\s+not\s+found:",
+                r"(?i)\b(?:dnserror|dns\s+(?:entry|record|lookup|resolution|query)(?:\s+failed)?\s+for|(?:failed\s+to|cannot|could\s+not|couldn't|unable\s+to)\s+resolve(?:\s+(?:remote\s+)?(?:server\s+)?host(?:name)?)?|resolving|lookup|unknown\s+host)\s*:?\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|\bHost\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\.?\s+not\s+found:|\bresolve\s+(?:remote\s+)?(?:server\s+)?host(?:name)?\s+([A-Za-z][\w\-]*):",
             ),
             // `mysql -h10.0.0.5`: a short host flag glued to its value.
             // `-h10.0.0.5`, `-hdb.lan`; a one-word name only after a database client
@@ -320,7 +322,7 @@ pub fn patterns() -> &'static Patterns {
                 r"(?i)connect|socket|host|server|peer|network|remote|(?:\b|_)tcp|(?:\b|_)udp|\bagent\b|http|\bssl|\btls|\bdns|\bport\b|\burl\b|request|response|proxy|upstream|broker|endpoint|address|\bip\b|\bwss?\b|handshake|tunnel|download|upload|fetch|mqtt|smtp|ftp|链接|连接|網路|网络|соедин|verbindung|conexi|connexion",
             ),
             failure: re(
-                r"(?i)refus|timed?\s*out|timeout|unreachable|no\s+route|reset|fail|error|err!|cannot|can't|unable|could\s+not|couldn't|not\s+known|resolve|exception|abort|denied|unavailable|拒|失败|超时|无法|отказ|ошибк|abgelehnt|fehl|refus|échec|rechaz|error",
+                r"(?i)refus|timed?\s*out|timeout|unreachable|no\s+route|reset|fail|error|err!|cannot|can\s+not|can't|unable|could\s+not|couldn't|not\s+known|resolve|exception|abort|denied|unavailable|拒|失败|超时|无法|отказ|ошибк|abgelehnt|fehl|refus|échec|rechaz|error",
             ),
         }
     })

@@ -201,6 +201,8 @@ pub fn placeholder_word(host: &str) -> bool {
         "given",
         "specified",
         "any",
+        // A stack frame of a shrunk Android build: `at a.b(SourceFile:223)`.
+        "sourcefile",
     ];
     // Redacted or invented addresses (xxx.xxx.xxx.xxx, x.x.x.x, <ip>) name nothing.
     WORDS.contains(&h.as_str())
