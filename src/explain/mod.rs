@@ -1830,6 +1830,46 @@ mod tests {
                 Some("get.shop.lan"),
                 Some(80),
             ),
+            // A name given with the port of an address the error hid; a quoted address
+            // handed to a call; the name handed to getaddrinfo.
+            (
+                "  - Failed to connect to broker kafka:9092: dial tcp 10.0.x.x:9092: i/o timeout",
+                Kind::Timeout,
+                Some("kafka"),
+                Some(9092),
+            ),
+            (
+                ":call sockconnect('tcp', '127.0.0.1:10043')\nconnection failed: connection refused",
+                Kind::Refused,
+                Some("127.0.0.1"),
+                Some(10043),
+            ),
+            (
+                "getaddrinfo(whois.shop.lan): Temporary failure in name resolution",
+                Kind::Dns,
+                Some("whois.shop.lan"),
+                None,
+            ),
+            // A URL whose host is a variable still gives its scheme's port.
+            (
+                "Get \"https://$site\": remote error: tls: handshake failure",
+                Kind::Tls,
+                None,
+                Some(443),
+            ),
+            (
+                "VERBOSE: Establishing proxy connection to http://<ReportServerName>/rs.asmx...\nException calling \"ListChildren\" with \"2\" argument(s): \"Unable to connect to the remote server\"",
+                Kind::Other,
+                None,
+                Some(80),
+            ),
+            // curl run inside a container from an image named curl.
+            (
+                "➜  ~ sudo nerdctl run --rm -it curlimages/curl curl web.shop.lan\ncurl: (6) Could not resolve host: web.shop.lan",
+                Kind::Dns,
+                Some("web.shop.lan"),
+                Some(80),
+            ),
             // Squid's access log: the origin it could not fetch.
             (
                 "1497854565.761      3 10.0.0.51 TCP_MISS/503 4277 GET https://10.0.0.46/sse - HIER_DIRECT/10.0.0.46 text/html",
@@ -1927,6 +1967,61 @@ mod tests {
                 Kind::Other,
                 None,
                 None,
+            ),
+            (
+                "Err(reqwest::Error { kind: Request, url: \"https://www.shop.lan/\", source: hyper_util::client::legacy::Error(Connect, Custom { kind: Other, error: Custom { kind: InvalidData, error: InvalidCertificate(UnknownIssuer) } }) })",
+                Kind::Tls,
+                Some("www.shop.lan"),
+                Some(443),
+            ),
+            (
+                "2017-07-01 01:15:30.959821+0200 app[52471:1988294] TCP Conn 0x60800016ad40 Failed : error 0:61 [61]",
+                Kind::Refused,
+                None,
+                None,
+            ),
+            (
+                "(28) Failed to connect to raw.shop.lan port 443 after 32018 ms: Couldn't connect to server",
+                Kind::Timeout,
+                Some("raw.shop.lan"),
+                Some(443),
+            ),
+            (
+                "Error: While connecting - Unable to complete network request to host \"10.0.0.33\".\nThe specified name was not found in the hosts file or Domain Name Services.",
+                Kind::Dns,
+                Some("10.0.0.33"),
+                None,
+            ),
+            (
+                "Could not transfer artifact org.clojure:clojure:pom:1.+ from/to central (http://repo1.maven.lan/maven2): repo1.maven.lan",
+                Kind::Dns,
+                Some("repo1.maven.lan"),
+                Some(80),
+            ),
+            (
+                "IOError(EOFError() during request(https://get.shop.lan/signup.html))",
+                Kind::Reset,
+                Some("get.shop.lan"),
+                Some(443),
+            ),
+            (
+                "Error: apr_pollset_poll: The timeout specified has expired (70007)",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            ("\"Ошибка соединения\"", Kind::Other, None, None),
+            (
+                "Termination requested (reason {{badmatch,{error,ehostdown}},[]})",
+                Kind::Unreachable,
+                None,
+                None,
+            ),
+            (
+                "error: unable to upgrade connection: error dialing backend: dial tcp 127.0.0.1:25241: connect: connection refusedssh",
+                Kind::Refused,
+                Some("127.0.0.1"),
+                Some(25241),
             ),
             (
                 "dial tcp 127.0.0.1:16443: connect: connection refused - error from a previous attempt: read tcp 127.0.0.1:36362->127.0.0.1:16443: read: connection reset by peer",

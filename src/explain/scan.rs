@@ -680,7 +680,14 @@ pub fn is_redacted(h: &str) -> bool {
         && h.bytes().any(|b| b.is_ascii_uppercase())
         && h.bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    // A template's or a shell's variable (`$site`, `${HOST}`, `{{host}}`, `%SERVER%`,
+    // `<ReportServerName>`): the value was never shown.
+    let template = h.starts_with('$')
+        || [('{', '}'), ('%', '%'), ('<', '>')]
+            .iter()
+            .any(|&(a, b)| h.len() > 2 && h.starts_with(a) && h.ends_with(b));
     variable
+        || template
         || invented_name(&lower)
         || (lower.contains('x')
             && lower

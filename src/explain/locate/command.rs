@@ -117,16 +117,17 @@ fn curl_arguments(line: &str) -> Option<usize> {
 /// Where the arguments of `command` (written with its trailing space) start, when the line
 /// runs it.
 fn command_arguments(line: &str, command: &str) -> Option<usize> {
-    let at = line.find(command)?;
-    // Only where a command starts: the line's start, after a prompt, a pipe, `sudo` or an
-    // opening quote in prose
+    // Only where a command starts: the line's start, after a prompt, a pipe, `sudo`, an
+    // opening quote in prose, or an image's name (`docker run curlimages/curl curl x`)
     // ("curl error: Could not resolve host: x" is a message, not a command).
-    let before = line[..at].trim_end();
-    let starts = before.is_empty()
-        || ["$", "#", ">", "|", "&&", ";", "sudo", "\"", "`"]
-            .iter()
-            .any(|w| before.ends_with(w));
-    starts.then_some(at + command.len())
+    line.match_indices(command).find_map(|(at, _)| {
+        let before = line[..at].trim_end();
+        let starts = before.is_empty()
+            || ["$", "#", ">", "|", "&&", ";", "sudo", "\"", "`", "/curl"]
+                .iter()
+                .any(|w| before.ends_with(w));
+        starts.then_some(at + command.len())
+    })
 }
 
 /// The proxy a curl command goes through (`-x http://proxy.lan:3128`, `--proxy p:8118`):

@@ -846,8 +846,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             (true, true) if port >= 20 => 3,
             _ => -4,
         };
-        // `user@10.0.0.5:1521` (a login and its place, as a command's argument) was asked for.
-        let login = before.ends_with('@');
+        // `user@10.0.0.5:1521` (a login and its place, as a command's argument) and a quoted
+        // call argument (`sockconnect('tcp', '127.0.0.1:10043')`) were asked for.
+        let login = before.ends_with('@')
+            || (before.ends_with(['\'', '"']) && before.contains('(') && ip_literal);
         push(
             &mut out,
             &mut taken,
@@ -932,9 +934,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         host_only(&mut out, &mut taken, &c, 5, true);
     }
     for c in p.dns_words.captures_iter(line) {
-        let Some(h) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) else {
+        let Some(h) = (1..=4).find_map(|g| c.get(g)) else {
             continue;
         };
+        // `getaddrinfo(self.host, …)` in a traceback's source line names a field.
+        if c.get(4).is_some() && is_code(h.as_str()) {
+            continue;
+        }
         let host = host_of(h.as_str().trim_end_matches('.'));
         push(
             &mut out,

@@ -343,6 +343,10 @@ pub fn complete(
                     }
                 }
                 None => {
+                    // The error hid its address but kept the port (`dial tcp 10.x.x.x:9092`):
+                    // a name given with that port is the same place (`broker kafka:9092`).
+                    let score =
+                        score + 3 * i32::from(target.port.is_some() && c.port == target.port);
                     if let (Some(h), Some(port)) = (&c.host, c.port) {
                         let url = c.scheme.is_some() && c.asked;
                         named.push((score, h.clone(), port, url));

@@ -170,7 +170,7 @@ pub fn patterns() -> &'static Patterns {
             call_port_kwarg: re(
                 r#"\(\s*\\?["']((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\\?["'][^()\n]{0,160}?\bport\s*=\s*(\d{1,5})\b"#,
             ),
-            url: re(r#"(?i)\b[a-z][a-z0-9+.\-]{1,15}://[^\s"'<>`|\\]+"#),
+            url: re(r#"(?i)\b[a-z][a-z0-9+.\-]{1,15}://(?:[^\s"'<>`|\\]|<[\w\-.]{1,40}>)+"#),
             // "host X port N", "X port N", "X (port N)", "server X on port N", "X, port N";
             // a host the reporter replaced by `<domain>/<ip>` still gives the port.
             host_port_words: re(
@@ -297,9 +297,10 @@ pub fn patterns() -> &'static Patterns {
             // `Resolving mirror.example.org... failed`, `lookup db.internal on 10.0.0.2:53`,
             // host(1)'s `Host x.lan not found: 3(NXDOMAIN)` (when no server it asked is shown);
             // a one-word name only where the words call it a host and a colon ends it
-            // (`sudo: unable to resolve host node2: …`).
+            // (`sudo: unable to resolve host node2: …`); the name handed to getaddrinfo
+            // (`getaddrinfo(whois.lan): …`).
             dns_words: re(
-                r"(?i)\b(?:dnserror|dns\s+(?:entry|record|lookup|resolution|query)(?:\s+failed)?\s+for|(?:failed\s+to|cannot|could\s+not|couldn't|unable\s+to)\s+resolve(?:\s+(?:remote\s+)?(?:server\s+)?host(?:name)?)?|resolving|lookup|unknown\s+host)\s*:?\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|\bHost\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\.?\s+not\s+found:|\bresolve\s+(?:remote\s+)?(?:server\s+)?host(?:name)?\s+([A-Za-z][\w\-]*):",
+                r#"(?i)\b(?:dnserror|dns\s+(?:entry|record|lookup|resolution|query)(?:\s+failed)?\s+for|(?:failed\s+to|cannot|could\s+not|couldn't|unable\s+to)\s+resolve(?:\s+(?:remote\s+)?(?:server\s+)?host(?:name)?)?|resolving|lookup|unknown\s+host)\s*:?\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|\bHost\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\.?\s+not\s+found:|\bresolve\s+(?:remote\s+)?(?:server\s+)?host(?:name)?\s+([A-Za-z][\w\-]*):|\bgetaddrinfo\(\s*["']?([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)["']?\s*[,)]"#,
             ),
             // `mysql -h10.0.0.5`: a short host flag glued to its value.
             // `-h10.0.0.5`, `-hdb.lan`; a one-word name only after a database client
