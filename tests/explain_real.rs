@@ -326,6 +326,47 @@ fn the_seventeenth_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind at the start of issue 19's fourteenth round (129 records, 18 families)
+/// and scored once, at the end of round 13: kind 95.3%, host 92.2%, port 96.9%. Below the
+/// bar on host, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_eighteenth_sealed_set_meets_the_bar() {
+    let problems = score("sealed18");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed18 from ecosystems that are not mainstream (141 records,
+/// 18 families) and scored once, at the end of round 13: kind 84.4%, host 86.5%, port
+/// 86.5%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_nineteenth_sealed_set_meets_the_bar() {
+    let problems = score("sealed19");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind during issue 19's fourteenth round (139 records, 18 families) and scored
+/// once, after tuning on sealed18 and sealed19: kind 95.7%, host 97.8%, port 96.4%. Every
+/// kind and the whole set reach the bar, but mobile (86/100/71) and localized (75/100/100)
+/// do not, so ignored.
+#[test]
+#[ignore = "a family below 90% when first scored; see the note above"]
+fn the_twentieth_sealed_set_meets_the_bar() {
+    let problems = score("sealed20");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed20 from ecosystems that are not mainstream (151 records,
+/// 18 families) and scored once at the same commit: kind 85.4%, host 92.7%, port 91.4%.
+/// Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_twenty_first_sealed_set_meets_the_bar() {
+    let problems = score("sealed21");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -340,7 +381,8 @@ fn every_record_has_a_source_and_a_known_kind() {
     for set in [
         "working", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed6a",
         "sealed7", "sealed8", "sealed9", "sealed10", "sealed11", "sealed12", "sealed13",
-        "sealed14", "sealed15", "sealed16", "sealed17",
+        "sealed14", "sealed15", "sealed16", "sealed17", "sealed18", "sealed19", "sealed20",
+        "sealed21",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
