@@ -872,8 +872,17 @@ mod tests {
         assert_eq!((a.host, a.port), (None, Some(22)));
         let a = parse_url("https://cloud.xxx.io:8443/", &svc());
         assert_eq!((a.host, a.port), (None, Some(8443)));
-        // Not a stand-in and not a host: nothing at all.
-        assert_eq!(parse_url("http://$HOST/", &svc()).port, None);
+        // A variable where the host goes is a stand-in too: its value was never shown, but
+        // the scheme still gives the port.
+        let a = parse_url("http://$HOST/", &svc());
+        assert_eq!((a.host, a.port), (None, Some(80)));
+        let a = parse_url("https://<ReportServer>/rs", &svc());
+        assert_eq!((a.host, a.port), (None, Some(443)));
+        // Percent-encoding is no variable: nginx's `http://%2Fvar%2Frun%2Fapp.sock/` is none.
+        assert_eq!(
+            parse_url("http://%2Fvar%2Frun%2Fdocker.sock/v1", &svc()).port,
+            None
+        );
     }
 
     #[test]
