@@ -109,11 +109,6 @@ fn takes_value(option: &str, powershell: bool) -> bool {
     }
 }
 
-/// Where a curl command's arguments start, when the line runs curl.
-fn curl_arguments(line: &str) -> Option<usize> {
-    command_arguments(line, "curl ")
-}
-
 /// Where the arguments of `command` (written with its trailing space) start, when the line
 /// runs it.
 fn command_arguments(line: &str, command: &str) -> Option<usize> {
@@ -133,7 +128,7 @@ fn command_arguments(line: &str, command: &str) -> Option<usize> {
 /// The proxy a curl command goes through (`-x http://proxy.lan:3128`, `--proxy p:8118`):
 /// curl connects there, whatever URL it asks for. The span is the option's value.
 pub fn curl_proxy(line: &str) -> Option<(usize, usize)> {
-    let from = curl_arguments(line)?;
+    let from = command_arguments(line, "curl ")?;
     let all = words(line, from);
     let at = all
         .iter()

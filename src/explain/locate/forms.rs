@@ -848,7 +848,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         };
         // `user@10.0.0.5:1521` (a login and its place, as a command's argument) and a quoted
         // call argument (`sockconnect('tcp', '127.0.0.1:10043')`) were asked for.
-        let login = before.ends_with('@')
+        let asked = before.ends_with('@')
             || (before.ends_with(['\'', '"']) && before.contains('(') && ip_literal);
         push(
             &mut out,
@@ -858,7 +858,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             Some(port),
             None,
             form,
-            login,
+            asked,
         );
     }
     for c in p.glued_flag_host.captures_iter(line) {
