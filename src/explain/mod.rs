@@ -1882,6 +1882,27 @@ mod tests {
     }
 
     #[test]
+    fn tools_of_round_fifteen_name_their_target() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // An unbracketed IPv6 address is whole: its first group is no name with a port.
+            (
+                "opensock: could not connect to  fd8d:6500:24fc:f300::1 Connection refused",
+                Kind::Refused,
+                Some("fd8d:6500:24fc:f300::1"),
+                None,
+            ),
+            // `host:127.0.0.1`: a field name before the address, whose first octet is no port.
+            (
+                "Socket fail to connect to host:127.0.0.1, port:3306. Operation timed out (Connection timed out)",
+                Kind::Timeout,
+                Some("127.0.0.1"),
+                Some(3306),
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
     fn programs_of_round_fourteen_name_their_kind() {
         let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
             (
