@@ -299,7 +299,22 @@ fn explain_prepared(prepared: &text::Prepared, kb: &Knowledge) -> Explanation {
         // connection needs a failure word too.
         hits.retain(|h| {
             let line = prepared.line(h.line);
-            let network = || locate::names_network(line);
+            // A bare "Timeout" or "Timed out" line (nmrpflash, a Modbus client) speaks of
+            // the address or the transfer on the line just before it.
+            let bare = h.kind == Some(Kind::Timeout)
+                && ["timeout", "timed out", "time out"].contains(
+                    &line
+                        .trim()
+                        .trim_end_matches(['.', '!'])
+                        .to_ascii_lowercase()
+                        .as_str(),
+                );
+            let beside = |i: usize| {
+                let l = prepared.line(i);
+                locate::names_network(l) || locate::names_ip(l)
+            };
+            let network =
+                || locate::names_network(line) || (bare && h.line > 0 && beside(h.line - 1));
             let speaks = match h.kind {
                 Some(Kind::Refused | Kind::Unreachable) => true,
                 Some(Kind::Timeout | Kind::Reset) => network(),
@@ -1897,6 +1912,211 @@ mod tests {
                 Kind::Timeout,
                 Some("127.0.0.1"),
                 Some(3306),
+            ),
+            // A sentence saying ssh was used: ssh's port.
+            (
+                "I can't SSH to 10.0.0.2 using Putty. I get a 'Software caused connection abort' message.",
+                Kind::Reset,
+                Some("10.0.0.2"),
+                Some(22),
+            ),
+            // mbedTLS's sample client writes `tcp/host/port`.
+            (
+                "  . Connecting to tcp/broker.lan/8883...\nConnection refused",
+                Kind::Refused,
+                Some("broker.lan"),
+                Some(8883),
+            ),
+            // A Windows share names its server, and no port.
+            (
+                "##[error]Failed to connect to the path \\\\files.lan with the user corp\\ci for copying.\n##[error]System error 53 has occurred.",
+                Kind::Other,
+                Some("files.lan"),
+                None,
+            ),
+            // An NFS export handed to mount, in the command shown under the error.
+            (
+                "mount.nfs: Connection timed out\n\nThe following SSH command responded with a non-zero exit status.\n\nset -e\nmkdir -p /var/www\nmount -o vers=3,udp 10.0.0.5:/srv/www /var/www",
+                Kind::Timeout,
+                Some("10.0.0.5"),
+                None,
+            ),
+            // A MAC address is no host and port.
+            (
+                "Received configuration request from cc:40:d0:8b:0c:6a.\nTimeout while waiting for TFTP_UL_REQ.",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            // An address no machine can have was changed by the reporter: its port stays.
+            (
+                "Dial Error: dial tcp 521.115.111.111:7171: connect: connection refused",
+                Kind::Refused,
+                None,
+                Some(7171),
+            ),
+            // A name blotted out with dots is none; its scheme's port stays.
+            (
+                "WebViewActivity: [onReceivedError] url=https://.....com/view/x, errorCode=-6, description=net::ERR_CONNECTION_RESET",
+                Kind::Reset,
+                None,
+                Some(443),
+            ),
+            // A label saying the name was changed.
+            (
+                "Host key for ec1.sanitized.host.lan has changed and you have requested strict checking.\nHost key verification failed.",
+                Kind::Other,
+                None,
+                None,
+            ),
+            // Safari's and Chrome's (Chinese) sentences name the host.
+            (
+                "Safari can't find the server for shop.lan",
+                Kind::Dns,
+                Some("shop.lan"),
+                None,
+            ),
+            (
+                "web.shop.lan 的响应时间过长。\nERR_CONNECTION_TIMED_OUT",
+                Kind::Timeout,
+                Some("web.shop.lan"),
+                None,
+            ),
+            // A quoted name being resolved.
+            (
+                "Error: Error resolving \"dl.shop.lan\": Temporary failure in name resolution",
+                Kind::Dns,
+                Some("dl.shop.lan"),
+                None,
+            ),
+            // A bare `Timed out` speaks of the address on the line before it.
+            (
+                "Exception in run Demand 10.0.0.7\nTimed out",
+                Kind::Timeout,
+                Some("10.0.0.7"),
+                None,
+            ),
+            // `oras://` is HTTPS to a registry.
+            (
+                "FATAL: While pulling oras://registry.lan/lab/img:v2: connection refused",
+                Kind::Refused,
+                Some("registry.lan"),
+                Some(443),
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
+    fn programs_of_round_fifteen_name_their_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // Android's connect timeout, passed on without its exception's name.
+            (
+                "root_cause: failed to connect to ip (port 3000) from ip (port 49838) after 10000ms",
+                Kind::Timeout,
+                None,
+                Some(3000),
+            ),
+            // curl's exit code in a program's own words.
+            (
+                "Failed to connect to controller during registration: curl exit code 6",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            (
+                "ftpdump: cURL reported error 28 (see the libcurl error list).",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            // GnuTLS's handshake without the call's parentheses.
+            (
+                "cockpit-tls: gnutls_handshake failed: The TLS connection was non-properly terminated.",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // libuv's Windows errno, under a library's own code.
+            (
+                "address: \"10.0.0.5\"\ncode: \"ESOCKET\"\ncommand: \"CONN\"\nerrno: -4039\nport: 587\nsyscall: \"connect\"",
+                Kind::Timeout,
+                Some("10.0.0.5"),
+                Some(587),
+            ),
+            // Old MSYS ssh.
+            (
+                "ssh:connect to host git.lan port 22:Bad file number\nfatal:Could not read from remote repository.",
+                Kind::Other,
+                Some("git.lan"),
+                Some(22),
+            ),
+            // monit's protocol test.
+            (
+                "monit[1892]: 'lighttpd' failed protocol test [DEFAULT] at [localhost]:9292 [TCP/IP] -- No child processes",
+                Kind::Other,
+                Some("localhost"),
+                Some(9292),
+            ),
+            // getaddrinfo's EAI_SERVICE and an NFS RPC failure say nothing of the peer.
+            (
+                "getaddrinfo(whois.lan): Servname not supported for ai_socktype",
+                Kind::Other,
+                Some("whois.lan"),
+                None,
+            ),
+            (
+                "mount.nfs: mount to NFS server 'nfs.lan:/export' failed: RPC Error: Unable to receive",
+                Kind::Other,
+                Some("nfs.lan"),
+                None,
+            ),
+            // Network.framework's log keeps a Darwin errno (60, ETIMEDOUT).
+            (
+                "Connection 1: failed to connect 1:60, reason -1",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            // IBM MQ's reason codes, Eureka's own words.
+            (
+                "MQ call failed in CONNX: MQCC = MQCC_FAILED [2] MQRC = MQRC_HOST_NOT_AVAILABLE [2538]",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "AMQ9204: Connection to host 'mq.lan(1414)' rejected. [1=JmqiException[CC=2;RC=2538;AMQ9205: The host name supplied is not valid. [3=mq.lan:1414,4=TCP]]]",
+                Kind::Dns,
+                Some("mq.lan"),
+                Some(1414),
+            ),
+            (
+                "com.netflix.discovery.shared.transport.TransportException: Cannot execute request on any known server",
+                Kind::Other,
+                None,
+                None,
+            ),
+            // A timeout while connecting decides over a plain `can't connect`.
+            (
+                "Can't connect to ESPHome API for pump (10.0.0.20): Timeout while connecting to ('10.0.0.20', 6053)",
+                Kind::Timeout,
+                Some("10.0.0.20"),
+                Some(6053),
+            ),
+            // JSSE's `Connection reset` under an SSL exception is a reset.
+            (
+                "WARNING: Download from https://mirror.lan/x.zip failed: class javax.net.ssl.SSLProtocolException Connection reset",
+                Kind::Reset,
+                Some("mirror.lan"),
+                Some(443),
+            ),
+            // `Host x not found`.
+            (
+                "Fehlermeldung im Web-Browser: Host x.x.x.x not found",
+                Kind::Dns,
+                None,
+                None,
             ),
         ];
         assert_reads(cases);

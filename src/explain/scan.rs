@@ -572,6 +572,10 @@ pub fn split_addr(s: &str) -> Option<(String, Option<u16>)> {
 pub fn clean_host(h: &str) -> Option<String> {
     // A log that escaped its dots for a regex (`192\\.168\\.3\\.181`).
     let unescaped = h.replace("\\.", ".");
+    // Labels blotted out with dots (`.....com`) leave no name.
+    if unescaped.trim_start().starts_with("..") {
+        return None;
+    }
     let h = unescaped.trim().trim_matches(|c| {
         matches!(
             c,
@@ -686,8 +690,25 @@ pub fn is_redacted(h: &str) -> bool {
         || [('{', '}'), ('%', '%'), ('<', '>')]
             .iter()
             .any(|&(a, b)| h.len() > 2 && h.starts_with(a) && h.ends_with(b));
+    // An address no machine can have (`521.115.111.111`): the reporter changed it.
+    let impossible = {
+        let parts: Vec<&str> = h.split('.').collect();
+        parts.len() == 4
+            && parts
+                .iter()
+                .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            && parts
+                .iter()
+                .any(|p| p.parse::<u16>().is_ok_and(|n| n > 255))
+    };
+    // A name whose first labels were blotted out with dots (`https://.....com/x`).
+    let dotted = h.starts_with("..")
+        && h.trim_start_matches('.')
+            .contains(|c: char| c.is_ascii_alphabetic());
     variable
         || template
+        || impossible
+        || dotted
         || invented_name(&lower)
         || (lower.contains('x')
             && lower
@@ -698,7 +719,9 @@ pub fn is_redacted(h: &str) -> bool {
         // (`ecxxxxxx.eu-north-1.compute.amazonaws.com`, `cloud.xxx.io`, `harbor.XX.com`,
         // `ec2-XX-XXX-XXX-XXX.compute-1.amazonaws.com`).
         || lower.split('.').any(|l| {
-            l.contains("xxxx")
+            // A label saying it was changed (`ec1.sanitized.host.lan`).
+            ["sanitized", "redacted", "masked", "censored"].contains(&l)
+                || l.contains("xxxx")
                 || l.contains("***")
                 || l.split('-').any(|p| p.len() >= 2 && p.bytes().all(|b| b == b'x'))
         })

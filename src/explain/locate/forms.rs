@@ -430,10 +430,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         "意外终止了连接",
         "die verbindung abgelehnt",
         "server refused the connection",
+        "find the server for",
+        "响应时间过长",
     ]);
     let sentences = sentence.then(|| p.sentence_host.captures_iter(line));
     for c in sentences.into_iter().flatten() {
-        let Some(h) = (1..=10).find_map(|i| c.get(i)) else {
+        let Some(h) = (1..=12).find_map(|i| c.get(i)) else {
             continue;
         };
         // Chrome's page copied without its line break: "…a secure connectionapp.lan sent
@@ -612,6 +614,50 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             true,
         );
     }
+    for c in p.slash_place.captures_iter(line) {
+        host_and_port(&mut out, &mut taken, &c, 6, true);
+    }
+    let ssh_to = has(&["ssh"]).then(|| p.ssh_to.captures_iter(line));
+    for c in ssh_to.into_iter().flatten() {
+        let h = c.get(1).expect("group");
+        let host = host_of(h.as_str()).filter(|h| !placeholder(h));
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host,
+            Some(22),
+            None,
+            5,
+            true,
+        );
+    }
+    // A share's server, or an NFS server handed to mount: no port is written.
+    let shares = (line
+        .contains("\\\\")
+        .then(|| p.unc_host.captures_iter(line)))
+    .into_iter()
+    .flatten()
+    .chain(
+        (line
+            .contains(":/")
+            .then(|| p.nfs_export.captures_iter(line)))
+        .into_iter()
+        .flatten(),
+    );
+    for c in shares {
+        let h = c.get(1).expect("group");
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host_of(h.as_str()),
+            None,
+            None,
+            5,
+            true,
+        );
+    }
     for c in p.name_ip_port.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 6, true);
     }
@@ -743,6 +789,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             continue;
         };
         let raw = h.as_str();
+        // A MAC address (`cc:40:d0:8b:0c:6a`) is no host and port.
+        if is_mac(&line[h.start()..]) {
+            continue;
+        }
         // A bare IPv6 literal whose first groups look like `name:port` (`2a03:2880:f10a:…`).
         let v6_end = line[h.start()..]
             .find(|c: char| !(c.is_ascii_hexdigit() || c == ':'))
@@ -1044,6 +1094,16 @@ fn percent_decoded(line: &str) -> std::borrow::Cow<'_, str> {
 
 /// An unquoted dotted word that is code, not a host: an object's field (`self.host`,
 /// `cfg.server`) handed to a call in the traceback's source line.
+/// The text starts with a MAC address: six pairs of hex digits joined by colons.
+fn is_mac(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 17
+        && (0..6).all(|i| b[i * 3].is_ascii_hexdigit() && b[i * 3 + 1].is_ascii_hexdigit())
+        && (0..5).all(|i| b[i * 3 + 2] == b':')
+        && b.get(17)
+            .is_none_or(|c| !c.is_ascii_hexdigit() && *c != b':')
+}
+
 fn is_code(word: &str) -> bool {
     const OBJECTS: &[&str] = &[
         "self", "this", "cls", "args", "opts", "config", "cfg", "settings", "options",

@@ -58,6 +58,11 @@ pub fn names_network(line: &str) -> bool {
     patterns().network.is_match(head(line))
 }
 
+/// The line holds an IPv4 address.
+pub fn names_ip(line: &str) -> bool {
+    patterns().ipv4.is_match(head(line))
+}
+
 /// `host` is the name dig or nslookup was asked about on `line`.
 fn asked_of_resolver(line: &str, host: Option<&str>) -> bool {
     host.is_some_and(|h| {
@@ -257,7 +262,8 @@ pub fn complete(
         let command = p.flag_host.is_match(line)
             || server_flag(line)
             || p.glued_flag_host.is_match(line)
-            || p.call_args.is_match(line);
+            || p.call_args.is_match(line)
+            || p.nfs_export.is_match(line);
         // So does a line naming the host already read, which may give its port (git's
         // `fatal: clone of 'ssh://git@h:10022/…' failed` under ssh's lookup error).
         let names_known = far && target.host.as_deref().is_some_and(|h| line.contains(h));

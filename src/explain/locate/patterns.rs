@@ -63,6 +63,10 @@ pub struct Patterns {
     pub tuple_host: Regex,
     pub strace_connect: Regex,
     pub connect_tuple_port: Regex,
+    pub slash_place: Regex,
+    pub ssh_to: Regex,
+    pub unc_host: Regex,
+    pub nfs_export: Regex,
 }
 
 pub fn patterns() -> &'static Patterns {
@@ -121,9 +125,10 @@ pub fn patterns() -> &'static Patterns {
             // ApacheBench's `Benchmarking x (be patient)`, Chrome's pages in Japanese, Chinese
             // and German (`x からの応答時間が長すぎます`, `x 意外终止了连接`, `x hat die
             // Verbindung abgelehnt`) and its newer English one (`The x server refused the
-            // connection`).
+            // connection`), Safari's `can't find the server for x` and Chrome's Chinese `x 的响应
+            // 时间过长` (took too long to respond).
             sentence_host: re(
-                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bBenchmarking\s+([\w.\-]+(?::\d{1,5})?)\s+\(be\s+patient\)|\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*(?:からの応答時間が長すぎます|意外终止了连接|hat\s+die\s+Verbindung\s+abgelehnt)|\bThe\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+server\s+refused\s+the\s+connection"#,
+                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bBenchmarking\s+([\w.\-]+(?::\d{1,5})?)\s+\(be\s+patient\)|\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*(?:からの応答時間が長すぎます|意外终止了连接|hat\s+die\s+Verbindung\s+abgelehnt)|\bThe\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+server\s+refused\s+the\s+connection|\bfind\s+the\s+server\s+for\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*的?响应时间过长"#,
             ),
             // `[api.lan] Operation timed out`: a name in brackets, then the failure.
             bracket_host: re(
@@ -164,6 +169,25 @@ pub fn patterns() -> &'static Patterns {
                 r#"\bsin6?_port=htons\((\d{1,5})\),\s*(?:sin6_flowinfo=htonl\(\d+\),\s*)?(?:sin_addr=inet_addr\(|inet_pton\(AF_INET6,\s*)"([^"\s]+)""#,
             ),
             // Python's `sock.connect((host, 443))` with the host in a variable: the port.
+            // mbedTLS's sample clients and SDKs built on them: `Connecting to
+            // tcp/mqtt.lan/8883...`, `Connecting to /mqtt.lan/1883...`.
+            slash_place: re(
+                r"(?i)(?:\btcp|\bconnecting\s+to\s+)/((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)/(\d{1,5})\b",
+            ),
+            // A sentence saying ssh was used to reach a host (`I can't SSH to 10.0.0.2`):
+            // ssh's port.
+            ssh_to: re(
+                r"(?i)\bssh(?:ing)?\s+(?:in)?to\s+(?:the\s+|my\s+)?(?:host\s+|server\s+)?((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\b",
+            ),
+            // A Windows share's path names its server (`\\files.lan\share`).
+            unc_host: re(
+                r#"(?:^|[\s'"(])\\\\((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\\|\s|$|['")])"#,
+            ),
+            // An NFS export handed to mount (`mount -o vers=3 10.0.0.5:/srv /mnt`), or named by
+            // mount.nfs (`mount to NFS server 'nfs.lan:/export' failed`).
+            nfs_export: re(
+                r#"(?:\bmount(?:\.nfs4?)?\s+(?:[^\n]*?\s)?|\bNFS\s+server\s+['"]?)((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z][\w\-]*(?:\.[\w\-]+)+):/"#,
+            ),
             connect_tuple_port: re(r"\.connect(?:_ex)?\(\(\s*[A-Za-z_][\w.]*\s*,\s*(\d{1,5})\s*\)\)"),
             // Erlang's and Elixir's option lists: `{host, "db.lan"}`, `{:hostname, 'db'}`.
             tuple_host: re(r#"\{\s*:?host(?:name)?\s*,\s*["']([\w.\-:]+)["']\s*\}"#),
@@ -180,7 +204,7 @@ pub fn patterns() -> &'static Patterns {
                 r#"(\[[0-9A-Fa-f:.%\w\-]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-f.:]+)?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:[\s"'”’)\]]|$)|$)"#,
             ),
             kv_host: re(
-                r#"(?i)(?:^|[\s{(,;"'])"?(?:host(?:name)?|address|addr|server|remote_?addr|endpoint|brokers?|bootstrap[._]servers)"?\s*[:=]\s*(?:Some\(\s*\w+\(\s*|\[\s*)?["'`]?(\[[0-9a-f:.%\w]+\]|[\w.\-:%]+)"#,
+                r#"(?i)(?:^|[\s{(,;"'])"?(?:host(?:name)?|address|addr|server(?:_?addr)?|remote_?addr|endpoint|brokers?|bootstrap[._]servers)"?\s*[:=]\s*(?:Some\(\s*\w+\(\s*|\[\s*)?["'`]?(\[[0-9a-f:.%\w]+\]|[\w.\-:%]+)"#,
             ),
             kv_port: re(r#"(?i)(?:^|[\s{(,;"'])"?port"?\s*[:=]\s*(?:Some\(\s*)?(\d{1,5})\b"#),
             // A host or a port given as a named field or constant on a line of its own:
@@ -300,7 +324,7 @@ pub fn patterns() -> &'static Patterns {
             // (`sudo: unable to resolve host node2: …`); the name handed to getaddrinfo
             // (`getaddrinfo(whois.lan): …`).
             dns_words: re(
-                r#"(?i)\b(?:dnserror|dns\s+(?:entry|record|lookup|resolution|query)(?:\s+failed)?\s+for|(?:failed\s+to|cannot|could\s+not|couldn't|unable\s+to)\s+resolve(?:\s+(?:remote\s+)?(?:server\s+)?host(?:name)?)?|resolving|lookup|unknown\s+host)\s*:?\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|\bHost\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\.?\s+not\s+found:|\bresolve\s+(?:remote\s+)?(?:server\s+)?host(?:name)?\s+([A-Za-z][\w\-]*):|\bgetaddrinfo\(\s*["']?([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)["']?\s*[,)]"#,
+                r#"(?i)\b(?:dnserror|dns\s+(?:entry|record|lookup|resolution|query)(?:\s+failed)?\s+for|(?:failed\s+to|cannot|could\s+not|couldn't|unable\s+to)\s+resolve(?:\s+(?:remote\s+)?(?:server\s+)?host(?:name)?)?|resolving|lookup|unknown\s+host)\s*:?\s+["'“]?([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|\bHost\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\.?\s+not\s+found:|\bresolve\s+(?:remote\s+)?(?:server\s+)?host(?:name)?\s+([A-Za-z][\w\-]*):|\bgetaddrinfo\(\s*["']?([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)["']?\s*[,)]"#,
             ),
             // `mysql -h10.0.0.5`: a short host flag glued to its value.
             // `-h10.0.0.5`, `-hdb.lan`; a one-word name only after a database client
