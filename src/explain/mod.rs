@@ -2118,6 +2118,56 @@ mod tests {
                 None,
                 None,
             ),
+            // React Native's fetch, curl's codes written by other programs, WinSock's
+            // lookup codes, libssh2's banner, PowerShellGet, ipmitool and Go's own close.
+            (
+                "Possible Unhandled Promise Rejection (id: 0): TypeError: Network Request failed",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "Error: Login token - failure (curl error code: 28)",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "(6) could not resolve : dl.lan (could not contact DNS servers)",
+                Kind::Dns,
+                Some("dl.lan"),
+                None,
+            ),
+            (
+                "`GetAddrInfoW`が`WSANO_RECOVERY`を返すため、名前解決できな模様。",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            (
+                "libssh2_session_handshake failed (-43): Failed getting banner",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "WARNING: Unable to resolve package source 'https://gallery.lan/api/v2'.",
+                Kind::Other,
+                Some("gallery.lan"),
+                Some(443),
+            ),
+            (
+                "$ ipmitool -I lanplus -H bmc.lan -p 9001 -U admin chassis power status\nError: Unable to establish IPMI v2 / RMCP+ session",
+                Kind::Other,
+                Some("bmc.lan"),
+                Some(9001),
+            ),
+            (
+                "ERROR: write tcp 127.0.0.1:59778->127.0.0.1:8186: use of closed network connection",
+                Kind::Other,
+                Some("127.0.0.1"),
+                Some(8186),
+            ),
         ];
         assert_reads(cases);
     }

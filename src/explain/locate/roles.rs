@@ -417,8 +417,12 @@ pub fn role_before(before: &str) -> i32 {
         // The peer that did not answer (SNMP's `Timeout: No Response from x`).
         "no response from",
     ];
-    // A package source (`service index for source https://…`) is where the client went.
-    if LOOKED_UP.iter().any(|w| ends_with_word(tail, w)) || ends_with_word(tail, "for source") {
+    // A package source (`service index for source https://…`, PowerShellGet's `resolve
+    // package source 'https://…'`) is where the client went.
+    if LOOKED_UP.iter().any(|w| ends_with_word(tail, w))
+        || ends_with_word(tail, "for source")
+        || ends_with_word(tail, "package source")
+    {
         return 2;
     }
     // nginx's error log names its own virtual host after the client (`client: 10.0.0.9,
