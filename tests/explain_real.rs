@@ -367,6 +367,45 @@ fn the_twenty_first_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind in round 15 with the lean toward ecosystems that are not mainstream
+/// (142 records) and scored once at e3bcada: kind 93.7%, host 89.4%, port 90.8%. Below the
+/// bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_twenty_second_sealed_set_meets_the_bar() {
+    let problems = score("sealed22");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed22 with the same lean (148 records) and scored once at
+/// e3bcada: kind 91.2%, host 90.5%, port 93.9%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_twenty_third_sealed_set_meets_the_bar() {
+    let problems = score("sealed23");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind without a lean (134 records) and scored once at 56f3a78, after tuning
+/// on sealed22 and sealed23: kind 92.5%, host 96.3%, port 97.0%. Below the bar on kind, so
+/// ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_twenty_fourth_sealed_set_meets_the_bar() {
+    let problems = score("sealed24");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed24 with the lean toward ecosystems that are not mainstream
+/// (145 records) and scored once at 56f3a78: kind 91.7%, host 89.7%, port 94.5%. Below the
+/// bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_twenty_fifth_sealed_set_meets_the_bar() {
+    let problems = score("sealed25");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -382,7 +421,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "working", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed6a",
         "sealed7", "sealed8", "sealed9", "sealed10", "sealed11", "sealed12", "sealed13",
         "sealed14", "sealed15", "sealed16", "sealed17", "sealed18", "sealed19", "sealed20",
-        "sealed21",
+        "sealed21", "sealed22", "sealed23", "sealed24", "sealed25",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
