@@ -309,12 +309,11 @@ fn explain_prepared(prepared: &text::Prepared, kb: &Knowledge) -> Explanation {
                         .to_ascii_lowercase()
                         .as_str(),
                 );
-            let beside = |i: usize| {
-                let l = prepared.line(i);
+            let before = || {
+                let l = prepared.line(h.line - 1);
                 locate::names_network(l) || locate::names_ip(l)
             };
-            let network =
-                || locate::names_network(line) || (bare && h.line > 0 && beside(h.line - 1));
+            let network = || locate::names_network(line) || (bare && h.line > 0 && before());
             let speaks = match h.kind {
                 Some(Kind::Refused | Kind::Unreachable) => true,
                 Some(Kind::Timeout | Kind::Reset) => network(),

@@ -377,17 +377,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         .into_iter()
         .flatten()
     {
-        let h = c.get(1).expect("group");
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), h.end()),
-            host_of(h.as_str()),
-            None,
-            None,
-            6,
-            true,
-        );
+        host_only(&mut out, &mut taken, &c, 6, true);
     }
     let pings = has(&["ping", "trac", "mtr"]).then(|| p.ping.captures_iter(line));
     for c in pings.into_iter().flatten() {
@@ -633,30 +623,15 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     // A share's server, or an NFS server handed to mount: no port is written.
-    let shares = (line
-        .contains("\\\\")
-        .then(|| p.unc_host.captures_iter(line)))
-    .into_iter()
-    .flatten()
-    .chain(
-        (line
-            .contains(":/")
-            .then(|| p.nfs_export.captures_iter(line)))
-        .into_iter()
-        .flatten(),
-    );
-    for c in shares {
-        let h = c.get(1).expect("group");
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), h.end()),
-            host_of(h.as_str()),
-            None,
-            None,
-            5,
-            true,
-        );
+    if line.contains("\\\\") {
+        for c in p.unc_host.captures_iter(line) {
+            host_only(&mut out, &mut taken, &c, 5, true);
+        }
+    }
+    if line.contains(":/") {
+        for c in p.nfs_export.captures_iter(line) {
+            host_only(&mut out, &mut taken, &c, 5, true);
+        }
     }
     for c in p.name_ip_port.captures_iter(line) {
         host_and_port(&mut out, &mut taken, &c, 6, true);
