@@ -492,7 +492,24 @@ fn place_of<'a, 'k>(role: &[&'a Hit<'k>]) -> (TargetGuess, Option<&'a Hit<'k>>) 
     };
     let places = || role.iter().copied().filter(|h| h.addr.has_place());
     let conn = places().filter(|h| !h.addr.from_url).max_by_key(key);
-    let url = places().filter(|h| h.addr.from_url).max_by_key(key);
+    // Of two URLs on one line, the one just before the line's first failure is the request
+    // it happened in: Go's chain `Post URL: oauth2: cannot fetch token: Post URL2: dial
+    // tcp: i/o timeout` failed in URL2, while `Get URL: deadline exceeded … Get URL2:
+    // deadline exceeded` failed first in URL.
+    let failed_in = |h: &Hit| {
+        let failure = (role.iter())
+            .filter(|k| k.line == h.line && k.kind.is_some() && k.start > h.start)
+            .map(|k| k.start)
+            .min();
+        failure.is_some_and(|f| {
+            !places()
+                .any(|o| o.addr.from_url && o.line == h.line && o.start > h.start && o.start < f)
+        })
+    };
+    let url = places().filter(|h| h.addr.from_url).max_by_key(|h| {
+        let (path, name, port, rank, first) = key(h);
+        (path, name, port, rank, failed_in(h), first)
+    });
     let place_hit = match (conn, url) {
         (Some(c), Some(u)) if compatible(&c.addr, &u.addr) => Some(u),
         (Some(c), _) => Some(c),

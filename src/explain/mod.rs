@@ -2172,6 +2172,190 @@ mod tests {
     }
 
     #[test]
+    fn tools_of_round_sixteen_name_their_target() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // ssh could not open a forwarded channel: the forward's destination failed.
+            (
+                "$ ssh me@10.0.0.2 -p 5055 -L 8080:localhost:5000\nchannel 3: open failed: connect failed: Connection refused",
+                Kind::Refused,
+                Some("localhost"),
+                Some(5000),
+            ),
+            // A listening netcat names its own port, not a target.
+            (
+                "I ran `nc -vlp 80` to listen, but it returns\n`nc: getnameinfo: Temporary failure in name resolution`",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            // Go's chain names two requests: the failure happened in the inner one.
+            (
+                "couldn't connect: Post https://api.lan/x: oauth2: cannot fetch token: Post https://auth.lan/token: dial tcp: i/o timeout",
+                Kind::Timeout,
+                Some("auth.lan"),
+                Some(443),
+            ),
+            // Two attempts side by side: the first failed first.
+            (
+                "ping https: Get \"https://reg.lan/v2/\": context deadline exceeded ping http: Get \"http://reg.lan/v2/\": context deadline exceeded",
+                Kind::Timeout,
+                Some("reg.lan"),
+                Some(443),
+            ),
+            // rsyslog's pointer to its page for the error is no target.
+            (
+                "gnutls returned error on handshake: An unexpected TLS packet was received. [v8.2310.0 try https://www.rsyslog.com/e/2083 ]",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // A logger's name and PHP's manual link in brackets are no hosts.
+            (
+                "[pika.connection] ERROR: Connection closed while authenticating indicating a probable authentication error",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "Warning: fsockopen() [function.fsockopen]: unable to connect to :0 (Failed to parse address \"\") in /x.php on line 371",
+                Kind::Other,
+                None,
+                None,
+            ),
+            // Port 0 is unset, but the host is still the one asked for.
+            (
+                "akka.stream.StreamTcpException: Tcp command [Connect(www.shop.lan:0,None,List(),Some(10 seconds),true)] failed",
+                Kind::Other,
+                Some("www.shop.lan"),
+                None,
+            ),
+            // A host blotted out with stars still leaves its port.
+            (
+                "{ [Error: connect EACCES ***.**.**.***:25]\n  code: 'EACCES',\n  port: 25 }",
+                Kind::Other,
+                None,
+                Some(25),
+            ),
+            // urllib3's connection class gives the scheme.
+            (
+                "after connection broken by 'ConnectTimeoutError(<pip._vendor.urllib3.connection.VerifiedHTTPSConnection object at 0x7f2>, 'Connection to pypi.lan timed out. (connect timeout=15)')': /simple/x/",
+                Kind::Timeout,
+                Some("pypi.lan"),
+                Some(443),
+            ),
+            // Zig's error name is no host.
+            (
+                "error: unable to connect to server: TlsInitializationFailed",
+                Kind::Tls,
+                None,
+                None,
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
+    fn programs_of_round_sixteen_name_their_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // The errno MySQL's client adds to a lost connection decides.
+            (
+                "Lost connection to MySQL server at 'waiting for initial communication packet', system error: 110",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "Lost connection to MySQL server at 'reading initial communication packet', system error: 111(2013)",
+                Kind::Refused,
+                None,
+                None,
+            ),
+            // mosh's own lookup failure, before ssh's closed connection.
+            (
+                "$ mosh me@nohost.lan\n/usr/local/bin/mosh: Could not resolve hostname nohost.lan\nssh_exchange_identification: Connection closed by remote host\n/usr/local/bin/mosh: Did not find remote IP address (is SSH ProxyCommand disabled?).",
+                Kind::Dns,
+                Some("nohost.lan"),
+                None,
+            ),
+            // A Go dial that failed in the system's own language.
+            (
+                "dial tcp 10.0.0.9:0: connectex: Die angeforderte Adresse ist in diesem Kontext ungültig.",
+                Kind::Other,
+                Some("10.0.0.9"),
+                None,
+            ),
+            (
+                "v2 ping attempt failed with error: Get https://reg.lan:5000/v2/: dial tcp: no suitable address found",
+                Kind::Other,
+                Some("reg.lan"),
+                Some(5000),
+            ),
+            (
+                "Failed to connect to NATS server due to error - EOF",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "No connection is available to service this operation: GET k; SocketClosed on cache.lan:6380/Interactive, origin: ProcessReadBytes",
+                Kind::Reset,
+                Some("cache.lan"),
+                Some(6380),
+            ),
+            (
+                "upload failed: a.json to s3://bucket/a.json ('Connection aborted.', OSError(64, 'Host is down'))",
+                Kind::Unreachable,
+                None,
+                None,
+            ),
+            (
+                "common.c:611:getpeername:107:Transport endpoint is not connected",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "TLS server: In state wait_cert at ssl_handshake.erl:2074 generated SERVER ALERT: Fatal - Unknown CA",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "00410000:error:10080002:BIO routines:BIO_lookup_ex:system lib:crypto\\bio\\bio_addr.c:738:The specified class was not found.\nconnect:errno=10109",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            ("Error: xhr poll error", Kind::Other, None, None),
+            (
+                "wget Read error at byte  ((null)). Retrying.",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "连接服务器失败是为什么啊，错误代码602",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "parent 1000 http proxy.lan 8000 login password\nHost Not Found or connection failed",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "$ ab -c 100 -n 1000 http://localhost:3000/\nTest aborted after 10 failures\n\napr_socket_connect(): Invalid argument (22)",
+                Kind::Other,
+                Some("localhost"),
+                Some(3000),
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
     fn programs_of_round_fourteen_name_their_kind() {
         let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
             (

@@ -521,7 +521,12 @@ pub fn parse_url(url: &str, services: &Services) -> Addr {
             ..Addr::default()
         };
     };
-    let port = port.or_else(|| scheme_port(&scheme, services));
+    // A written port 0 (`http://localhost:0/`) is unset, not the scheme's default.
+    let port = port.or_else(|| {
+        (!hostport.ends_with(":0"))
+            .then(|| scheme_port(&scheme, services))
+            .flatten()
+    });
     // tcp:// and udp:// say only the transport; they are not services with a scheme.
     let scheme = (!matches!(scheme.as_str(), "tcp" | "udp" | "tcp4" | "tcp6")).then_some(scheme);
     Addr {
@@ -560,10 +565,16 @@ pub fn split_addr(s: &str) -> Option<(String, Option<u16>)> {
         return clean_host(s).map(|h| (h, None));
     }
     if let Some((host, port)) = s.rsplit_once(':')
-        && let Some(port) = parse_port(port)
         && let Some(host) = clean_host(host)
     {
-        return Some((host, Some(port)));
+        // Port 0 (`www.lan:0`, a setting left unset) is no port to check, but the host
+        // is still the one asked for.
+        if port == "0" {
+            return Some((host, None));
+        }
+        if let Some(port) = parse_port(port) {
+            return Some((host, Some(port)));
+        }
     }
     clean_host(s).map(|h| (h, None))
 }
@@ -666,11 +677,11 @@ pub fn is_placeholder(h: &str) -> bool {
 }
 
 /// An exception or error type's name where a host goes (`Could not connect to remote
-/// host [HttpConnectionError]`).
+/// host [HttpConnectionError]`, Zig's `unable to connect to server: TlsInitializationFailed`).
 fn is_error_name(h: &str) -> bool {
     !h.contains('.')
         && h.starts_with(|c: char| c.is_ascii_uppercase())
-        && ["Error", "Exception", "Failure"]
+        && ["Error", "Exception", "Failure", "Failed"]
             .iter()
             .any(|e| h.len() > e.len() && h.ends_with(e))
 }

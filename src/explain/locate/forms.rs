@@ -228,6 +228,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             "data:",
             "blob:",
             "edge://",
+            // A bucket (`s3://backups/x`, `gs://logs`) is a name inside a storage
+            // service, not a host.
+            "s3://",
+            "s3a://",
+            "gs://",
         ]
         .iter()
         .any(|s| url.to_ascii_lowercase().starts_with(s));
@@ -463,6 +468,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for c in p.bracket_host.captures_iter(line) {
+        // A logger's name before its level (Python's `[pika.connection] ERROR: …`) and
+        // PHP's link to a function's manual page (`[function.fsockopen]: unable to …`).
+        let name = &c[1];
+        let after = line[c.get(0).expect("group").start() + name.len() + 2..].trim_start();
+        let level = ["ERROR:", "ERROR ", "WARNING", "CRITICAL", "FATAL"]
+            .iter()
+            .any(|l| after.starts_with(l));
+        if level || name.starts_with("function.") {
+            continue;
+        }
         host_only(&mut out, &mut taken, &c, 5, false);
     }
     for c in p.port_on_host.captures_iter(line) {
@@ -675,7 +690,14 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for c in p.tool_host_port.captures_iter(line) {
-        host_and_port(&mut out, &mut taken, &c, 7, true);
+        // `nc -l` listens: what follows is its own port, not a place it connects to.
+        let listens = c[1]
+            .split_whitespace()
+            .any(|f| !f.starts_with("--") && f.contains('l'));
+        if listens {
+            continue;
+        }
+        port_and_host(&mut out, &mut taken, &c, Some(2), 3, 7, true);
     }
     for c in p.tool_host.captures_iter(line) {
         let h = c.get(1).expect("group");

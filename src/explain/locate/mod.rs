@@ -48,6 +48,34 @@ fn head(line: &str) -> &str {
     }
     &line[..cut]
 }
+/// The destination of a local forward on an ssh command line (`ssh h -L 8080:db:5432`,
+/// `-L127.0.0.1:8080:[::1]:5432`).
+fn forwarded(line: &str) -> Option<(String, u16)> {
+    if !line.contains("ssh")
+        || !(super::text::is_prompt(line) || line.trim_start().starts_with("ssh "))
+    {
+        return None;
+    }
+    let mut words = line.split_whitespace();
+    let spec = loop {
+        let w = words.next()?;
+        if let Some(glued) = w.strip_prefix("-L") {
+            break if glued.is_empty() {
+                words.next()?
+            } else {
+                glued
+            };
+        }
+    };
+    let (rest, port) = spec.rsplit_once(':')?;
+    let host = rest.rsplit_once(':').map_or(rest, |(_, h)| h);
+    let host = host.trim_matches(['[', ']']);
+    // `-L 8080:/run/app.sock` forwards to a socket; a host is letters, digits, dots.
+    (!host.is_empty() && !host.contains('/'))
+        .then(|| Some((host.to_string(), parse_port(port)?)))
+        .flatten()
+}
+
 /// The line reports a failure: a word such as "failed", "error", "cannot" or "timed out".
 pub fn reports_failure(line: &str) -> bool {
     patterns().failure.is_match(head(line))
@@ -214,6 +242,17 @@ pub fn complete(
     // Lines before `floor` belong to the earlier error, except the command that ran (or
     // ping's header) above both: every error under it speaks of its target.
     let from = first.saturating_sub(LOOK_BEHIND).min(first);
+    // ssh could not open a forwarded channel: the connection that failed went from the
+    // server to the forward's destination (`-L 8080:db:5432`), not to the ssh server.
+    if target.host.is_none()
+        && (first..=last).any(|i| prep.line(i).contains(": open failed: connect failed"))
+        && let Some((host, port)) = (from..first).rev().find_map(|i| forwarded(prep.line(i)))
+    {
+        target.host = Some(host);
+        target.port = Some(port);
+        target.located = true;
+        return;
+    }
     // A `Caused by:` chain after the error (cargo, anyhow, Java) is the same error told
     // down to its root, which often names the URL: its lines count as near ones.
     let ahead = (last + 1..=(last + CHAIN_REACH).min(n - 1))

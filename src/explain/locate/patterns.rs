@@ -234,7 +234,7 @@ pub fn patterns() -> &'static Patterns {
             ),
             // telnet/nc/ncat host port, ping host.
             tool_host_port: re(
-                r#"(?i)(?:^|[\s`$>"'])(?:telnet|nc|ncat|netcat)\s+(?:-[\w]+\s+)*([\w.\-:\[\]%]+)\s+(\d{1,5})\b"#,
+                r#"(?i)(?:^|[\s`$>"'])(?:telnet|nc|ncat|netcat)\s+((?:-[\w]+\s+)*)([\w.:\[\]%][\w.\-:\[\]%]*)\s+(\d{1,5})\b"#,
             ),
             // Tools whose host is a plain argument: `iperf3 -c HOST`, `ntpdate HOST`, `telnet
             // HOST` (port 23 unless one follows, which `tool_host_port` reads), `nmap
@@ -280,7 +280,7 @@ pub fn patterns() -> &'static Patterns {
             // out (`tcp :22`,
             // `connection refused: :9200`): the port is still the target's.
             hidden_host_port: re(
-                r"(?i)(?:<[^<>\s]{1,20}>|<[A-Za-z]+(?:\s[A-Za-z]+){1,2}>|\{[\w.\-]{1,20}\}|\[\.[\d.]+\]|\b[x*]+(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*|:\s):(\d{1,5})\b",
+                r#"(?i)(?:<[^<>\s]{1,20}>|<[A-Za-z]+(?:\s[A-Za-z]+){1,2}>|\{[\w.\-]{1,20}\}|\[\.[\d.]+\]|(?:\b[x*]|(?:^|[\s'"(@=])\*)[x*]*(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*|:\s):(\d{1,5})\b"#,
             ),
             // `name (ip:port)`: busybox wget and others print the name with the address.
             // wget's connecting line in any language: `name (name)|10.0.0.5|:80`.

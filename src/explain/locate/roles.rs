@@ -326,6 +326,8 @@ pub fn role_before(before: &str) -> i32 {
         "docs:",
         "help:",
         "more:",
+        // rsyslog's pointer to its page for an error (`[v8.2102.0 try https://…/e/2083]`).
+        "try",
         "call from",
         "from",
         "for",
