@@ -406,6 +406,44 @@ fn the_twenty_fifth_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind on 2026-12-06 with the lean toward ecosystems that are not mainstream
+/// (126 records) and scored once at ebed97e: kind 88.1%, host 86.5%, port 91.3%. Below the
+/// bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_twenty_sixth_sealed_set_meets_the_bar() {
+    let problems = score("sealed26");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed26 with no lean (128 records) and scored once at ebed97e:
+/// kind 91.4%, host 88.3%, port 89.8%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_twenty_seventh_sealed_set_meets_the_bar() {
+    let problems = score("sealed27");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind after round 16's first commit with the lean toward ecosystems that are
+/// not mainstream (133 records) and scored once at 88c0691: kind 91.7%, host 86.5%, port
+/// 87.2%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_twenty_eighth_sealed_set_meets_the_bar() {
+    let problems = score("sealed28");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed28 with no lean (132 records) and scored once at 88c0691:
+/// kind 87.9%, host 92.4%, port 94.7%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_twenty_ninth_sealed_set_meets_the_bar() {
+    let problems = score("sealed29");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -421,7 +459,8 @@ fn every_record_has_a_source_and_a_known_kind() {
         "working", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed6a",
         "sealed7", "sealed8", "sealed9", "sealed10", "sealed11", "sealed12", "sealed13",
         "sealed14", "sealed15", "sealed16", "sealed17", "sealed18", "sealed19", "sealed20",
-        "sealed21", "sealed22", "sealed23", "sealed24", "sealed25",
+        "sealed21", "sealed22", "sealed23", "sealed24", "sealed25", "sealed26", "sealed27",
+        "sealed28", "sealed29",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");

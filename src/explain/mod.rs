@@ -2243,6 +2243,62 @@ mod tests {
                 Some("pypi.lan"),
                 Some(443),
             ),
+            // "connect to X: Reason" names X; a repository's short form is no host.
+            (
+                "repository: 'github://ObjectProfile/Roassal3';\nproduces the error: `LGit_GIT_ERROR: Failed to connect to github.com: Interrupted system call`",
+                Kind::Other,
+                Some("github.com"),
+                None,
+            ),
+            // WeeChat writes host/port.
+            (
+                " -- irc: connecting to server irc.chat.lan/6697 (TLS)...\n -- gnutls: the hostname in the certificate does NOT match \"irc.chat.lan\"\n -- irc: TLS handshake failed",
+                Kind::Tls,
+                Some("irc.chat.lan"),
+                Some(6697),
+            ),
+            // busybox wget's name with a bracketed IPv6 address and its port.
+            (
+                "Connecting to deb.mirror.lan ([2001:db8:1:c::15]:80)\nwget: can't connect to remote host: Network is unreachable",
+                Kind::Unreachable,
+                Some("deb.mirror.lan"),
+                Some(80),
+            ),
+            // A format string's URL names no place.
+            (
+                "    self.ws.connect(\"ws://{}:{}\".format(self.host, self.port))\nConnectionRefusedError: [Errno 111] Connection refused",
+                Kind::Refused,
+                None,
+                None,
+            ),
+            // A login with a port.
+            (
+                "\"exceptionMessage\": \"Connect failed: guest@mq.lan:5672/orders\",",
+                Kind::Other,
+                Some("mq.lan"),
+                Some(5672),
+            ),
+            // Node's lookup error without a name: the next line's first word is none.
+            (
+                "npm ERR! network getaddrinfo ENOTFOUND\nnpm ERR! network This is most likely not a problem with npm itself",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            // A shell trace's quoted quotes.
+            (
+                "+ output='ERROR: HTTPSConnectionPool(host='\\''oauth.lan'\\'', port=443): Max retries exceeded with url: /token (Caused by NameResolutionError(\"<urllib3.connection.HTTPSConnection object at 0x7f>: Failed to resolve '\\''oauth.lan'\\'' ([Errno -3] Try again)\"))",
+                Kind::Dns,
+                Some("oauth.lan"),
+                Some(443),
+            ),
+            // Julia's DNSError names the host first.
+            (
+                "DNSError: db.lan, unknown node or service (EAI_NONAME)",
+                Kind::Dns,
+                Some("db.lan"),
+                None,
+            ),
             // Zig's error name is no host.
             (
                 "error: unable to connect to server: TlsInitializationFailed",
@@ -2323,6 +2379,85 @@ mod tests {
             (
                 "00410000:error:10080002:BIO routines:BIO_lookup_ex:system lib:crypto\\bio\\bio_addr.c:738:The specified class was not found.\nconnect:errno=10109",
                 Kind::Dns,
+                None,
+                None,
+            ),
+            ("Session operation has timed out", Kind::Timeout, None, None),
+            (
+                "ServiceUnavailable: Failed to establish connection in 30000ms",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "login to server failed: dial tcp XX.XX.XX.XX connection failed because connected host has failed to respond",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "Connection to remote host was lost.",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "A connect request was made on an already connected socket. at C:/perl/lib/LWP/Protocol/http.pm line 49.",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "Error: unexpected server response (400)",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "ERROR: The certificate is not trusted.\n\nFailed to connect: Certificate error",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "Caused by: java.security.cert.CertificateException: Chain validation failed",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "Fehler beim Abholen von http://www.news.lan/feed.rss: Failure when receiving data from the peer",
+                Kind::Reset,
+                Some("www.news.lan"),
+                Some(80),
+            ),
+            (
+                "netmiko.ssh_exception.NetmikoTimeoutException: TCP connection to device failed.",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "GitError(Code:ERROR, Class:OS, failed to send request: Le délai imparti à l’opération est dépassé",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "No se pudo descargar el feed RSS: 'https://feeds.lan/?page=rss', razón: No se encontró el nombre del host remoto",
+                Kind::Dns,
+                Some("feeds.lan"),
+                Some(443),
+            ),
+            (
+                "Ошибка при установлении защищённого соединения",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "org.firebirdsql.jdbc.FBSQLException: GDS Exception. 335544721. Unable to complete network request to host \"\".",
+                Kind::Other,
                 None,
                 None,
             ),

@@ -223,7 +223,12 @@ struct RawLine {
 }
 
 fn lines_of(raw: &str) -> Vec<RawLine> {
-    let clean = strip_ansi(raw).replace("\r\n", "\n").replace('\r', "\n");
+    // A shell's single-quoted string writes a quote as `'\''` (bash -x's trace of
+    // `output='…host='\''api.lan'\''…'`): one quote, as the program printed it.
+    let clean = strip_ansi(raw)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace("'\\''", "'");
     let mut lines = Vec::new();
     for (i, line) in clean.split('\n').enumerate() {
         let origin = i + 1;

@@ -228,6 +228,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             "data:",
             "blob:",
             "edge://",
+            // A repository's short form (`github://owner/repo`, Pharo's and Metacello's).
+            "github://",
+            "gitlab://",
+            "bitbucket://",
             // A bucket (`s3://backups/x`, `gs://logs`) is a name inside a storage
             // service, not a host.
             "s3://",
@@ -236,7 +240,14 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         ]
         .iter()
         .any(|s| url.to_ascii_lowercase().starts_with(s));
-        if internal {
+        // A format string's URL (`"ws://{}:{}".format(host, port)`) names no place yet.
+        // A template only in the login (`mongodb://${USER}:${PASS}@db.lan`) still names one.
+        let template = (url.split_once("://")).is_some_and(|(_, rest)| {
+            let authority = rest.split('/').next().unwrap_or("");
+            let place = authority.rsplit_once('@').map_or(authority, |(_, p)| p);
+            place.contains('{')
+        });
+        if internal || template {
             taken.push((m.start(), m.end()));
             continue;
         }
@@ -427,10 +438,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         "server refused the connection",
         "find the server for",
         "响应时间过长",
+        "connect to ",
     ]);
     let sentences = sentence.then(|| p.sentence_host.captures_iter(line));
     for c in sentences.into_iter().flatten() {
-        let Some(h) = (1..=12).find_map(|i| c.get(i)) else {
+        let Some(h) = (1..=13).find_map(|i| c.get(i)) else {
             continue;
         };
         // Chrome's page copied without its line break: "…a secure connectionapp.lan sent

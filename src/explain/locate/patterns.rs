@@ -128,7 +128,7 @@ pub fn patterns() -> &'static Patterns {
             // connection`), Safari's `can't find the server for x` and Chrome's Chinese `x 的响应
             // 时间过长` (took too long to respond).
             sentence_host: re(
-                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bBenchmarking\s+([\w.\-]+(?::\d{1,5})?)\s+\(be\s+patient\)|\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*(?:からの応答時間が長すぎます|意外终止了连接|hat\s+die\s+Verbindung\s+abgelehnt)|\bThe\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+server\s+refused\s+the\s+connection|\bfind\s+the\s+server\s+for\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*的?响应时间过长"#,
+                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bBenchmarking\s+([\w.\-]+(?::\d{1,5})?)\s+\(be\s+patient\)|\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*(?:からの応答時間が長すぎます|意外终止了连接|hat\s+die\s+Verbindung\s+abgelehnt)|\bThe\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+server\s+refused\s+the\s+connection|\bfind\s+the\s+server\s+for\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*的?响应时间过长|\bconnect\s+to\s+((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+):\s+[A-Z][a-z]"#,
             ),
             // `[api.lan] Operation timed out`: a name in brackets, then the failure.
             bracket_host: re(
@@ -170,9 +170,10 @@ pub fn patterns() -> &'static Patterns {
             ),
             // Python's `sock.connect((host, 443))` with the host in a variable: the port.
             // mbedTLS's sample clients and SDKs built on them: `Connecting to
-            // tcp/mqtt.lan/8883...`, `Connecting to /mqtt.lan/1883...`.
+            // tcp/mqtt.lan/8883...`, `Connecting to /mqtt.lan/1883...`; WeeChat's
+            // `connecting to server irc.lan/6697 (TLS)`.
             slash_place: re(
-                r"(?i)(?:\btcp|\bconnecting\s+to\s+)/((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)/(\d{1,5})\b",
+                r"(?i)(?:\btcp/|\bconnecting\s+to\s+/|\bconnecting\s+to\s+server\s+)((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)/(\d{1,5})\b",
             ),
             // A sentence saying ssh was used to reach a host (`I can't SSH to 10.0.0.2`):
             // ssh's port.
@@ -260,9 +261,10 @@ pub fn patterns() -> &'static Patterns {
             ),
             // scp's and rsync's remote `user@host.lan:/path` or `user@host.lan:~/dir`: a name
             // followed by a path, which a mail address never is. Never at a line's start,
-            // where `user@host.lan:~$` is a shell prompt.
+            // where `user@host.lan:~$` is a shell prompt. A login with a port
+            // (MassTransit's `guest@localhost:5672/vhost`) is a place too.
             user_at_name_path: re(
-                r#"[\s'"][\w.\-]+@([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+):(?:/|~/)"#,
+                r#"[\s'"][\w.\-]+@([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+|localhost):(?:/|~/|(\d{1,5})(?:/|["'\s,]|$))"#,
             ),
             registry_host: re(
                 r"(?i)\b(?:docker|podman|helm)\s+(?:login|pull|push)\s+(?:-\S+\s+)*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)",
@@ -290,7 +292,7 @@ pub fn patterns() -> &'static Patterns {
             // `name (10.0.0.5:443)`, and curl's `Connected to name (10.0.0.5) port 443`: the
             // name is what was asked for.
             name_ip_port: re(
-                r"\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+\((?:(?:\d{1,3}\.){3}\d{1,3}:|(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)\)\s+port\s+)(\d{1,5})\b",
+                r"\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+\((?:(?:\d{1,3}\.){3}\d{1,3}:|\[[0-9A-Fa-f:.]+\]:|(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)\)\s+port\s+)(\d{1,5})\b",
             ),
             // `127.0.0.1/7912`: old OkHttp and others print the port after a slash.
             host_slash_port: re(
