@@ -444,6 +444,25 @@ fn the_twenty_ninth_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind at the end of round 16 with the lean toward ecosystems that are not
+/// mainstream (130 records) and scored once at da69fbb: kind 87.7%, host 93.1%, port
+/// 94.6%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_thirtieth_sealed_set_meets_the_bar() {
+    let problems = score("sealed30");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed30 with no lean (115 records) and scored once at da69fbb:
+/// kind 93.9%, host 93.0%, port 93.9%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_thirty_first_sealed_set_meets_the_bar() {
+    let problems = score("sealed31");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -460,7 +479,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed7", "sealed8", "sealed9", "sealed10", "sealed11", "sealed12", "sealed13",
         "sealed14", "sealed15", "sealed16", "sealed17", "sealed18", "sealed19", "sealed20",
         "sealed21", "sealed22", "sealed23", "sealed24", "sealed25", "sealed26", "sealed27",
-        "sealed28", "sealed29",
+        "sealed28", "sealed29", "sealed30", "sealed31",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");

@@ -364,21 +364,24 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
     // The proxy is the target when the text says the proxy failed and names it.
     let via_proxy = g.hits.iter().any(|h| h.sig.proxy);
     let proxy_named = g.hits.iter().any(|h| h.sig.proxy && h.addr.has_place());
-    let (target, place_hit) = if via_proxy && !proxy_named {
-        // The proxy failed but the text does not say which: the destination is not it.
-        (TargetGuess::default(), None)
-    } else {
-        let role: Vec<&Hit> = (g.hits.iter())
-            .filter(|h| h.sig.proxy == proxy_named)
-            .collect();
-        place_of(&role)
-    };
+    // The proxy failed but the text does not say which: the place the program was loading
+    // is still what it tried to reach (`Failed to load URL: https://x/ with error:
+    // ERR_TUNNEL_CONNECTION_FAILED`), and the wording says it went through a proxy.
+    let role: Vec<&Hit> = (g.hits.iter())
+        .filter(|h| h.sig.proxy || !proxy_named)
+        .collect();
+    let (target, place_hit) = place_of(&role);
     let mut target = target;
     if let (false, Some(floor)) = (via_proxy, floor) {
         // What no signature placed may still be in the lines around the error.
         let first = g.hits.iter().map(|h| h.line).min().unwrap_or(0);
         let last = g.hits.iter().map(|h| h.line).max().unwrap_or(0);
         super::locate::complete(&mut target, prep, [first, last], floor, &kb.services);
+    }
+    // A host found around the error speaks the protocol the signature names, on its port
+    // (ssh2's "Timed out while waiting for handshake" and `host: '10.0.0.5'` above: 22).
+    if target.host.is_some() && target.port.is_none() && target.unix_path.is_none() {
+        target.port = g.hits.iter().find_map(|h| h.sig.port);
     }
 
     let knowledge = knowledge_of(
@@ -496,20 +499,28 @@ fn place_of<'a, 'k>(role: &[&'a Hit<'k>]) -> (TargetGuess, Option<&'a Hit<'k>>) 
     // it happened in: Go's chain `Post URL: oauth2: cannot fetch token: Post URL2: dial
     // tcp: i/o timeout` failed in URL2, while `Get URL: deadline exceeded … Get URL2:
     // deadline exceeded` failed first in URL.
-    let failed_in = |h: &Hit| {
-        let failure = (role.iter())
-            .filter(|k| k.line == h.line && k.kind.is_some() && k.start > h.start)
-            .map(|k| k.start)
-            .min();
-        failure.is_some_and(|f| {
-            !places()
-                .any(|o| o.addr.from_url && o.line == h.line && o.start > h.start && o.start < f)
-        })
+    // The matches are in the order of the text, so a line's are side by side and only the
+    // ones after `i` on its line are read (a log repeating one line stays linear).
+    let failed_in = |i: usize| {
+        let h = role[i];
+        let later = || {
+            role[i + 1..]
+                .iter()
+                .take_while(|k| k.line == h.line)
+                .filter(|k| k.start > h.start)
+        };
+        let failure = later().filter(|k| k.kind.is_some()).map(|k| k.start).min();
+        failure
+            .is_some_and(|f| !later().any(|o| o.addr.from_url && o.addr.has_place() && o.start < f))
     };
-    let url = places().filter(|h| h.addr.from_url).max_by_key(|h| {
-        let (path, name, port, rank, first) = key(h);
-        (path, name, port, rank, failed_in(h), first)
-    });
+    // Two URLs that both failed first keep the earlier (`first` is the reversed start).
+    let url = (role.iter().enumerate())
+        .filter(|(_, h)| h.addr.has_place() && h.addr.from_url)
+        .max_by_key(|&(i, h)| {
+            let (path, name, port, rank, first) = key(h);
+            (path, name, port, rank, failed_in(i), first)
+        })
+        .map(|(_, h)| *h);
     let place_hit = match (conn, url) {
         (Some(c), Some(u)) if compatible(&c.addr, &u.addr) => Some(u),
         (Some(c), _) => Some(c),

@@ -319,7 +319,7 @@ fn explain_prepared(prepared: &text::Prepared, kb: &Knowledge) -> Explanation {
                 Some(Kind::Timeout | Kind::Reset) => network(),
                 _ => network() && locate::reports_failure(line),
             };
-            speaks && !text::is_routine(line)
+            speaks && !text::is_routine(line) && !text::is_stack_frame(line)
         });
         stats.scanned += more.scanned;
         stats.work += more.work;
@@ -2486,6 +2486,240 @@ mod tests {
                 Some("localhost"),
                 Some(3000),
             ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
+    fn tools_of_round_seventeen_name_their_target() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // A proxy that failed without its name leaves the place the program loaded.
+            (
+                "electron: Failed to load URL: https://shop.lan/ with error: ERR_TUNNEL_CONNECTION_FAILED",
+                Kind::Other,
+                Some("shop.lan"),
+                Some(443),
+            ),
+            (
+                "Error: ERRO_NO_SUPPORTED_PROXIES (-336) loading 'https://app.lan/x/#/home?job=1'",
+                Kind::Other,
+                Some("app.lan"),
+                Some(443),
+            ),
+            // The hidden DNS server's port 53 is not the name's.
+            (
+                "Error: lookup web.docker.lan on xxx.xxx.xx.x:53: no such host",
+                Kind::Dns,
+                Some("web.docker.lan"),
+                None,
+            ),
+            // A status page to check is advice; a plain "try" names the place.
+            (
+                "Error: registry service is unreachable, check https://status.lan/ for status updates",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "When I try http://localhost:3000 I get ERR_CONNECTION_REFUSED",
+                Kind::Refused,
+                Some("localhost"),
+                Some(3000),
+            ),
+            // JSON's escapes, an SQL instance in quotes.
+            (
+                "System.InvalidOperationException: Failed to connect to SQL instance \\u0027sqlwin1\\u0027. (SQLCOMMON0019)",
+                Kind::Other,
+                Some("sqlwin1"),
+                None,
+            ),
+            // A host the reporter replaced by words in brackets keeps its port.
+            (
+                "Connection timed out during banner exchange\nConnection to [IP address] port 22 timed out",
+                Kind::Timeout,
+                None,
+                Some(22),
+            ),
+            (
+                "ValueError: Requesting acme.lan/directory: Connection refused",
+                Kind::Refused,
+                Some("acme.lan"),
+                None,
+            ),
+            (
+                "TLS error from 'mx.lan': Handshake failed: received fatal alert: HandshakeFailure",
+                Kind::Tls,
+                Some("mx.lan"),
+                None,
+            ),
+            // A client address in an API server's request log is who asked.
+            (
+                "{\"level\":\"error\",\"msg\":\"SendMail: tls: first record does not look like a TLS handshake\",\"ip_addr\":\"10.71.1.104\"}",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // A word in an Erlang list is no host.
+            (
+                "[info] ['TLS', 32, 'client', 58, 'hello', 32,'received SERVER ALERT: Fatal - Handshake Failure', 10]",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // mosquitto's broker log gives the listener's port, not the client's address.
+            (
+                "New connection from 10.0.0.14:57707 on port 8883.\nOpenSSL Error[0]: error:0A00010B:SSL routines::wrong version number",
+                Kind::Tls,
+                None,
+                Some(8883),
+            ),
+            // Java's name/address with the address hidden keeps the name.
+            (
+                "NoHostAvailableException: All host(s) tried for query failed (tried: /x.x.x.x:9042 (BusyPoolException: [/x.x.x.x:9042] Pool is busy), cass.lan/x.x.x.x:9042 (BusyPoolException: [cass.lan/x.x.x.x:9042] Pool is busy))",
+                Kind::Other,
+                Some("cass.lan"),
+                Some(9042),
+            ),
+            (
+                "$ sudo docker login -p [redacted] -u me registry.lan\nx509: certificate signed by unknown authority",
+                Kind::Tls,
+                Some("registry.lan"),
+                None,
+            ),
+            // ssh2's handshake timeout with the host in its options: ssh's port.
+            (
+                "Error: Timed out while waiting for handshake\n\nvar opts = {\n  host: '10.0.2.59',\n  username: 'pi'\n}",
+                Kind::Timeout,
+                Some("10.0.2.59"),
+                Some(22),
+            ),
+            // The forward's IPv6 destination; nc's listening port is no target.
+            (
+                "$ ssh -L127.0.0.1:8080:[fd00::5]:5432 jump.lan\nchannel 2: open failed: connect failed: Connection refused",
+                Kind::Refused,
+                Some("fd00::5"),
+                Some(5432),
+            ),
+            (
+                "$ nc -l 127.0.0.1 4444\nError: connection refused",
+                Kind::Refused,
+                None,
+                None,
+            ),
+            // scp's remote path may start with digits.
+            (
+                "$ scp f me@box.lan:2024/notes.txt .\nssh: connect to host box.lan port 22: Connection refused",
+                Kind::Refused,
+                Some("box.lan"),
+                Some(22),
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
+    fn programs_of_round_seventeen_name_their_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            (
+                "ERROR: <urlopen error timed out>",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "Could not retrieve configuration: <urlopen error [Errno 4] Non-recoverable failure in name resolution>",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            (
+                "    raise Timeout()\nsnmp.manager.Timeout",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            // A stack frame's parameter named timeout says nothing.
+            (
+                "System.Net.Sockets.SocketException: Unknown error -1\n   at Npgsql.NpgsqlConnector.Connect(NpgsqlTimeout timeout)",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "Last error: connection(db.lan:27017[-121]) connection is closed",
+                Kind::Reset,
+                Some("db.lan"),
+                Some(27017),
+            ),
+            (
+                "java.net.ConnectException: connection denied",
+                Kind::Refused,
+                None,
+                None,
+            ),
+            (
+                "error sending request for url (): error trying to connect: connection closed via error",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "error sending request for url (): error trying to connect: record overflow",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // An option's name is no failure.
+            (
+                "rsync -e ssh -o ConnectTimeout=10 me@box:/x .\nrsync: connection unexpectedly closed (0 bytes received so far) [sender]",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "  [2000]  rpc error: code = Unavailable desc = connection error: desc = \"transport: authentication handshake failed: EOF\"",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "dial tcp: lookup tcp/443/sub: getaddrinfow: The specified class was not found.",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            (
+                "targets are down with \"CONTEXT DEADLINE EXCEEDED\".",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "Connection error!Timeout (control socket)",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "- Response code: Non HTTP response code: javax.net.ssl.SSLException\n- Response message: Non HTTP response message: Connection reset",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // mosh's own reason decides over ssh's closed connection after it.
+            (
+                "/usr/bin/mosh: Could not connect to 10.0.0.5: IO::Socket::INET: connect: No route to host\nssh_exchange_identification: Connection closed by remote host",
+                Kind::Unreachable,
+                Some("10.0.0.5"),
+                None,
+            ),
+            (
+                "/opt/homebrew/bin/mosh: could not get canonical name for my_server_name: nodename nor servname provided, or not known\nkex_exchange_identification: Connection closed by remote host\nConnection closed by UNKNOWN port 65535",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            ("{ Error: GatewayPathUnavailable", Kind::Other, None, None),
         ];
         assert_reads(cases);
     }

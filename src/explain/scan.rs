@@ -487,8 +487,7 @@ pub fn parse_url(url: &str, services: &Services) -> Addr {
             ..Addr::default()
         };
     }
-    // `;` ends it too: jdbc:sqlserver://db:1433;databaseName=app.
-    let authority = rest.split(['/', '?', '#', ';']).next().unwrap_or("");
+    let authority = authority(rest);
     if scheme.ends_with("+unix") {
         let decoded = authority.replace("%2F", "/").replace("%2f", "/");
         return Addr {
@@ -540,6 +539,12 @@ pub fn parse_url(url: &str, services: &Services) -> Addr {
 
 /// The address family .NET's DnsEndPoint writes before its host (`Unspecified/db:27017`).
 pub const ADDRESS_FAMILIES: [&str; 3] = ["Unspecified", "InterNetwork", "InterNetworkV6"];
+
+/// The part of a URL after `scheme://` that names the place: up to the path, the query
+/// or the fragment; `;` ends it too (`jdbc:sqlserver://db:1433;databaseName=app`).
+pub fn authority(rest: &str) -> &str {
+    rest.split(['/', '?', '#', ';']).next().unwrap_or("")
+}
 
 /// `host:port`, `[v6]:port`, `v6:port` (as Node prints `::1:3000`), `name/ip:port` (as Java
 /// prints a resolved address: the name is the target) or a bare host.
@@ -761,7 +766,10 @@ fn invented_name(lower: &str) -> bool {
     let mine = ["my", "your"].iter().any(|who| {
         lower.strip_prefix(who).is_some_and(|rest| {
             let rest = rest.trim_start_matches(['-', '_']);
+            // `my_server_name`, `your-db-host`: the words of an address after the owner.
             ADDRESS_WORDS.contains(&rest)
+                || (rest.contains(['-', '_'])
+                    && rest.split(['-', '_']).any(|w| ADDRESS_WORDS.contains(&w)))
         })
     });
     let labels: Vec<&str> = lower.split('.').collect();

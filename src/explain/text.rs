@@ -281,15 +281,32 @@ fn join_boxed(lines: Vec<RawLine>) -> Vec<RawLine> {
 }
 
 /// A backslash before a quote, a bracket or an underscore, as a logged string or Markdown
-/// escapes them.
+/// escapes them, and JSON's `\u0027` for a printable ASCII character (PowerShell and .NET
+/// serialisers escape quotes and `>` that way).
 fn unescape(line: &str) -> std::borrow::Cow<'_, str> {
     if !line.contains('\\') {
         return line.into();
     }
     let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' && matches!(chars.peek(), Some('"' | '[' | ']' | '_')) {
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        rest = &rest[c.len_utf8()..];
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        if rest.starts_with(['"', '[', ']', '_']) {
+            continue;
+        }
+        let ascii = rest
+            .strip_prefix('u')
+            .and_then(|r| r.get(..4))
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .filter(|b| (0x20..0x7f).contains(b));
+        if let Some(b) = ascii {
+            out.push(char::from(b));
+            rest = &rest[5..];
             continue;
         }
         out.push(c);
@@ -547,6 +564,13 @@ fn starts_record(line: &str) -> bool {
             && b[2] == b':'
             && b[3..5].iter().all(u8::is_ascii_digit)
             && b[5] == b':')
+}
+
+/// A stack frame (`   at Npgsql.Connector.Connect(NpgsqlTimeout timeout)`): the names of
+/// the code that ran, which say nothing of how the connection failed.
+pub(super) fn is_stack_frame(line: &str) -> bool {
+    let t = line.trim_start();
+    t.len() != line.len() && t.starts_with("at ") && t.contains('(')
 }
 
 /// A log record at a routine level (INFO, DEBUG, TRACE) in its first columns.

@@ -7,7 +7,7 @@ use super::roles::{
     host_of, is_pointer, looks_like_version, placeholder, placeholder_word, role_before,
 };
 use crate::explain::scan::{
-    ADDRESS_FAMILIES, ADDRESS_WORDS, is_redacted, parse_port, parse_url, split_addr,
+    ADDRESS_FAMILIES, ADDRESS_WORDS, authority, is_redacted, parse_port, parse_url, split_addr,
 };
 use crate::knowledge::services::Services;
 
@@ -21,6 +21,14 @@ pub struct Candidate {
     /// Its form or its words say a connection was asked for there (a URL, a command's
     /// argument, "connecting to X"), so it counts even on a line before the error.
     pub asked: bool,
+}
+
+/// netcat's options include `-l` (listen); telnet's `-l` is a login name.
+fn nc_listens(c: &regex::Captures) -> bool {
+    !c[0].to_ascii_lowercase().contains("telnet")
+        && c[1]
+            .split_whitespace()
+            .any(|f| !f.starts_with("--") && f.contains('l'))
 }
 
 /// The host and port an address-shaped match gives; a stand-in for a host (`IP`, `xx.xx`)
@@ -102,6 +110,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             return;
         }
         let before = &line[..span.0];
+        // The DNS server behind a hidden address (`lookup db.lan on x.x.x.x:53: no such
+        // host`): its port 53 is no port of the name being looked up.
+        if host.is_none() && port == Some(53) && before.trim_end().ends_with(" on") {
+            return;
+        }
         // A URL after "for" is what the failure was for ("Timeout was reached for
         // https://…", "CONNECTION FAILED for url <https://…>"); a bare address after it is
         // more often a source or a purpose.
@@ -218,6 +231,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     }
     for m in p.url.find_iter(line) {
         let url = m.as_str();
+        let lower = url.to_ascii_lowercase();
         // "http:///var/run/docker.sock" and the like have no host to take.
         // A browser's own pages and scripts (chrome-error://, javascript:) are not places.
         let internal = [
@@ -239,11 +253,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             "gs://",
         ]
         .iter()
-        .any(|s| url.to_ascii_lowercase().starts_with(s));
+        .any(|s| lower.starts_with(s));
         // A format string's URL (`"ws://{}:{}".format(host, port)`) names no place yet.
         // A template only in the login (`mongodb://${USER}:${PASS}@db.lan`) still names one.
         let template = (url.split_once("://")).is_some_and(|(_, rest)| {
-            let authority = rest.split('/').next().unwrap_or("");
+            let authority = authority(rest);
             let place = authority.rsplit_once('@').map_or(authority, |(_, p)| p);
             place.contains('{')
         });
@@ -255,24 +269,20 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         if a.unix_path.is_some() {
             continue;
         }
-        if a.host.is_none() {
-            // A port written as a word (https://registry:port/v2/) still leaves the host.
-            if let Some((head, tail)) = url.split_once("://") {
-                let authority = tail.split(['/', '?', '#']).next().unwrap_or("");
-                if let Some((host, word)) = authority.rsplit_once(':')
-                    && word.chars().all(|c| c.is_ascii_alphabetic())
-                {
-                    a = parse_url(&format!("{head}://{host}/"), services);
-                    a.port = None;
-                }
-            }
+        // A port written as a word (https://registry:port/v2/) still leaves the host.
+        if a.host.is_none()
+            && let Some((head, tail)) = url.split_once("://")
+            && let Some((host, word)) = authority(tail).rsplit_once(':')
+            && word.chars().all(|c| c.is_ascii_alphabetic())
+        {
+            a = parse_url(&format!("{head}://{host}/"), services);
+            a.port = None;
         }
         // A URL's host is never a file, whatever it ends in (transfer.sh, deno.land).
         let host = a.host.and_then(|h| (!placeholder_word(&h)).then_some(h));
         // A URL whose host is hidden still gives its port.
         let port = a.port;
         // A link to documentation ("see https://…/docs/…") is advice, not the target.
-        let lower = url.to_ascii_lowercase();
         let docs = [
             "/docs",
             "/doc/",
@@ -439,10 +449,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         "find the server for",
         "响应时间过长",
         "connect to ",
+        "requesting ",
+        "error from ",
+        "failure from ",
     ]);
     let sentences = sentence.then(|| p.sentence_host.captures_iter(line));
     for c in sentences.into_iter().flatten() {
-        let Some(h) = (1..=13).find_map(|i| c.get(i)) else {
+        let Some(h) = (1..c.len()).find_map(|i| c.get(i)) else {
             continue;
         };
         // Chrome's page copied without its line break: "…a secure connectionapp.lan sent
@@ -482,11 +495,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in p.bracket_host.captures_iter(line) {
         // A logger's name before its level (Python's `[pika.connection] ERROR: …`) and
         // PHP's link to a function's manual page (`[function.fsockopen]: unable to …`).
+        // Only an upper-case level marks a logger: `[db.lan] Error: timed out` names a host.
         let name = &c[1];
-        let after = line[c.get(0).expect("group").start() + name.len() + 2..].trim_start();
-        let level = ["ERROR:", "ERROR ", "WARNING", "CRITICAL", "FATAL"]
-            .iter()
-            .any(|l| after.starts_with(l));
+        let after = line[c.get(1).expect("group").end() + 1..].trim_start_matches([':', ' ']);
+        let level = after.starts_with("ERROR");
         if level || name.starts_with("function.") {
             continue;
         }
@@ -511,6 +523,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     }
     // A command ending in a host and a port ends in a digit.
     let ends_in_digit = line.trim_end().ends_with(|c: char| c.is_ascii_digit());
+    // `nc -l` listens: what follows is its own port, not a place it connects to; no
+    // reading of the command line may take it.
+    let netcat =
+        (line.contains("nc") && line.contains(" -")).then(|| p.tool_host_port.captures_iter(line));
+    for c in netcat.into_iter().flatten() {
+        if nc_listens(&c) {
+            let whole = c.get(0).expect("group");
+            taken.push((whole.start(), whole.end()));
+        }
+    }
     let commands = ends_in_digit.then(|| p.command_host_port.captures_iter(line));
     for c in commands.into_iter().flatten() {
         host_and_port(&mut out, &mut taken, &c, 5, true);
@@ -531,6 +553,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             continue;
         };
         if c.get(2).is_some_and(|h| is_code(h.as_str())) {
+            continue;
+        }
+        // A word in the middle of a list (Erlang's `['TLS', 32, 'hello', 32, …]`) is no
+        // host: a single-label name counts only as a call's or a tuple's first argument.
+        let listed = c.get(0).is_some_and(|w| w.as_str().starts_with(','));
+        if listed && !h.as_str().contains(['.', ':']) && h.as_str() != "localhost" {
             continue;
         }
         let n = c.get(3).expect("group");
@@ -702,11 +730,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for c in p.tool_host_port.captures_iter(line) {
-        // `nc -l` listens: what follows is its own port, not a place it connects to.
-        let listens = c[1]
-            .split_whitespace()
-            .any(|f| !f.starts_with("--") && f.contains('l'));
-        if listens {
+        if nc_listens(&c) {
             continue;
         }
         port_and_host(&mut out, &mut taken, &c, Some(2), 3, 7, true);
@@ -958,8 +982,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         .then(|| (p.user_at_ip.captures_iter(line)).chain(p.user_at_name_path.captures_iter(line)));
     for c in users.into_iter().flatten() {
         let h = c.get(1).expect("group");
-        let end = c.get(2).map_or(h.end(), |n| n.end());
-        let port = c.get(2).and_then(|n| parse_port(n.as_str()));
+        // scp's and rsync's remote path may start with digits (`me@h.lan:2024/notes`).
+        let copy = line.contains("scp ") || line.contains("rsync ");
+        let number = c
+            .get(2)
+            .filter(|n| !(copy && line[n.end()..].starts_with('/')));
+        let end = number.map_or(h.end(), |n| n.end());
+        let port = number.and_then(|n| parse_port(n.as_str()));
         push(
             &mut out,
             &mut taken,

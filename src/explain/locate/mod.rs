@@ -67,9 +67,12 @@ fn forwarded(line: &str) -> Option<(String, u16)> {
             };
         }
     };
+    // Only the first `-L` is read: one forward is the usual case, and the error names none.
     let (rest, port) = spec.rsplit_once(':')?;
-    let host = rest.rsplit_once(':').map_or(rest, |(_, h)| h);
-    let host = host.trim_matches(['[', ']']);
+    let host = match rest.strip_suffix(']') {
+        Some(r) => r.rsplit_once('[')?.1,
+        None => rest.rsplit_once(':').map_or(rest, |(_, h)| h),
+    };
     // `-L 8080:/run/app.sock` forwards to a socket; a host is letters, digits, dots.
     (!host.is_empty() && !host.contains('/'))
         .then(|| Some((host.to_string(), parse_port(port)?)))

@@ -126,9 +126,11 @@ pub fn patterns() -> &'static Patterns {
             // and German (`x からの応答時間が長すぎます`, `x 意外终止了连接`, `x hat die
             // Verbindung abgelehnt`) and its newer English one (`The x server refused the
             // connection`), Safari's `can't find the server for x` and Chrome's Chinese `x 的响应
-            // 时间过长` (took too long to respond).
+            // 时间过长` (took too long to respond), `connect to x: Reason` with the reason
+            // capitalised, ACME's `Requesting x/directory: Connection refused` and a peer's
+            // error by its name (`TLS error from 'mx.lan': Handshake failed`).
             sentence_host: re(
-                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bBenchmarking\s+([\w.\-]+(?::\d{1,5})?)\s+\(be\s+patient\)|\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*(?:からの応答時間が長すぎます|意外终止了连接|hat\s+die\s+Verbindung\s+abgelehnt)|\bThe\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+server\s+refused\s+the\s+connection|\bfind\s+the\s+server\s+for\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*的?响应时间过长|\bconnect\s+to\s+((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+):\s+[A-Z][a-z]"#,
+                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bBenchmarking\s+([\w.\-]+(?::\d{1,5})?)\s+\(be\s+patient\)|\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*(?:からの応答時間が長すぎます|意外终止了连接|hat\s+die\s+Verbindung\s+abgelehnt)|\bThe\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+server\s+refused\s+the\s+connection|\bfind\s+the\s+server\s+for\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*的?响应时间过长|\bconnect\s+to\s+((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+):\s+(?-i:[A-Z][a-z])|\brequesting\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:/[^\s:]*)?:\s|\b(?:error|failure)\s+from\s+["'`]([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)["'`]:"#,
             ),
             // `[api.lan] Operation timed out`: a name in brackets, then the failure.
             bracket_host: re(
@@ -197,12 +199,13 @@ pub fn patterns() -> &'static Patterns {
             ),
             url: re(r#"(?i)\b[a-z][a-z0-9+.\-]{1,15}://(?:[^\s"'<>`|\\]|<[\w\-.]{1,40}>)+"#),
             // "host X port N", "X port N", "X (port N)", "server X on port N", "X, port N";
-            // a host the reporter replaced by `<domain>/<ip>` still gives the port.
+            // a host the reporter replaced by `<domain>/<ip>` or `[IP address]` still gives the
+            // port.
             host_port_words: re(
-                r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+/?|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9](?:[\w.\-]*[A-Za-z0-9])?(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+(?:%[\w.\-]+)?|<[\w\-. ]{1,40}>(?:/<[\w\-. ]{1,40}>)?)["'`]?\)?,?\s*(?:(?:on|and|using)\s+)?\(?port\s*[:=]?\s*["'`]?(\d{1,5})\b"#,
+                r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+/?|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9](?:[\w.\-]*[A-Za-z0-9])?(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+(?:%[\w.\-]+)?|<[\w\-. ]{1,40}>(?:/<[\w\-. ]{1,40}>)?|\[[A-Za-z][A-Za-z\-. ]{1,40}\])["'`]?\)?,?\s*(?:(?:on|and|using)\s+)?\(?port\s*[:=]?\s*["'`]?(\d{1,5})\b"#,
             ),
             hostport: re(
-                r#"(\[[0-9A-Fa-f:.%\w\-]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-f.:]+)?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:[\s"'”’)\]]|$)|$)"#,
+                r#"(\[[0-9A-Fa-f:.%\w\-]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-fxX*.:]+)?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:[\s"'”’)\]]|$)|$)"#,
             ),
             kv_host: re(
                 r#"(?i)(?:^|[\s{(,;"'])"?(?:host(?:name)?|address|addr|server(?:_?addr)?|remote_?addr|endpoint|brokers?|bootstrap[._]servers)"?\s*[:=]\s*(?:Some\(\s*\w+\(\s*|\[\s*)?["'`]?(\[[0-9a-f:.%\w]+\]|[\w.\-:%]+)"#,
@@ -266,12 +269,13 @@ pub fn patterns() -> &'static Patterns {
             user_at_name_path: re(
                 r#"[\s'"][\w.\-]+@([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+|localhost):(?:/|~/|(\d{1,5})(?:/|["'\s,]|$))"#,
             ),
+            // `docker login -u me -p x registry.lan`: options and their values before it.
             registry_host: re(
-                r"(?i)\b(?:docker|podman|helm)\s+(?:login|pull|push)\s+(?:-\S+\s+)*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)",
+                r"(?i)\b(?:docker|podman|helm)\s+(?:login|pull|push)\s+(?:-{1,2}[\w\-]+(?:[=\s]+[^\s\-]\S*)?\s+)*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)",
             ),
             localhost: re(r"(?i)\blocalhost\b"),
             quoted_host: re(
-                r#"(?i)\b(?:host(?:\s+name)?|hostname|server|resolve(?:\s+host)?|lookup|lookup\s+(?:failure|failed|error)\s+for|bad\s+address|connect\s+to|connecting\s+to|connexion\s+à|connection\s+to)\s*[:]?\s*["'“‘`]([^"'”’`\s]+)["'”’`]"#,
+                r#"(?i)\b(?:host(?:\s+name)?|hostname|server|(?:SQL\s+)?instance|resolve(?:\s+host)?|lookup|lookup\s+(?:failure|failed|error)\s+for|bad\s+address|connect\s+to|connecting\s+to|connexion\s+à|connection\s+to)\s*[:]?\s*["'“‘`]([^"'”’`\s]+)["'”’`]"#,
             ),
             // No boundary in front: an address glued to a word ("inaccessible127.0.0.1").
             ipv4: re(r"(?:\d{1,3}\.){3}\d{1,3}\b"),

@@ -326,13 +326,14 @@ pub fn role_before(before: &str) -> i32 {
         "docs:",
         "help:",
         "more:",
-        // rsyslog's pointer to its page for an error (`[v8.2102.0 try https://…/e/2083]`).
-        "try",
         "call from",
         "from",
         "for",
         "client:",
         "client",
+        // An API server's request log names who asked (`"ip_addr":"10.0.0.9"`).
+        "ip_addr",
+        "client_ip",
         "local",
         "laddr",
         "source",
@@ -435,6 +436,18 @@ pub fn role_before(before: &str) -> i32 {
     // A client built for an address (`Client('db.lan', port=9000)`) connects to it.
     if argument && ends_with_word(tail, "client") {
         return 2;
+    }
+    // A page to read: rsyslog's pointer for an error (`[v8.2102.0 try https://…/e/2083]`)
+    // and a status page to check (`check https://status.lan/ for status updates`). A
+    // plain "try" names the place that failed ("when I try http://localhost:3000").
+    let pointer = (ends_with_word(tail, "try")
+        && b.split_whitespace()
+            .rev()
+            .nth(1)
+            .is_some_and(|w| w.starts_with("[v")))
+        || ends_with_word(tail, "check");
+    if pointer {
+        return -8;
     }
     if AWAY.iter().any(|w| ends_with_word(tail, w)) {
         // "fetch certificate from X", "download from X", "pull from X": the place fetched
