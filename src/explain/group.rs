@@ -454,9 +454,9 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
         errno_code: errno.and_then(|e| e.code),
         platform: errno.and_then(|e| e.platform),
         check: match target.check_arg() {
-            Some(t) => Some(format!("connfix check {t}")),
-            // The proxy the text blames is the one in the environment.
-            None if via_proxy && !proxy_named => Some(format!(
+            // The proxy the text blames without naming it is the one in the environment;
+            // checking the place the program was loading directly would skip that proxy.
+            _ if via_proxy && !proxy_named => Some(format!(
                 "connfix check env:{}",
                 if g.hits
                     .iter()
@@ -467,6 +467,7 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
                     "HTTP_PROXY"
                 }
             )),
+            Some(t) => Some(format!("connfix check {t}")),
             None => None,
         },
         target,

@@ -2615,6 +2615,10 @@ mod tests {
             ),
         ];
         assert_reads(cases);
+        // The proxy that failed is what to check, not the place behind it.
+        let f = main_of(cases[0].0).expect("a finding");
+        assert!(f.via_proxy);
+        assert_eq!(f.check.as_deref(), Some("connfix check env:HTTPS_PROXY"));
     }
 
     #[test]
