@@ -364,13 +364,19 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
     // The proxy is the target when the text says the proxy failed and names it.
     let via_proxy = g.hits.iter().any(|h| h.sig.proxy);
     let proxy_named = g.hits.iter().any(|h| h.sig.proxy && h.addr.has_place());
-    // The proxy failed but the text does not say which: the place the program was loading
-    // is still what it tried to reach (`Failed to load URL: https://x/ with error:
-    // ERR_TUNNEL_CONNECTION_FAILED`), and the wording says it went through a proxy.
+    // The proxy failed but the text does not say which. When the proxy itself refused or
+    // timed out, the destination is not what failed and is no target. When only the tunnel
+    // failed (`other`), the place the program was loading is still what it tried to reach
+    // (`Failed to load URL: https://x/ with error: ERR_TUNNEL_CONNECTION_FAILED`), and the
+    // wording says it went through a proxy.
     let role: Vec<&Hit> = (g.hits.iter())
         .filter(|h| h.sig.proxy || !proxy_named)
         .collect();
-    let (target, place_hit) = place_of(&role);
+    let (target, place_hit) = if via_proxy && !proxy_named && kind != Kind::Other {
+        (TargetGuess::default(), None)
+    } else {
+        place_of(&role)
+    };
     let mut target = target;
     if let (false, Some(floor)) = (via_proxy, floor) {
         // What no signature placed may still be in the lines around the error.
