@@ -463,6 +463,25 @@ fn the_thirty_first_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind at the end of round 17 with the lean toward ecosystems that are not
+/// mainstream (101 records) and scored once at a034960: kind 92.1%, host 86.1%, port
+/// 91.1%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_thirty_second_sealed_set_meets_the_bar() {
+    let problems = score("sealed32");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed32 with no lean (97 records) and scored once at a034960:
+/// kind 93.8%, host 88.7%, port 94.8%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_thirty_third_sealed_set_meets_the_bar() {
+    let problems = score("sealed33");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -479,7 +498,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed7", "sealed8", "sealed9", "sealed10", "sealed11", "sealed12", "sealed13",
         "sealed14", "sealed15", "sealed16", "sealed17", "sealed18", "sealed19", "sealed20",
         "sealed21", "sealed22", "sealed23", "sealed24", "sealed25", "sealed26", "sealed27",
-        "sealed28", "sealed29", "sealed30", "sealed31",
+        "sealed28", "sealed29", "sealed30", "sealed31", "sealed32", "sealed33",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
