@@ -2724,6 +2724,26 @@ mod tests {
                 None,
             ),
             ("{ Error: GatewayPathUnavailable", Kind::Other, None, None),
+            // lftp's certificate refusals; the fingerprint after them is no IPv6 address.
+            (
+                "cd: Fatal error: Certificate verification: unable to get local issuer certificate (7E:DC:37:6D:CF:D4:5E:6D:DF............)",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "mirror: Errore fatale: Certificate verification: Not trusted",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // A pronoun where a host goes names none; the address before it does.
+            (
+                "www.cpan.lan is on `2001:db8:2:4::2`. Trying to connect to port 80 on that address gives me\nUnable to connect to remote host: Permission denied",
+                Kind::Other,
+                Some("2001:db8:2:4::2"),
+                Some(80),
+            ),
         ];
         assert_reads(cases);
     }

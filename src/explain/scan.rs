@@ -655,6 +655,10 @@ pub fn is_placeholder(h: &str) -> bool {
         "unable",
         "at",
         "the",
+        // "connect to port 80 on that address": a pronoun where a host goes.
+        "that",
+        "this",
+        "which",
         "to",
         "from",
         "for",

@@ -87,6 +87,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     if line.contains("curl") {
         taken.extend(p.curl_payload.find_iter(line).map(|m| (m.start(), m.end())));
     }
+    // A certificate's fingerprint (`7E:DC:37:6D:…`) is pairs of hex digits, not IPv6.
+    if line.matches(':').count() >= 8 {
+        taken.extend(p.fingerprint.find_iter(line).map(|m| (m.start(), m.end())));
+    }
     if let Some(at) = line.find("UNKNOWN port ") {
         taken.push((at, (at + "UNKNOWN port 65535".len()).min(line.len())));
     }

@@ -29,6 +29,7 @@ pub struct Patterns {
     pub port_word: Regex,
     pub zh_port: Regex,
     pub hidden_host_port: Regex,
+    pub fingerprint: Regex,
     pub name_ip_port: Regex,
     pub wget_connecting: Regex,
     pub host_slash_port: Regex,
@@ -285,6 +286,8 @@ pub fn patterns() -> &'static Patterns {
             // A host hidden by the reporter (<ip>, <local IP>, {broker-ip}, [.21], x.x.x.x, IP) or left
             // out (`tcp :22`,
             // `connection refused: :9200`): the port is still the target's.
+            // A certificate's fingerprint: eight or more pairs of hex digits.
+            fingerprint: re(r"\b(?:[0-9A-Fa-f]{2}:){7,}[0-9A-Fa-f]{1,2}\b"),
             hidden_host_port: re(
                 r#"(?i)(?:<[^<>\s]{1,20}>|<[A-Za-z]+(?:\s[A-Za-z]+){1,2}>|\{[\w.\-]{1,20}\}|\[\.[\d.]+\]|(?:\b[x*]|(?:^|[\s'"(@=])\*)[x*]*(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*|:\s):(\d{1,5})\b"#,
             ),
