@@ -734,9 +734,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for c in p.tool_host_port.captures_iter(line) {
-        if nc_listens(&c) {
-            continue;
-        }
+        // A listening nc's span is taken above, so nothing of it is pushed here.
         port_and_host(&mut out, &mut taken, &c, Some(2), 3, 7, true);
     }
     for c in p.tool_host.captures_iter(line) {
