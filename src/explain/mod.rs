@@ -2749,6 +2749,105 @@ mod tests {
     }
 
     #[test]
+    fn tools_of_round_eighteen_name_their_target() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // An IPv6 address whose middle was starred out hides the host, not the port.
+            (
+                "connect ENETUNREACH 2001:470:c:***::2:7073",
+                Kind::Unreachable,
+                None,
+                Some(7073),
+            ),
+            // A URL a stack trace cut short inside the host names no host.
+            (
+                "Requests_Exception: cURL error 28: Operation timed out after 10000 milliseconds\n#1 Requests.php(379): Requests_Transport_cURL->request('https://api.lea...', Array)",
+                Kind::Timeout,
+                None,
+                Some(443),
+            ),
+            // MySQL's refusal names the client, not the server.
+            (
+                "ERROR 1130 (HY000): Host '10.0.0.9' is not allowed to connect to this MySQL server",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "Transport Error : Couldn't resolve hostname for \"contacts.chat.lan\"",
+                Kind::Dns,
+                Some("contacts.chat.lan"),
+                None,
+            ),
+            // The URL opened before the error gives the name at the error its port.
+            (
+                "[DEBUG]: Sync open url 'https://files.lan/LICENSE.txt'\n[ERROR]: Connect to 'files.lan', error message 'certificate verify failed'",
+                Kind::Tls,
+                Some("files.lan"),
+                Some(443),
+            ),
+            // A line that introduces the next as the place brings it near.
+            (
+                "{ [Error: self signed certificate in certificate chain] code: 'SELF_SIGNED_CERT_IN_CHAIN' }\n```\n\nThe URL in question:\n**https://visa.lan/esta/**",
+                Kind::Tls,
+                Some("visa.lan"),
+                Some(443),
+            ),
+            // An XML namespace and a Markdown link behind prose are no places.
+            (
+                "Test-WSMan : <f:WSManFault xmlns:f=\"http://schemas.lan/wbem/wsman/1/wsmanfault\" Code=\"2150858770\"><f:Message>The client cannot connect to the destination specified in the request.",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "in [this example repo I prepared](https://code.lan/me/req-issue) the request fails with a `ConnectionTimeout` error",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            // proxychains 3.1's chain: the destination timed out through it.
+            (
+                "|S-chain|-<>-127.0.0.1:9050-<><>-10.0.0.5:80-<--timeout\ncurl: (7) Couldn't connect to server",
+                Kind::Timeout,
+                Some("10.0.0.5"),
+                Some(80),
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
+    fn programs_of_round_eighteen_name_their_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            (
+                "Error connecting to AWS services, kCFURLErrorCannotFindHost = -1003",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            (
+                "I sometimes get a FailedConnectionException running a series of requests",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "Cannot establish ssl session with ilo.lan SSLV3_ALERT_HANDSHAKE_FAILURE",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "Error: Handshake failed: no matching host key format",
+                Kind::Other,
+                None,
+                None,
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
     fn programs_of_round_fourteen_name_their_kind() {
         let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
             (

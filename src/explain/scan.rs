@@ -437,9 +437,13 @@ pub fn scheme_port(scheme: &str, services: &Services) -> Option<u16> {
 
 /// Splits a URL into what a check needs. A URL without a port takes its scheme's default.
 pub fn parse_url(url: &str, services: &Services) -> Addr {
-    let url = url
-        .trim()
-        .trim_end_matches(['.', ',', ';', ')', '"', '\'', ':']);
+    let url = url.trim();
+    // A URL a stack trace cut short (PHP writes `'https://api.lea...'`): when the cut falls
+    // in the host, the name is unknown; the scheme still gives the port.
+    let cut = url
+        .trim_end_matches([',', ';', ')', '"', '\''])
+        .ends_with("...");
+    let url = url.trim_end_matches(['.', ',', ';', ')', '"', '\'', ':']);
     let Some((scheme, rest)) = url.split_once(':') else {
         return Addr::default();
     };
@@ -488,6 +492,13 @@ pub fn parse_url(url: &str, services: &Services) -> Addr {
         };
     }
     let authority = authority(rest);
+    if cut && authority.len() == rest.len() {
+        return Addr {
+            port: scheme_port(&scheme, services),
+            from_url: true,
+            ..Addr::default()
+        };
+    }
     if scheme.ends_with("+unix") {
         let decoded = authority.replace("%2F", "/").replace("%2f", "/");
         return Addr {

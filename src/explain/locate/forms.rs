@@ -157,6 +157,14 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         {
             score -= 10;
         }
+        // MySQL's and MariaDB's refusal names the client as the server saw it
+        // (`Host '10.0.0.9' is not allowed to connect to this MySQL server`).
+        if line[span.1..]
+            .trim_start_matches(['\'', '"', '`'])
+            .starts_with(" is not allowed to connect")
+        {
+            score -= 10;
+        }
         taken.push(span);
         out.push(Candidate {
             host,
@@ -265,7 +273,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             let place = authority.rsplit_once('@').map_or(authority, |(_, p)| p);
             place.contains('{')
         });
-        if internal || template {
+        // An XML namespace (`xmlns:f="http://schemas.microsoft.com/…"`) is a name, never
+        // fetched.
+        let namespace = line[..m.start()]
+            .trim_end_matches(['"', '\''])
+            .strip_suffix('=')
+            .is_some_and(|b| {
+                let attr = b.rsplit(char::is_whitespace).next().unwrap_or(b);
+                attr.starts_with("xmlns") || attr.ends_with("schemaLocation")
+            });
+        if internal || template || namespace {
             taken.push((m.start(), m.end()));
             continue;
         }
@@ -320,7 +337,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
                     .take(2)
                     .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
         };
-        if docs || frame {
+        // A Markdown link behind words of prose (`in [this example repo I prepared](https://…)`)
+        // points the reader somewhere; the failing call is told elsewhere.
+        let prose_link = line[..m.start()].strip_suffix("](").is_some_and(|b| {
+            b.rsplit_once('[')
+                .is_some_and(|(_, text)| text.split_whitespace().count() >= 3)
+        });
+        if docs || frame || prose_link {
             taken.push((m.start(), m.end()));
             continue;
         }
@@ -826,6 +849,21 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let raw = h.as_str();
         // A MAC address (`cc:40:d0:8b:0c:6a`) is no host and port.
         if is_mac(&line[h.start()..]) {
+            continue;
+        }
+        // The tail of an IPv6 address whose middle groups were starred out
+        // (`2001:470:c:***::2:7073`): the host was hidden, the port was not.
+        if line[..h.start()].ends_with('*') {
+            push(
+                &mut out,
+                &mut taken,
+                (h.start(), n.end()),
+                None,
+                Some(port),
+                None,
+                3,
+                false,
+            );
             continue;
         }
         // A bare IPv6 literal whose first groups look like `name:port` (`2a03:2880:f10a:…`).

@@ -227,6 +227,16 @@ fn same_host(a: &str, b: &str) -> bool {
 /// of the prepared text): the host when no signature named one, the port when only the
 /// host is known. Never replaces what a signature read. Lines before `floor` belong to an
 /// earlier error and are not read.
+/// A line that ends by pointing at the next one for the place: `The URL in question:`,
+/// `Server address:`, `the endpoint is:`.
+fn introduces_place(line: &str) -> bool {
+    let l = line.trim().to_ascii_lowercase();
+    l.len() <= 60
+        && l.ends_with(':')
+        && l.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| ["url", "address", "host", "hostname", "endpoint", "server"].contains(&w))
+}
+
 pub fn complete(
     target: &mut TargetGuess,
     prep: &Prepared,
@@ -309,7 +319,10 @@ pub fn complete(
         // So does a line naming the host already read, which may give its port (git's
         // `fatal: clone of 'ssh://git@h:10022/…' failed` under ssh's lookup error).
         let names_known = far && target.host.as_deref().is_some_and(|h| line.contains(h));
-        if far && !command && !names_known && !p.kv_port.is_match(line) {
+        // A line that introduces the next one as the place (`The URL in question:`,
+        // `Server address:`) brings it near, however far below the error.
+        let introduced = far && i > 0 && introduces_place(prep.line(i - 1));
+        if far && !command && !names_known && !introduced && !p.kv_port.is_match(line) {
             continue;
         }
         // An attempt announced before the error (`Connecting to X`, `Opening socket
@@ -355,6 +368,12 @@ pub fn complete(
             // is this error's own first words.
             let reported = failing && i < first && first - i <= 2;
             if i < first && (!(c.asked || attempt || reported) || routine) && !known {
+                // Not a target here, but a name's port all the same, for that name found
+                // at the error without one (`open url 'https://www.lan/x'` … `Connect to
+                // 'www.lan', error message 'certificate verify failed'`).
+                if let (None, Some(h), Some(port)) = (&target.host, &c.host, c.port) {
+                    named.push((c.score + context - 4, h.clone(), port, false));
+                }
                 continue;
             }
             // When no DNS server answered, the server is the target, not the name it was

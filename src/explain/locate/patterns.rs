@@ -276,7 +276,7 @@ pub fn patterns() -> &'static Patterns {
             ),
             localhost: re(r"(?i)\blocalhost\b"),
             quoted_host: re(
-                r#"(?i)\b(?:host(?:\s+name)?|hostname|server|(?:SQL\s+)?instance|resolve(?:\s+host)?|lookup|lookup\s+(?:failure|failed|error)\s+for|bad\s+address|connect\s+to|connecting\s+to|connexion\s+à|connection\s+to)\s*[:]?\s*["'“‘`]([^"'”’`\s]+)["'”’`]"#,
+                r#"(?i)\b(?:(?:host(?:\s+name)?|hostname)(?:\s+for)?|server|(?:SQL\s+)?instance|resolve(?:\s+host)?|lookup|lookup\s+(?:failure|failed|error)\s+for|bad\s+address|connect\s+to|connecting\s+to|connexion\s+à|connection\s+to)\s*[:]?\s*["'“‘`]([^"'”’`\s]+)["'”’`]"#,
             ),
             // No boundary in front: an address glued to a word ("inaccessible127.0.0.1").
             ipv4: re(r"(?:\d{1,3}\.){3}\d{1,3}\b"),

@@ -413,6 +413,8 @@ pub fn role_before(before: &str) -> i32 {
         "resolution for",
         "query for",
         "resolve for",
+        // emesene's `Couldn't resolve hostname for "x"`.
+        "hostname for",
         "failure for",
         "failed for",
         "error for",
