@@ -492,7 +492,7 @@ mod tests {
         };
         // Glued, misspelt or unknown wordings, from programs no file knows.
         let (k, h, _, sig) =
-            kind_host("E31: connection timedout (timed out) - http://cache.lan/a.gif").unwrap();
+            kind_host("E31: connection timedout (took too long) - http://cache.lan/a.gif").unwrap();
         assert_eq!(
             (k, h.as_deref(), sig.as_str()),
             (Kind::Timeout, Some("cache.lan"), "loose-timeout")
@@ -2805,6 +2805,65 @@ mod tests {
                 None,
                 None,
             ),
+            // A bracketed word where the address goes hid it; the port stays.
+            (
+                "2017/10/12 14:07:45 dail remote [IP]:7448 fail:dial tcp [IP]:7448: getsockopt: connection timed out",
+                Kind::Timeout,
+                None,
+                Some(7448),
+            ),
+            // A User-Agent's product version is no address; Ruby's frames are no ports.
+            (
+                "D/Retrofit: User-Agent: App/1.1.0.3(beta) Dalvik/1.6.0\nD/Retrofit: ---- ERROR http://x.x.x.x/products/search\njava.net.SocketTimeoutException",
+                Kind::Timeout,
+                None,
+                Some(80),
+            ),
+            (
+                "<internal:prelude>:76:in `__read_nonblock': Connection reset by peer (Errno::ECONNRESET)",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // What a step failed for, the name a resolver could not resolve, a URL that is
+            // the subject of its error even with /docs/ in its path, and the URL downloaded.
+            (
+                "[ERROR:cert_verify_proc_nss.cc(979)] CERT_PKIXVerifyCert for shop.lan failed err=-8179\n[ERROR:ssl_client_socket_impl.cc(962)] handshake failed; returned -1",
+                Kind::Tls,
+                Some("shop.lan"),
+                None,
+            ),
+            (
+                "Error: net::ERR_CERT_AUTHORITY_INVALID\n[ERROR:cert_verify_proc_nss.cc(980)] CERT_PKIXVerifyCert for shop.lan failed err=-8179",
+                Kind::Tls,
+                Some("shop.lan"),
+                None,
+            ),
+            (
+                "Exception: [NameResolver.cc:60] errorCode=19 Failed to resolve the hostname tracker.lan, cause: Temporary failure in name resolution",
+                Kind::Dns,
+                Some("tracker.lan"),
+                None,
+            ),
+            (
+                "[error] https://repo.lan/x/0.8.2/docs/x-javadoc.jar: download error: Caught java.net.SocketException (Connection reset) while downloading https://repo.lan/x/0.8.2/docs/x-javadoc.jar",
+                Kind::Reset,
+                Some("repo.lan"),
+                Some(443),
+            ),
+            (
+                "[info] downloading http://repo.lan/maven2/scalaz-core.jar ...\n[warn]  [FAILED     ] org.scalaz#scalaz-core;7.0.2!scalaz-core.jar(bundle): Connection reset (63697ms)",
+                Kind::Reset,
+                Some("repo.lan"),
+                Some(80),
+            ),
+            // Android's cleartext refusal names the host it would not send to.
+            (
+                "java.net.UnknownServiceException: CLEARTEXT communication to cdn.lan not permitted by network security policy",
+                Kind::Other,
+                Some("cdn.lan"),
+                None,
+            ),
             // proxychains 3.1's chain: the destination timed out through it.
             (
                 "|S-chain|-<>-127.0.0.1:9050-<><>-10.0.0.5:80-<--timeout\ncurl: (7) Couldn't connect to server",
@@ -2842,6 +2901,42 @@ mod tests {
                 Kind::Other,
                 None,
                 None,
+            ),
+            (
+                "System.Net.Sockets.SocketException: The requested name is valid, but no data of the requested type was found",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            (
+                "Could not connect to localhost:5555 (timed out)",
+                Kind::Timeout,
+                Some("localhost"),
+                Some(5555),
+            ),
+            (
+                "Oct 29 16:28:40.932 - [DEBUG] 2404:6800:400b:d::13 fail:timeout('timed out',)",
+                Kind::Timeout,
+                Some("2404:6800:400b:d::13"),
+                None,
+            ),
+            (
+                "Failure when receiving data from the peer: Received HTTP code 407 from proxy after CONNECT",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "haproxy[30088]: [WARNING] 049/161822 (30088) : Server plex-http/plex is DOWN, reason: Layer7 wrong status",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "Exception in monitor thread while connecting to server 127.0.0.1:27017\ncom.mongodb.MongoSocketReadException: Prematurely reached end of stream",
+                Kind::Reset,
+                Some("127.0.0.1"),
+                Some(27017),
             ),
         ];
         assert_reads(cases);

@@ -7,7 +7,8 @@ use super::roles::{
     host_of, is_pointer, looks_like_version, placeholder, placeholder_word, role_before,
 };
 use crate::explain::scan::{
-    ADDRESS_FAMILIES, ADDRESS_WORDS, authority, is_redacted, parse_port, parse_url, split_addr,
+    ADDRESS_FAMILIES, ADDRESS_WORDS, authority, is_placeholder, is_redacted, parse_port, parse_url,
+    split_addr,
 };
 use crate::knowledge::services::Services;
 
@@ -91,6 +92,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     if line.matches(':').count() >= 8 {
         taken.extend(p.fingerprint.find_iter(line).map(|m| (m.start(), m.end())));
     }
+    // A User-Agent header names products and their versions (`App/1.1.0.3`), never a place.
+    if let Some(at) = line.to_ascii_lowercase().find("user-agent:") {
+        taken.push((at, line.len()));
+    }
     if let Some(at) = line.find("UNKNOWN port ") {
         taken.push((at, (at + "UNKNOWN port 65535".len()).min(line.len())));
     }
@@ -127,7 +132,14 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
                 .trim_end_matches([' ', '<', '"', '\''])
                 .to_ascii_lowercase()
                 .ends_with(" for");
-        let role = if for_url { 2 } else { role_before(before) };
+        // So is a name a step failed for (`CERT_PKIXVerifyCert for shop.lan failed`).
+        let failed_for =
+            line[span.1..].starts_with(" failed") && before.to_ascii_lowercase().ends_with("for ");
+        let role = if for_url || failed_for {
+            2
+        } else {
+            role_before(before)
+        };
         let mut score = form + role;
         // Inside a log record's leading `[...]` (its time, thread, logger or origin), but
         // not a Markdown link's (`[https://cdn.lan/x](page)`).
@@ -304,7 +316,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         // A URL whose host is hidden still gives its port.
         let port = a.port;
         // A link to documentation ("see https://…/docs/…") is advice, not the target.
-        let docs = [
+        // A URL followed by its own error (`https://repo.lan/…/docs/x.jar: download error`)
+        // is what failed, whatever its path says.
+        let subject = line[m.end()..].starts_with(": ")
+            || (url.ends_with(':') && line[m.end()..].starts_with(' '));
+        let docs = !subject
+            && [
             "/docs",
             "/doc/",
             "wiki",
@@ -516,6 +533,23 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             port,
             None,
             6,
+            true,
+        );
+    }
+    let steps = (line.contains(" failed") || line.contains("the host"))
+        .then(|| p.for_failed.captures_iter(line));
+    for c in steps.into_iter().flatten() {
+        let Some(h) = c.get(1).or_else(|| c.get(2)) else {
+            continue;
+        };
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host_of(h.as_str()),
+            None,
+            None,
+            5,
             true,
         );
     }
@@ -890,6 +924,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         if rest.starts_with(':') && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
             continue;
         }
+        // Ruby's frames (`<internal:prelude>:76:in `read_nonblock'`, `protocol.rb:154:in`).
+        if rest.starts_with(":in ") {
+            continue;
+        }
         // `name/ip`, where the name is only a word (`to/10.0.0.5:80`): the address.
         let raw = match raw.split_once('/') {
             Some((name, ip)) if placeholder(name) => ip,
@@ -900,9 +938,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let Some((host, split_port)) = split_addr(&format!("{raw}:{port}")) else {
             // An address the reporter blotted out (`[XXX.XXX.X.XX]:10050`) or a program
             // left unset (`undefined:32974`) still gives its port.
+            let bracketed = raw.starts_with('[');
             let raw = raw.trim_matches(['[', ']']);
             let unset = ["undefined", "null", "nil", "none"].contains(&raw);
-            if unset || is_redacted(raw) {
+            // A word in brackets where the address goes (`dial tcp [IP]:7448`) hid it.
+            let hidden = bracketed && is_placeholder(raw);
+            if unset || hidden || is_redacted(raw) {
                 push(
                     &mut out,
                     &mut taken,
@@ -1103,6 +1144,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     {
         let n = c.get(1).expect("group");
         let whole = c.get(0).expect("group");
+        // Ruby's frame for its own code (`<internal:prelude>:76:in `read'`) is a line number.
+        if line[n.end()..].starts_with(":in ") {
+            continue;
+        }
         push(
             &mut out,
             &mut taken,

@@ -53,6 +53,7 @@ pub struct Patterns {
     pub sqlserver: Regex,
     pub oracle_thin: Regex,
     pub sentence_host: Regex,
+    pub for_failed: Regex,
     pub bracket_host: Regex,
     pub command_host_port: Regex,
     pub dev_tcp: Regex,
@@ -130,6 +131,11 @@ pub fn patterns() -> &'static Patterns {
             // 时间过长` (took too long to respond), `connect to x: Reason` with the reason
             // capitalised, ACME's `Requesting x/directory: Connection refused` and a peer's
             // error by its name (`TLS error from 'mx.lan': Handshake failed`).
+            // What a step was for when it failed (Chromium's `CERT_PKIXVerifyCert for
+            // shop.lan failed`, aria2's `Failed to resolve the hostname x`).
+            for_failed: re(
+                r"(?i)\bfor\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+failed\b|\bresolve\s+the\s+host\s*name\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)",
+            ),
             sentence_host: re(
                 r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bBenchmarking\s+([\w.\-]+(?::\d{1,5})?)\s+\(be\s+patient\)|\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*(?:からの応答時間が長すぎます|意外终止了连接|hat\s+die\s+Verbindung\s+abgelehnt)|\bThe\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+server\s+refused\s+the\s+connection|\bfind\s+the\s+server\s+for\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*的?响应时间过长|\bconnect\s+to\s+((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+):\s+(?-i:[A-Z][a-z])|\brequesting\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:/[^\s:]*)?:\s|\b(?:error|failure)\s+from\s+["'`]([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)["'`]:"#,
             ),
@@ -346,7 +352,7 @@ pub fn patterns() -> &'static Patterns {
             // which a TLS or read failure follows; urllib3's `Starting new HTTPS connection`,
             // grpc-java's `Created with target`).
             attempt: re(
-                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|opening\s+(?:an?\s+)?(?:ssh\s+)?session\s+to|dialing|establishing\s+(?:an?\s+)?(?:(?:tls|ssl|tcp|mqtt)\s+)?(?:connection|session\s+to))\b|^\s*trying\s+\S+\.\.\.|^\*\s+connected\s+to\s|\bstarting\s+new\s+https?\s+connection\b|\bcreated\s+(?:with\s+target|connection\s+for)\b|^\s*Running\s+`",
+                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|opening\s+(?:an?\s+)?(?:ssh\s+)?session\s+to|dialing|establishing\s+(?:an?\s+)?(?:(?:tls|ssl|tcp|mqtt)\s+)?(?:connection|session\s+to))\b|^\s*trying\s+\S+\.\.\.|^\*\s+connected\s+to\s|\bstarting\s+new\s+https?\s+connection\b|\bcreated\s+(?:with\s+target|connection\s+for)\b|^\s*Running\s+`|\bdownloading\s+(?:https?|ftp)://",
             ),
             // The statement a database error quotes: its values are data, not addresses.
             sql: re(r"(?i)\(SQL:\s.*?\)(?:\s|$)"),
