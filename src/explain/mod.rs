@@ -2864,6 +2864,51 @@ mod tests {
                 Some("cdn.lan"),
                 None,
             ),
+            // A transport glued before a name (netdata), a Chrome code's page (Puppeteer),
+            // PostgreSQL's question with spaces in "TCP / IP", HTTPie's command line.
+            (
+                "netdata ERROR : STREAM_SENDER[kong-1] : STREAM kong-1 [send to tcp:parent:19999]: error during read (-1). Restarting connection (errno 104, Connection reset by peer)",
+                Kind::Reset,
+                Some("parent"),
+                Some(19999),
+            ),
+            (
+                "pyppeteer.errors.PageError: net::ERR_TUNNEL_CONNECTION_FAILED at https://shop.lan/ip",
+                Kind::Other,
+                Some("shop.lan"),
+                Some(443),
+            ),
+            (
+                "#PG::Error could not connect to server: Connection refused\n    Is the server running on host \"localhost\" ( 127.0.0.1 ) and accepting\n    TCP / IP connections on port 5432 ?",
+                Kind::Refused,
+                Some("localhost"),
+                Some(5432),
+            ),
+            (
+                "$ http non.existent.lan\nhttp: error: gaierror: [Errno -2] Name or service not known",
+                Kind::Dns,
+                Some("non.existent.lan"),
+                Some(80),
+            ),
+            // nginx's Host header and ping's -p are no target and no port.
+            (
+                "[error] 4733#0: *1 peer closed connection in SSL handshake, client: 10.0.0.8, server: localhost, request: \"POST /x HTTP/1.1\", host: \"10.0.0.31\"",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "nagios@srv:~$ /usr/lib/nagios/plugins/check_ping -H update.lan -w 5000,100% -c 5000,100% -p 1\nCRITICAL - Network Unreachable (update.lan)",
+                Kind::Unreachable,
+                Some("update.lan"),
+                None,
+            ),
+            (
+                "lxd init error: Unable to talk to LXD: Get http://unix.socket/1.0: read unix @->/var/lib/lxd/unix.socket: read: connection reset by peer",
+                Kind::Reset,
+                None,
+                None,
+            ),
             // proxychains 3.1's chain: the destination timed out through it.
             (
                 "|S-chain|-<>-127.0.0.1:9050-<><>-10.0.0.5:80-<--timeout\ncurl: (7) Couldn't connect to server",
@@ -2901,6 +2946,54 @@ mod tests {
                 Kind::Other,
                 None,
                 None,
+            ),
+            (
+                "Can't connect to db: <ec=14, category=couchbase.common, message=unambiguous_timeout>",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "Got a message \"connection failed to establish within 5000 milliseconds\" when I ran Mount",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "Timeout detected. (control connection)\nConnection failed.",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "libssh2_session_handshake(..) method is failing with return value -5",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "** (MatchError) no match of right hand side value: {:error, {:closed, \"\"}}",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "Error: \"Serveur est introuvable: connexion impossible\"",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "info There appears to be trouble with your network connection. Retrying...",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "net::ERR_BAD_SSL_CLIENT_AUTH_CERT at https://XXXXXXXXXXXX.net",
+                Kind::Tls,
+                None,
+                Some(443),
             ),
             (
                 "System.Net.Sockets.SocketException: The requested name is valid, but no data of the requested type was found",

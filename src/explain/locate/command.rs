@@ -2,6 +2,7 @@
 //! api.lan`, `curl -F "f=@x" esp.local/update`, PowerShell's `iwr -useb get.lan | iex`):
 //! curl then speaks http, and PowerShell's Invoke-WebRequest and Invoke-RestMethod put
 //! `http://` before a URI that has no scheme; port 80 unless the argument names one.
+//! HTTPie's `http` and `https` commands do the same, with 80 and 443.
 //! Scheme'd URLs are read by the URL form; this finds the bare ones.
 
 use crate::explain::scan::split_addr;
@@ -91,14 +92,20 @@ const PS_TAKES_VALUE: &[&str] = &[
     "-certificate",
 ];
 
-/// The commands read here; true for PowerShell's, whose options are written in any case.
-const FETCHERS: &[(&str, bool)] = &[
-    ("curl ", false),
-    ("iwr ", true),
-    ("irm ", true),
-    ("Invoke-WebRequest ", true),
-    ("Invoke-RestMethod ", true),
+/// The commands read here, whether they are PowerShell's (whose options are written in
+/// any case), and the port a bare place gets: HTTPie's `https` command speaks TLS.
+const FETCHERS: &[(&str, bool, u16)] = &[
+    ("curl ", false, 80),
+    ("iwr ", true, 80),
+    ("irm ", true, 80),
+    ("Invoke-WebRequest ", true, 80),
+    ("Invoke-RestMethod ", true, 80),
+    ("http ", false, 80),
+    ("https ", false, 443),
 ];
+
+/// HTTPie's request methods, written before the place (`http POST api.lan/x`).
+const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 /// The option takes a value, so the word after it is no place.
 fn takes_value(option: &str, powershell: bool) -> bool {
@@ -139,9 +146,9 @@ pub fn curl_proxy(line: &str) -> Option<(usize, usize)> {
 
 /// The span, host and port of the first bare place on a curl or PowerShell fetch line.
 pub fn fetch_bare_target(line: &str) -> Option<((usize, usize), String, u16)> {
-    let (from, powershell) = FETCHERS
+    let (from, powershell, default_port) = FETCHERS
         .iter()
-        .find_map(|&(command, ps)| Some((command_arguments(line, command)?, ps)))?;
+        .find_map(|&(command, ps, port)| Some((command_arguments(line, command)?, ps, port)))?;
     let mut skip_next = false;
     for (start, word) in words(line, from) {
         if matches!(word, "|" | ";" | "&&" | "||" | ">" | ">>") {
@@ -152,6 +159,9 @@ pub fn fetch_bare_target(line: &str) -> Option<((usize, usize), String, u16)> {
         }
         if word.starts_with('-') {
             skip_next = takes_value(word, powershell);
+            continue;
+        }
+        if METHODS.contains(&word) {
             continue;
         }
         let bare = word.trim_matches(['"', '\'']);
@@ -168,7 +178,13 @@ pub fn fetch_bare_target(line: &str) -> Option<((usize, usize), String, u16)> {
         });
         // The first argument that is no place ends the reading: a command's arguments are
         // places and files, and prose ("curl error: …") is neither.
-        return place.map(|(host, port)| ((start, start + word.len()), host, port.unwrap_or(80)));
+        return place.map(|(host, port)| {
+            (
+                (start, start + word.len()),
+                host,
+                port.unwrap_or(default_port),
+            )
+        });
     }
     None
 }
@@ -237,6 +253,13 @@ mod tests {
             target("Invoke-WebRequest -OutFile x.zip -Uri dl.lan:8080/x.zip"),
             Some(("dl.lan".into(), 8080))
         );
+        // HTTPie, after its method; its `https` command defaults to 443.
+        assert_eq!(
+            target("$ http POST api.lan/items"),
+            Some(("api.lan".into(), 80))
+        );
+        assert_eq!(target("https shop.lan"), Some(("shop.lan".into(), 443)));
+        assert_eq!(target("http error: something went wrong"), None);
     }
 
     #[test]

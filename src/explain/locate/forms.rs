@@ -138,7 +138,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let role = if for_url || failed_for {
             2
         } else {
-            role_before(before)
+            role_before(
+                before
+                    .strip_suffix("tcp:")
+                    .or_else(|| before.strip_suffix("udp:"))
+                    .unwrap_or(before),
+            )
         };
         let mut score = form + role;
         // Inside a log record's leading `[...]` (its time, thread, logger or origin), but
@@ -983,7 +988,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             .is_some_and(|b| ADDRESS_FAMILIES.iter().any(|f| b.ends_with(f)));
         // An IP address glued after `@` or `#` is still one (brpc's `SocketId=2@10.0.0.5:8501`,
         // librdkafka's `ipv4#10.0.0.5:9092`); a name there is a user's or a path's part.
-        let in_path = (before.ends_with(':') && !ip_literal)
+        // A transport glued before the address (netdata's `[send to tcp:netdata:19999]`).
+        let transport = ["tcp:", "udp:"].iter().any(|t| before.ends_with(t));
+        let in_path = (before.ends_with(':') && !ip_literal && !transport)
             || before.ends_with(['\\', '.'])
             || (before.ends_with(['@', '#']) && !ip_literal)
             || (before.ends_with('/')
@@ -1004,7 +1011,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let hyphenated = host.contains('-') && !host.starts_with('-');
         let form = match (
             single_label,
-            role_before(&line[..h.start()]) > 0 || hyphenated,
+            role_before(before.strip_suffix("tcp:").unwrap_or(before)) > 0 || hyphenated,
         ) {
             (false, _) => 5,
             (true, true) if port >= 20 => 3,

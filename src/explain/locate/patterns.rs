@@ -352,7 +352,7 @@ pub fn patterns() -> &'static Patterns {
             // which a TLS or read failure follows; urllib3's `Starting new HTTPS connection`,
             // grpc-java's `Created with target`).
             attempt: re(
-                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|opening\s+(?:an?\s+)?(?:ssh\s+)?session\s+to|dialing|establishing\s+(?:an?\s+)?(?:(?:tls|ssl|tcp|mqtt)\s+)?(?:connection|session\s+to))\b|^\s*trying\s+\S+\.\.\.|^\*\s+connected\s+to\s|\bstarting\s+new\s+https?\s+connection\b|\bcreated\s+(?:with\s+target|connection\s+for)\b|^\s*Running\s+`|\bdownloading\s+(?:https?|ftp)://",
+                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|opening\s+(?:an?\s+)?(?:ssh\s+)?session\s+to|dialing|establishing\s+(?:an?\s+)?(?:(?:tls|ssl|tcp|mqtt)\s+)?(?:connection|session\s+to))\b|^\s*(?:[\d.:]+\s+)?trying\s+\S+\.\.\.|^\*\s+connected\s+to\s|\bstarting\s+new\s+https?\s+connection\b|\bcreated\s+(?:with\s+target|connection\s+for)\b|^\s*Running\s+`|\bdownloading\s+(?:https?|ftp)://",
             ),
             // The statement a database error quotes: its values are data, not addresses.
             sql: re(r"(?i)\(SQL:\s.*?\)(?:\s|$)"),
@@ -381,6 +381,14 @@ pub fn server_flag(line: &str) -> bool {
 /// A port given by flag on a command line (`-P 3306`, `-p 2222`, `--port=8080`).
 pub fn flag_port(line: &str) -> Option<u16> {
     let p = patterns();
+    // ping's -p is a fill pattern and check_ping's a packet count, not a port.
+    let ping = line.split_whitespace().any(|w| {
+        let tool = w.rsplit('/').next().unwrap_or(w);
+        matches!(tool, "ping" | "ping6" | "check_ping")
+    });
+    if ping {
+        return None;
+    }
     p.flag_port
         .captures(line)
         .and_then(|c| parse_port(c.get(1)?.as_str()))

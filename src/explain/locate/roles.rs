@@ -432,7 +432,9 @@ pub fn role_before(before: &str) -> i32 {
     }
     // nginx's error log names its own virtual host after the client (`client: 10.0.0.9,
     // server: shop.lan, request: …`): the upstream is elsewhere on the line.
-    if ends_with_word(tail, "server") && b.contains(", client: ") {
+    // Its `host: "…"` is the Host header the client sent to nginx, not where nginx went.
+    if (ends_with_word(tail, "server") || ends_with_word(tail, "host")) && b.contains(", client: ")
+    {
         return -8;
     }
     // A client built for an address (`Client('db.lan', port=9000)`) connects to it.
