@@ -482,6 +482,44 @@ fn the_thirty_third_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind at the start of round 18 with the lean toward ecosystems that are not
+/// mainstream (91 records) and scored once at 0127067: kind 91.2%, host 86.8%, port
+/// 96.7%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_thirty_fourth_sealed_set_meets_the_bar() {
+    let problems = score("sealed34");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed34 with no lean (94 records) and scored once at 0127067:
+/// kind 96.8%, host 85.1%, port 90.4%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_thirty_fifth_sealed_set_meets_the_bar() {
+    let problems = score("sealed35");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind during round 18 with the lean toward ecosystems that are not
+/// mainstream (103 records) and scored once at 1b20b50: kind 88.3%, host 84.5%, port
+/// 86.4%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_thirty_sixth_sealed_set_meets_the_bar() {
+    let problems = score("sealed36");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed36 with no lean (89 records) and scored once at 1b20b50:
+/// kind 97.8%, host 92.1%, port 93.3%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_thirty_seventh_sealed_set_meets_the_bar() {
+    let problems = score("sealed37");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -498,7 +536,8 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed7", "sealed8", "sealed9", "sealed10", "sealed11", "sealed12", "sealed13",
         "sealed14", "sealed15", "sealed16", "sealed17", "sealed18", "sealed19", "sealed20",
         "sealed21", "sealed22", "sealed23", "sealed24", "sealed25", "sealed26", "sealed27",
-        "sealed28", "sealed29", "sealed30", "sealed31", "sealed32", "sealed33",
+        "sealed28", "sealed29", "sealed30", "sealed31", "sealed32", "sealed33", "sealed34",
+        "sealed35", "sealed36", "sealed37",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
