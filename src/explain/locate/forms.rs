@@ -61,6 +61,15 @@ pub fn without_local_port(line: &str) -> std::borrow::Cow<'_, str> {
     format!("{}{}{}", &line[..at], " ".repeat(end - at), &line[end..]).into()
 }
 
+/// The text before an address without a transport glued to it (netdata's `tcp:name:19999`),
+/// so that the words before the transport give the address its role.
+fn without_transport(before: &str) -> &str {
+    before
+        .strip_suffix("tcp:")
+        .or_else(|| before.strip_suffix("udp:"))
+        .unwrap_or(before)
+}
+
 pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let p = patterns();
     let line = without_local_port(line);
@@ -93,7 +102,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         taken.extend(p.fingerprint.find_iter(line).map(|m| (m.start(), m.end())));
     }
     // A User-Agent header names products and their versions (`App/1.1.0.3`), never a place.
-    if let Some(at) = line.to_ascii_lowercase().find("user-agent:") {
+    if line.contains("gent:")
+        && let Some(at) = line.to_ascii_lowercase().find("user-agent:")
+    {
         taken.push((at, line.len()));
     }
     if let Some(at) = line.find("UNKNOWN port ") {
@@ -138,12 +149,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let role = if for_url || failed_for {
             2
         } else {
-            role_before(
-                before
-                    .strip_suffix("tcp:")
-                    .or_else(|| before.strip_suffix("udp:"))
-                    .unwrap_or(before),
-            )
+            role_before(without_transport(before))
         };
         let mut score = form + role;
         // Inside a log record's leading `[...]` (its time, thread, logger or origin), but
@@ -989,7 +995,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         // An IP address glued after `@` or `#` is still one (brpc's `SocketId=2@10.0.0.5:8501`,
         // librdkafka's `ipv4#10.0.0.5:9092`); a name there is a user's or a path's part.
         // A transport glued before the address (netdata's `[send to tcp:netdata:19999]`).
-        let transport = ["tcp:", "udp:"].iter().any(|t| before.ends_with(t));
+        let transport = without_transport(before).len() < before.len();
         let in_path = (before.ends_with(':') && !ip_literal && !transport)
             || before.ends_with(['\\', '.'])
             || (before.ends_with(['@', '#']) && !ip_literal)
@@ -1011,7 +1017,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let hyphenated = host.contains('-') && !host.starts_with('-');
         let form = match (
             single_label,
-            role_before(before.strip_suffix("tcp:").unwrap_or(before)) > 0 || hyphenated,
+            role_before(without_transport(before)) > 0 || hyphenated,
         ) {
             (false, _) => 5,
             (true, true) if port >= 20 => 3,
