@@ -382,10 +382,11 @@ pub fn server_flag(line: &str) -> bool {
 pub fn flag_port(line: &str) -> Option<u16> {
     let p = patterns();
     // ping's -p is a fill pattern and check_ping's a packet count, not a port.
-    let ping = line.split_whitespace().any(|w| {
-        let tool = w.rsplit('/').next().unwrap_or(w);
-        matches!(tool, "ping" | "ping6" | "check_ping")
-    });
+    let ping = line.contains("ping")
+        && line.split_whitespace().any(|w| {
+            let tool = w.rsplit('/').next().unwrap_or(w);
+            matches!(tool, "ping" | "ping6" | "check_ping")
+        });
     if ping {
         return None;
     }
