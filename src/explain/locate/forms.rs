@@ -896,12 +896,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         if is_mac(&line[h.start()..]) {
             continue;
         }
-        // The tail of an IPv6 address whose middle groups were starred out
-        // (`2001:470:c:***::2:7073`): the host was hidden, the port was not.
-        if line[..h.start()].ends_with('*') {
+        // A hidden host whose port still stands: the address is this span, with no name.
+        let port_only = |out: &mut Vec<Candidate>, taken: &mut Vec<(usize, usize)>| {
             push(
-                &mut out,
-                &mut taken,
+                out,
+                taken,
                 (h.start(), n.end()),
                 None,
                 Some(port),
@@ -909,6 +908,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
                 3,
                 false,
             );
+        };
+        // The tail of an IPv6 address whose middle groups were starred out
+        // (`2001:470:c:***::2:7073`): the host was hidden, the port was not.
+        if line[..h.start()].ends_with('*') {
+            port_only(&mut out, &mut taken);
             continue;
         }
         // A bare IPv6 literal whose first groups look like `name:port` (`2a03:2880:f10a:…`).
@@ -955,16 +959,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             // A word in brackets where the address goes (`dial tcp [IP]:7448`) hid it.
             let hidden = bracketed && is_placeholder(raw);
             if unset || hidden || is_redacted(raw) {
-                push(
-                    &mut out,
-                    &mut taken,
-                    (h.start(), n.end()),
-                    None,
-                    Some(port),
-                    None,
-                    3,
-                    false,
-                );
+                port_only(&mut out, &mut taken);
             }
             continue;
         };
