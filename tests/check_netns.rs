@@ -422,3 +422,31 @@ fn localhost_resolves_to_ipv6_first_but_the_server_is_ipv4_only() {
     assert_verdict(&v, "ipv6-ipv4-mismatch", "likely");
     assert_eq!(code, 1);
 }
+
+/// The connect fails inside the machine with EADDRNOTAVAIL: the namespace's local port range
+/// is two ports wide and two open connections to the server hold both, so connfix's own
+/// connect to the same server gets no local port. The answer names the server it measured.
+#[test]
+fn no_local_port_is_left_toward_the_server() {
+    if !netns_available() {
+        return;
+    }
+    let ns = Netns::new();
+    // The server's own port comes from the range too, so it is bound before it narrows.
+    let service = listen_in_netns(&ns.name, "127.0.0.1:0".parse().unwrap());
+    let port = port_of(&service);
+    ns.run(&["sysctl", "-qw", "net.ipv4.ip_local_port_range=40000 40001"]);
+    let server: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let held = connect_in_netns(&ns.name, server, 2);
+    assert_eq!(held.len(), 2, "both local ports should be in use");
+    let (code, v) = check_in(&ns, &[&format!("127.0.0.1:{port}"), "--timeout", "3s"]);
+    assert_verdict(&v, "local-ports-exhausted", "likely");
+    assert_eq!(code, 1);
+    let action = v["verdict"]["action"].as_str().unwrap_or_default();
+    assert!(action.contains(&format!("127.0.0.1:{port}")), "{action}");
+    assert!(action.contains("EADDRNOTAVAIL"), "{action}");
+    let commands = v["causes"][0]["commands"].to_string();
+    assert!(commands.contains("ss -tan dst 127.0.0.1"), "{commands}");
+    assert!(commands.contains(&format!(":{port}")), "{commands}");
+    drop(held);
+}

@@ -346,7 +346,7 @@ const CASES: &[(&[&str], &str, Confidence)] = &[
     (&["listener.backlog_full"], "listen-backlog-full", Likely),
     (
         &["tcp.addr_unavailable", "tcp.all_failed"],
-        "network-unreachable",
+        "local-ports-exhausted",
         Likely,
     ),
     (

@@ -593,7 +593,17 @@ fn knowledge_of(
     if let Some(e) = errno {
         ids.extend(e.knowledge.iter().map(String::as_str));
     }
-    if let Some(info) = kb.errors.kind(kind) {
+    // A signature that decides `other` knows what happened (Android refusing cleartext, SSH
+    // peers with no algorithm in common): the kind's generic list (nothing listening, a
+    // firewall) would contradict it, so only its own causes and its errno's are shown, and
+    // none when no cause fits; its summary then says what to change. A definite signature
+    // without a summary (HBase's failed-servers list) hides the reason, so the list stays.
+    let decided = kind == Kind::Other
+        && [kind_hit]
+            .into_iter()
+            .chain(&g.hits)
+            .any(|h| h.sig.definite && h.kind == Some(Kind::Other) && h.sig.summary.is_some());
+    if let Some(info) = kb.errors.kind(kind).filter(|_| !decided) {
         let list = if target.unix_path.is_some() && !info.knowledge_unix.is_empty() {
             &info.knowledge_unix
         } else {
@@ -789,6 +799,32 @@ mod tests {
         );
         let by_name = causes("nats: no servers available for connection: nats.lan:4222");
         assert!(by_name.iter().any(|c| c.starts_with("dns-")), "{by_name:?}");
+    }
+
+    /// A signature that decides `other` and says what happened shows its own causes, or
+    /// none: never the generic "nothing listening" and "firewall" of an unexplained failure.
+    #[test]
+    fn a_decided_other_keeps_its_own_causes() {
+        let causes = |t: &str| {
+            explain(t, &Knowledge::bundled())
+                .main()
+                .map(|f| f.knowledge.clone())
+                .unwrap_or_default()
+        };
+        let cleartext = causes(
+            "java.net.UnknownServiceException: CLEARTEXT communication to cdn.lan not permitted by network security policy",
+        );
+        assert!(cleartext.is_empty(), "{cleartext:?}");
+        let ports = causes("dial tcp 10.0.0.4:4251: connect: cannot assign requested address");
+        assert_eq!(ports.first().map(String::as_str), Some("local-ports-exhausted"));
+        assert!(!ports.iter().any(|c| c == "nothing-listening"), "{ports:?}");
+        let mqtt = causes("Connection error: Connection Refused: not authorised.");
+        assert_eq!(mqtt, ["service-rejected"]);
+        // HBase's failed-servers list hides why the server failed: the generic list stays.
+        let hbase = causes(
+            "org.apache.hadoop.hbase.ipc.FailedServerException: This server is in the failed servers list: rs1.lan/10.0.0.4:16020",
+        );
+        assert!(hbase.iter().any(|c| c == "nothing-listening"), "{hbase:?}");
     }
 
     #[test]

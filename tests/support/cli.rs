@@ -242,3 +242,25 @@ pub fn listen_in_netns(ns_name: &str, addr: SocketAddr) -> TcpListener {
     .join()
     .expect("netns listener thread")
 }
+
+/// Opens up to `count` connections to `addr` from inside the namespace and keeps them open;
+/// stops at the first failure, so the caller sees how many the namespace allowed.
+pub fn connect_in_netns(ns_name: &str, addr: SocketAddr, count: usize) -> Vec<TcpStream> {
+    let path = format!("/var/run/netns/{ns_name}");
+    thread::spawn(move || {
+        let f = std::fs::File::open(&path).unwrap_or_else(|e| panic!("open {path}: {e}"));
+        // SAFETY: setns on this thread only, with a valid namespace fd.
+        let rc = unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) };
+        assert_eq!(
+            rc,
+            0,
+            "setns into {path}: {}",
+            std::io::Error::last_os_error()
+        );
+        (0..count)
+            .map_while(|_| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok())
+            .collect()
+    })
+    .join()
+    .expect("netns connect thread")
+}
