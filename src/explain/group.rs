@@ -332,9 +332,20 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
     // EADDRNOTAVAIL beside another failure on the same line is the IPv6 attempt of a
     // machine without IPv6 (asyncio's "Multiple exceptions: [Errno 111] …, [Errno 99]
     // Cannot assign requested address"): the other failure says what is wrong.
+    // An exception class right before the words (`java.net.NoRouteToHostException: Cannot
+    // assign requested address`: the JDK's class for EADDRNOTAVAIL too) is their name, not
+    // another failure.
+    let named_by = |o: &Hit, h: &Hit| {
+        o.start < h.start
+            && prep.text.get(o.start..h.start).is_some_and(|between| {
+                between.trim_end().ends_with(':') && !between.trim_end().contains(' ')
+            })
+    };
     let no_v6 = |h: &Hit| {
         h.sig.errno.as_deref() == Some("EADDRNOTAVAIL")
-            && (g.hits.iter()).any(|o| o.line == h.line && o.kind.is_some() && o.kind != h.kind)
+            && (g.hits.iter()).any(|o| {
+                o.line == h.line && o.kind.is_some() && o.kind != h.kind && !named_by(o, h)
+            })
     };
     let kind_hit = g.hits.iter().filter(|h| h.kind.is_some()).max_by_key(|h| {
         (
@@ -816,7 +827,10 @@ mod tests {
         );
         assert!(cleartext.is_empty(), "{cleartext:?}");
         let ports = causes("dial tcp 10.0.0.4:4251: connect: cannot assign requested address");
-        assert_eq!(ports.first().map(String::as_str), Some("local-ports-exhausted"));
+        assert_eq!(
+            ports.first().map(String::as_str),
+            Some("local-ports-exhausted")
+        );
         assert!(!ports.iter().any(|c| c == "nothing-listening"), "{ports:?}");
         let mqtt = causes("Connection error: Connection Refused: not authorised.");
         assert_eq!(mqtt, ["service-rejected"]);

@@ -3035,6 +3035,103 @@ mod tests {
         assert_reads(cases);
     }
 
+    /// Round nineteen: forms and words from sealed38–39 (their first score is blind).
+    #[test]
+    fn forms_of_round_nineteen_name_their_target_and_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // Erlang writes an address and port as terms.
+            (
+                "=INFO REPORT==== 21-Aug-2018::13:50:03 ===\nFailed to connect to {{172,18,0,2},17012}",
+                Kind::Other,
+                Some("172.18.0.2"),
+                Some(17012),
+            ),
+            // The address Go could not split is the program's mistake; the URL is the place.
+            (
+                "Failed to download: Get https://mods.lan/files/1/download: dial tcp: address 2606:4700::6813:9284:443: too many colons in address",
+                Kind::Other,
+                Some("mods.lan"),
+                Some(443),
+            ),
+            // A Winsock number after "error code is".
+            (
+                "Network Error: Socket connecting error, error code is 10065.",
+                Kind::Unreachable,
+                None,
+                None,
+            ),
+            // proxychains' last hop failed to reach the address before the mark.
+            (
+                "[proxychains] Dynamic chain  ...  127.0.0.1:9050  ...  10.0.0.80:80 <--socket error or timeout!",
+                Kind::Other,
+                Some("10.0.0.80"),
+                Some(80),
+            ),
+            (
+                "DEBUG: Retrying <GET http://shop.lan> (failed 1 times): User timeout caused connection failure.",
+                Kind::Timeout,
+                Some("shop.lan"),
+                Some(80),
+            ),
+            (
+                "FailedConnectionException2 \"hackage.lan\" 443 True getAddrInfo: does not exist (error 11003)",
+                Kind::Dns,
+                Some("hackage.lan"),
+                Some(443),
+            ),
+            (
+                "error: RPC failed; curl 16 Error in the HTTP2 framing layer\nfatal: the remote end hung up unexpectedly",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "Unable to make a secure connection to the server. This may be a problem with the server.",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "10.0.0.46:443 doesn't seem to be a TLS/SSL enabled server",
+                Kind::Other,
+                Some("10.0.0.46"),
+                Some(443),
+            ),
+            (
+                "iex(22)> HTTPoison.get(\"https://api.lan\")\n{:error, %HTTPoison.Error{id: nil, reason: :checkout_failure}}",
+                Kind::Other,
+                Some("api.lan"),
+                Some(443),
+            ),
+            (
+                "Error: Cannot connect\n    at Socket.socket.setTimeout (/app/node_modules/telnet-client/lib/index.js:81:25)\n    at Socket._onTimeout (net.js:422:8)",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "  File \"/usr/lib/python3.7/ssl.py\", line 1139, in do_handshake\n    self._sslobj.do_handshake()\nOSError: [Errno 0] Error",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "RedownloadInvalidResponse Request {\n  host                 = \"raw.lan\"\n  port                 = 443\n  secure               = True",
+                Kind::Other,
+                Some("raw.lan"),
+                Some(443),
+            ),
+            // The JDK names EADDRNOTAVAIL NoRouteToHostException; its words say which.
+            (
+                "Caused by: java.net.NoRouteToHostException: Cannot assign requested address",
+                Kind::Other,
+                None,
+                None,
+            ),
+        ];
+        assert_reads(cases);
+    }
+
     #[test]
     fn programs_of_round_fourteen_name_their_kind() {
         let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[

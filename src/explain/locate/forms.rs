@@ -107,6 +107,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     {
         taken.push((at, line.len()));
     }
+    // Go names the malformed address it could not split (`address 2606:4700::1:443: too
+    // many colons in address`): the program built it wrong, the place is elsewhere.
+    if let Some(at) = line.find(": too many colons") {
+        let start = line[..at].rfind(' ').map_or(0, |i| i + 1);
+        taken.push((start, at));
+    }
     if let Some(at) = line.find("UNKNOWN port ") {
         taken.push((at, (at + "UNKNOWN port 65535".len()).min(line.len())));
     }
@@ -1109,6 +1115,23 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         .then(|| p.tuple_host.captures_iter(line));
     for c in tuples.into_iter().flatten() {
         host_only(&mut out, &mut taken, &c, 5, true);
+    }
+    let terms = line
+        .contains("{{")
+        .then(|| p.erlang_address.captures_iter(line));
+    for c in terms.into_iter().flatten() {
+        let whole = c.get(0).expect("match");
+        let ip = (1..=4).map(|g| &c[g]).collect::<Vec<_>>().join(".");
+        push(
+            &mut out,
+            &mut taken,
+            (whole.start(), whole.end()),
+            ip.parse::<std::net::Ipv4Addr>().ok().map(|a| a.to_string()),
+            c[5].parse().ok(),
+            None,
+            5,
+            true,
+        );
     }
     for c in p.dns_words.captures_iter(line) {
         let Some(h) = (1..=4).find_map(|g| c.get(g)) else {

@@ -63,6 +63,7 @@ pub struct Patterns {
     pub connect_host_port: Regex,
     pub call_port_kwarg: Regex,
     pub tuple_host: Regex,
+    pub erlang_address: Regex,
     pub strace_connect: Regex,
     pub connect_tuple_port: Regex,
     pub slash_place: Regex,
@@ -201,6 +202,10 @@ pub fn patterns() -> &'static Patterns {
             connect_tuple_port: re(r"\.connect(?:_ex)?\(\(\s*[A-Za-z_][\w.]*\s*,\s*(\d{1,5})\s*\)\)"),
             // Erlang's and Elixir's option lists: `{host, "db.lan"}`, `{:hostname, 'db'}`.
             tuple_host: re(r#"\{\s*:?host(?:name)?\s*,\s*["']([\w.\-:]+)["']\s*\}"#),
+            // Erlang's address and port as terms: `{{172,18,0,2},17012}`.
+            erlang_address: re(
+                r"\{\s*\{\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\}\s*,\s*(\d{1,5})\s*\}",
+            ),
             call_port_kwarg: re(
                 r#"\(\s*\\?["']((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\\?["'][^()\n]{0,160}?\bport\s*=\s*(\d{1,5})\b"#,
             ),
