@@ -520,6 +520,44 @@ fn the_thirty_seventh_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind during round 19 with the lean toward ecosystems that are not
+/// mainstream (99 records) and scored once at 00c1d02: kind 91.9%, host 92.9%, port
+/// 89.9%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_thirty_eighth_sealed_set_meets_the_bar() {
+    let problems = score("sealed38");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed38 with no lean (92 records) and scored once at 00c1d02:
+/// kind 90.2%, host 89.1%, port 95.7%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_thirty_ninth_sealed_set_meets_the_bar() {
+    let problems = score("sealed39");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind during round 19 with the lean toward ecosystems that are not
+/// mainstream (107 records) and scored once at caf8134, after tuning on sealed38–39:
+/// kind 93.5%, host 90.7%, port 88.8%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fortieth_sealed_set_meets_the_bar() {
+    let problems = score("sealed40");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed40 with no lean (92 records) and scored once at caf8134:
+/// kind 92.4%, host 89.1%, port 97.8%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_forty_first_sealed_set_meets_the_bar() {
+    let problems = score("sealed41");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -537,7 +575,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed14", "sealed15", "sealed16", "sealed17", "sealed18", "sealed19", "sealed20",
         "sealed21", "sealed22", "sealed23", "sealed24", "sealed25", "sealed26", "sealed27",
         "sealed28", "sealed29", "sealed30", "sealed31", "sealed32", "sealed33", "sealed34",
-        "sealed35", "sealed36", "sealed37",
+        "sealed35", "sealed36", "sealed37", "sealed38", "sealed39", "sealed40", "sealed41",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");

@@ -925,7 +925,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let v6_end = line[h.start()..]
             .find(|c: char| !(c.is_ascii_hexdigit() || c == ':'))
             .map_or(line.len(), |e| h.start() + e);
-        let v6 = line[h.start()..v6_end].trim_end_matches(':');
+        // It may end in `::` itself (`2002:1:1::`).
+        let whole = &line[h.start()..v6_end];
+        let v6 = if whole.parse::<std::net::Ipv6Addr>().is_ok() {
+            whole
+        } else {
+            whole.trim_end_matches(':')
+        };
         if v6_end > n.end() + 1 && v6.parse::<std::net::Ipv6Addr>().is_ok() {
             let span = (h.start(), h.start() + v6.len());
             push(
@@ -947,6 +953,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         }
         // Ruby's frames (`<internal:prelude>:76:in `read_nonblock'`, `protocol.rb:154:in`).
         if rest.starts_with(":in ") {
+            continue;
+        }
+        // A logger's class and line (`ERROR net.schmizz.concurrent.Promise:175 - …`).
+        if is_class_path(raw) {
             continue;
         }
         // `name/ip`, where the name is only a word (`to/10.0.0.5:80`): the address.
@@ -1256,6 +1266,21 @@ fn is_mac(text: &str) -> bool {
         && (0..5).all(|i| b[i * 3 + 2] == b':')
         && b.get(17)
             .is_none_or(|c| !c.is_ascii_hexdigit() && *c != b':')
+}
+
+/// A Java-style class path: lower-case package names, then a capitalised class name
+/// (`net.schmizz.concurrent.Promise`); no host is written that way.
+fn is_class_path(word: &str) -> bool {
+    let labels: Vec<&str> = word.split('.').collect();
+    let Some((class, packages)) = labels.split_last() else {
+        return false;
+    };
+    packages.len() >= 2
+        && packages
+            .iter()
+            .all(|p| p.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+        && class.starts_with(|c: char| c.is_ascii_uppercase())
+        && class.chars().any(|c| c.is_ascii_lowercase())
 }
 
 fn is_code(word: &str) -> bool {
