@@ -337,9 +337,9 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
     // another failure.
     let named_by = |o: &Hit, h: &Hit| {
         o.start < h.start
-            && prep.text.get(o.start..h.start).is_some_and(|between| {
-                between.trim_end().ends_with(':') && !between.trim_end().contains(' ')
-            })
+            && (prep.text.get(o.start..h.start))
+                .map(str::trim_end)
+                .is_some_and(|between| between.ends_with(':') && !between.contains(' '))
     };
     let no_v6 = |h: &Hit| {
         h.sig.errno.as_deref() == Some("EADDRNOTAVAIL")
@@ -610,9 +610,7 @@ fn knowledge_of(
     // none when no cause fits; its summary then says what to change. A definite signature
     // without a summary (HBase's failed-servers list) hides the reason, so the list stays.
     let decided = kind == Kind::Other
-        && [kind_hit]
-            .into_iter()
-            .chain(&g.hits)
+        && (g.hits.iter())
             .any(|h| h.sig.definite && h.kind == Some(Kind::Other) && h.sig.summary.is_some());
     if let Some(info) = kb.errors.kind(kind).filter(|_| !decided) {
         let list = if target.unix_path.is_some() && !info.knowledge_unix.is_empty() {

@@ -223,44 +223,39 @@ pub fn closed_port() -> u16 {
     panic!("no free block of 21 loopback ports between 20000 and 28420");
 }
 
-/// Binds a listener inside a network namespace: a helper thread joins the namespace, binds,
-/// and hands the socket back; a socket keeps the namespace it was made in.
-pub fn listen_in_netns(ns_name: &str, addr: SocketAddr) -> TcpListener {
+/// Runs `f` on a helper thread that has joined the network namespace, and returns what it
+/// made: a socket keeps the namespace it was made in.
+fn in_netns<T: Send + 'static>(ns_name: &str, f: impl FnOnce(&str) -> T + Send + 'static) -> T {
     let path = format!("/var/run/netns/{ns_name}");
     thread::spawn(move || {
-        let f = std::fs::File::open(&path).unwrap_or_else(|e| panic!("open {path}: {e}"));
+        let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("open {path}: {e}"));
         // SAFETY: setns on this thread only, with a valid namespace fd.
-        let rc = unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) };
+        let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
         assert_eq!(
             rc,
             0,
             "setns into {path}: {}",
             std::io::Error::last_os_error()
         );
-        TcpListener::bind(addr).unwrap_or_else(|e| panic!("bind {addr} in {path}: {e}"))
+        f(&path)
     })
     .join()
-    .expect("netns listener thread")
+    .expect("network namespace thread")
+}
+
+/// Binds a listener inside a network namespace.
+pub fn listen_in_netns(ns_name: &str, addr: SocketAddr) -> TcpListener {
+    in_netns(ns_name, move |path| {
+        TcpListener::bind(addr).unwrap_or_else(|e| panic!("bind {addr} in {path}: {e}"))
+    })
 }
 
 /// Opens up to `count` connections to `addr` from inside the namespace and keeps them open;
 /// stops at the first failure, so the caller sees how many the namespace allowed.
 pub fn connect_in_netns(ns_name: &str, addr: SocketAddr, count: usize) -> Vec<TcpStream> {
-    let path = format!("/var/run/netns/{ns_name}");
-    thread::spawn(move || {
-        let f = std::fs::File::open(&path).unwrap_or_else(|e| panic!("open {path}: {e}"));
-        // SAFETY: setns on this thread only, with a valid namespace fd.
-        let rc = unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) };
-        assert_eq!(
-            rc,
-            0,
-            "setns into {path}: {}",
-            std::io::Error::last_os_error()
-        );
+    in_netns(ns_name, move |_| {
         (0..count)
             .map_while(|_| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok())
             .collect()
     })
-    .join()
-    .expect("netns connect thread")
 }
