@@ -492,8 +492,9 @@ fn a_symlink_at_the_log_is_refused_and_its_target_untouched() {
     let recent = state.join("recent-targets");
     std::os::unix::fs::symlink(&other, &recent).unwrap();
     let tui = Tmux::start(&home.tmux_opts(), &["--timeout", "2s"]);
-    let screen = tui.wait_for("what cannot be reached?", REACT);
-    assert!(screen.contains("No recent targets yet"), "{screen}");
+    // Waits for the dialog's body too: a capture may land between its title and its lines.
+    // Had the link been read, its target's text would stand there instead, and this fails.
+    tui.wait_for_all(&["what cannot be reached?", "No recent targets yet"], REACT);
     tui.type_text(&target);
     tui.keys(&["Enter"]);
     tui.wait_for(NOTHING, VERDICT);
