@@ -622,12 +622,7 @@ fn knowledge_of(
     }
     // A target written as an address was never looked up, so no name-lookup cause applies
     // unless the failure is itself a lookup (the address is then the DNS server's).
-    let literal = (target.host.as_deref()).is_some_and(|h| {
-        h.trim_matches(['[', ']'])
-            .parse::<std::net::IpAddr>()
-            .is_ok()
-    });
-    if literal && kind != Kind::Dns {
+    if target.ip().is_some() && kind != Kind::Dns {
         ids.retain(|id| !id.starts_with("dns-"));
     }
     let mut out: Vec<String> = Vec::new();
@@ -693,6 +688,14 @@ mod tests {
 
     fn kind_of(text: &str) -> Option<Kind> {
         explain(text, &Knowledge::bundled()).main().map(|f| f.kind)
+    }
+
+    /// The cause ids the main finding of `text` lists, most likely first.
+    fn causes(text: &str) -> Vec<String> {
+        explain(text, &Knowledge::bundled())
+            .main()
+            .map(|f| f.knowledge.clone())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -795,12 +798,6 @@ mod tests {
 
     #[test]
     fn an_address_was_never_looked_up() {
-        let causes = |t: &str| {
-            explain(t, &Knowledge::bundled())
-                .main()
-                .map(|f| f.knowledge.clone())
-                .unwrap_or_default()
-        };
         let by_ip = causes("nats: no servers available for connection: 10.0.0.4:4222");
         assert!(
             !by_ip.is_empty() && by_ip.iter().all(|c| !c.starts_with("dns-")),
@@ -814,12 +811,6 @@ mod tests {
     /// none: never the generic "nothing listening" and "firewall" of an unexplained failure.
     #[test]
     fn a_decided_other_keeps_its_own_causes() {
-        let causes = |t: &str| {
-            explain(t, &Knowledge::bundled())
-                .main()
-                .map(|f| f.knowledge.clone())
-                .unwrap_or_default()
-        };
         let cleartext = causes(
             "java.net.UnknownServiceException: CLEARTEXT communication to cdn.lan not permitted by network security policy",
         );

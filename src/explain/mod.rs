@@ -39,6 +39,11 @@ impl TargetGuess {
         self.host.is_none() && self.unix_path.is_none()
     }
 
+    /// The host when it is written as an address (`10.0.0.5`, `[::1]`): never looked up.
+    pub fn ip(&self) -> Option<std::net::IpAddr> {
+        self.host.as_deref()?.trim_matches(['[', ']']).parse().ok()
+    }
+
     /// The target as a view shows it: written out, or the port alone when the text names
     /// no host (`[XXX.XXX.X.XX]:10050`), or that the text names neither.
     pub fn shown(&self) -> String {

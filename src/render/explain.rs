@@ -195,20 +195,9 @@ fn guess_values(t: &crate::explain::TargetGuess) -> crate::vocabulary::template:
     };
     put("target.host", t.host.clone());
     // The host is the name the program looked up, or the address it was given as.
-    let literal = (t.host.as_deref()).is_some_and(|h| {
-        h.trim_matches(['[', ']'])
-            .parse::<std::net::IpAddr>()
-            .is_ok()
-    });
-    if literal {
-        put(
-            "target.ip",
-            t.host
-                .clone()
-                .map(|h| h.trim_matches(['[', ']']).to_string()),
-        );
-    } else {
-        put("dns.name", t.host.clone());
+    match t.ip() {
+        Some(ip) => put("target.ip", Some(ip.to_string())),
+        None => put("dns.name", t.host.clone()),
     }
     put("target.port", t.port.map(|p| p.to_string()));
     put("target.scheme", t.scheme.clone());
