@@ -43,7 +43,10 @@ pub async fn run(
                     MAX_LINE >> 11,
                 );
             }
-            crate::out!("{}", crate::render::explain::render(&ex, kb, style()));
+            crate::out!(
+                "{}",
+                crate::render::explain::render(&ex, kb, style(), super::columns())
+            );
         }
         return Ok(if ex.main().is_some() {
             0
@@ -62,7 +65,10 @@ pub async fn run(
         .map_err(|why| CliError::Usage(format!("--check: {why}")))?;
     let target = parse_target(&OsString::from(&arg), opts, kb)?;
     if !flags.json {
-        crate::out!("{}", crate::render::explain::render(&ex, kb, style()));
+        crate::out!(
+            "{}",
+            crate::render::explain::render(&ex, kb, style(), super::columns())
+        );
         crate::outln!("\nRunning: connfix check {}\n", target.redacted);
     }
     let report = crate::check::run(target, check_settings, &ctx, kb).await;

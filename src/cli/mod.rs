@@ -664,6 +664,16 @@ pub fn parse_target(
         .map_err(|e| CliError::Usage(e.to_string()))
 }
 
+/// The terminal's width when standard output is one; text for a file or a pipe is laid out
+/// for a wide page (100 columns).
+pub fn columns() -> usize {
+    if std::io::stdout().is_terminal() {
+        ratatui::crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w))
+    } else {
+        100
+    }
+}
+
 /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
 pub fn style() -> Style {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());

@@ -9,12 +9,18 @@ use std::fmt::Write;
 
 /// Causes shown in full for the main finding.
 const TOP_CAUSES: usize = 3;
-/// Long sentences are wrapped to this many columns after their label.
+/// Long sentences are wrapped to at most this many columns after their label, fewer on a
+/// narrower terminal (but never under `MIN_WIDTH`, where words would stand alone).
 const WIDTH: usize = 88;
+const MIN_WIDTH: usize = 30;
+/// Columns before a summary line (`  means    `) and before a fix's text (`       fix: `).
+const LABEL_COLUMNS: usize = 11;
+const FIX_COLUMNS: usize = 12;
 /// Earlier errors listed, at most.
 const MAX_OTHERS: usize = 10;
 
-pub fn render(ex: &Explanation, kb: &Knowledge, style: Style) -> String {
+/// `columns` is the terminal's width; text that is not shown on one is given `WIDTH`.
+pub fn render(ex: &Explanation, kb: &Knowledge, style: Style, columns: usize) -> String {
     let s = style;
     let mut out = String::new();
     let Some(main) = ex.main() else {
@@ -36,7 +42,7 @@ pub fn render(ex: &Explanation, kb: &Knowledge, style: Style) -> String {
         );
         return out;
     };
-    finding(&mut out, main, kb, s);
+    finding(&mut out, main, kb, s, columns);
     let others = &ex.findings[1..];
     if !others.is_empty() {
         let _ = writeln!(
@@ -89,7 +95,8 @@ fn label(s: Style, name: &str) -> String {
     s.dim(&format!("{name:<9}"))
 }
 
-fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style) {
+fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style, columns: usize) {
+    let width = |used: usize| columns.saturating_sub(used).clamp(MIN_WIDTH, WIDTH);
     let mut head = vec![f.title.clone()];
     if let Some(e) = f.ecosystem.as_deref() {
         head.push(kb.errors.ecosystem_title(e).unwrap_or(e).to_string());
@@ -112,7 +119,7 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style) {
         t
     };
     let _ = writeln!(out, "  {}{target}", label(s, "target"));
-    for (i, line) in crate::tui::view::text::wrap(&f.summary, WIDTH)
+    for (i, line) in crate::tui::view::text::wrap(&f.summary, width(LABEL_COLUMNS))
         .iter()
         .enumerate()
     {
@@ -139,7 +146,17 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style) {
                 // rest shows as unknown until a check observes it.
                 let fix = crate::vocabulary::template::render(fix, &guess_values(&f.target));
                 let fix = strip_markdown(fix.lines().next().unwrap_or(""));
-                let _ = writeln!(out, "       {} {}", s.green("fix:"), fix);
+                for (i, line) in crate::tui::view::text::wrap(&fix, width(FIX_COLUMNS))
+                    .iter()
+                    .enumerate()
+                {
+                    let label = if i == 0 {
+                        s.green("fix:")
+                    } else {
+                        "    ".into()
+                    };
+                    let _ = writeln!(out, "       {label} {line}");
+                }
             }
         }
         if causes.len() > TOP_CAUSES {
@@ -227,8 +244,8 @@ mod tests {
             "curl: (7) Failed to connect to [::1]:8443 after 0 ms: Couldn't connect to server\n",
             &kb,
         );
-        let plain = render(&ex, &kb, Style { color: false });
-        let coloured = render(&ex, &kb, Style { color: true });
+        let plain = render(&ex, &kb, Style { color: false }, 100);
+        let coloured = render(&ex, &kb, Style { color: true }, 100);
         let uncoloured = regex::Regex::new("\x1b\\[[0-9;]*m")
             .unwrap()
             .replace_all(&coloured, "")
@@ -236,6 +253,31 @@ mod tests {
         assert_ne!(coloured, plain);
         assert_eq!(uncoloured, plain);
         assert!(plain.contains("  target   [::1]:8443\n"), "{plain}");
+    }
+
+    /// On an 80-column terminal the meaning and the fixes wrap inside it, under their labels.
+    #[test]
+    fn sentences_wrap_to_a_narrow_terminal() {
+        let kb = Knowledge::bundled();
+        let ex = crate::explain::explain("getaddrinfo ENOTFOUND db.lan", &kb);
+        let out = render(&ex, &kb, Style { color: false }, 80);
+        let wrapped: Vec<&str> = out
+            .lines()
+            .filter(|l| {
+                l.starts_with("  means")
+                    || l.starts_with("       fix:")
+                    || l.starts_with("            ")
+            })
+            .collect();
+        assert!(wrapped.len() > 3, "{out}");
+        assert!(wrapped.iter().all(|l| l.chars().count() <= 80), "{out}");
+        assert!(
+            out.contains("fix: Compare db.lan character by character"),
+            "{out}"
+        );
+        // A page for a file or a pipe keeps the wide layout.
+        let wide = render(&ex, &kb, Style { color: false }, 100);
+        assert!(wide.lines().any(|l| l.chars().count() > 80), "{wide}");
     }
 
     #[test]
@@ -246,6 +288,7 @@ mod tests {
                 &crate::explain::explain(text, &kb),
                 &kb,
                 Style { color: false },
+                100,
             )
         };
         let out = shown("cannot connect to [[XXX.XXX.X.XX]:10050]: [111] Connection refused.");
