@@ -3216,6 +3216,127 @@ mod tests {
     }
 
     #[test]
+    fn forms_of_round_twenty_name_their_target_and_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // kubectl's "server: EOF" is the peer hanging up; cluster-info named the server.
+            (
+                "Kubernetes control plane is running at https://localhost:6443\nUnable to connect to the server: EOF",
+                Kind::Reset,
+                Some("localhost"),
+                Some(6443),
+            ),
+            // A logger's module path in brackets is no host.
+            (
+                "2026-05-19 22:31:05 ERROR (MainThread) [homeassistant.components.mqtt.client] Failed to connect to MQTT server due to exception: [Errno 113] Host is unreachable",
+                Kind::Unreachable,
+                None,
+                None,
+            ),
+            // A class's member handed to a call is code.
+            (
+                "-e:1:in `getaddrinfo': getaddrinfo: nodename nor servname provided, or not known (SocketError) from Addrinfo.getaddrinfo( Socket.gethostname, 0)",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            // A logged string's escaped line end closes the name.
+            (
+                "'Error: getaddrinfo EAI_AGAIN login.chat.lan\\n' +",
+                Kind::Dns,
+                Some("login.chat.lan"),
+                None,
+            ),
+            // Elixir's error term names the host; no name ends in `.tld`, but its port stays.
+            (
+                "** (MatchError) no match of right hand side value: [{:error, 'ping.lan', :nxdomain}]",
+                Kind::Dns,
+                Some("ping.lan"),
+                None,
+            ),
+            (
+                "openssl s_client -showcerts -connect mail.domain.tld:465\nerror:14094410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure",
+                Kind::Tls,
+                None,
+                Some(465),
+            ),
+            (
+                "fatal: [app54545]: UNREACHABLE! => {\"changed\": false, \"msg\": \"Failed to connect to the host via ssh: Connection timed out during banner exchange\\r\\n\", \"unreachable\": true}",
+                Kind::Timeout,
+                Some("app54545"),
+                None,
+            ),
+            (
+                "Redis::CannotConnectError (Timed out connecting to Redis on 10.0.0.7:6379):",
+                Kind::Timeout,
+                Some("10.0.0.7"),
+                Some(6379),
+            ),
+            (
+                "Predis\\Connection\\ConnectionException: No connection can be made because the target machine has actively rejected them. [tcp://10.0.0.7:6379]",
+                Kind::Refused,
+                Some("10.0.0.7"),
+                Some(6379),
+            ),
+            (
+                "Neo4jError: Could not perform discovery. No routing servers available. Known routing table: RoutingTable[database=default database, routers=[], readers=[], writers=[]]",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider. (Exception from HRESULT: 0x800B0109)",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "Security error while connecting to database Failed to establish secure connection to '[SSL:UNKNOWN_PROTOCOL(_ssl.c:600)",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "TLS :client: In state :wait_cert_cr at ssl_handshake.erl:1895 generated CLIENT ALERT: Fatal - Unknown CA",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "When Chrome tried to connect to www.shop.lan this time, the website sent back unusual and incorrect credentials.",
+                Kind::Tls,
+                Some("www.shop.lan"),
+                None,
+            ),
+            (
+                "System.Net.WebException: Невозможно разрешить удаленное имя: 'cdn.files.lan'",
+                Kind::Dns,
+                Some("cdn.files.lan"),
+                None,
+            ),
+            (
+                "System.Net.Http.HttpRequestException: An error occurred while sending the request.\nL'autorità del certificato non è valida o errata",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // Dart names the target's port when there was no route; its local one on a refusal.
+            (
+                "SocketException: Network is unreachable (OS Error: Network is unreachable, errno = 101), address = api.lan, port = 42354",
+                Kind::Unreachable,
+                Some("api.lan"),
+                Some(42354),
+            ),
+            (
+                "SocketException: OS Error: Connection refused, errno = 111, address = api.lan, port = 42354",
+                Kind::Refused,
+                Some("api.lan"),
+                None,
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
     fn programs_of_round_fourteen_name_their_kind() {
         let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
             (

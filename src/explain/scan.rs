@@ -688,12 +688,87 @@ pub fn is_placeholder(h: &str) -> bool {
         "errors",
         "closed",
         "timeout",
+        // kubectl's `Unable to connect to the server: EOF`: the peer hung up.
+        "eof",
         "url",
         "uri",
         "redacted",
         "localhost.localdomain.invalid",
     ];
-    WORDS.contains(&h.to_ascii_lowercase().as_str()) || is_redacted(h) || is_error_name(h)
+    let lower = h.to_ascii_lowercase();
+    // `mail.domain.tld`: no name ends in `.tld`; it stands for the reporter's own.
+    let stand_in = lower.contains('.') && lower.ends_with(".tld");
+    WORDS.contains(&lower.as_str()) || stand_in || is_redacted(h) || is_error_name(h)
+}
+
+/// A name's last label could end a real host name: any two-letter country code, the common
+/// generic ones, and the suffixes private networks use. Only asked where a dotted word may
+/// as well be code or a logger's name (`[homeassistant.components.mqtt.client]`,
+/// `Socket.gethostname`), never to refuse a name written where a host goes.
+pub fn known_tld(label: &str) -> bool {
+    const TLDS: &[&str] = &[
+        "com",
+        "net",
+        "org",
+        "edu",
+        "gov",
+        "mil",
+        "int",
+        "info",
+        "biz",
+        "io",
+        "dev",
+        "app",
+        "cloud",
+        "ai",
+        "xyz",
+        "site",
+        "online",
+        "tech",
+        "pro",
+        "name",
+        "mobi",
+        "asia",
+        "tv",
+        "me",
+        "arpa",
+        "lan",
+        "local",
+        "localdomain",
+        "internal",
+        "intranet",
+        "home",
+        "corp",
+        "private",
+        "svc",
+        "cluster",
+        "test",
+        "example",
+        "invalid",
+        "localhost",
+        "onion",
+        "consul",
+        "docker",
+        "vpn",
+        "priv",
+        "office",
+        "network",
+        "systems",
+        "services",
+        "digital",
+        "host",
+        "space",
+        "store",
+        "shop",
+        "live",
+        "run",
+        "page",
+        "link",
+        "top",
+    ];
+    let lower = label.to_ascii_lowercase();
+    (lower.len() == 2 && lower.bytes().all(|b| b.is_ascii_alphabetic()))
+        || TLDS.contains(&lower.as_str())
 }
 
 /// An exception or error type's name where a host goes (`Could not connect to remote

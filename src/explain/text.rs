@@ -298,6 +298,15 @@ fn unescape(line: &str) -> std::borrow::Cow<'_, str> {
         if rest.starts_with(['"', '[', ']', '_']) {
             continue;
         }
+        // A logged string's escaped line end (`'getaddrinfo EAI_AGAIN api.lan\n' +`) ends
+        // the word before it; inside a Windows path (`C:\node\x`) a letter follows instead.
+        let mut after = rest.chars().skip(1);
+        let ends = matches!(after.next(), None | Some('\'' | '"' | ' ' | '\\' | ','));
+        if ends && rest.starts_with(['n', 'r', 't']) {
+            out.push(' ');
+            rest = &rest[1..];
+            continue;
+        }
         let ascii = rest
             .strip_prefix('u')
             .and_then(|r| r.get(..4))

@@ -6,6 +6,7 @@ use super::doctor::{Style, strip_markdown};
 use crate::explain::{Explanation, Finding};
 use crate::knowledge::Knowledge;
 use std::fmt::Write;
+use unicode_width::UnicodeWidthStr;
 
 /// Causes shown in full for the main finding.
 const TOP_CAUSES: usize = 3;
@@ -127,14 +128,19 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style, columns: usi
         let _ = writeln!(out, "  {}{line}", self::label(s, label));
     }
     for (i, e) in f.evidence.iter().enumerate() {
-        let label = if i == 0 { "seen" } else { "" };
-        let _ = writeln!(
-            out,
-            "  {}{} {}",
-            self::label(s, label),
-            s.dim(&format!("line {}:", e.line)),
-            crate::sanitize::visible(&e.text)
-        );
+        // The excerpt wraps after its line number, so a long quote stays inside the terminal.
+        let at = format!("line {}:", e.line);
+        let text = crate::sanitize::visible(&e.text);
+        let lines = crate::tui::view::text::wrap(&text, width(LABEL_COLUMNS + at.len() + 1));
+        for (j, line) in lines.iter().enumerate() {
+            let label = if i == 0 && j == 0 { "seen" } else { "" };
+            let at = if j == 0 {
+                s.dim(&at)
+            } else {
+                " ".repeat(at.len())
+            };
+            let _ = writeln!(out, "  {}{at} {line}", self::label(s, label));
+        }
     }
     let causes: Vec<_> = f.knowledge.iter().filter_map(|id| kb.cause(id)).collect();
     if !causes.is_empty() {
@@ -172,33 +178,28 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style, columns: usi
             ))
         );
     }
-    match &f.check {
-        Some(cmd) => {
-            let _ = writeln!(
-                out,
-                "\n  {} {}   {}",
-                s.bold("Next:"),
-                cmd,
-                s.dim("(or add --check to run it now)")
-            );
-        }
-        None if f.target.host.is_some() => {
-            let _ = writeln!(
-                out,
-                "\n  {} connfix check {}:PORT   {}",
-                s.bold("Next:"),
-                f.target.display(),
-                s.dim("(the text names no port; give the one your program used)")
-            );
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "\n  {} connfix check TARGET   {}",
-                s.bold("Next:"),
-                s.dim("(the text does not say what it tried to reach)")
-            );
-        }
+    let (cmd, note) = match &f.check {
+        Some(cmd) => (cmd.clone(), "(or add --check to run it now)"),
+        None if f.target.host.is_some() => (
+            format!("connfix check {}:PORT", f.target.display()),
+            "(the text names no port; give the one your program used)",
+        ),
+        None => (
+            "connfix check TARGET".to_string(),
+            "(the text does not say what it tried to reach)",
+        ),
+    };
+    // The note goes under the command when both do not fit on the terminal's line.
+    let one_line = format!("  Next: {cmd}   {note}");
+    if one_line.width() <= columns.max(MIN_WIDTH) {
+        let _ = writeln!(out, "\n  {} {cmd}   {}", s.bold("Next:"), s.dim(note));
+    } else {
+        let _ = writeln!(
+            out,
+            "\n  {} {cmd}\n        {}",
+            s.bold("Next:"),
+            s.dim(note)
+        );
     }
 }
 
@@ -270,7 +271,7 @@ mod tests {
             })
             .collect();
         assert!(wrapped.len() > 3, "{out}");
-        assert!(wrapped.iter().all(|l| l.chars().count() <= 80), "{out}");
+        assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
         assert!(
             out.contains("fix: Compare db.lan character by character"),
             "{out}"

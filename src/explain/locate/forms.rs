@@ -7,8 +7,8 @@ use super::roles::{
     host_of, is_pointer, looks_like_version, placeholder, placeholder_word, role_before,
 };
 use crate::explain::scan::{
-    ADDRESS_FAMILIES, ADDRESS_WORDS, authority, is_placeholder, is_redacted, parse_port, parse_url,
-    split_addr,
+    ADDRESS_FAMILIES, ADDRESS_WORDS, authority, is_placeholder, is_redacted, known_tld, parse_port,
+    parse_url, split_addr,
 };
 use crate::knowledge::services::Services;
 
@@ -42,13 +42,17 @@ fn place(raw: &str) -> (Option<String>, Option<u16>) {
 
 /// Every address in one line, with a score for its form and its role in the line.
 /// Dart's SocketException names the local end's port after the address it connected to
-/// when the connection failed after it started (`OS Error: Connection refused, errno = 111,
-/// address = db, port = 42166`; dart-lang/sdk#12693): that port is blanked, the same
-/// length, so that no reading takes it for the target's. A connect that failed at once
-/// ("Connection failed (OS Error: No route to host …), … port = 22") names the target's.
+/// when the peer refused (`OS Error: Connection refused, errno = 111, address = db, port =
+/// 42166`; dart-lang/sdk#12693): that port is blanked, the same length, so that no reading
+/// takes it for the target's. A connect that failed at once ("Connection failed (OS Error:
+/// No route to host …), … port = 22") or that found no route or timed out names the
+/// target's, and readers of those messages take it so.
 pub fn without_local_port(line: &str) -> std::borrow::Cow<'_, str> {
     const FIELD: &str = ", port = ";
-    if !line.contains("OS Error:") || line.contains("Connection failed (OS Error") {
+    if !line.contains("OS Error:")
+        || line.contains("Connection failed (OS Error")
+        || !line.to_ascii_lowercase().contains("refused")
+    {
         return line.into();
     }
     let Some(at) = line.find(FIELD) else {
@@ -577,10 +581,20 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let name = &c[1];
         let after = line[c.get(1).expect("group").end() + 1..].trim_start_matches([':', ' ']);
         let level = after.starts_with("ERROR");
-        if level || name.starts_with("function.") {
+        // A module path as a logger's name (`[homeassistant.components.mqtt.client]`) ends
+        // in no label a host name could end in.
+        let module =
+            name.split('.').count() >= 3 && !known_tld(name.rsplit('.').next().unwrap_or(name));
+        if level || module || name.starts_with("function.") {
             continue;
         }
         host_only(&mut out, &mut taken, &c, 5, false);
+    }
+    let ansible = line
+        .contains("UNREACHABLE!")
+        .then(|| p.ansible_host.captures_iter(line));
+    for c in ansible.into_iter().flatten() {
+        host_only(&mut out, &mut taken, &c, 4, true);
     }
     for c in p.port_on_host.captures_iter(line) {
         let (n, h) = (c.get(1).expect("group"), c.get(2).expect("group"));
@@ -790,9 +804,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             let a = parse_url(raw, services);
             (a.host, a.port, a.scheme)
         } else {
+            // A host the reporter hid (`-connect mail.domain.tld:465`) still leaves its port.
+            let hidden_port = || {
+                raw.rsplit_once(':')
+                    .filter(|(h, _)| !h.contains(':'))
+                    .and_then(|(_, p)| parse_port(p))
+            };
             match split_addr(raw) {
                 Some((h, p)) if !placeholder(&h) => (Some(h), p, None),
-                _ => (None, None, None),
+                Some((_, p)) => (None, p, None),
+                None => (None, hidden_port(), None),
             }
         };
         let port = port.or_else(|| flag_port(line));
@@ -1026,9 +1047,19 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         // Too weak to be the target alone, but it can still give a known host its port.
         // A hyphenated name reads as a machine's (`w6bi-shack-node:5532`, `db-1:5432`).
         let hyphenated = host.contains('-') && !host.starts_with('-');
+        // A product's name between the words and the place (`Cannot connect to Moonraker
+        // printer:7125`) leaves the words' role to the place.
+        let named = || {
+            let b = before.trim_end();
+            b.rsplit_once(' ').is_some_and(|(head, word)| {
+                word.starts_with(|c: char| c.is_ascii_uppercase())
+                    && word.chars().all(|c| c.is_ascii_alphanumeric())
+                    && role_before(&format!("{head} ")) > 0
+            })
+        };
         let form = match (
             single_label,
-            role_before(without_transport(before)) > 0 || hyphenated,
+            role_before(without_transport(before)) > 0 || hyphenated || named(),
         ) {
             (false, _) => 5,
             (true, true) if port >= 20 => 3,
@@ -1120,11 +1151,20 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in tuple_ports.into_iter().flatten() {
         port_and_host(&mut out, &mut taken, &c, None, 1, 5, true);
     }
-    let tuples = line
-        .contains("host")
-        .then(|| p.tuple_host.captures_iter(line));
+    let tuples =
+        (line.contains("host") || line.contains("error")).then(|| p.tuple_host.captures_iter(line));
     for c in tuples.into_iter().flatten() {
-        host_only(&mut out, &mut taken, &c, 5, true);
+        let h = c.get(1).or_else(|| c.get(2)).expect("group");
+        push(
+            &mut out,
+            &mut taken,
+            (h.start(), h.end()),
+            host_of(h.as_str()),
+            None,
+            None,
+            5,
+            true,
+        );
     }
     let terms = line
         .contains("{{")
@@ -1289,7 +1329,12 @@ fn is_code(word: &str) -> bool {
     ];
     let first = word.split('.').next().unwrap_or(word);
     let last = word.rsplit('.').next().unwrap_or(word);
+    // `Socket.gethostname`, `Environment.MachineName`: a class's member, not a name.
+    let member = word.contains('.')
+        && first.starts_with(|c: char| c.is_ascii_uppercase())
+        && !known_tld(last);
     OBJECTS.contains(&first)
+        || member
         || ADDRESS_WORDS.contains(&last)
         || ["url", "port", "name"].contains(&last)
 }

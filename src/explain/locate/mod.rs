@@ -345,6 +345,7 @@ pub fn complete(
             ]
             .iter()
             .any(|w| l.contains(w))
+                && !roles::names_api_server(&l)
         } {
             continue;
         }

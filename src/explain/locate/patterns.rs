@@ -55,6 +55,7 @@ pub struct Patterns {
     pub sentence_host: Regex,
     pub for_failed: Regex,
     pub bracket_host: Regex,
+    pub ansible_host: Regex,
     pub command_host_port: Regex,
     pub dev_tcp: Regex,
     pub getaddrinfo_args: Regex,
@@ -131,19 +132,23 @@ pub fn patterns() -> &'static Patterns {
             // connection`), Safari's `can't find the server for x` and Chrome's Chinese `x 的响应
             // 时间过长` (took too long to respond), `connect to x: Reason` with the reason
             // capitalised, ACME's `Requesting x/directory: Connection refused` and a peer's
-            // error by its name (`TLS error from 'mx.lan': Handshake failed`).
+            // error by its name (`TLS error from 'mx.lan': Handshake failed`), Chrome's
+            // certificate page (`When Chrome tried to connect to x this time`).
             // What a step was for when it failed (Chromium's `CERT_PKIXVerifyCert for
             // shop.lan failed`, aria2's `Failed to resolve the hostname x`).
             for_failed: re(
                 r"(?i)\bfor\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+failed\b|\bresolve\s+the\s+host\s*name\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)",
             ),
             sentence_host: re(
-                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bBenchmarking\s+([\w.\-]+(?::\d{1,5})?)\s+\(be\s+patient\)|\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*(?:からの応答時間が長すぎます|意外终止了连接|hat\s+die\s+Verbindung\s+abgelehnt)|\bThe\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+server\s+refused\s+the\s+connection|\bfind\s+the\s+server\s+for\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*的?响应时间过长|\bconnect\s+to\s+((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+):\s+(?-i:[A-Z][a-z])|\brequesting\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:/[^\s:]*)?:\s|\b(?:error|failure)\s+from\s+["'`]([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)["'`]:"#,
+                r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bBenchmarking\s+([\w.\-]+(?::\d{1,5})?)\s+\(be\s+patient\)|\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*(?:からの応答時間が長すぎます|意外终止了连接|hat\s+die\s+Verbindung\s+abgelehnt)|\bThe\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+server\s+refused\s+the\s+connection|\bfind\s+the\s+server\s+for\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*的?响应时间过长|\bconnect\s+to\s+((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+):\s+(?-i:[A-Z][a-z])|\brequesting\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:/[^\s:]*)?:\s|\b(?:error|failure)\s+from\s+["'`]([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)["'`]:|\btried\s+to\s+connect\s+to\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+this\s+time\b"#,
             ),
             // `[api.lan] Operation timed out`: a name in brackets, then the failure.
             bracket_host: re(
                 r"\[([a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)+)\]:?\s+(?i:operation|connection|could|couldn|failed|failure|resolving|timed|timeout|unable|error)",
             ),
+            // Ansible's inventory host that could not be reached (`fatal: [web01]:
+            // UNREACHABLE!`), named as the inventory names it, one word or more.
+            ansible_host: re(r"\b(?:fatal|failed):\s+\[([^\]\s]+)\]:\s+UNREACHABLE!"),
             // A command line ending in a host and a port (`$ deno run app.ts localhost 8000`).
             command_host_port: re(
                 r"(?:^\s*(?:\$|>|#|[A-Za-z]:\\?[^\s>]*>)|\$)\s+\S.*?\s((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+)\s+(\d{2,5})\s*$",
@@ -200,8 +205,11 @@ pub fn patterns() -> &'static Patterns {
                 r#"(?:\bmount(?:\.nfs4?)?\s+(?:[^\n]*?\s)?|\bNFS\s+server\s+['"]?)((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z][\w\-]*(?:\.[\w\-]+)+):/"#,
             ),
             connect_tuple_port: re(r"\.connect(?:_ex)?\(\(\s*[A-Za-z_][\w.]*\s*,\s*(\d{1,5})\s*\)\)"),
-            // Erlang's and Elixir's option lists: `{host, "db.lan"}`, `{:hostname, 'db'}`.
-            tuple_host: re(r#"\{\s*:?host(?:name)?\s*,\s*["']([\w.\-:]+)["']\s*\}"#),
+            // Erlang's and Elixir's option lists: `{host, "db.lan"}`, `{:hostname, 'db'}`;
+            // an error term naming the host it was about (`{:error, 'db.lan', :nxdomain}`).
+            tuple_host: re(
+                r#"\{\s*:?host(?:name)?\s*,\s*["']([\w.\-:]+)["']\s*\}|\{\s*:?error\s*,\s*["']([\w\-]+\.[\w.\-]+|localhost)["']\s*,\s*:?[a-z_]+\s*\}"#,
+            ),
             // Erlang's address and port as terms: `{{172,18,0,2},17012}`.
             erlang_address: re(
                 r"\{\s*\{\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\}\s*,\s*(\d{1,5})\s*\}",

@@ -265,6 +265,12 @@ pub fn host_of(raw: &str) -> Option<String> {
     (!placeholder(&h)).then_some(h)
 }
 
+/// kubectl cluster-info's `Kubernetes control plane is running at https://…` (`master` in
+/// older versions): the API server the client talks to, not a server announcing itself.
+pub fn names_api_server(lower: &str) -> bool {
+    lower.contains("master is running at") || lower.contains("control plane is running at")
+}
+
 /// The text ends with the word (or words) `w`, not with the end of a longer word
 /// (`ModbusTcpClient(` is a call and `quiche-client` a program, not "client").
 fn ends_with_word(tail: &str, w: &str) -> bool {
@@ -452,6 +458,9 @@ pub fn role_before(before: &str) -> i32 {
         || ends_with_word(tail, "check");
     if pointer {
         return -8;
+    }
+    if ends_with_word(tail, "running at") && names_api_server(&b) {
+        return 2;
     }
     if AWAY.iter().any(|w| ends_with_word(tail, w)) {
         // "fetch certificate from X", "download from X", "pull from X": the place fetched
