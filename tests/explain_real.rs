@@ -558,6 +558,25 @@ fn the_forty_first_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind during round 20 with the lean toward ecosystems that are not
+/// mainstream (111 records) and scored once at 398e083, before tuning on them: kind 93.7%,
+/// host 92.8%, port 96.4%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_forty_second_sealed_set_meets_the_bar() {
+    let problems = score("sealed42");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed42 with no lean (95 records) and scored once at 398e083:
+/// kind 91.6%, host 92.6%, port 91.6%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_forty_third_sealed_set_meets_the_bar() {
+    let problems = score("sealed43");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -576,6 +595,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed21", "sealed22", "sealed23", "sealed24", "sealed25", "sealed26", "sealed27",
         "sealed28", "sealed29", "sealed30", "sealed31", "sealed32", "sealed33", "sealed34",
         "sealed35", "sealed36", "sealed37", "sealed38", "sealed39", "sealed40", "sealed41",
+        "sealed42", "sealed43",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");

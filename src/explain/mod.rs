@@ -3332,6 +3332,51 @@ mod tests {
                 Some("api.lan"),
                 None,
             ),
+            // Hadoop names both ends; the destination is the target.
+            (
+                "java.net.UnknownHostException: Invalid host name: local host is: (unknown); destination host is: \"nn01\":8032;",
+                Kind::Dns,
+                Some("nn01"),
+                Some(8032),
+            ),
+            // A source file and its line, and a directory named localhost, are no place.
+            (
+                "Wrapped java.net.SocketException: Network is unreachable (/home/u/narwhal/lib/http-engine.js#5)",
+                Kind::Unreachable,
+                None,
+                None,
+            ),
+            (
+                "PHP Warning:  socket_connect(): unable to connect [111]: Connection refused in /var/www/localhost/htdocs/app/manager.php on line 105",
+                Kind::Refused,
+                None,
+                None,
+            ),
+            (
+                "$ curl https://sh.tools.lan -sSf | sh\ncurl: (35) Recv failure: Connection reset by peer",
+                Kind::Reset,
+                Some("sh.tools.lan"),
+                Some(443),
+            ),
+            (
+                "$ iperf3 -c 10.0.0.43 -p 5202\niperf3: error - control socket has closed unexpectedly",
+                Kind::Reset,
+                Some("10.0.0.43"),
+                Some(5202),
+            ),
+            (
+                "Host '10.0.0.111' is not allowed to connect to this MySQL server",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "netapp plugin: na_server_invoke_elem for volume \"v1\" on host filer.lan failed with error 5: Can't connect to host (err=5).",
+                Kind::Other,
+                Some("filer.lan"),
+                None,
+            ),
+            ("CRITICAL - Plugin timed out", Kind::Timeout, None, None),
         ];
         assert_reads(cases);
     }

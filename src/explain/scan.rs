@@ -690,6 +690,10 @@ pub fn is_placeholder(h: &str) -> bool {
         "timeout",
         // kubectl's `Unable to connect to the server: EOF`: the peer hung up.
         "eof",
+        // docker-py's stand-in host for the engine's Unix socket.
+        "localunixsocket",
+        // Hadoop's `UnknownHostException: Invalid host name: …`.
+        "invalid",
         "url",
         "uri",
         "redacted",

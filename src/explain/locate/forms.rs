@@ -4,7 +4,8 @@
 use super::command::{curl_proxy, fetch_bare_target};
 use super::patterns::{flag_port, patterns, server_flag};
 use super::roles::{
-    host_of, is_pointer, looks_like_version, placeholder, placeholder_word, role_before,
+    host_of, is_pointer, is_source_file, looks_like_version, placeholder, placeholder_word,
+    role_before,
 };
 use crate::explain::scan::{
     ADDRESS_FAMILIES, ADDRESS_WORDS, authority, is_placeholder, is_redacted, known_tld, parse_port,
@@ -42,8 +43,8 @@ fn place(raw: &str) -> (Option<String>, Option<u16>) {
 
 /// Every address in one line, with a score for its form and its role in the line.
 /// Dart's SocketException names the local end's port after the address it connected to
-/// when the peer refused (`OS Error: Connection refused, errno = 111, address = db, port =
-/// 42166`; dart-lang/sdk#12693): that port is blanked, the same length, so that no reading
+/// when the peer refused or reset (`OS Error: Connection refused, errno = 111, address = db,
+/// port = 42166`; dart-lang/sdk#12693): that port is blanked, the same length, so that no reading
 /// takes it for the target's. A connect that failed at once ("Connection failed (OS Error:
 /// No route to host …), … port = 22") or that found no route or timed out names the
 /// target's, and readers of those messages take it so.
@@ -51,7 +52,9 @@ pub fn without_local_port(line: &str) -> std::borrow::Cow<'_, str> {
     const FIELD: &str = ", port = ";
     if !line.contains("OS Error:")
         || line.contains("Connection failed (OS Error")
-        || !line.to_ascii_lowercase().contains("refused")
+        || !["refused", "reset"]
+            .iter()
+            .any(|w| line.to_ascii_lowercase().contains(w))
     {
         return line.into();
     }
@@ -443,6 +446,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
     let hash_ports = line.contains('#').then(|| p.hash_port.captures_iter(line));
     for c in hash_ports.into_iter().flatten() {
+        // A source file and its line (`lib/http-engine.js#5`) is no server and port.
+        if is_source_file(&c[1]) {
+            continue;
+        }
         host_and_port(&mut out, &mut taken, &c, 6, false);
     }
     let dig = has(&["dig", "nslookup"]);
@@ -590,6 +597,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         }
         host_only(&mut out, &mut taken, &c, 5, false);
     }
+    let hadoop = line
+        .contains("destination host is")
+        .then(|| p.hadoop_destination.captures_iter(line));
+    for c in hadoop.into_iter().flatten() {
+        host_and_port(&mut out, &mut taken, &c, 6, true);
+    }
     let ansible = line
         .contains("UNREACHABLE!")
         .then(|| p.ansible_host.captures_iter(line));
@@ -677,10 +690,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in apple.into_iter().flatten() {
         host_and_port(&mut out, &mut taken, &c, 6, false);
     }
-    let named = has(&["no response from", "failed for", " from "])
+    let named = has(&["no response from", "failed for", " from ", "on host "])
         .then(|| p.named_host.captures_iter(line));
     for c in named.into_iter().flatten() {
-        let Some(h) = (1..=3).find_map(|i| c.get(i)) else {
+        let Some(h) = (1..=4).find_map(|i| c.get(i)) else {
             continue;
         };
         let (host, port) = place(h.as_str());
@@ -1241,6 +1254,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for m in p.localhost.find_iter(line) {
+        // A directory named so (`/var/www/localhost/htdocs`) is a path, not a place.
+        if line[..m.start()].ends_with('/') && line[m.end()..].starts_with('/') {
+            continue;
+        }
         push(
             &mut out,
             &mut taken,

@@ -56,6 +56,7 @@ pub struct Patterns {
     pub for_failed: Regex,
     pub bracket_host: Regex,
     pub ansible_host: Regex,
+    pub hadoop_destination: Regex,
     pub command_host_port: Regex,
     pub dev_tcp: Regex,
     pub getaddrinfo_args: Regex,
@@ -148,6 +149,9 @@ pub fn patterns() -> &'static Patterns {
             ),
             // Ansible's inventory host that could not be reached (`fatal: [web01]:
             // UNREACHABLE!`), named as the inventory names it, one word or more.
+            // Hadoop's IPC names both ends: `local host is: "a/10.0.0.2"; destination host
+            // is: "nn.lan":8020;`.
+            hadoop_destination: re(r#"\bdestination\s+host\s+is:\s*"([^"\s]+)":(\d{1,5})\b"#),
             ansible_host: re(r"\b(?:fatal|failed):\s+\[([^\]\s]+)\]:\s+UNREACHABLE!"),
             // A command line ending in a host and a port (`$ deno run app.ts localhost 8000`).
             command_host_port: re(
@@ -167,9 +171,10 @@ pub fn patterns() -> &'static Patterns {
                 r#"\s(?:-d|--data(?:-raw|-binary|-urlencode)?|-H|--header|-F|--form|-e|--referer)\s+(?:'[^']*'|"[^"]*")"#,
             ),
             // A host named in words of asking: SNMP's `No Response from X`, `SSL connection
-            // failed for X`, `failed retrieving file 'core.db' from X`.
+            // failed for X`, `failed retrieving file 'core.db' from X`, collectd's `… on
+            // host X failed`.
             named_host: re(
-                r#"(?i)\bNo\s+Response\s+from\s+((?:(?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:connection|connect|request|handshake|session)\s+failed\s+for\s+((?:(?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:retriev|download|fetch)\w*\s+(?:[^\n]{0,80}?\s)?from\s+["'“]?((?:(?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)"#,
+                r#"(?i)\bNo\s+Response\s+from\s+((?:(?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:connection|connect|request|handshake|session)\s+failed\s+for\s+((?:(?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:retriev|download|fetch)\w*\s+(?:[^\n]{0,80}?\s)?from\s+["'“]?((?:(?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\bon\s+host\s+((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+failed\b"#,
             ),
             // A connect report ending in a host and a port (`arthas-client connect 10.0.0.5
             // 3658`, `Connect to telnet server error: 10.0.0.5 3658`).
