@@ -577,6 +577,44 @@ fn the_forty_third_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind during round 20 with the lean toward ecosystems that are not
+/// mainstream (98 records) and scored once at 35e4d22, after tuning on sealed42–43: kind
+/// 90.8%, host 90.8%, port 88.8%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_forty_fourth_sealed_set_meets_the_bar() {
+    let problems = score("sealed44");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed44 with no lean (93 records) and scored once at 35e4d22:
+/// kind 92.5%, host 90.3%, port 93.5%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_forty_fifth_sealed_set_meets_the_bar() {
+    let problems = score("sealed45");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind during round 20 with the lean toward ecosystems that are not
+/// mainstream (97 records) and scored once at 5920e62: kind 91.8%, host 91.8%, port 86.6%.
+/// Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_forty_sixth_sealed_set_meets_the_bar() {
+    let problems = score("sealed46");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed46 with no lean (65 records) and scored once at 5920e62:
+/// kind 95.4%, host 92.3%, port 90.8%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_forty_seventh_sealed_set_meets_the_bar() {
+    let problems = score("sealed47");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -595,7 +633,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed21", "sealed22", "sealed23", "sealed24", "sealed25", "sealed26", "sealed27",
         "sealed28", "sealed29", "sealed30", "sealed31", "sealed32", "sealed33", "sealed34",
         "sealed35", "sealed36", "sealed37", "sealed38", "sealed39", "sealed40", "sealed41",
-        "sealed42", "sealed43",
+        "sealed42", "sealed43", "sealed44", "sealed45", "sealed46", "sealed47",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");

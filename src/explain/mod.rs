@@ -3377,6 +3377,90 @@ mod tests {
                 None,
             ),
             ("CRITICAL - Plugin timed out", Kind::Timeout, None, None),
+            (
+                "[2018-05-30 15:21:58] XX.XXX.XX.XXX:XXX timed out",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "SocketException: Connection failed (OS Error: Network is unreachable, errno = 101), address = {MY_LOCAL_IP_ADDRESS}, port = 5000",
+                Kind::Unreachable,
+                None,
+                Some(5000),
+            ),
+            (
+                "DEBUG: 500 Can't connect to <* not public *>:8006 (SSL connect attempt failed error:14090086:SSL routines:SSL3_GET_SERVER_CERTIFICATE:certificate verify failed)",
+                Kind::Tls,
+                None,
+                Some(8006),
+            ),
+            (
+                "getaddrinfo() for host msg.chat.lan failed (11001)",
+                Kind::Dns,
+                Some("msg.chat.lan"),
+                None,
+            ),
+            (
+                " cannot connect to endpoint : opc.tcp://py:4334/UA/SampleServer\n failure  { [Error: getaddrinfo EIO] code: 'EIO', errno: 'EIO', syscall: 'getaddrinfo' }",
+                Kind::Dns,
+                Some("py"),
+                Some(4334),
+            ),
+            (
+                "const ipfs = ipfsAPI('ipfs.files.lan',\"8080\", {protocol: 'http'})\nError: connect ETIMEDOUT",
+                Kind::Timeout,
+                Some("ipfs.files.lan"),
+                Some(8080),
+            ),
+            (
+                "Problems while connecting to IRC server: [Errno 111] Connection refused\nDisconnected IRC client (my_bot@irc.chat.lan:6667)",
+                Kind::Refused,
+                Some("irc.chat.lan"),
+                Some(6667),
+            ),
+            (
+                "java.net.BindException: Cannot assign requested address: getsockopt",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                ":cause \"Broken pipe (Write failed)\", :at [java.util.concurrent.FutureTask report \"FutureTask.java\" 122]",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "io.grpc.StatusRuntimeException: UNAVAILABLE: End of stream or IOException",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "Connection failed with: timeout('timed out',).",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "This site can’t be reachedCheck if there is a typo in shop.example.np.\nDNS_PROBE_FINISHED_NXDOMAIN",
+                Kind::Dns,
+                Some("shop.example.np"),
+                None,
+            ),
+            (
+                "<title>503 - Forwarding failure (Privoxy@localhost)</title>",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "apf(29397): {resnet} download of http://cdn.files.lan/downloads/reserved.networks failed",
+                Kind::Other,
+                Some("cdn.files.lan"),
+                Some(80),
+            ),
         ];
         assert_reads(cases);
     }

@@ -692,8 +692,11 @@ pub fn is_placeholder(h: &str) -> bool {
         "eof",
         // docker-py's stand-in host for the engine's Unix socket.
         "localunixsocket",
-        // Hadoop's `UnknownHostException: Invalid host name: …`.
-        "invalid",
+        // A system call after the error (`Cannot assign requested address: getsockopt`).
+        "getsockopt",
+        "setsockopt",
+        "sendto",
+        "recvfrom",
         "url",
         "uri",
         "redacted",
@@ -856,6 +859,8 @@ fn invented_name(lower: &str) -> bool {
         "_adresse",
         "_url",
         "_uri",
+        // A setting's name for a port, handed where a host goes (`cf.get('mqtt_port', …)`).
+        "_port",
     ];
     let mine = ["my", "your"].iter().any(|who| {
         lower.strip_prefix(who).is_some_and(|rest| {

@@ -667,6 +667,14 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             continue;
         }
         let n = c.get(3).expect("group");
+        // A port in quotes (`ipfsAPI('ipfs.lan', "8080", …)`) only as a call's second
+        // argument after a dotted name: a CSV log's fields (`,"10.0.0.4","58584",`) and a
+        // config lookup (`cf.get('mqtt_port', '1883')`) are quoted too.
+        let quoted_port = line[..n.start()].ends_with(['"', '\'']);
+        let call = c.get(0).is_some_and(|w| w.as_str().starts_with('('));
+        if quoted_port && !(call && h.as_str().contains('.')) {
+            continue;
+        }
         push(
             &mut out,
             &mut taken,
@@ -679,6 +687,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for c in p.quoted_host_port.captures_iter(line) {
+        // Clojure's frame (`"FutureTask.java" 122`) is a file and a line.
+        if is_source_file(&c[1]) {
+            continue;
+        }
         host_and_port(&mut out, &mut taken, &c, 6, false);
     }
     for c in p.server_name.captures_iter(line) {
@@ -690,8 +702,14 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in apple.into_iter().flatten() {
         host_and_port(&mut out, &mut taken, &c, 6, false);
     }
-    let named = has(&["no response from", "failed for", " from ", "on host "])
-        .then(|| p.named_host.captures_iter(line));
+    let named = has(&[
+        "no response from",
+        "failed for",
+        " from ",
+        "on host ",
+        "for host ",
+    ])
+    .then(|| p.named_host.captures_iter(line));
     for c in named.into_iter().flatten() {
         let Some(h) = (1..=4).find_map(|i| c.get(i)) else {
             continue;

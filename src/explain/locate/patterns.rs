@@ -172,9 +172,9 @@ pub fn patterns() -> &'static Patterns {
             ),
             // A host named in words of asking: SNMP's `No Response from X`, `SSL connection
             // failed for X`, `failed retrieving file 'core.db' from X`, collectd's `… on
-            // host X failed`.
+            // host X failed`, Miranda's `getaddrinfo() for host X failed`.
             named_host: re(
-                r#"(?i)\bNo\s+Response\s+from\s+((?:(?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:connection|connect|request|handshake|session)\s+failed\s+for\s+((?:(?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:retriev|download|fetch)\w*\s+(?:[^\n]{0,80}?\s)?from\s+["'“]?((?:(?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\bon\s+host\s+((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+failed\b"#,
+                r#"(?i)\bNo\s+Response\s+from\s+((?:(?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:connection|connect|request|handshake|session)\s+failed\s+for\s+((?:(?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:retriev|download|fetch)\w*\s+(?:[^\n]{0,80}?\s)?from\s+["'“]?((?:(?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:on|for)\s+host\s+((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+failed\b"#,
             ),
             // A connect report ending in a host and a port (`arthas-client connect 10.0.0.5
             // 3658`, `Connect to telnet server error: 10.0.0.5 3658`).
@@ -233,9 +233,9 @@ pub fn patterns() -> &'static Patterns {
                 r#"(\[[0-9A-Fa-f:.%\w\-]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-fxX*.:]+)?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:[\s"'”’)\]]|$)|$)"#,
             ),
             kv_host: re(
-                r#"(?i)(?:^|[\s{(,;"'])"?(?:host(?:name)?|address|addr|server(?:_?addr)?|remote_?addr|endpoint|brokers?|bootstrap[._]servers)"?\s*[:=]\s*(?:Some\(\s*\w+\(\s*|\[\s*)?["'`]?(\[[0-9a-f:.%\w]+\]|[\w.\-:%]+)"#,
+                r#"(?i)(?:^|[\s{(,;"'])"?(?:host(?:name)?|address|addr|server(?:_?addr)?|remote_?addr|endpoint|brokers?|bootstrap[._]servers)"?\s*[:=]\s*(?:Some\(\s*\w+\(\s*|\[\s*)?["'`]?(\[[0-9a-f:.%\w]+\]|\{[\w.\-]{1,40}\}|[\w.\-:%]+)"#,
             ),
-            kv_port: re(r#"(?i)(?:^|[\s{(,;"'])"?port"?\s*[:=]\s*(?:Some\(\s*)?(\d{1,5})\b"#),
+            kv_port: re(r#"(?i)(?:^|[\s{(,;"'])"?port"?\s*[:=]\s*(?:Some\(\s*)?["']?(\d{1,5})\b"#),
             // A host or a port given as a named field or constant on a line of its own:
             // `host = "db"` then `port = 5432`, `NEO4J_HOST = "localhost"` then
             // `NEO4J_PORT = 8687`, `.port=1883,`, PHP's `$mail->Port = 465;`,
@@ -292,7 +292,7 @@ pub fn patterns() -> &'static Patterns {
             // where `user@host.lan:~$` is a shell prompt. A login with a port
             // (MassTransit's `guest@localhost:5672/vhost`) is a place too.
             user_at_name_path: re(
-                r#"[\s'"][\w.\-]+@([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+|localhost):(?:/|~/|(\d{1,5})(?:/|["'\s,]|$))"#,
+                r#"[\s'"(][\w.\-]+@([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+|localhost):(?:/|~/|(\d{1,5})(?:/|["'\s,)]|$))"#,
             ),
             // `docker login -u me -p x registry.lan`: options and their values before it.
             registry_host: re(
@@ -313,7 +313,7 @@ pub fn patterns() -> &'static Patterns {
             // A certificate's fingerprint: eight or more pairs of hex digits.
             fingerprint: re(r"\b(?:[0-9A-Fa-f]{2}:){7,}[0-9A-Fa-f]{1,2}\b"),
             hidden_host_port: re(
-                r#"(?i)(?:<[^<>\s]{1,20}>|<[A-Za-z]+(?:\s[A-Za-z]+){1,2}>|\{[\w.\-]{1,20}\}|\[\.[\d.]+\]|(?:\b[x*]|(?:^|[\s'"(@=])\*)[x*]*(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*|:\s):(\d{1,5})\b"#,
+                r#"(?i)(?:<[^<>\s]{1,20}>|<[A-Za-z]+(?:\s[A-Za-z]+){1,2}>|<\*[^<>\n]{1,30}\*>|\{[\w.\-]{1,20}\}|\[\.[\d.]+\]|(?:\b[x*]|(?:^|[\s'"(@=])\*)[x*]*(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*|:\s):(\d{1,5})\b"#,
             ),
             // `name (ip:port)`: busybox wget and others print the name with the address.
             // wget's connecting line in any language: `name (name)|10.0.0.5|:80`.
@@ -333,7 +333,7 @@ pub fn patterns() -> &'static Patterns {
             // `HTTP::Client.new("127.0.0.1", 12345)`, PHP's `failed(chat.lan,2243)`, Python's
             // `('::1', 8080, 0, 0)`: a host and a port handed to a call.
             call_args: re(
-                r#"[({,]\s*[({]?\s*(?:\\?["']([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+\]?)\\?["']|((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+))\s*,\s*(\d{1,5})\s*[)},]"#,
+                r#"[({,]\s*[({]?\s*(?:\\?["']([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+\]?)\\?["']|((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+))\s*,\s*\\?["']?(\d{1,5})\\?["']?\s*[)},]"#,
             ),
             // `at "localhost":5555`, `'db.internal':5432`, Haskell's `"db.lan" 443`: a quoted
             // host, then its port (not the first number of an address after it: `'10.0.0.5':
