@@ -146,7 +146,13 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style, columns: usi
     if !causes.is_empty() {
         let _ = writeln!(out, "\n  {}", s.bold("Likely causes, most likely first"));
         for (i, c) in causes.iter().take(TOP_CAUSES).enumerate() {
-            let _ = writeln!(out, "    {}. {}  {}", i + 1, c.title, s.dim(&c.id));
+            // The id goes under a title that would otherwise run past the terminal's edge.
+            let head = format!("    {}. {}", i + 1, c.title);
+            if head.width() + 2 + c.id.width() <= columns.max(MIN_WIDTH) {
+                let _ = writeln!(out, "{head}  {}", s.dim(&c.id));
+            } else {
+                let _ = writeln!(out, "{head}\n       {}", s.dim(&c.id));
+            }
             if let Some(fix) = c.fixes.first() {
                 // Only the pasted text is known here: its host and port fill the fix, the
                 // rest shows as unknown until a check observes it.
@@ -276,6 +282,11 @@ mod tests {
             out.contains("fix: Compare db.lan character by character"),
             "{out}"
         );
+        // A long cause title puts its id on the next line.
+        let reset = crate::explain::explain("Unable to connect to the server: EOF", &kb);
+        let out = render(&reset, &kb, Style { color: false }, 80);
+        assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+        assert!(out.contains("\n       connection-reset\n"), "{out}");
         // A page for a file or a pipe keeps the wide layout.
         let wide = render(&ex, &kb, Style { color: false }, 100);
         assert!(wide.lines().any(|l| l.chars().count() > 80), "{wide}");
