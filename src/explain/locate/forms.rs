@@ -50,12 +50,11 @@ fn place(raw: &str) -> (Option<String>, Option<u16>) {
 /// target's, and readers of those messages take it so.
 pub fn without_local_port(line: &str) -> std::borrow::Cow<'_, str> {
     const FIELD: &str = ", port = ";
-    if !line.contains("OS Error:")
-        || line.contains("Connection failed (OS Error")
-        || !["refused", "reset"]
-            .iter()
-            .any(|w| line.to_ascii_lowercase().contains(w))
-    {
+    let local_end = || {
+        let lower = line.to_ascii_lowercase();
+        lower.contains("refused") || lower.contains("reset")
+    };
+    if !line.contains("OS Error:") || line.contains("Connection failed (OS Error") || !local_end() {
         return line.into();
     }
     let Some(at) = line.find(FIELD) else {
@@ -210,13 +209,15 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             asked: asked || role > 0,
         });
     };
-    // The forms whose only group is the host.
+    // The forms whose groups each hold the host (the first that matched is taken).
     let host_only = |out: &mut Vec<Candidate>,
                      taken: &mut Vec<(usize, usize)>,
                      c: &regex::Captures,
                      form: i32,
                      asked: bool| {
-        let h = c.get(1).expect("group");
+        let Some(h) = (1..c.len()).find_map(|i| c.get(i)) else {
+            return;
+        };
         let span = (h.start(), h.end());
         push(
             out,
@@ -567,19 +568,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let steps = (line.contains(" failed") || line.contains("the host"))
         .then(|| p.for_failed.captures_iter(line));
     for c in steps.into_iter().flatten() {
-        let Some(h) = c.get(1).or_else(|| c.get(2)) else {
-            continue;
-        };
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), h.end()),
-            host_of(h.as_str()),
-            None,
-            None,
-            5,
-            true,
-        );
+        host_only(&mut out, &mut taken, &c, 5, true);
     }
     for c in p.bracket_host.captures_iter(line) {
         // A logger's name before its level (Python's `[pika.connection] ERROR: …`) and
@@ -1185,17 +1174,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let tuples =
         (line.contains("host") || line.contains("error")).then(|| p.tuple_host.captures_iter(line));
     for c in tuples.into_iter().flatten() {
-        let h = c.get(1).or_else(|| c.get(2)).expect("group");
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), h.end()),
-            host_of(h.as_str()),
-            None,
-            None,
-            5,
-            true,
-        );
+        host_only(&mut out, &mut taken, &c, 5, true);
     }
     let terms = line
         .contains("{{")
