@@ -615,6 +615,45 @@ fn the_forty_seventh_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind during round 21 with the lean toward ecosystems that are not mainstream
+/// (91 records) and scored once at 7960a35: kind 94.5%, host 89.0%, port 93.4%. Below the
+/// bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_forty_eighth_sealed_set_meets_the_bar() {
+    let problems = score("sealed48");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed48 with no lean (88 records) and scored once at 7960a35:
+/// kind 95.5%, host 90.9%, port 92.0%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_forty_ninth_sealed_set_meets_the_bar() {
+    let problems = score("sealed49");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind during round 21, not mainstream (92 records), and scored once after the
+/// round's tuning on sealed48-49: kind 90.2%, host 83.7%, port 90.2%. Below the bar, so
+/// ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fiftieth_sealed_set_meets_the_bar() {
+    let problems = score("sealed50");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed50 with no lean (98 records) and scored once after the
+/// round's tuning on sealed48-49: kind 93.9%, host 94.9%, port 95.9%. Below the bar, so
+/// ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fifty_first_sealed_set_meets_the_bar() {
+    let problems = score("sealed51");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -633,7 +672,8 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed21", "sealed22", "sealed23", "sealed24", "sealed25", "sealed26", "sealed27",
         "sealed28", "sealed29", "sealed30", "sealed31", "sealed32", "sealed33", "sealed34",
         "sealed35", "sealed36", "sealed37", "sealed38", "sealed39", "sealed40", "sealed41",
-        "sealed42", "sealed43", "sealed44", "sealed45", "sealed46", "sealed47",
+        "sealed42", "sealed43", "sealed44", "sealed45", "sealed46", "sealed47", "sealed48",
+        "sealed49", "sealed50", "sealed51",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");

@@ -240,8 +240,21 @@ pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usiz
     let mut seen = HashSet::new();
     for (i, g) in groups.iter().enumerate().rev() {
         *work += g.hits.len();
-        // The lines after the error before this one are this one's context.
-        let floor = i
+        // The lines after the error before this one are this one's context. A title just
+        // above that names no place (`Secure Connection Failed` over Firefox's code) is
+        // the same page rather than an earlier error: the lines above it count too.
+        let line_span = |g: &Group| {
+            let lines = || g.hits.iter().map(|h| h.line);
+            (lines().min().unwrap_or(0), lines().max().unwrap_or(0))
+        };
+        let mut top = i;
+        while top > 0
+            && groups[top - 1].places.is_empty()
+            && line_span(&groups[top]).0 <= line_span(&groups[top - 1]).1 + 2
+        {
+            top -= 1;
+        }
+        let floor = top
             .checked_sub(1)
             .and_then(|p| groups[p].hits.iter().map(|h| h.line + 1).max())
             .unwrap_or(0);

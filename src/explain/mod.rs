@@ -588,7 +588,9 @@ mod tests {
             ),
             (
                 "# nmap -p 4567 10.9.0.4\nNote: Host seems down. If it is really up, but blocking our ping probes, try -Pn",
-                Kind::Timeout,
+                // No reply names no cause (round 21): the kind stays open, the summary
+                // says what to try.
+                Kind::Other,
                 Some("10.9.0.4"),
                 Some(4567),
             ),
@@ -3460,6 +3462,140 @@ mod tests {
                 Kind::Other,
                 Some("cdn.files.lan"),
                 Some(80),
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
+    fn forms_of_round_twenty_one_name_their_target_and_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // The resolver really looked these words up: they are the names as written.
+            (
+                "Get http://MyServer:4151/stats: dial tcp: lookup MyServer on 10.0.0.53:53: no such host",
+                Kind::Dns,
+                Some("MyServer"),
+                Some(4151),
+            ),
+            (
+                "curl_easy_perform failed with status 6: Could not resolve host: server (http://server:8123/api)",
+                Kind::Dns,
+                Some("server"),
+                Some(8123),
+            ),
+            // Hadoop's unknown local host is no name.
+            (
+                "java.net.UnknownHostException: Invalid host name: local host is: (unknown); destination host is: \"nn01\":8032;",
+                Kind::Dns,
+                Some("nn01"),
+                Some(8032),
+            ),
+            // A version field is no address; a loguru location's line is no port.
+            (
+                "[WARNING]: The network connection to localhost has been interrupted.\nfatal: [srv02]: FAILED! => {\"module_version\": \"5.7.0.0\", \"msg\": \"WinRM cannot complete the operation.\"}",
+                Kind::Other,
+                Some("localhost"),
+                None,
+            ),
+            (
+                "ERROR    | __main__:<module>:79 - Error adding device with IP: 10.0.0.30\nERROR    | __main__:<module>:80 - [Errno 111] Connection refused",
+                Kind::Refused,
+                Some("10.0.0.30"),
+                None,
+            ),
+            // PowerShell's error id says the kind; the command's -ComputerName the host.
+            (
+                "PS C:\\> New-PSSession -ComputerName 10.0.0.9\nNew-PSSession : [10.0.0.9] Connecting to remote server 10.0.0.9 failed with the following error message :\nWinRM cannot complete the operation.\nAt line:1 char:7\n+ New-PSSession -ComputerName 10.0.0.9\n    + FullyQualifiedErrorId : WinRMOperationTimeout,PSSessionOpenFailed",
+                Kind::Timeout,
+                Some("10.0.0.9"),
+                None,
+            ),
+            // A cut ssh line keeps its port.
+            (
+                "port 22: Connection timed out\nrsync: connection unexpectedly closed (0 bytes received so far) [sender]",
+                Kind::Timeout,
+                None,
+                Some(22),
+            ),
+            // The class without its package, quoted in a sentence.
+            (
+                "Now I get an exception: \"UnknownHostException: data.mirror.lan\". Where should I look?",
+                Kind::Dns,
+                Some("data.mirror.lan"),
+                None,
+            ),
+            // A program's name before `on port` is no host.
+            (
+                "[firefox/remote.js][debug] Connecting to Firefox on port 6005\n[cmd/run.js][debug] Retrying Firefox (1); connection error: Error: connect ECONNREFUSED",
+                Kind::Refused,
+                None,
+                Some(6005),
+            ),
+            // rabbitmqctl names the node's host and the port epmd gave for it.
+            (
+                "Error: unable to connect to nodes [rabbit@mq2]: nodedown\n\nrabbit@mq2:\n  * connected to epmd (port 4369) on mq2\n  * epmd reports node 'rabbit' running on port 25672\n  * TCP connection succeeded but Erlang distribution failed",
+                Kind::Other,
+                Some("mq2"),
+                Some(25672),
+            ),
+            // An HTTP client's call handed a bare host.
+            (
+                "`HTTPotion.get! \"shop.lan\"`\n`** (HTTPotion.HTTPError) ehostunreach`",
+                Kind::Unreachable,
+                Some("shop.lan"),
+                None,
+            ),
+            // A script run by its interpreter with a host and a port; Node's altname words.
+            (
+                "node client.js api.lan 8043\n\nevents.js:72\n        throw er; // Unhandled 'error' event\nError: Hostname/IP doesn't match certificate's altnames",
+                Kind::Tls,
+                Some("api.lan"),
+                Some(8043),
+            ),
+            // An exploit script's remote `-r` takes an address only.
+            (
+                "root@box:~# python3 redis-master.py -r 10.0.0.31 -p 6379 -f exp.so\nConnectionRefusedError: [Errno 111] Connection refused",
+                Kind::Refused,
+                Some("10.0.0.31"),
+                Some(6379),
+            ),
+            // Kinds: a reset inside cargo's TLS code, GnuTLS's record length, asyncio's short
+            // read, Trilead's failed negotiation, a rejected WebSocket upgrade.
+            (
+                "warning: spurious network error (2 tries remaining): [35] SSL connect error (OpenSSL SSL_connect: Connection reset by peer in connection to crates.lan:443 )",
+                Kind::Reset,
+                Some("crates.lan"),
+                Some(443),
+            ),
+            (
+                "gnutls_record_recv: A TLS packet with unexpected length was received.; assuming EOF",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "thermo.lan: Error while reading incoming messages: Error while receiving data: 0 bytes read on a total of 1 expected bytes",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "Key exchange was not finished, connection is closed.\nCannot negotiate, proposals do not match.",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "server rejected WebSocket connection: HTTP 502",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "Non HTTP response code: org.apache.http.conn.HttpHostConnectException",
+                Kind::Other,
+                None,
+                None,
             ),
         ];
         assert_reads(cases);

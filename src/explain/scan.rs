@@ -305,7 +305,7 @@ fn address(caps: &Captures, sig: &Signature, services: &Services) -> Addr {
             }
         }
     }
-    if let Some(h) = get("host").and_then(clean_host) {
+    if let Some(h) = get("host").and_then(|h| clean_host(h).or_else(|| looked_up(h, caps, sig))) {
         a.host = Some(h);
     }
     if let Some(p) = get("port").and_then(parse_port) {
@@ -708,6 +708,33 @@ pub fn is_placeholder(h: &str) -> bool {
     WORDS.contains(&lower.as_str()) || stand_in || is_redacted(h) || is_error_name(h)
 }
 
+/// The name a resolver was asked for, when it is a word that elsewhere stands in for a
+/// host (`Could not resolve host: server`, `lookup MyServer on …`, Node's `getaddrinfo
+/// ENOTFOUND undefined` for a setting left unset): the program really
+/// looked that name up, so it is the name as written, not a reporter's stand-in.
+/// One in parentheses is a value left unknown (Hadoop's `local host is: (unknown)`).
+fn looked_up(raw: &str, caps: &Captures, sig: &Signature) -> Option<String> {
+    let h = raw.trim_matches(|c| matches!(c, '\'' | '"' | '`'));
+    if caps[0].contains(&format!("({h})")) {
+        return None;
+    }
+    let lower = h.to_ascii_lowercase();
+    let word = [
+        "server",
+        "host",
+        "unknown",
+        "remote",
+        "endpoint",
+        "undefined",
+        "null",
+    ]
+    .contains(&lower.as_str())
+        || ["my", "your"]
+            .iter()
+            .any(|who| (lower.strip_prefix(who)).is_some_and(|rest| ADDRESS_WORDS.contains(&rest)));
+    (sig.kind == Some(Kind::Dns) && word).then(|| h.to_string())
+}
+
 /// A name's last label could end a real host name: any two-letter country code, the common
 /// generic ones, and the suffixes private networks use. Only asked where a dotted word may
 /// as well be code or a logger's name (`[homeassistant.components.mqtt.client]`,
@@ -862,15 +889,26 @@ fn invented_name(lower: &str) -> bool {
         // A setting's name for a port, handed where a host goes (`cf.get('mqtt_port', …)`).
         "_port",
     ];
-    let mine = ["my", "your"].iter().any(|who| {
-        lower.strip_prefix(who).is_some_and(|rest| {
-            let rest = rest.trim_start_matches(['-', '_']);
-            // `my_server_name`, `your-db-host`: the words of an address after the owner.
-            ADDRESS_WORDS.contains(&rest)
-                || (rest.contains(['-', '_'])
-                    && rest.split(['-', '_']).any(|w| ADDRESS_WORDS.contains(&w)))
+    // Any label of a dotted name that ends in no real suffix (`my-host.mydomain`), as well
+    // as the whole of one. Under a real suffix (`myserver.com`, `mail.mydomain.com`) it is
+    // a valid name and read as written (see `is_placeholder`).
+    let real_suffix = lower.contains('.') && known_tld(lower.rsplit('.').next().unwrap_or(""));
+    let owned = |label: &str| {
+        ["my", "your"].iter().any(|who| {
+            label.strip_prefix(who).is_some_and(|rest| {
+                let rest = rest.trim_start_matches(['-', '_']);
+                // `my_server_name`, `your-db-host`: the words of an address after the owner.
+                ADDRESS_WORDS.contains(&rest)
+                    || (rest.contains(['-', '_'])
+                        && rest.split(['-', '_']).any(|w| ADDRESS_WORDS.contains(&w)))
+            })
         })
-    });
+    };
+    let mine = if real_suffix {
+        owned(lower)
+    } else {
+        lower.split('.').any(owned)
+    };
     let labels: Vec<&str> = lower.split('.').collect();
     let letters = labels.len() >= 3
         && labels.iter().all(|l| {
@@ -990,6 +1028,7 @@ mod tests {
             "harbor.XX.com",
             "xxx.com",
             "myhost",
+            "my-host.mydomain",
             "ip_adresse",
         ] {
             assert!(is_placeholder(h), "{h} is a stand-in");

@@ -78,8 +78,9 @@ fn join_cut_words(lines: Vec<RawLine>) -> Vec<RawLine> {
         if let Some(prev) = out.last_mut()
             && !prev.json
             && !l.json
-            && let Some(joined) =
-                cut_word(&prev.text, &l.text).or_else(|| cut_url(&prev.text, &l.text))
+            && let Some(joined) = cut_word(&prev.text, &l.text)
+                .or_else(|| cut_url(&prev.text, &l.text))
+                .or_else(|| cut_name(&prev.text, &l.text))
         {
             prev.text = joined;
             continue;
@@ -100,6 +101,24 @@ fn cut_url(prev: &str, next: &str) -> Option<String> {
         && !last.split("://").nth(1)?.contains('/')
         && rest.starts_with(|c: char| c.is_ascii_alphanumeric());
     cut.then(|| format!("{prev}{rest}"))
+}
+
+/// A host name cut before one of its dots (`lookup www` / `.googleapis.com on …`): a line
+/// goes on with a name's labels, at least two, the last of letters.
+fn cut_name(prev: &str, next: &str) -> Option<String> {
+    let last = prev.rsplit(char::is_whitespace).next()?;
+    let rest = next.strip_prefix('.')?;
+    let token = rest.split([' ', ':', ',', ')']).next()?;
+    let labels: Vec<&str> = token.split('.').collect();
+    let name_like =
+        |w: &str| !w.is_empty() && (w.bytes()).all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let cut = name_like(last)
+        && labels.len() >= 2
+        && labels.iter().all(|l| name_like(l))
+        && labels
+            .last()
+            .is_some_and(|l| l.len() >= 2 && l.bytes().all(|b| b.is_ascii_alphabetic()));
+    cut.then(|| format!("{prev}{next}"))
 }
 
 fn cut_word(prev: &str, next: &str) -> Option<String> {

@@ -119,6 +119,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let start = line[..at].rfind(' ').map_or(0, |i| i + 1);
         taken.push((start, at));
     }
+    if line.contains('<')
+        || line.contains("ersion")
+        || line.contains("epmd")
+        || line.contains("SERVER")
+    {
+        taken.extend(p.not_place.find_iter(line).map(|m| (m.start(), m.end())));
+    }
     if let Some(at) = line.find("UNKNOWN port ") {
         taken.push((at, (at + "UNKNOWN port 65535".len()).min(line.len())));
     }
@@ -255,6 +262,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             form,
             asked,
         );
+    };
+    // A host ssh was asked to reach (scheme ssh).
+    let ssh_at = |out: &mut Vec<Candidate>,
+                  taken: &mut Vec<(usize, usize)>,
+                  h: regex::Match,
+                  host: Option<String>,
+                  port: Option<u16>,
+                  form: i32| {
+        let span = (h.start(), h.end());
+        push(out, taken, span, host, port, Some("ssh".into()), form, true);
     };
     // The forms whose first group is the host and second the port.
     let host_and_port = |out: &mut Vec<Candidate>,
@@ -586,6 +603,22 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         }
         host_only(&mut out, &mut taken, &c, 5, false);
     }
+    let prompt = line
+        .contains("'s password:")
+        .then(|| p.ssh_password.captures_iter(line));
+    for c in prompt.into_iter().flatten() {
+        let h = c.get(1).expect("group");
+        let host = host_of(h.as_str());
+        let port = host.as_ref().map(|_| 22);
+        ssh_at(&mut out, &mut taken, h, host, port, 6);
+    }
+    for c in p.client_call.captures_iter(line) {
+        if c.get(2).is_some() {
+            host_and_port(&mut out, &mut taken, &c, 6, true);
+        } else {
+            host_only(&mut out, &mut taken, &c, 6, true);
+        }
+    }
     let hadoop = line
         .contains("destination host is")
         .then(|| p.hadoop_destination.captures_iter(line));
@@ -797,6 +830,22 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     }
     if line.contains(":/") {
         for c in p.nfs_export.captures_iter(line) {
+            // An Ansible mount's `src` is the export's source, the server: not this end, as
+            // a `src` field is elsewhere.
+            if let Some(h) = c.get(2) {
+                if line.contains("nfs") && !taken.iter().any(|&(a, b)| h.start() < b && a < h.end())
+                {
+                    taken.push((h.start(), h.end()));
+                    out.push(Candidate {
+                        host: host_of(h.as_str()),
+                        port: None,
+                        scheme: None,
+                        score: 5,
+                        asked: true,
+                    });
+                }
+                continue;
+            }
             host_only(&mut out, &mut taken, &c, 5, true);
         }
     }
@@ -820,6 +869,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for (c, form) in flags {
         let h = c.get(1).expect("group");
         let raw = h.as_str();
+        let recursive = line[..h.start()].trim_end().ends_with("-r");
+        if recursive
+            && raw
+                .split(':')
+                .next()
+                .and_then(|a| a.parse::<std::net::Ipv4Addr>().ok())
+                .is_none()
+        {
+            continue;
+        }
         let (host, port, scheme) = if raw.contains("://") {
             let a = parse_url(raw, services);
             (a.host, a.port, a.scheme)
@@ -881,6 +940,17 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for c in p.host_port_words.captures_iter(line) {
+        // `Connecting to Firefox on port 6005`: a program's capitalised name before `on
+        // port` is what listens there, not the name of a host; the port still stands.
+        let h = c.get(1).expect("group").as_str();
+        let program = h.len() > 2
+            && h.starts_with(|c: char| c.is_ascii_uppercase())
+            && h[1..].chars().all(|c| c.is_ascii_lowercase())
+            && c[0].to_ascii_lowercase().contains(" on port");
+        if program {
+            port_and_host(&mut out, &mut taken, &c, None, 2, 6, false);
+            continue;
+        }
         host_and_port(&mut out, &mut taken, &c, 6, false);
     }
     // Fields before the bare `host:port` form, which would otherwise take the same span
@@ -1122,16 +1192,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let port = host
             .as_ref()
             .and(flag_port(line).or((!daemon).then_some(22)));
-        push(
-            &mut out,
-            &mut taken,
-            (h.start(), h.end()),
-            host,
-            port,
-            Some("ssh".into()),
-            4,
-            true,
-        );
+        ssh_at(&mut out, &mut taken, h, host, port, 4);
     }
     let users = line
         .contains('@')
@@ -1176,8 +1237,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in tuples.into_iter().flatten() {
         host_only(&mut out, &mut taken, &c, 5, true);
     }
-    let terms = line
-        .contains("{{")
+    let terms = (line.contains("{{") || line.contains("connect({"))
         .then(|| p.erlang_address.captures_iter(line));
     for c in terms.into_iter().flatten() {
         let whole = c.get(0).expect("match");

@@ -451,6 +451,29 @@ pub fn complete(
         }
         if target.host.is_none() && i >= first {
             let start = head(line);
+            // The error's own `port N`, its host cut off or never written (`port 22:
+            // Connection timed out`), unless it names this end (`local port 43594`) or
+            // ssh's stand-in for a peer behind a ProxyCommand (`UNKNOWN port 65535`).
+            if inside {
+                for cap in p.port_word.captures_iter(start) {
+                    let at = cap.get(0).map_or(0, |m| m.start());
+                    let word = start[..at].trim_end().rsplit(' ').next().unwrap_or("");
+                    let local = [
+                        "local",
+                        "source",
+                        "src",
+                        "client",
+                        "listen",
+                        "listening",
+                        "unknown",
+                    ];
+                    if let Some(port) = cap.get(1).and_then(|m| parse_port(m.as_str()))
+                        && !local.iter().any(|w| word.eq_ignore_ascii_case(w))
+                    {
+                        ports.push((MIN_SCORE, port));
+                    }
+                }
+            }
             if let Some(port) = flag_port(start) {
                 field_ports.push((6 - i32::from(far), port));
             }

@@ -61,6 +61,9 @@ pub struct Patterns {
     pub dev_tcp: Regex,
     pub getaddrinfo_args: Regex,
     pub curl_payload: Regex,
+    pub not_place: Regex,
+    pub client_call: Regex,
+    pub ssh_password: Regex,
     pub named_host: Regex,
     pub connect_host_port: Regex,
     pub call_port_kwarg: Regex,
@@ -153,9 +156,10 @@ pub fn patterns() -> &'static Patterns {
             // is: "nn.lan":8020;`.
             hadoop_destination: re(r#"\bdestination\s+host\s+is:\s*"([^"\s]+)":(\d{1,5})\b"#),
             ansible_host: re(r"\b(?:fatal|failed):\s+\[([^\]\s]+)\]:\s+UNREACHABLE!"),
-            // A command line ending in a host and a port (`$ deno run app.ts localhost 8000`).
+            // A command line ending in a host and a port (`$ deno run app.ts localhost 8000`,
+            // or with no prompt, a script run by its interpreter: `node client.js h.lan 8043`).
             command_host_port: re(
-                r"(?:^\s*(?:\$|>|#|[A-Za-z]:\\?[^\s>]*>)|\$)\s+\S.*?\s((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+)\s+(\d{2,5})\s*$",
+                r"(?:^\s*(?:\$|>|#|[A-Za-z]:\\?[^\s>]*>|node|nodejs|python[23]?|ruby|php|perl)|\$)\s+\S.*?\s((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+)\s+(\d{2,5})\s*$",
             ),
             // bash's own sockets: `/dev/tcp/10.0.0.5/6379`.
             dev_tcp: re(r"/dev/(?:tcp|udp)/(\[?[0-9A-Fa-f:]+:[0-9A-Fa-f:]*\]?|[A-Za-z0-9][\w.\-]*)/(\d{1,5})\b"),
@@ -204,10 +208,11 @@ pub fn patterns() -> &'static Patterns {
             unc_host: re(
                 r#"(?:^|[\s'"(])\\\\((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\\|\s|$|['")])"#,
             ),
-            // An NFS export handed to mount (`mount -o vers=3 10.0.0.5:/srv /mnt`), or named by
-            // mount.nfs (`mount to NFS server 'nfs.lan:/export' failed`).
+            // An NFS export handed to mount (`mount -o vers=3 10.0.0.5:/srv /mnt`, macOS's
+            // `mount_nfs 10.0.0.5:/srv /mnt`), named by mount.nfs (`mount to NFS server
+            // 'nfs.lan:/export' failed`), or an Ansible mount's `'src': 'nfs01:/export'`.
             nfs_export: re(
-                r#"(?:\bmount(?:\.nfs4?)?\s+(?:[^\n]*?\s)?|\bNFS\s+server\s+['"]?)((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z][\w\-]*(?:\.[\w\-]+)+):/"#,
+                r#"(?:\bmount(?:[._]nfs4?)?\s+(?:[^\n]*?\s)?|\bNFS\s+server\s+['"]?)((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z][\w\-]*(?:\.[\w\-]+)+):/|\bsrc['"]?\s*[:=]\s*['"]([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*):/"#,
             ),
             connect_tuple_port: re(r"\.connect(?:_ex)?\(\(\s*[A-Za-z_][\w.]*\s*,\s*(\d{1,5})\s*\)\)"),
             // Erlang's and Elixir's option lists: `{host, "db.lan"}`, `{:hostname, 'db'}`;
@@ -215,9 +220,10 @@ pub fn patterns() -> &'static Patterns {
             tuple_host: re(
                 r#"\{\s*:?host(?:name)?\s*,\s*["']([\w.\-:]+)["']\s*\}|\{\s*:?error\s*,\s*["']([\w\-]+\.[\w.\-]+|localhost)["']\s*,\s*:?[a-z_]+\s*\}"#,
             ),
-            // Erlang's address and port as terms: `{{172,18,0,2},17012}`.
+            // Erlang's address and port as terms: `{{172,18,0,2},17012}`, or handed to
+            // `gen_tcp:connect({172,18,0,2}, 17012, …)`.
             erlang_address: re(
-                r"\{\s*\{\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\}\s*,\s*(\d{1,5})\s*\}",
+                r"(?:\{|\bconnect\()\s*\{\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\}\s*,\s*(\d{1,5})\s*[},]",
             ),
             call_port_kwarg: re(
                 r#"\(\s*\\?["']((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\\?["'][^()\n]{0,160}?\bport\s*=\s*(\d{1,5})\b"#,
@@ -247,15 +253,17 @@ pub fn patterns() -> &'static Patterns {
             field_port: re(
                 r#"(?i)(?:^|[\s{(,;"'.>]|[\s{(,]:)["']?(?:([a-z0-9_]+?)_)?port["']?\s*(?:[:=]|=>)\s*["']?(\d{1,5})\b|#define\s+(?:([a-z0-9_]+?)_)?port\s+(\d{1,5})\b|\{\s*:?port\s*,\s*(\d{1,5})\s*\}"#,
             ),
+            // A command's host flag, PowerShell's `-ComputerName` in any case among them.
             flag_host: re(
-                r#"(?:^|\s)(?:-h|-H|--host|--hostname|--server|-connect|--url|--endpoint-url)(?:\s+|=)["']?([^\s"']+)"#,
+                r#"(?:^|\s)(?:-h|-H|--host|--hostname|--server|-connect|--url|--endpoint-url|(?i:-ComputerName|-HostName))(?:\s+|=)["']?([^\s"']+)"#,
             ),
             // Flags that name a server in fewer tools, taken only with a value shaped like
             // an address: `check_supervisord -s 10.0.0.5`, `nats -s localhost:4222`,
             // `xfreerdp /v:rdp.lan:3390`, `--addr`, `--address`, `--target`, a tunnel's
-            // `--to`.
+            // `--to`, an exploit script's remote `-r`/`--rhost` (an IP address only: `-r`
+            // is recursion to most tools).
             flag_server: re(
-                r#"(?:^|\s)(?:(?:-s|--addr|--address|--target|--to)(?:\s+|=)|/v:)["']?((?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?|localhost(?::\d{1,5})?|\[[0-9A-Fa-f:]+\](?::\d{1,5})?|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)["']?(?:\s|$)"#,
+                r#"(?:^|\s)(?:(?:-s|-r|--addr|--address|--target|--to|--rhost)(?:\s+|=)|/v:)["']?((?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?|localhost(?::\d{1,5})?|\[[0-9A-Fa-f:]+\](?::\d{1,5})?|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)["']?(?:\s|$)"#,
             ),
             // Not a range or a list (`iperf3 -p 5201-5203`): no one port is the target.
             flag_port: re(
@@ -310,6 +318,14 @@ pub fn patterns() -> &'static Patterns {
             // A host hidden by the reporter (<ip>, <local IP>, {broker-ip}, [.21], x.x.x.x, IP) or left
             // out (`tcp :22`,
             // `connection refused: :9200`): the port is still the target's.
+            // Neither a place nor a port: a code location's function stand-in and line
+            // (`__main__:<module>:79`, `<anonymous>:12`) and a version field's dotted
+            // number (`"module_version": "5.7.0.0"`); the port mapper that did answer
+            // (rabbitmqctl's `connected to epmd (port 4369)`); an Oracle descriptor's
+            // server mode (`(SERVER=DEDICATED)`).
+            not_place: re(
+                r#"(?i)\(SERVER\s*=\s*(?:DEDICATED|SHARED|POOLED)\)|\bconnected\s+to\s+epmd\s+\(port\s+\d+\)|<(?:module|lambda|genexpr|listcomp|dictcomp|setcomp|anonymous|init|clinit)>:\d+|version["']?\s*[:=]\s*["']?\d+(?:\.\d+)+"#,
+            ),
             // A certificate's fingerprint: eight or more pairs of hex digits.
             fingerprint: re(r"\b(?:[0-9A-Fa-f]{2}:){7,}[0-9A-Fa-f]{1,2}\b"),
             hidden_host_port: re(
@@ -332,6 +348,14 @@ pub fn patterns() -> &'static Patterns {
             // `connect(("10.0.0.1", 554))`, `tcpConnectToHost(alloc, "localhost", 8080)`,
             // `HTTP::Client.new("127.0.0.1", 12345)`, PHP's `failed(chat.lan,2243)`, Python's
             // `('::1', 8080, 0, 0)`: a host and a port handed to a call.
+            // An HTTP client's call handed a bare host, no scheme (`HTTPotion.get! "h.lan"`,
+            // `requests.get('h.lan:8080')`), or Erlang's resolver (`:inet.getaddr('h.lan',
+            // :inet)`): the place it was asked for.
+            client_call: re(
+                r#"\b(?:HTTPotion|HTTPoison|HTTParty|RestClient|Faraday|Req|Tesla|requests|httpx|axios|got|superagent|needle)\.(?:get|post|put|head|delete|patch|request)!?\s*\(?\s*["']([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+|localhost)(?::(\d{1,5}))?["']|\binet[.:](?:getaddrs?|gethostbyname)\(\s*["']([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*)["']"#,
+            ),
+            // ssh's password prompt names the server it reached (`me@10.0.0.5's password:`).
+            ssh_password: re(r"[\w.\-]+@([A-Za-z0-9][\w.\-]*|\[[0-9A-Fa-f:]+\])'s\s+password:"),
             call_args: re(
                 r#"[({,]\s*[({]?\s*(?:\\?["']([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+\]?)\\?["']|((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+))\s*,\s*\\?["']?(\d{1,5})\\?["']?\s*[)},]"#,
             ),
@@ -390,9 +414,11 @@ pub fn patterns() -> &'static Patterns {
 /// before the pattern, which starts without a fixed word.
 pub fn server_flag(line: &str) -> bool {
     let p = patterns();
-    ["-s ", "-s=", "--addr", "--target", "--to", "/v:"]
-        .iter()
-        .any(|f| line.contains(f))
+    [
+        "-s ", "-s=", "-r ", "--addr", "--target", "--to", "--rhost", "/v:",
+    ]
+    .iter()
+    .any(|f| line.contains(f))
         && p.flag_server.is_match(line)
 }
 
