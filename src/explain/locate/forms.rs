@@ -76,6 +76,11 @@ fn without_transport(before: &str) -> &str {
         .unwrap_or(before)
 }
 
+/// The span shares a character with one already read.
+fn overlaps(taken: &[(usize, usize)], span: (usize, usize)) -> bool {
+    taken.iter().any(|&(a, b)| span.0 < b && a < span.1)
+}
+
 pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let p = patterns();
     let line = without_local_port(line);
@@ -137,7 +142,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
                 scheme: Option<String>,
                 form: i32,
                 asked: bool| {
-        if taken.iter().any(|&(a, b)| span.0 < b && a < span.1) {
+        if overlaps(taken, span) {
             return;
         }
         if host.is_none() && port.is_none() {
@@ -830,12 +835,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     }
     if line.contains(":/") {
         for c in p.nfs_export.captures_iter(line) {
-            // An Ansible mount's `src` is the export's source, the server: not this end, as
-            // a `src` field is elsewhere.
+            // An Ansible mount's `src` is the export's source, the server. Added directly:
+            // `push` would score it as this end by its role word, as `src` is elsewhere.
             if let Some(h) = c.get(2) {
-                if line.contains("nfs") && !taken.iter().any(|&(a, b)| h.start() < b && a < h.end())
-                {
-                    taken.push((h.start(), h.end()));
+                let span = (h.start(), h.end());
+                if line.contains("nfs") && !overlaps(&taken, span) {
+                    taken.push(span);
                     out.push(Candidate {
                         host: host_of(h.as_str()),
                         port: None,
