@@ -3098,9 +3098,10 @@ mod tests {
                 None,
                 None,
             ),
+            // tls since round 22: the handshake is what failed, as two labels of three read it.
             (
                 "10.0.0.46:443 doesn't seem to be a TLS/SSL enabled server",
-                Kind::Other,
+                Kind::Tls,
                 Some("10.0.0.46"),
                 Some(443),
             ),
@@ -3596,6 +3597,119 @@ mod tests {
                 Kind::Other,
                 None,
                 None,
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
+    fn forms_of_round_twenty_two_name_their_target_and_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // httpc's failed_connect with an errno that is no refusal: IPv6 is off.
+            (
+                "** (Mix) httpc request failed with: {:failed_connect, [{:to_address, {'hex.lan', 443}}, {:inet, [:inet], :eprotonosupport}]}",
+                Kind::Other,
+                Some("hex.lan"),
+                Some(443),
+            ),
+            (
+                "fetch: http://pkg.lan/All/x.txz: No address record",
+                Kind::Dns,
+                Some("pkg.lan"),
+                Some(80),
+            ),
+            (
+                "CRITICAL: Unable to connect to SMTP: timeout at /usr/lib/plugins/smtp.pm line 12",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            // netdata's streaming destination and its default port.
+            (
+                "STREAM child01: skipping destination 'parent.lan' (default port: 19999) due to last error (code: -6, timeout while expecting first response), will retry it in 20 seconds",
+                Kind::Timeout,
+                Some("parent.lan"),
+                Some(19999),
+            ),
+            (
+                "ldap3.core.exceptions.LDAPSocketOpenError: invalid server address",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "Marionette TRACE 0 <- [1,3,{\"error\":\"insecure certificate\",\"message\":\"\"},null]",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "mysqli_real_connect(): (HY000/2002): No such file or directory",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "gocql: no connections were made when creating the session",
+                Kind::Other,
+                None,
+                None,
+            ),
+            // A port in another language's words, with no host.
+            (
+                "Il deploy non riesce: curl errore 7 durante il download della porta 443: Connessione rifiutata",
+                Kind::Refused,
+                None,
+                Some(443),
+            ),
+            // A reporter's stand-in for an address keeps its port.
+            (
+                "Attempting to establish TCP connection with [AF_INET]MY_IP:636 [nonblock]\nConnection reset, restarting [0]",
+                Kind::Reset,
+                None,
+                Some(636),
+            ),
+            // sshd's record of a connection that came in: the client's port is no target;
+            // the server's own address and port are.
+            (
+                "sshd[2218]: Connection from x.x.x.83 port 34876\nsshd[2218]: error: kex_exchange_identification: Connection closed by remote host",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "5952 Connection from 10.0.0.9 port 53430 on 10.0.0.5 port 22\n5952 error: kex_exchange_identification: write: Connection reset",
+                Kind::Reset,
+                Some("10.0.0.5"),
+                Some(22),
+            ),
+            // A log record's own machine is not the place it failed to reach.
+            (
+                "{\"pid\":8744,\"hostname\":\"web-7\",\"name\":\"broker\",\"level\":40,\"msg\":\"read ECONNRESET\",\"code\":\"ECONNRESET\",\"syscall\":\"read\"}",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // Ansible's task result on the control machine names where the task ran.
+            (
+                "The error was: urllib3.exceptions.ProtocolError: ('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))\nfailed: [localhost] (item=consumer) => changed=false",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // The last word of a sentence after nmap is no argument.
+            (
+                "Failed to resolve \"***********\".\nWARNING: No targets were specified, so 0 hosts scanned.\nError: Failed to execute nmap portscan.",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            // A traceback's handler source names what the code catches, not what happened.
+            (
+                "    282         except (NewConnectionError, socket.gaierror) as e:\n--> 283             raise EndpointConnectionError(endpoint_url=request.url, error=e)\n\nEndpointConnectionError: Could not connect to the endpoint URL: \"https://api.lan/\"",
+                Kind::Other,
+                Some("api.lan"),
+                Some(443),
             ),
         ];
         assert_reads(cases);

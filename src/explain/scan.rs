@@ -149,10 +149,14 @@ fn scan_with<'k>(
             let errno_kind =
                 (errno.map(|e| e.info.kind)).filter(|k| names_place || k.is_specific());
             let start = from + whole.start();
+            let line = prep.line_at(start);
+            if is_handler_source(prep.line(line)) {
+                continue;
+            }
             hits.push(Hit {
                 sig,
                 start,
-                line: prep.line_at(start),
+                line,
                 kind: sig.kind.or(errno_kind),
                 errno,
                 addr: address(&caps, sig, &kb.services),
@@ -166,6 +170,27 @@ fn scan_with<'k>(
     }
     stats.matches = hits.len();
     (hits, stats)
+}
+
+/// A traceback's source line that catches or re-raises errors (`except (NewConnectionError,
+/// socket.gaierror) as e:`, IPython's `--> 281  raise SSLError(endpoint_url=request.url)`):
+/// it names what the code is ready for, not what happened; the exception's own line below
+/// says that. A `raise` with a message in quotes is kept, as the message may be all there is.
+fn is_handler_source(line: &str) -> bool {
+    let t = line
+        .trim_start()
+        .trim_start_matches(['-', '>'])
+        .trim_start();
+    let t = t
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start();
+    let except = t
+        .strip_prefix("except")
+        .is_some_and(|rest| rest.starts_with([' ', '(']) && rest.trim_end().ends_with(':'));
+    let raise = t.strip_prefix("raise ").is_some_and(|rest| {
+        rest.contains('(') && rest.trim_end().ends_with(')') && !rest.contains(['"', '\''])
+    });
+    except || raise
 }
 
 /// For each required word, the lines (0-based, ascending) it occurs on, found in one pass

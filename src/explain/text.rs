@@ -465,7 +465,14 @@ fn open_json(line: &str) -> Option<Vec<String>> {
     if t.len() < 2 || t.len() > MAX_JSON_LINE || !t.starts_with('{') || !t.ends_with('}') {
         return None;
     }
-    let value: serde_json::Value = serde_json::from_str(t).ok()?;
+    let mut value: serde_json::Value = serde_json::from_str(t).ok()?;
+    // A log record's own machine (pino's and bunyan's `"pid":…,"hostname":"web1"`) is
+    // where the program ran, never the place it failed to reach.
+    if let Some(map) = value.as_object_mut()
+        && map.contains_key("pid")
+    {
+        map.remove("hostname");
+    }
     let mut out = Vec::new();
     flatten("", &value, 0, &mut out);
     Some(out)

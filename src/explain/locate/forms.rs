@@ -636,8 +636,21 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for c in ansible.into_iter().flatten() {
         host_only(&mut out, &mut taken, &c, 4, true);
     }
+    for c in p.sshd_on.captures_iter(line) {
+        host_and_port(&mut out, &mut taken, &c, 6, true);
+    }
     for c in p.port_on_host.captures_iter(line) {
         let (n, h) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        // sshd's `Connection from x.x.x.83 port 34876 on port 22`: the port of the end that
+        // came in, on this server's own port; neither is read here.
+        let came_in = (line[..c.get(0).expect("match").start()]
+            .split_whitespace()
+            .rev()
+            .nth(1))
+        .is_some_and(|w| w.eq_ignore_ascii_case("from"));
+        if came_in || h.as_str().eq_ignore_ascii_case("port") {
+            continue;
+        }
         let host = split_addr(h.as_str())
             .map(|(h, _)| h)
             .filter(|h| !placeholder(h));
@@ -930,6 +943,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         if ftp && !host.contains(['.', ':']) && host != "localhost" {
             continue;
         }
+        // "Failed to execute nmap portscan.": a sentence's last word, not an argument.
+        if h.as_str().ends_with('.') && !host.contains(['.', ':']) && host != "localhost" {
+            continue;
+        }
         let port = flag_port(line)
             .or(telnet.then_some(23))
             .or(ftp.then_some(21));
@@ -945,6 +962,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for c in p.host_port_words.captures_iter(line) {
+        // `Connection from 10.0.0.9 port 34876` (sshd's log, curl's `from ::1 port 47596`):
+        // the other end of a connection that came in, or this end's own.
+        let whole = c.get(0).expect("match");
+        if line[..whole.start()]
+            .trim_end()
+            .to_ascii_lowercase()
+            .ends_with(" from")
+        {
+            continue;
+        }
         // `Connecting to Firefox on port 6005`: a program's capitalised name before `on
         // port` is what listens there, not the name of a host; the port still stands.
         let h = c.get(1).expect("group").as_str();
@@ -1292,11 +1319,15 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             false,
         );
     }
-    let zh = line.contains("端口").then(|| p.zh_port.captures_iter(line));
+    // Cheap words first: the pattern runs only on a line that may hold one (any case).
+    let foreign = ["端口", "ポート", "포트", "ort", "uert", "орт"]
+        .iter()
+        .any(|w| line.contains(w));
+    let foreign = foreign.then(|| p.foreign_port.captures_iter(line));
     for c in p
         .hidden_host_port
         .captures_iter(line)
-        .chain(zh.into_iter().flatten())
+        .chain(foreign.into_iter().flatten())
     {
         let n = c.get(1).expect("group");
         let whole = c.get(0).expect("group");
@@ -1318,6 +1349,16 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     for m in p.localhost.find_iter(line) {
         // A directory named so (`/var/www/localhost/htdocs`) is a path, not a place.
         if line[..m.start()].ends_with('/') && line[m.end()..].starts_with('/') {
+            continue;
+        }
+        // Ansible's task result on the control machine (`failed: [localhost] (item=x)`):
+        // where the task ran, not what it reached; an UNREACHABLE one is read above.
+        let before = line[..m.start()].trim_end();
+        if line[m.end()..].starts_with(']')
+            && ["failed: [", "fatal: [", "ok: [", "changed: ["]
+                .iter()
+                .any(|w| before.ends_with(w))
+        {
             continue;
         }
         push(

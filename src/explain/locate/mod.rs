@@ -458,6 +458,9 @@ pub fn complete(
                 for cap in p.port_word.captures_iter(start) {
                     let at = cap.get(0).map_or(0, |m| m.start());
                     let word = start[..at].trim_end().rsplit(' ').next().unwrap_or("");
+                    // `Connection from x.x.x.83 port 34876`: the end that came in.
+                    let from = (start[..at].split_whitespace().rev().nth(1))
+                        .is_some_and(|w| w.eq_ignore_ascii_case("from"));
                     let local = [
                         "local",
                         "source",
@@ -469,6 +472,7 @@ pub fn complete(
                     ];
                     if let Some(port) = cap.get(1).and_then(|m| parse_port(m.as_str()))
                         && !local.iter().any(|w| word.eq_ignore_ascii_case(w))
+                        && !from
                     {
                         ports.push((MIN_SCORE, port));
                     }

@@ -27,7 +27,7 @@ pub struct Patterns {
     pub quoted_host: Regex,
     pub ipv4: Regex,
     pub port_word: Regex,
-    pub zh_port: Regex,
+    pub foreign_port: Regex,
     pub hidden_host_port: Regex,
     pub fingerprint: Regex,
     pub name_ip_port: Regex,
@@ -45,6 +45,7 @@ pub struct Patterns {
     pub network: Regex,
     pub hash_port: Regex,
     pub port_on_host: Regex,
+    pub sshd_on: Regex,
     pub ping: Regex,
     pub dig_server: Regex,
     pub nslookup_server: Regex,
@@ -92,6 +93,11 @@ pub fn patterns() -> &'static Patterns {
             // sorrel": the port first.
             port_on_host: re(
                 r#"(?i)\bport\s+(\d{1,5})\s+(?:on|at|of|(?-i:TO))\s+(?:host\s+)?["'`“]?(\[[0-9a-f:.%\w]+\]|[0-9a-f]*:[0-9a-f:.]+|[A-Za-z0-9][\w.\-]*)"#,
+            ),
+            // sshd's record of a connection that came in: `Connection from 10.0.0.9 port
+            // 53430 on 10.0.0.5 port 22`; the server's own address and port come last.
+            sshd_on: re(
+                r"\bConnection\s+from\s+\S+\s+port\s+\d{1,5}\s+on\s+(\[[0-9a-f:.%\w]+\]|[0-9A-Fa-f.:]+|[A-Za-z0-9][\w.\-]*)\s+port\s+(\d{1,5})\b",
             ),
             // ping and traceroute name their target first: `ping -c 3 db.lan`, `PING db.lan
             // (10.0.0.5)`, `Pinging 10.0.0.5 with 32 bytes`, `Tracing route to x`. An IPv6
@@ -313,9 +319,12 @@ pub fn patterns() -> &'static Patterns {
             // No boundary in front: an address glued to a word ("inaccessible127.0.0.1").
             ipv4: re(r"(?:\d{1,3}\.){3}\d{1,3}\b"),
             port_word: re(r#"(?i)\bport"?\s*[:=]?\s*(\d{1,5})\b"#),
-            // The Chinese word for port, with no host (`端口 22：连接超时`).
-            zh_port: re(r"端口\s*(\d{1,5})\b"),
-            // A host hidden by the reporter (<ip>, <local IP>, {broker-ip}, [.21], x.x.x.x, IP) or left
+            // The word for port in other languages, with no host (`端口 22：连接超时`,
+            // `della porta 443: Connessione rifiutata`, `puerto 5432`, `порт 22`).
+            foreign_port: re(
+                r"(?i)(?:端口|ポート|포트|\b(?:porta|puerto|poort|portu|порту?|порта)\s)\s*(\d{1,5})\b",
+            ),
+            // A host hidden by the reporter (<ip>, <local IP>, {broker-ip}, [.21], x.x.x.x, IP, MY_IP) or left
             // out (`tcp :22`,
             // `connection refused: :9200`): the port is still the target's.
             // Neither a place nor a port: a code location's function stand-in and line
@@ -329,7 +338,7 @@ pub fn patterns() -> &'static Patterns {
             // A certificate's fingerprint: eight or more pairs of hex digits.
             fingerprint: re(r"\b(?:[0-9A-Fa-f]{2}:){7,}[0-9A-Fa-f]{1,2}\b"),
             hidden_host_port: re(
-                r#"(?i)(?:<[^<>\s]{1,20}>|<[A-Za-z]+(?:\s[A-Za-z]+){1,2}>|<\*[^<>\n]{1,30}\*>|\{[\w.\-]{1,20}\}|\[\.[\d.]+\]|(?:\b[x*]|(?:^|[\s'"(@=])\*)[x*]*(?:\.[x*\d]+)*|\bIP|\btcp\s*|\bto\s*|:\s):(\d{1,5})\b"#,
+                r#"(?i)(?:<[^<>\s]{1,20}>|<[A-Za-z]+(?:\s[A-Za-z]+){1,2}>|<\*[^<>\n]{1,30}\*>|\{[\w.\-]{1,20}\}|\[\.[\d.]+\]|(?:\b[x*]|(?:^|[\s'"(@=])\*)[x*]*(?:\.[x*\d]+)*|\b(?:(?:MY|YOUR|SERVER|REMOTE|PUBLIC|HOST)_)?IP(?:_ADDR(?:ESS)?)?|\btcp\s*|\bto\s*|:\s):(\d{1,5})\b"#,
             ),
             // `name (ip:port)`: busybox wget and others print the name with the address.
             // wget's connecting line in any language: `name (name)|10.0.0.5|:80`.
