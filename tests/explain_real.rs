@@ -654,6 +654,24 @@ fn the_fifty_first_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind in round 22, not mainstream (94 records), and scored once at the end of
+/// round 21: kind 88.3%, host 90.4%, port 95.7%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fifty_second_sealed_set_meets_the_bar() {
+    let problems = score("sealed52");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed52 with no lean (92 records) and scored once at the end of
+/// round 21: kind 93.5%, host 92.4%, port 90.2%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fifty_third_sealed_set_meets_the_bar() {
+    let problems = score("sealed53");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -673,7 +691,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed28", "sealed29", "sealed30", "sealed31", "sealed32", "sealed33", "sealed34",
         "sealed35", "sealed36", "sealed37", "sealed38", "sealed39", "sealed40", "sealed41",
         "sealed42", "sealed43", "sealed44", "sealed45", "sealed46", "sealed47", "sealed48",
-        "sealed49", "sealed50", "sealed51",
+        "sealed49", "sealed50", "sealed51", "sealed52", "sealed53",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
