@@ -354,10 +354,21 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
                 .map(str::trim_end)
                 .is_some_and(|between| between.ends_with(':') && !between.contains(' '))
     };
+    // A wrapper whose parentheses hold the words (`ProtocolError('Connection aborted.',
+    // error(99, 'Cannot assign requested address'))`) is what they happened inside.
+    let wraps = |o: &Hit, h: &Hit| {
+        o.start < h.start
+            && (prep.text.get(o.start..h.start))
+                .is_some_and(|between| between.matches('(').count() > between.matches(')').count())
+    };
     let no_v6 = |h: &Hit| {
         h.sig.errno.as_deref() == Some("EADDRNOTAVAIL")
             && (g.hits.iter()).any(|o| {
-                o.line == h.line && o.kind.is_some() && o.kind != h.kind && !named_by(o, h)
+                o.line == h.line
+                    && o.kind.is_some()
+                    && o.kind != h.kind
+                    && !named_by(o, h)
+                    && !wraps(o, h)
             })
     };
     let kind_hit = g.hits.iter().filter(|h| h.kind.is_some()).max_by_key(|h| {

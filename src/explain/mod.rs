@@ -3704,6 +3704,86 @@ mod tests {
                 None,
                 None,
             ),
+            // The error inside urllib3's wrapper decides the kind.
+            (
+                "Retrying after connection broken by 'ProtocolError('Connection aborted.', error(99, 'Cannot assign requested address'))': /simple/x/",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "NoHostAvailableError: All host(s) tried for query failed. First host tried, 10.0.0.28:9042: OperationTimedOutError: The host 10.0.0.28:9042 did not reply before timeout 12000 ms.",
+                Kind::Timeout,
+                Some("10.0.0.28"),
+                Some(9042),
+            ),
+            (
+                "[Error] The operation has timed out. -   at Npgsql.NpgsqlTimeout.Check ()",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "excep : Connection lost (32109) - java.io.EOFException",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "Fehler beim Verbinden - Verbindungszeit überschritten.",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "ConfigurationException: Unknown server: jenkins.lan",
+                Kind::Dns,
+                Some("jenkins.lan"),
+                None,
+            ),
+            (
+                "p2p.connection-pool: Swap to 10.0.0.54:9732 failed: Error:\n  Unclassified error: Lwt_utils.Timeout. Was the error registered?",
+                Kind::Timeout,
+                Some("10.0.0.54"),
+                Some(9732),
+            ),
+            (
+                "Error: Connection failed (RTE:[89001] Cannot resolve host name",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            (
+                "twisted.internet.error.DNSLookupError: DNS lookup failed: address 'pool.lan' not found: [Errno -2] Name does not resolve.",
+                Kind::Dns,
+                Some("pool.lan"),
+                None,
+            ),
+            (
+                "level=error msg=\"Notify for 12 alerts failed: dial tcp: missing port in address smtp.lan\"",
+                Kind::Other,
+                Some("smtp.lan"),
+                None,
+            ),
+            (
+                "Caused by:\n  other side closed\n    at TLSSocket.onSocketEnd (node:internal/deps/undici/undici:7998:26)",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "[root@k8s-master01 pki]# kubectl get cs\nUnable to connect to the server: EOF",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // A client that takes its port first.
+            (
+                "new Redis(6379, '10.0.0.7');\n```\nConnection fails:\n```\nError: connect ETIMEDOUT\n    at Socket.<anonymous> (node_modules/ioredis/built/redis/index.js:283:31)",
+                Kind::Timeout,
+                Some("10.0.0.7"),
+                Some(6379),
+            ),
             // A traceback's handler source names what the code catches, not what happened.
             (
                 "    282         except (NewConnectionError, socket.gaierror) as e:\n--> 283             raise EndpointConnectionError(endpoint_url=request.url, error=e)\n\nEndpointConnectionError: Could not connect to the endpoint URL: \"https://api.lan/\"",

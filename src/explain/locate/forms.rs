@@ -726,6 +726,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             true,
         );
     }
+    for c in p.port_first_call.captures_iter(line) {
+        port_and_host(&mut out, &mut taken, &c, Some(2), 1, 6, true);
+    }
     for c in p.quoted_host_port.captures_iter(line) {
         // Clojure's frame (`"FutureTask.java" 122`) is a file and a line.
         if is_source_file(&c[1]) {

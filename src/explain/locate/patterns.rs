@@ -34,6 +34,7 @@ pub struct Patterns {
     pub wget_connecting: Regex,
     pub host_slash_port: Regex,
     pub call_args: Regex,
+    pub port_first_call: Regex,
     pub quoted_host_port: Regex,
     pub server_name: Regex,
     pub apple_endpoint: Regex,
@@ -365,6 +366,11 @@ pub fn patterns() -> &'static Patterns {
             ),
             // ssh's password prompt names the server it reached (`me@10.0.0.5's password:`).
             ssh_password: re(r"[\w.\-]+@([A-Za-z0-9][\w.\-]*|\[[0-9A-Fa-f:]+\])'s\s+password:"),
+            // Clients that take the port first: ioredis' `new Redis(6379, '10.0.0.5')`,
+            // node_redis' `createClient(6379, 'cache.lan')`, Node's `net.connect(5000, 'h')`.
+            port_first_call: re(
+                r#"(?:\bnew\s+\w+|\b(?:createClient|createConnection|connect))\(\s*(\d{2,5})\s*,\s*["']([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+\]?)["']"#,
+            ),
             call_args: re(
                 r#"[({,]\s*[({]?\s*(?:\\?["']([A-Za-z0-9][\w.\-]*|\[?[0-9A-Fa-f:]+\]?)\\?["']|((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+))\s*,\s*\\?["']?(\d{1,5})\\?["']?\s*[)},]"#,
             ),
