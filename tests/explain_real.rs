@@ -672,6 +672,24 @@ fn the_fifty_third_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind in round 22, not mainstream (95 records), and scored once after the
+/// round's first tuning: kind 91.6%, host 93.7%, port 96.8%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fifty_fourth_sealed_set_meets_the_bar() {
+    let problems = score("sealed54");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed54 with no lean (91 records) and scored once after the
+/// round's first tuning: kind 92.3%, host 90.1%, port 93.4%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fifty_fifth_sealed_set_meets_the_bar() {
+    let problems = score("sealed55");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -691,7 +709,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed28", "sealed29", "sealed30", "sealed31", "sealed32", "sealed33", "sealed34",
         "sealed35", "sealed36", "sealed37", "sealed38", "sealed39", "sealed40", "sealed41",
         "sealed42", "sealed43", "sealed44", "sealed45", "sealed46", "sealed47", "sealed48",
-        "sealed49", "sealed50", "sealed51", "sealed52", "sealed53",
+        "sealed49", "sealed50", "sealed51", "sealed52", "sealed53", "sealed54", "sealed55",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
