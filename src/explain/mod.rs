@@ -3784,6 +3784,75 @@ mod tests {
                 Some("10.0.0.7"),
                 Some(6379),
             ),
+            (
+                "Error: 26 - Timeout - (unix/sock.c:58): Timeout",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "Caused by: java.io.IOException: inputstream is closed\n\tat com.jcraft.jsch.ChannelSftp.fill(ChannelSftp.java:2872)",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "Login/Server Issue: io.netty.channel.AbstractChannel$AnnotatedConnectException: Connect refused: no further information:",
+                Kind::Refused,
+                None,
+                None,
+            ),
+            (
+                "it gave me an error \"io.netty.channel.abstractchannel$annotatedconnectexception\" how can i fix it?",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "ダウンロード中 https://dl.lan/pub/x.msi\nコマンドの実行中に予期しないエラーが発生しました:\nInternetOpenUrl() failed.\n0x80072f08 : unknown error",
+                Kind::Other,
+                Some("dl.lan"),
+                Some(443),
+            ),
+            (
+                "Error: Curl - Failure receiving data from server - 'https://cdn.lan/update/pack.tar'",
+                Kind::Other,
+                Some("cdn.lan"),
+                Some(443),
+            ),
+            (
+                "** (exit) exited in: GenServer.call(Hex.Registry.Server, {:versions, \"hexpm\", \"phoenix\"}, 60000)\n    ** (EXIT) time out",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            // curl's resolved name, not the address it then tried, is what was asked for.
+            (
+                "* Host ip.lan:80 was resolved.\n* IPv4: 10.0.0.5\n*   Trying 10.0.0.5:80...\n* connect to 10.0.0.5 port 80 from 10.0.0.9 port 5334 failed: Connection timed out",
+                Kind::Timeout,
+                Some("ip.lan"),
+                Some(80),
+            ),
+            // A picture attached to a report is kept somewhere; that is not the place.
+            (
+                "`localhost` 에서 서버를 실행시켰을때 다음과 같은 에러가 떴다.\n\n![ERR_CONNECTION_REFUSED](https://cdn.lan/attachments/1/2.png)",
+                Kind::Refused,
+                None,
+                None,
+            ),
+            ("连接后Safari不能连接到服务器", Kind::Other, None, None),
+            (
+                "websocket._exceptions.WebSocketBadStatusException: Handshake status 502 Bad Gateway",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "FetchError: request to https://pay.lan/graphql failed, reason: \n    at ClientRequest.<anonymous> (node_modules/node-fetch/lib/index.js:1491:11)",
+                Kind::Other,
+                Some("pay.lan"),
+                Some(443),
+            ),
             // A traceback's handler source names what the code catches, not what happened.
             (
                 "    282         except (NewConnectionError, socket.gaierror) as e:\n--> 283             raise EndpointConnectionError(endpoint_url=request.url, error=e)\n\nEndpointConnectionError: Could not connect to the endpoint URL: \"https://api.lan/\"",
