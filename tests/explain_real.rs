@@ -690,6 +690,24 @@ fn the_fifty_fifth_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind in round 22, not mainstream (83 records), and scored once after the
+/// round's second tuning: kind 89.2%, host 92.8%, port 94.0%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fifty_sixth_sealed_set_meets_the_bar() {
+    let problems = score("sealed56");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed56 with no lean (79 records) and scored once after the
+/// round's second tuning: kind 89.9%, host 94.9%, port 97.5%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fifty_seventh_sealed_set_meets_the_bar() {
+    let problems = score("sealed57");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
