@@ -76,6 +76,15 @@ fn without_transport(before: &str) -> &str {
         .unwrap_or(before)
 }
 
+/// The text before a match names the end a connection came in from, `words` words back
+/// (`Connection from 10.0.0.9 port 34876`: `from` is one word before the address and two
+/// before `port`). sshd's log and curl's `from ::1 port 47596` name that end so; it is the
+/// client's end, or this end's own, never the target.
+pub fn came_in_from(before: &str, words: usize) -> bool {
+    (before.split_whitespace().rev().nth(words.saturating_sub(1)))
+        .is_some_and(|w| w.eq_ignore_ascii_case("from"))
+}
+
 /// The span shares a character with one already read.
 fn overlaps(taken: &[(usize, usize)], span: (usize, usize)) -> bool {
     taken.iter().any(|&(a, b)| span.0 < b && a < span.1)
@@ -656,11 +665,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let (n, h) = (c.get(1).expect("group"), c.get(2).expect("group"));
         // sshd's `Connection from x.x.x.83 port 34876 on port 22`: the port of the end that
         // came in, on this server's own port; neither is read here.
-        let came_in = (line[..c.get(0).expect("match").start()]
-            .split_whitespace()
-            .rev()
-            .nth(1))
-        .is_some_and(|w| w.eq_ignore_ascii_case("from"));
+        let came_in = came_in_from(&line[..c.get(0).expect("match").start()], 2);
         if came_in || h.as_str().eq_ignore_ascii_case("port") {
             continue;
         }
@@ -978,14 +983,8 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for c in p.host_port_words.captures_iter(line) {
-        // `Connection from 10.0.0.9 port 34876` (sshd's log, curl's `from ::1 port 47596`):
-        // the other end of a connection that came in, or this end's own.
-        let whole = c.get(0).expect("match");
-        if line[..whole.start()]
-            .trim_end()
-            .to_ascii_lowercase()
-            .ends_with(" from")
-        {
+        // `Connection from 10.0.0.9 port 34876`: the end that came in.
+        if came_in_from(&line[..c.get(0).expect("match").start()], 1) {
             continue;
         }
         // `Connecting to Firefox on port 6005`: a program's capitalised name before `on

@@ -452,15 +452,14 @@ pub fn complete(
         if target.host.is_none() && i >= first {
             let start = head(line);
             // The error's own `port N`, its host cut off or never written (`port 22:
-            // Connection timed out`), unless it names this end (`local port 43594`) or
-            // ssh's stand-in for a peer behind a ProxyCommand (`UNKNOWN port 65535`).
+            // Connection timed out`), unless it names this end (`local port 43594`), the end
+            // that came in (`from x.x.x.83 port 34876`) or ssh's stand-in for a peer behind a
+            // ProxyCommand (`UNKNOWN port 65535`).
             if inside {
                 for cap in p.port_word.captures_iter(start) {
                     let at = cap.get(0).map_or(0, |m| m.start());
                     let word = start[..at].trim_end().rsplit(' ').next().unwrap_or("");
-                    // `Connection from x.x.x.83 port 34876`: the end that came in.
-                    let from = (start[..at].split_whitespace().rev().nth(1))
-                        .is_some_and(|w| w.eq_ignore_ascii_case("from"));
+                    let from = forms::came_in_from(&start[..at], 2);
                     let local = [
                         "local",
                         "source",

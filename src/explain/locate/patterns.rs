@@ -325,9 +325,9 @@ pub fn patterns() -> &'static Patterns {
             foreign_port: re(
                 r"(?i)(?:端口|ポート|포트|\b(?:porta|puerto|poort|portu|порту?|порта)\s)\s*(\d{1,5})\b",
             ),
-            // A host hidden by the reporter (<ip>, <local IP>, {broker-ip}, [.21], x.x.x.x, IP, MY_IP) or left
-            // out (`tcp :22`,
-            // `connection refused: :9200`): the port is still the target's.
+            // A host hidden by the reporter (<ip>, <local IP>, {broker-ip}, [.21], x.x.x.x, IP,
+            // MY_IP) or left out (`tcp :22`, `connection refused: :9200`): the port is still
+            // the target's.
             // Neither a place nor a port: a code location's function stand-in and line
             // (`__main__:<module>:79`, `<anonymous>:12`) and a version field's dotted
             // number (`"module_version": "5.7.0.0"`); the port mapper that did answer
