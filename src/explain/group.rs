@@ -852,6 +852,11 @@ mod tests {
             "org.apache.hadoop.hbase.ipc.FailedServerException: This server is in the failed servers list: rs1.lan/10.0.0.4:16020",
         );
         assert!(hbase.iter().any(|c| c == "nothing-listening"), "{hbase:?}");
+        // ssh closed before its key exchange: no TLS cause (and no https:// fix) leads.
+        let ssh = causes("kex_exchange_identification: Connection closed by remote host");
+        assert_eq!(ssh.first().map(String::as_str), Some("connection-reset"));
+        let top: Vec<&str> = ssh.iter().take(3).map(String::as_str).collect();
+        assert!(!top.contains(&"tls-mismatch"), "{ssh:?}");
     }
 
     #[test]
