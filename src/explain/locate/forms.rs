@@ -142,16 +142,8 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     }
     // A picture attached to a report (`![ERR_CONNECTION_REFUSED](https://cdn.lan/1.png)`)
     // shows the error; its address is where the picture is kept.
-    let mut from = 0;
-    while let Some(open) = line[from..].find("![").map(|i| from + i) {
-        let Some(close) = (line[open..].find("](")).and_then(|mid| {
-            let url = open + mid + 2;
-            line[url..].find(')').map(|end| url + end + 1)
-        }) else {
-            break;
-        };
-        taken.push((open, close));
-        from = close;
+    if line.contains("![") {
+        taken.extend(p.image_link.find_iter(line).map(|m| (m.start(), m.end())));
     }
     if let Some(at) = line.find("UNKNOWN port ") {
         taken.push((at, (at + "UNKNOWN port 65535".len()).min(line.len())));

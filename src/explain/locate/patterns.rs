@@ -64,6 +64,7 @@ pub struct Patterns {
     pub getaddrinfo_args: Regex,
     pub curl_payload: Regex,
     pub not_place: Regex,
+    pub image_link: Regex,
     pub client_call: Regex,
     pub ssh_password: Regex,
     pub named_host: Regex,
@@ -336,6 +337,8 @@ pub fn patterns() -> &'static Patterns {
             not_place: re(
                 r#"(?i)\(SERVER\s*=\s*(?:DEDICATED|SHARED|POOLED)\)|\bconnected\s+to\s+epmd\s+\(port\s+\d+\)|<(?:module|lambda|genexpr|listcomp|dictcomp|setcomp|anonymous|init|clinit)>:\d+|version["']?\s*[:=]\s*["']?\d+(?:\.\d+)+"#,
             ),
+            // A Markdown picture: `![alt](url)`.
+            image_link: re(r"!\[[^\]\n]*\]\([^)\n]*\)"),
             // A certificate's fingerprint: eight or more pairs of hex digits.
             fingerprint: re(r"\b(?:[0-9A-Fa-f]{2}:){7,}[0-9A-Fa-f]{1,2}\b"),
             hidden_host_port: re(
