@@ -649,6 +649,19 @@ fn knowledge_of(
     if target.ip().is_some() && kind != Kind::Dns {
         ids.retain(|id| !id.starts_with("dns-"));
     }
+    // This machine itself is always up and routed to, and no public service: a timeout to
+    // 127.0.0.1 is a rule dropping packets or a server not accepting, never a host that is
+    // down ("Make sure 127.0.0.1 is running" would be no answer).
+    if target.is_loopback() {
+        ids.retain(|id| {
+            ![
+                "host-unreachable",
+                "network-unreachable",
+                "private-address-for-public-service",
+            ]
+            .contains(id)
+        });
+    }
     let mut out: Vec<String> = Vec::new();
     for id in ids {
         if kb.cause(id).is_some() && !out.iter().any(|o| o == id) {
@@ -852,6 +865,17 @@ mod tests {
             "org.apache.hadoop.hbase.ipc.FailedServerException: This server is in the failed servers list: rs1.lan/10.0.0.4:16020",
         );
         assert!(hbase.iter().any(|c| c == "nothing-listening"), "{hbase:?}");
+        // A timeout to this machine itself: no host to bring up, no route to add.
+        let local = causes("Error: connect ETIMEDOUT 127.0.0.1:6379");
+        assert_eq!(local.first().map(String::as_str), Some("firewall-drop"));
+        for gone in ["host-unreachable", "private-address-for-public-service"] {
+            assert!(!local.iter().any(|c| c == gone), "{local:?}");
+        }
+        assert!(
+            causes("Error: connect ETIMEDOUT 10.0.0.7:6379")
+                .iter()
+                .any(|c| c == "host-unreachable")
+        );
         // ssh closed before its key exchange: no TLS cause (and no https:// fix) leads.
         let ssh = causes("kex_exchange_identification: Connection closed by remote host");
         assert_eq!(ssh.first().map(String::as_str), Some("connection-reset"));

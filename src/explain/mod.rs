@@ -44,6 +44,15 @@ impl TargetGuess {
         self.host.as_deref()?.trim_matches(['[', ']']).parse().ok()
     }
 
+    /// The host is this machine itself (`127.0.0.1`, `[::1]`, `localhost`).
+    pub fn is_loopback(&self) -> bool {
+        self.ip().is_some_and(|ip| ip.is_loopback())
+            || self
+                .host
+                .as_deref()
+                .is_some_and(|h| h.eq_ignore_ascii_case("localhost"))
+    }
+
     /// The target as a view shows it: written out, or the port alone when the text names
     /// no host (`[XXX.XXX.X.XX]:10050`), or that the text names neither.
     pub fn shown(&self) -> String {
