@@ -443,7 +443,10 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
         .chain(g.hits.iter().filter(|h| h.kind.is_none_or(|k| k == kind)))
         .filter_map(|h| h.sig.summary.as_deref())
         .next()
-        .or(info.map(|i| i.summary.as_str()))
+        .or(info.map(|i| match &i.summary_loopback {
+            Some(s) if target.is_loopback() => s.as_str(),
+            _ => i.summary.as_str(),
+        }))
         .unwrap_or("");
     let place = match (&target, kind) {
         (t, _) if t.unix_path.is_some() => format!("the socket {}", t.display()),
@@ -876,6 +879,19 @@ mod tests {
                 .iter()
                 .any(|c| c == "host-unreachable")
         );
+        // The sentence that explains it speaks of this machine, not of a host that is down.
+        let said = |t: &str| {
+            explain(t, &Knowledge::bundled())
+                .main()
+                .map(|f| f.summary.clone())
+        };
+        let here = said("Error: connect ETIMEDOUT 127.0.0.1:6379").unwrap_or_default();
+        assert!(here.contains("this machine"), "{here}");
+        assert!(!here.contains("host is down"), "{here}");
+        let there = said("Error: connect ETIMEDOUT 10.0.0.7:6379").unwrap_or_default();
+        assert!(there.contains("host is down"), "{there}");
+        let v6 = said("connect: no route to host [::1]:8080").unwrap_or_default();
+        assert!(v6.contains("always has a route to itself"), "{v6}");
         // ssh closed before its key exchange: no TLS cause (and no https:// fix) leads.
         let ssh = causes("kex_exchange_identification: Connection closed by remote host");
         assert_eq!(ssh.first().map(String::as_str), Some("connection-reset"));

@@ -155,6 +155,10 @@ pub struct KindInfo {
     /// Completes "<who> <verb> <target>", e.g. "was refused by".
     pub verb: String,
     pub summary: String,
+    /// Used instead of `summary` when the target is this machine (127.0.0.1, ::1,
+    /// localhost), where a general sentence about hosts that are down would mislead.
+    #[serde(default)]
+    pub summary_loopback: Option<String>,
     pub knowledge: Vec<String>,
     /// Used instead of `knowledge` when the target is a unix socket.
     #[serde(default)]
