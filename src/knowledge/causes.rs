@@ -110,6 +110,44 @@ pub struct Cause {
     pub source: String,
 }
 
+impl Cause {
+    /// The fix step that fits a failure described by `clues` (the error's words, the
+    /// program's name, what it means). A cause that covers several servers labels each
+    /// step `**Server, situation**` (`**MySQL or MariaDB, host not allowed**`): the label
+    /// sharing the most words with the clues wins, a situation's word counting twice a
+    /// server's, so a MySQL refusal is not answered with a pg_hba.conf line and a full
+    /// server gets the too-many-connections step. Ties and unlabelled steps keep the order.
+    pub fn fix_for(&self, clues: &str) -> Option<&str> {
+        const COMMON: &[&str] = &["not", "the", "and", "for", "with"];
+        let words = |text: &str| -> Vec<String> {
+            text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                .map(|w| w.trim_matches('.').to_lowercase())
+                .filter(|w| w.chars().count() >= 3 && !COMMON.contains(&w.as_str()))
+                .collect()
+        };
+        let clues = words(clues);
+        let shared = |text: &str| words(text).iter().filter(|w| clues.contains(w)).count();
+        let score = |step: &String| {
+            let label = step
+                .strip_prefix("**")
+                .and_then(|r| r.split_once("**"))
+                .map_or("", |(label, _)| label);
+            match label.split_once(',') {
+                Some((server, situation)) => shared(server) + 2 * shared(situation),
+                None => 2 * shared(label),
+            }
+        };
+        let mut best: Option<(&String, usize)> = None;
+        for step in &self.fixes {
+            let s = score(step);
+            if best.is_none_or(|(_, b)| s > b) {
+                best = Some((step, s));
+            }
+        }
+        best.map(|(step, _)| step.as_str())
+    }
+}
+
 pub const LANGUAGES: &[&str] = &["python", "js", "go", "java", "rust", "sh"];
 
 const SECTIONS: &[&str] = &[

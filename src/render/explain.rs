@@ -143,6 +143,15 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style, columns: usi
         }
     }
     let causes: Vec<_> = f.knowledge.iter().filter_map(|id| kb.cause(id)).collect();
+    // What the error says, who said it and what it means pick, among a cause's fixes, the one for its server.
+    let clues: String = f
+        .evidence
+        .iter()
+        .map(|e| e.text.as_str())
+        .chain(f.ecosystem.as_deref())
+        .chain([f.summary.as_str()])
+        .collect::<Vec<_>>()
+        .join("\n");
     if !causes.is_empty() {
         let _ = writeln!(out, "\n  {}", s.bold("Likely causes, most likely first"));
         for (i, c) in causes.iter().take(TOP_CAUSES).enumerate() {
@@ -153,7 +162,7 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style, columns: usi
             } else {
                 let _ = writeln!(out, "{head}\n       {}", s.dim(&c.id));
             }
-            if let Some(fix) = c.fixes.first() {
+            if let Some(fix) = c.fix_for(&clues) {
                 // Only the pasted text is known here: its host and port fill the fix, the
                 // rest shows as unknown until a check observes it.
                 let fix = crate::vocabulary::template::render(fix, &guess_values(&f.target));
@@ -260,6 +269,31 @@ mod tests {
         assert_ne!(coloured, plain);
         assert_eq!(uncoloured, plain);
         assert!(plain.contains("  target   [::1]:8443\n"), "{plain}");
+    }
+
+    /// A cause that covers several servers shows the fix for the server that refused.
+    #[test]
+    fn a_refusal_gets_its_own_servers_fix() {
+        let kb = Knowledge::bundled();
+        let fix = |text: &str| {
+            let ex = crate::explain::explain(text, &kb);
+            let out = render(&ex, &kb, Style { color: false }, 200);
+            out.lines()
+                .find(|l| l.trim_start().starts_with("fix:"))
+                .unwrap_or_default()
+                .to_string()
+        };
+        let mysql = fix("Host '192.168.1.111' is not allowed to connect to this MySQL server");
+        assert!(mysql.contains("MySQL or MariaDB"), "{mysql}");
+        assert!(!mysql.contains("pg_hba"), "{mysql}");
+        let redis = fix(
+            "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user.",
+        );
+        assert!(redis.contains("Redis, protected mode"), "{redis}");
+        let pg = fix(
+            "psql: error: connection to server at \"10.0.0.5\", port 5432 failed: FATAL:  no pg_hba.conf entry for host \"10.0.0.9\", user \"app\", database \"app\", no encryption",
+        );
+        assert!(pg.contains("pg_hba.conf"), "{pg}");
     }
 
     /// On an 80-column terminal the meaning and the fixes wrap inside it, under their labels.

@@ -137,6 +137,8 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         || line.contains("ersion")
         || line.contains("epmd")
         || line.contains("SERVER")
+        || line.contains("pg_hba")
+        || line.contains("' is ")
     {
         taken.extend(p.not_place.find_iter(line).map(|m| (m.start(), m.end())));
     }

@@ -333,9 +333,11 @@ pub fn patterns() -> &'static Patterns {
             // (`__main__:<module>:79`, `<anonymous>:12`) and a version field's dotted
             // number (`"module_version": "5.7.0.0"`); the port mapper that did answer
             // (rabbitmqctl's `connected to epmd (port 4369)`); an Oracle descriptor's
-            // server mode (`(SERVER=DEDICATED)`).
+            // server mode (`(SERVER=DEDICATED)`); the client's own address as a database
+            // server saw it (`no pg_hba.conf entry for host "10.0.0.9"`, MySQL's `Host
+            // '10.0.0.9' is not allowed to connect` or `is blocked`).
             not_place: re(
-                r#"(?i)\(SERVER\s*=\s*(?:DEDICATED|SHARED|POOLED)\)|\bconnected\s+to\s+epmd\s+\(port\s+\d+\)|<(?:module|lambda|genexpr|listcomp|dictcomp|setcomp|anonymous|init|clinit)>:\d+|version["']?\s*[:=]\s*["']?\d+(?:\.\d+)+"#,
+                r#"(?i)\bpg_hba\.conf\s+(?:entry|rejects\s+connection)\s+for\s+host\s+"[^"\n]*"|\bHost\s+'[^'\n]*'\s+is\s+(?:not\s+allowed|blocked)\b|\(SERVER\s*=\s*(?:DEDICATED|SHARED|POOLED)\)|\bconnected\s+to\s+epmd\s+\(port\s+\d+\)|<(?:module|lambda|genexpr|listcomp|dictcomp|setcomp|anonymous|init|clinit)>:\d+|version["']?\s*[:=]\s*["']?\d+(?:\.\d+)+"#,
             ),
             // A Markdown picture: `![alt](url)`.
             image_link: re(r"!\[[^\]\n]*\]\([^)\n]*\)"),
