@@ -271,6 +271,7 @@ pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usiz
     }
     lead_with_a_place(&mut out);
     lead_with_the_first_family(&mut out);
+    lead_with_the_inner_exception(&mut out);
     out
 }
 
@@ -296,6 +297,29 @@ fn lead_with_the_first_family(out: &mut [Finding]) {
                 || f.target.port == last.target.port)
     });
     if let Some(i) = earlier {
+        out[..=i + 1].rotate_right(1);
+    }
+}
+
+/// A wrapper that points at its inner exception (.NET's `The SSL connection could not be
+/// established, see inner exception.`) printed after it, as ASP.NET's error page and some
+/// loggers list the chain innermost first: the inner error just before, of another kind,
+/// is the cause (`Unable to read data from the transport connection: An existing
+/// connection was forcibly closed`); it leads, and the wrapper stays listed.
+fn lead_with_the_inner_exception(out: &mut [Finding]) {
+    let Some(last) = out.first() else { return };
+    let points_inward = last
+        .evidence
+        .iter()
+        .any(|e| e.text.to_ascii_lowercase().contains("see inner exception"));
+    if !points_inward {
+        return;
+    }
+    let start = last.lines[0];
+    let inner = (out.iter().skip(1)).position(|f| {
+        f.kind != last.kind && f.kind != Kind::Other && f.lines[1] + CAUSE_GAP >= start
+    });
+    if let Some(i) = inner {
         out[..=i + 1].rotate_right(1);
     }
 }

@@ -1756,9 +1756,10 @@ mod tests {
                 Some("127.0.0.1"),
                 Some(9050),
             ),
+            // No answer names no cause: three labels of four read it as `other` (round 23).
             (
                 "mosh: Nothing received from UDP port 60001",
-                Kind::Timeout,
+                Kind::Other,
                 None,
                 Some(60001),
             ),
@@ -3868,6 +3869,277 @@ mod tests {
                 Kind::Other,
                 Some("api.lan"),
                 Some(443),
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    /// Round 23's forms (sealed58–61): each was read wrong, or not at all, by the build
+    /// before it.
+    #[test]
+    fn forms_of_round_twenty_three_name_their_target_and_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // A quoted name `on port N` after "response from" is where the request went.
+            (
+                "MPD error: problems getting a response from \"localhost\" on port 6600 : Connection refused",
+                Kind::Refused,
+                Some("localhost"),
+                Some(6600),
+            ),
+            (
+                "error: no response from \"db.lan\" on port 6600 : Connection refused",
+                Kind::Refused,
+                Some("db.lan"),
+                Some(6600),
+            ),
+            // Headers requested from a URL; a request sent from an address is the local end.
+            (
+                "Error: Could not request headers from https://dl.lan/x.tar.gz: Error: socket hang up",
+                Kind::Reset,
+                Some("dl.lan"),
+                Some(443),
+            ),
+            (
+                "TypeError: error sending request from 127.0.0.1:50472 for http://localhost:4444/ (127.0.0.1:4444): client error (SendRequest): connection error: Connection reset by peer (os error 54)",
+                Kind::Reset,
+                Some("localhost"),
+                Some(4444),
+            ),
+            // A name ending in `.info` is no log level: the command above still names it.
+            (
+                "$ curl https://spacedock.info\ncurl: (35) SSL connect error",
+                Kind::Tls,
+                Some("spacedock.info"),
+                Some(443),
+            ),
+            // traceroute's header names the target; its hops are routers on the way.
+            (
+                "traceroute to db.lan (2402:f000:1:408::1), 30 hops max, 80 byte packets\n 1  10.0.0.1 (10.0.0.1)  0.4 ms\n 2  2408:8001:b011::ffff:2010 (2408:8001:b011::ffff:2010)  6.703 ms !N",
+                Kind::Unreachable,
+                Some("db.lan"),
+                None,
+            ),
+            // nmap: a filtered port and a host it gave up on.
+            (
+                "nmap -p 443 gw.lan\nPORT    STATE    SERVICE\n443/tcp filtered https",
+                Kind::Other,
+                Some("gw.lan"),
+                Some(443),
+            ),
+            (
+                "Warning: 10.10.1.1 giving up on port because retransmission cap hit (0).",
+                Kind::Other,
+                Some("10.10.1.1"),
+                None,
+            ),
+            // A name masked with stars and a Zig error name are no hosts.
+            (
+                "com.jcraft.jsch.JSchException: java.net.UnknownHostException: is-*********.xyz",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            (
+                "anyzig: downloading 'https://ziglang.org/download/0.13.0/zig.tar.xz'...\nerror: unable to connect to server: NetworkUnreachable",
+                Kind::Unreachable,
+                Some("ziglang.org"),
+                Some(443),
+            ),
+            // A connection announced at INFO (`Opening TCP socket with X`) is the one reset.
+            (
+                "[2025-04-18 21:46:54] info:     zh:zstack:znp: Opening TCP socket with 10.0.0.205:6638\n[2025-04-18 21:46:55] error:    z2m: Error: read ECONNRESET",
+                Kind::Reset,
+                Some("10.0.0.205"),
+                Some(6638),
+            ),
+            // The next line opens a field of its own: the name above stays whole.
+            (
+                "Error Message :cURL error 6: Could not resolve host: www.googleapis.com\nError Code : 0",
+                Kind::Dns,
+                Some("www.googleapis.com"),
+                None,
+            ),
+            // The inner exception printed first is the cause of the wrapper after it.
+            (
+                "IOException: Unable to read data from the transport connection: An existing connection was forcibly closed by the remote host..\nSystem.Net.Sockets.Socket+AwaitableSocketAsyncEventArgs.ThrowException(SocketError error)\n\nHttpRequestException: The SSL connection could not be established, see inner exception.",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "javax.net.ssl.SSLException: Read error: ssl=0x9b94e000: I/O error during system call, Connection reset by peer",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "error: RPC failed; curl 56 GnuTLS recv error (-24): Decryption has failed.\nfatal: The remote end hung up unexpectedly\nfatal: early EOF",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // Timeouts in a program's own words.
+            (
+                "Failed to connect to 10.0.0.5\\SQLEXPRESS in 30000ms",
+                Kind::Timeout,
+                Some("10.0.0.5"),
+                None,
+            ),
+            (
+                "2017-09-14T17:02:31.807+0800 W NETWORK  [thread1] Failed to connect to 10.0.0.5:27017 after 5000ms milliseconds, giving up.",
+                Kind::Timeout,
+                Some("10.0.0.5"),
+                Some(27017),
+            ),
+            (
+                "│ document: Get \"https://registry.lan/.well-known/terraform.json\":\n│ net/http: request canceled while waiting for connection (Client.Timeout",
+                Kind::Timeout,
+                Some("registry.lan"),
+                Some(443),
+            ),
+            (
+                "11:55:35 libera  -- | irc: connecting to server irc.lan/6667...\n11:56:35 libera =!= | irc: timeout",
+                Kind::Timeout,
+                Some("irc.lan"),
+                Some(6667),
+            ),
+            (
+                "ReqlTimeoutError: Could not connect to operation [ip: port].",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "active check configuration update from [zbx.lan:10051] started to fail (ZAB_TCP_READ) time out()",
+                Kind::Timeout,
+                Some("zbx.lan"),
+                Some(10051),
+            ),
+            // Refusals told by a Winsock number closing the line.
+            (
+                "AdbProcessImpl::out:cannot connect to 10.0.0.178:5555: Unable to connect due to a refusal from the target computer。 (10061)",
+                Kind::Refused,
+                Some("10.0.0.178"),
+                Some(5555),
+            ),
+            // Failures that say no more than that, or a service's own refusal.
+            (
+                "about:neterror?e=connectionFailure&u=http%3A//localhost%3A4567/&c=UTF-8",
+                Kind::Other,
+                Some("localhost"),
+                Some(4567),
+            ),
+            (
+                "mosh: Nothing received from server on UDP port 60003",
+                Kind::Other,
+                None,
+                Some(60003),
+            ),
+            (
+                "Error: (SSH) Channel open failure: open failed",
+                Kind::Other,
+                None,
+                None,
+            ),
+            // The port the server would not listen on is the one the forward needs.
+            (
+                "autossh[14431]: Error: remote port forwarding failed for listen port 2222",
+                Kind::Other,
+                None,
+                Some(2222),
+            ),
+            (
+                "dial tcp: unknown port tcp/9000newbu",
+                Kind::Other,
+                None,
+                None,
+            ),
+            ("PortNotOpenError: Port Not Open", Kind::Other, None, None),
+            (
+                "FailedConnectionException2 \"mipt.lan\" 80 False getAddrInfo: does not exist (error 10093)",
+                Kind::Other,
+                Some("mipt.lan"),
+                Some(80),
+            ),
+            (
+                "Zabbix agent item \"zimbra.status\" on host \"mail.lan\" failed: first network error, wait for 15 seconds",
+                Kind::Other,
+                Some("mail.lan"),
+                None,
+            ),
+            (
+                "http://dnode2:80/metrics | DOWN | instance=\"dnode2:80\" | 229ms ago | server returned HTTP status 503 Service Unavailable",
+                Kind::Other,
+                Some("dnode2"),
+                Some(80),
+            ),
+            (
+                "RqlRuntimeError: Server dropped connection with message: \"ERROR: Received an unsupported protocol version. This port is for RethinkDB queries.",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "! This VM is having trouble accessing https://registry.lan/",
+                Kind::Other,
+                Some("registry.lan"),
+                Some(443),
+            ),
+            (
+                "! VM may be unable to resolve external DNS records\n! VM is unable to access k8s.lan, you may need to configure a proxy",
+                Kind::Dns,
+                Some("k8s.lan"),
+                None,
+            ),
+            // Lookups: netcat's and aiohttp's own words.
+            (
+                "nc: getaddrinfo for host \"db\" port 5432: Name or service not know",
+                Kind::Dns,
+                Some("db"),
+                Some(5432),
+            ),
+            (
+                "[DEBUG] Timeout: http://tv.lan:2001 => ClientConnectorError(ConnectionKey(host='tv.lan', port=2001, is_ssl=False), OSError('Misformatted domain name'))",
+                Kind::Dns,
+                Some("tv.lan"),
+                Some(2001),
+            ),
+            // TLS: a page's title in any case, PHP's crypto, hkp's own port.
+            (
+                "When trying to open https://www.q.lan it gives the error message \"secure connection failed.\"",
+                Kind::Tls,
+                Some("www.q.lan"),
+                Some(443),
+            ),
+            (
+                "PHP Warning:  stream_socket_client(): Failed to enable crypto in /srv/Epp.php on line 18\nPHP Warning:  stream_socket_client(): unable to connect to ssl://epp.lan:700 (Unknown error)",
+                Kind::Tls,
+                Some("epp.lan"),
+                Some(700),
+            ),
+            (
+                "$ gpg --keyserver hkp://keys.lan --recv-keys 409B6B1796C27546\ngpg: keyserver receive failed: No route to host",
+                Kind::Unreachable,
+                Some("keys.lan"),
+                Some(11371),
+            ),
+            (
+                "com.twitter.finagle.ChannelClosedException: ChannelException at remote address: localhost/127.0.0.1:8083",
+                Kind::Reset,
+                Some("localhost"),
+                Some(8083),
+            ),
+            (
+                "net.schmizz.sshj.transport.TransportException: Broken transport; encountered EOF",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "I get an error: \"Network Request Failed\".\nUrl address: http://192.x.x.x:8000/api/data.",
+                Kind::Other,
+                None,
+                Some(8000),
             ),
         ];
         assert_reads(cases);

@@ -730,7 +730,10 @@ pub fn is_placeholder(h: &str) -> bool {
     let lower = h.to_ascii_lowercase();
     // `mail.domain.tld`: no name ends in `.tld`; it stands for the reporter's own.
     let stand_in = lower.contains('.') && lower.ends_with(".tld");
-    WORDS.contains(&lower.as_str()) || stand_in || is_redacted(h) || is_error_name(h)
+    // What is left of a name masked with stars (`is-*********.xyz` read as `is-`): no name
+    // ends in a hyphen.
+    let masked = lower.ends_with('-');
+    WORDS.contains(&lower.as_str()) || stand_in || masked || is_redacted(h) || is_error_name(h)
 }
 
 /// The name a resolver was asked for, when it is a word that elsewhere stands in for a
@@ -835,9 +838,19 @@ pub fn known_tld(label: &str) -> bool {
 fn is_error_name(h: &str) -> bool {
     !h.contains('.')
         && h.starts_with(|c: char| c.is_ascii_uppercase())
-        && ["Error", "Exception", "Failure", "Failed"]
-            .iter()
-            .any(|e| h.len() > e.len() && h.ends_with(e))
+        && [
+            "Error",
+            "Exception",
+            "Failure",
+            "Failed",
+            // Zig's error set (`NetworkUnreachable`, `ConnectionRefused`, `ConnectionTimedOut`).
+            "Unreachable",
+            "Refused",
+            "TimedOut",
+            "ResetByPeer",
+        ]
+        .iter()
+        .any(|e| h.len() > e.len() && h.ends_with(e))
 }
 
 /// An address the reporter blotted out or typed a stand-in for: `xx.xx.xx.xx`, `1X.X.X.X`,
@@ -1055,6 +1068,8 @@ mod tests {
             "myhost",
             "my-host.mydomain",
             "ip_adresse",
+            "is-",
+            "NetworkUnreachable",
         ] {
             assert!(is_placeholder(h), "{h} is a stand-in");
         }

@@ -176,7 +176,8 @@ pub fn prepare_one_cut(raw: &str) -> Option<Prepared> {
         && !starts_record(&next.text)
         && !same_lead(&lines[at].text, &next.text)
         && !ends_sentence(&lines[at].text, &next.text)
-        && !is_prompt(&lines[at].text);
+        && !is_prompt(&lines[at].text)
+        && !starts_with_a_word(&next.text);
     if !cut {
         return None;
     }
@@ -188,6 +189,18 @@ pub fn prepare_one_cut(raw: &str) -> Option<Prepared> {
         }
     }
     Some(assemble(out))
+}
+
+/// The line opens with a capitalised word and a space (`Error Code : 0`): a new field or
+/// sentence, not the rest of a token cut at the line's end (`www.googleapis.com` stays
+/// whole above it).
+fn starts_with_a_word(line: &str) -> bool {
+    let word: String = line.chars().take_while(|c| c.is_alphabetic()).collect();
+    let mut letters = word.chars();
+    letters.next().is_some_and(char::is_uppercase)
+        && letters.clone().next().is_some()
+        && letters.all(char::is_lowercase)
+        && line[word.len()..].starts_with(' ')
 }
 
 /// A shell prompt and the command typed after it (`[root@db ~]# check_ntp -H 10.0.0.5`,
@@ -627,7 +640,8 @@ pub(super) fn is_routine(line: &str) -> bool {
         .collect();
     words.iter().any(|&(i, w)| {
         let whole = !(cut && i + w.len() == head.len());
-        let in_path = head[..i].ends_with('/');
+        // Nor a part of a path or a name (`http://h/debug`, `spacedock.info`).
+        let in_path = head[..i].ends_with(['/', '.']);
         whole && !in_path && matches!(w, "INFO" | "DEBUG" | "TRACE" | "info" | "debug" | "trace")
     })
 }
@@ -646,6 +660,8 @@ mod tests {
         assert!(!is_routine(
             "GET http://api.lan/debug failed: Connection refused"
         ));
+        // A name's last part (`.info`, `.debug`) is no level either.
+        assert!(!is_routine("$ curl https://spacedock.info"));
     }
 
     #[test]
@@ -712,6 +728,9 @@ mod tests {
         // pytest's `E` column opens both lines: the next one is a record of its own.
         let e = format!("E       {long}");
         assert!(prepare_one_cut(&format!("{e}\nE       ===== logs =====")).is_none());
+        // Nor a next line that opens a field of its own (`Error Code : 0`).
+        let host = "Error Message :cURL error 6: Could not resolve host: www.googleapis.com";
+        assert!(prepare_one_cut(&format!("{host}\nError Code : 0")).is_none());
     }
 
     #[test]

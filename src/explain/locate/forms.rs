@@ -85,6 +85,22 @@ pub fn came_in_from(before: &str, words: usize) -> bool {
         .is_some_and(|w| w.eq_ignore_ascii_case("from"))
 }
 
+/// A line of traceroute's or mtr's table: a hop number, then addresses or `*`, with times.
+fn is_hop(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    let numbered = words
+        .next()
+        .is_some_and(|w| w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit()));
+    numbered
+        && words.next().is_some_and(|w| {
+            w == "*"
+                || w.bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':')
+                || w.contains('.')
+        })
+        && (line.contains(" ms") || line.trim_end().ends_with('*'))
+}
+
 /// The span shares a character with one already read.
 fn overlaps(taken: &[(usize, usize)], span: (usize, usize)) -> bool {
     taken.iter().any(|&(a, b)| span.0 < b && a < span.1)
@@ -106,6 +122,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         decoded.as_ref()
     };
     let mut out: Vec<Candidate> = Vec::new();
+    // A traceroute hop (` 4  r1.lan (10.0.0.1)  6.703 ms !N`) names a router on the way;
+    // the target is in the `traceroute to` line above.
+    if is_hop(line) {
+        return out;
+    }
     // The statement a database error quotes is data: nothing in it is a place.
     let mut taken: Vec<(usize, usize)> = p
         .sql
@@ -977,8 +998,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         );
     }
     for c in p.host_port_words.captures_iter(line) {
-        // `Connection from 10.0.0.9 port 34876`: the end that came in.
-        if came_in_from(&line[..c.get(0).expect("match").start()], 1) {
+        // `Connection from 10.0.0.9 port 34876`: the end that came in, written bare. A name
+        // quoted or `on port` (`no response from "db.lan" on port 6600`) is where a
+        // request went.
+        let bare = !c[0].contains(['"', '\'', '`']) && !c[0].contains(" on port");
+        if bare && came_in_from(&line[..c.get(0).expect("match").start()], 1) {
             continue;
         }
         // `Connecting to Firefox on port 6005`: a program's capitalised name before `on

@@ -106,7 +106,7 @@ pub fn patterns() -> &'static Patterns {
             // address needs its colon here, or a name starting with hex letters (`db.lan`)
             // would be cut to `db.`.
             ping: re(
-                r#"(?i)(?:^|[\s`$>"'])(?:ping6?|fping|traceroute6?|tracert|tracepath|mtr|pinging|tracing\s+route\s+to|traceroute\s+to)\s+(?:-{1,2}[A-Za-z46][\w\-]*(?:[\s=]+\d[\w.]*)?\s+)*(\[[0-9A-Fa-f:.%\w]+\]|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*(?:%\w+)?|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*)"#,
+                r#"(?i)(?:^|[\s`$>"'])(?:ping6?|fping|traceroute6?(?:\s+to\b)?|tracert|tracepath|mtr|pinging|tracing\s+route\s+to)\s+(?:-{1,2}[A-Za-z46][\w\-]*(?:[\s=]+\d[\w.]*)?\s+)*(\[[0-9A-Fa-f:.%\w]+\]|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*(?:%\w+)?|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*)"#,
             ),
             // dig's server (`dig @10.0.0.2 name`): where its query went.
             dig_server: re(r"(?i)(?:\bdig\b|<<>>\s+DiG\s+\S+\s+<<>>)[^\n@]{0,80}?\s@([\w.\-:%\[\]]+)"),
@@ -414,7 +414,7 @@ pub fn patterns() -> &'static Patterns {
             // which a TLS or read failure follows; urllib3's `Starting new HTTPS connection`,
             // grpc-java's `Created with target`).
             attempt: re(
-                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|opening\s+(?:an?\s+)?(?:ssh\s+)?session\s+to|dialing|establishing\s+(?:an?\s+)?(?:(?:tls|ssl|tcp|mqtt)\s+)?(?:connection|session\s+to))\b|^\s*(?:[\d.:]+\s+)?trying\s+\S+\.\.\.|^\*\s+connected\s+to\s|\bstarting\s+new\s+https?\s+connection\b|\bcreated\s+(?:with\s+target|connection\s+for)\b|^\s*Running\s+`|\bdownloading\s+(?:https?|ftp)://",
+                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|opening\s+(?:tcp\s+|udp\s+)?socket\s+(?:with|to)\b|opening\s+(?:an?\s+)?(?:ssh\s+)?session\s+to|dialing|establishing\s+(?:an?\s+)?(?:(?:tls|ssl|tcp|mqtt)\s+)?(?:connection|session\s+to))\b|^\s*(?:[\d.:]+\s+)?trying\s+\S+\.\.\.|^\*\s+connected\s+to\s|\bstarting\s+new\s+https?\s+connection\b|\bcreated\s+(?:with\s+target|connection\s+for)\b|^\s*Running\s+`|\bdownloading\s+(?:https?|ftp)://",
             ),
             // The statement a database error quotes: its values are data, not addresses.
             sql: re(r"(?i)\(SQL:\s.*?\)(?:\s|$)"),

@@ -119,6 +119,9 @@ pub fn placeholder_word(host: &str) -> bool {
         "was",
         "with",
         "attempt",
+        // `listen port 2222`, `local port 51000`: this end's own port, named by its role.
+        "listen",
+        "local",
         "retry",
         "try",
         "node",
@@ -209,6 +212,9 @@ pub fn placeholder_word(host: &str) -> bool {
         || crate::explain::scan::is_placeholder(&h)
         // A timestamp (2023-04-01T12:33) read as host and port.
         || (h.len() > 5 && h.as_bytes()[..4].iter().all(u8::is_ascii_digit) && h.as_bytes()[4] == b'-')
+        // What is left of a name masked with stars (`is-*********.xyz` read as `is-`): no
+        // name ends in a hyphen.
+        || h.ends_with('-')
 }
 
 /// `Foo.java:12`, `app.py:3`, `io.x.CommandHandler:217`: a file or class and a line, not a
@@ -463,17 +469,19 @@ pub fn role_before(before: &str) -> i32 {
         return 2;
     }
     if AWAY.iter().any(|w| ends_with_word(tail, w)) {
-        // "fetch certificate from X", "download from X", "pull from X": the place fetched
-        // from is where the connection went.
+        // "fetch certificate from X", "download from X", "pull from X", "request headers
+        // from X", "no response from X": the place fetched from is where the connection
+        // went.
         const FETCH: &[&str] = &[
             "fetch", "download", "pull", "retriev", "receiv", "get", "load", "read", "clone",
-            "updat", "sync",
+            "updat", "sync", "request", "query", "obtain", "respon",
         ];
+        // A request sent from X (`error sending request from 127.0.0.1:50472 for …`) names
+        // the local end.
+        let words = || b.split_whitespace().rev().take(5);
         let fetched = tail.ends_with("from")
-            && b.split_whitespace()
-                .rev()
-                .take(5)
-                .any(|w| FETCH.iter().any(|f| w.starts_with(f)));
+            && words().any(|w| FETCH.iter().any(|f| w.starts_with(f)))
+            && !words().any(|w| w.starts_with("send"));
         if !fetched {
             return -8;
         }
