@@ -4141,6 +4141,32 @@ mod tests {
                 None,
                 Some(8000),
             ),
+            // sealed62–63: sarama without its prefix, a Redis socket failure, JSch's host
+            // key (no lookup failed: the server answered), x509 without its colon.
+            (
+                "client has run out of available brokers to talk to",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "Exception: StackExchange.Redis.RedisConnectionException - SocketFailure on GET",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "Error: com.jcraft.jsch.JSchException: UnknownHostKey: sftp.lan. RSA key fingerprint is 5e:41",
+                Kind::Other,
+                Some("sftp.lan"),
+                None,
+            ),
+            (
+                "xrayr x509 certificate signed by unknown authority",
+                Kind::Tls,
+                None,
+                None,
+            ),
         ];
         assert_reads(cases);
     }
