@@ -281,46 +281,33 @@ pub fn findings(hits: Vec<Hit>, prep: &Prepared, kb: &Knowledge, work: &mut usiz
 /// to the same host, is the one that says what is wrong: it leads, and the other stays
 /// listed.
 fn lead_with_the_first_family(out: &mut [Finding]) {
-    let Some(last) = out.first() else { return };
-    let no_v6 = matches!(last.kind, Kind::Other | Kind::Unreachable)
-        && last.evidence.iter().any(|e| names_an_ipv6_address(&e.text));
-    if !no_v6 || last.target.host.is_none() {
+    let Some(lead) = out.first() else { return };
+    let no_v6 = matches!(lead.kind, Kind::Other | Kind::Unreachable)
+        && lead.evidence.iter().any(|e| names_an_ipv6_address(&e.text));
+    if !no_v6 || lead.target.host.is_none() {
         return;
     }
-    let start = last.lines[0];
-    let earlier = (out.iter().skip(1)).position(|f| {
+    promote(out, |lead, f| {
         !matches!(f.kind, Kind::Other | Kind::Unreachable)
-            && f.lines[1] + CAUSE_GAP >= start
-            && f.target.host == last.target.host
+            && f.target.host == lead.target.host
             && (f.target.port.is_none()
-                || last.target.port.is_none()
-                || f.target.port == last.target.port)
+                || lead.target.port.is_none()
+                || f.target.port == lead.target.port)
     });
-    if let Some(i) = earlier {
-        out[..=i + 1].rotate_right(1);
-    }
 }
 
 /// A wrapper that points at its inner exception (.NET's `The SSL connection could not be
 /// established, see inner exception.`) printed after it, as ASP.NET's error page and some
-/// loggers list the chain innermost first: the inner error just before, of another kind,
-/// is the cause (`Unable to read data from the transport connection: An existing
-/// connection was forcibly closed`); it leads, and the wrapper stays listed.
+/// loggers list the chain innermost first: an error of another kind (not `other`) just
+/// before is the cause (`Unable to read data from the transport connection: An existing
+/// connection was forcibly closed`); it leads, and the wrapper stays listed. One of the
+/// same kind adds nothing the wrapper does not already say, so the wrapper stays first.
 fn lead_with_the_inner_exception(out: &mut [Finding]) {
-    let Some(last) = out.first() else { return };
-    let points_inward = last
-        .evidence
-        .iter()
-        .any(|e| e.text.to_ascii_lowercase().contains("see inner exception"));
-    if !points_inward {
-        return;
-    }
-    let start = last.lines[0];
-    let inner = (out.iter().skip(1)).position(|f| {
-        f.kind != last.kind && f.kind != Kind::Other && f.lines[1] + CAUSE_GAP >= start
+    let points_inward = out.first().is_some_and(|lead| {
+        (lead.evidence.iter()).any(|e| e.text.to_ascii_lowercase().contains("see inner exception"))
     });
-    if let Some(i) = inner {
-        out[..=i + 1].rotate_right(1);
+    if points_inward {
+        promote(out, |lead, f| f.kind != lead.kind && f.kind != Kind::Other);
     }
 }
 
@@ -346,17 +333,22 @@ const CAUSE_GAP: usize = 6;
 /// "dial tcp 127.0.0.1:2379: connect: connection refused"): a program's own report of a
 /// different failure ("read ECONNRESET" after a timeout) is a separate error.
 fn lead_with_a_place(out: &mut [Finding]) {
-    let Some(last) = out.first() else { return };
-    if !last.target.is_empty() {
+    if out.first().is_none_or(|lead| !lead.target.is_empty()) {
         return;
     }
-    let start = last.lines[0];
-    let near = (out.iter().skip(1)).position(|f| {
-        !f.target.is_empty()
-            && f.lines[1] + CAUSE_GAP >= start
-            && (f.kind == last.kind || last.rank == 0)
+    promote(out, |lead, f| {
+        !f.target.is_empty() && (f.kind == lead.kind || lead.rank == 0)
     });
-    if let Some(i) = near {
+}
+
+/// Moves to the front the first earlier error, at most `CAUSE_GAP` lines before the one
+/// leading now, that `pick` chooses; the others keep their order.
+fn promote(out: &mut [Finding], pick: impl Fn(&Finding, &Finding) -> bool) {
+    let Some(lead) = out.first() else { return };
+    let start = lead.lines[0];
+    let chosen =
+        (out.iter().skip(1)).position(|f| f.lines[1] + CAUSE_GAP >= start && pick(lead, f));
+    if let Some(i) = chosen {
         out[..=i + 1].rotate_right(1);
     }
 }
@@ -467,10 +459,7 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
         .chain(g.hits.iter().filter(|h| h.kind.is_none_or(|k| k == kind)))
         .filter_map(|h| h.sig.summary.as_deref())
         .next()
-        .or(info.map(|i| match &i.summary_loopback {
-            Some(s) if target.is_loopback() => s.as_str(),
-            _ => i.summary.as_str(),
-        }))
+        .or(info.map(|i| i.summary_for(target.is_loopback())))
         .unwrap_or("");
     let place = match (&target, kind) {
         (t, _) if t.unix_path.is_some() => format!("the socket {}", t.display()),
@@ -915,7 +904,7 @@ mod tests {
         let there = said("Error: connect ETIMEDOUT 10.0.0.7:6379").unwrap_or_default();
         assert!(there.contains("host is down"), "{there}");
         let v6 = said("connect: no route to host [::1]:8080").unwrap_or_default();
-        assert!(v6.contains("always has a route to itself"), "{v6}");
+        assert!(v6.contains("IPv6 may be switched off"), "{v6}");
         // ssh closed before its key exchange: no TLS cause (and no https:// fix) leads.
         let ssh = causes("kex_exchange_identification: Connection closed by remote host");
         assert_eq!(ssh.first().map(String::as_str), Some("connection-reset"));

@@ -4167,6 +4167,20 @@ mod tests {
                 None,
                 None,
             ),
+            // A numbered line that is no traceroute hop keeps its place; a server's log of
+            // a peer that came in (`exception from ::ffff:…`) names no target.
+            (
+                "12 api.lan:443 read ECONNRESET after 30 ms",
+                Kind::Reset,
+                Some("api.lan"),
+                Some(443),
+            ),
+            (
+                "ERROR    tcprelay.py:1519 [Errno 104] Connection reset by peer\nERROR    tcprelay.py:1520 exception from ::ffff:66.42.xx.xx:54806",
+                Kind::Reset,
+                None,
+                None,
+            ),
         ];
         assert_reads(cases);
     }

@@ -195,12 +195,14 @@ pub fn prepare_one_cut(raw: &str) -> Option<Prepared> {
 /// sentence, not the rest of a token cut at the line's end (`www.googleapis.com` stays
 /// whole above it).
 fn starts_with_a_word(line: &str) -> bool {
-    let word: String = line.chars().take_while(|c| c.is_alphabetic()).collect();
-    let mut letters = word.chars();
+    let end = line
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(line.len());
+    let mut letters = line[..end].chars();
     letters.next().is_some_and(char::is_uppercase)
-        && letters.clone().next().is_some()
+        && end > 1
         && letters.all(char::is_lowercase)
-        && line[word.len()..].starts_with(' ')
+        && line[end..].starts_with(' ')
 }
 
 /// A shell prompt and the command typed after it (`[root@db ~]# check_ntp -H 10.0.0.5`,

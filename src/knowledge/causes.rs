@@ -116,7 +116,8 @@ impl Cause {
     /// step `**Server, situation**` (`**MySQL or MariaDB, host not allowed**`): the label
     /// sharing the most words with the clues wins, a situation's word counting twice a
     /// server's, so a MySQL refusal is not answered with a pg_hba.conf line and a full
-    /// server gets the too-many-connections step. Ties and unlabelled steps keep the order.
+    /// server gets the too-many-connections step. Ties keep the order; when no label fits,
+    /// the first unlabelled step (a general one) leads.
     pub fn fix_for(&self, clues: &str) -> Option<&str> {
         const COMMON: &[&str] = &["not", "the", "and", "for", "with"];
         let words = |text: &str| -> Vec<String> {
@@ -144,7 +145,17 @@ impl Cause {
                 best = Some((step, s));
             }
         }
-        best.map(|(step, _)| step.as_str())
+        match best {
+            Some((step, s)) if s > 0 => Some(step.as_str()),
+            // No label fits this failure: the first step that names no server, when the
+            // cause has one (a general step), else the first.
+            _ => self
+                .fixes
+                .iter()
+                .find(|step| !step.starts_with("**"))
+                .or(self.fixes.first())
+                .map(String::as_str),
+        }
     }
 }
 

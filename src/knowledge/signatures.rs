@@ -165,6 +165,16 @@ pub struct KindInfo {
     pub knowledge_unix: Vec<String>,
 }
 
+impl KindInfo {
+    /// The sentence on what the kind means, for a target on this machine or elsewhere.
+    pub fn summary_for(&self, loopback: bool) -> &str {
+        match &self.summary_loopback {
+            Some(s) if loopback => s,
+            _ => &self.summary,
+        }
+    }
+}
+
 /// One errno: its symbolic name, its kind and its numbers on each platform.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

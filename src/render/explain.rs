@@ -143,16 +143,14 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style, columns: usi
         }
     }
     let causes: Vec<_> = f.knowledge.iter().filter_map(|id| kb.cause(id)).collect();
-    // What the error says, who said it and what it means pick, among a cause's fixes, the one for its server.
-    let clues: String = f
-        .evidence
-        .iter()
-        .map(|e| e.text.as_str())
-        .chain(f.ecosystem.as_deref())
-        .chain([f.summary.as_str()])
-        .collect::<Vec<_>>()
-        .join("\n");
     if !causes.is_empty() {
+        // What the error says, who said it and what it means pick, among a cause's
+        // fixes, the one for its server.
+        let clues: String = (f.evidence.iter().map(|e| e.text.as_str()))
+            .chain(f.ecosystem.as_deref())
+            .chain([f.summary.as_str()])
+            .collect::<Vec<_>>()
+            .join("\n");
         let _ = writeln!(out, "\n  {}", s.bold("Likely causes, most likely first"));
         for (i, c) in causes.iter().take(TOP_CAUSES).enumerate() {
             // The id goes under a title that would otherwise run past the terminal's edge.
@@ -294,6 +292,11 @@ mod tests {
             "psql: error: connection to server at \"10.0.0.5\", port 5432 failed: FATAL:  no pg_hba.conf entry for host \"10.0.0.9\", user \"app\", database \"app\", no encryption",
         );
         assert!(pg.contains("pg_hba.conf"), "{pg}");
+        // A refusal no label names gets the general step, not PostgreSQL's.
+        let mqtt = fix("Connection error: Connection Refused: not authorised.");
+        assert!(mqtt.contains("Leave the server alone"), "{mqtt}");
+        let full = fix("ERROR 1040 (HY000): Too many connections");
+        assert!(full.contains("Too many connections:"), "{full}");
     }
 
     /// On an 80-column terminal the meaning and the fixes wrap inside it, under their labels.

@@ -85,20 +85,25 @@ pub fn came_in_from(before: &str, words: usize) -> bool {
         .is_some_and(|w| w.eq_ignore_ascii_case("from"))
 }
 
-/// A line of traceroute's or mtr's table: a hop number, then addresses or `*`, with times.
+/// A row of traceroute's table: a hop number, then a router's address (or `name (address)`,
+/// or `*` where none answered), then times written `6.703 ms`.
 fn is_hop(line: &str) -> bool {
-    let mut words = line.split_whitespace();
+    let words: Vec<&str> = line.split_whitespace().collect();
     let numbered = words
-        .next()
+        .first()
         .is_some_and(|w| w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit()));
-    numbered
-        && words.next().is_some_and(|w| {
-            w == "*"
-                || w.bytes()
-                    .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':')
-                || w.contains('.')
-        })
-        && (line.contains(" ms") || line.trim_end().ends_with('*'))
+    let router = words.get(1).is_some_and(|w| {
+        *w == "*"
+            || w.parse::<std::net::IpAddr>().is_ok()
+            || words
+                .get(2)
+                .is_some_and(|n| n.starts_with('(') && n.ends_with(')'))
+    });
+    let timed = words
+        .windows(2)
+        .any(|p| p[1] == "ms" && p[0].parse::<f64>().is_ok());
+    let silent = words.len() > 1 && words[1..].iter().all(|w| *w == "*");
+    numbered && router && (timed || silent)
 }
 
 /// The span shares a character with one already read.
@@ -190,7 +195,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         if host.is_none() && line[span.1..].starts_with("->") {
             return;
         }
+        // An IPv4-mapped address's prefix (`::ffff:66.42.1.9`) is part of the address: the
+        // words before it give its role (`exception from ::ffff:…`, a server's peer).
         let before = &line[..span.0];
+        let before = before.strip_suffix("::ffff:").unwrap_or(before);
         // The DNS server behind a hidden address (`lookup db.lan on x.x.x.x:53: no such
         // host`): its port 53 is no port of the name being looked up.
         if host.is_none() && port == Some(53) && before.trim_end().ends_with(" on") {
@@ -1001,7 +1009,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         // `Connection from 10.0.0.9 port 34876`: the end that came in, written bare. A name
         // quoted or `on port` (`no response from "db.lan" on port 6600`) is where a
         // request went.
-        let bare = !c[0].contains(['"', '\'', '`']) && !c[0].contains(" on port");
+        let words = c[0].to_ascii_lowercase();
+        let on_port = words
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains(" on port");
+        let bare = !c[0].contains(['"', '\'', '`']) && !on_port;
         if bare && came_in_from(&line[..c.get(0).expect("match").start()], 1) {
             continue;
         }
@@ -1011,7 +1025,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let program = h.len() > 2
             && h.starts_with(|c: char| c.is_ascii_uppercase())
             && h[1..].chars().all(|c| c.is_ascii_lowercase())
-            && c[0].to_ascii_lowercase().contains(" on port");
+            && on_port;
         if program {
             port_and_host(&mut out, &mut taken, &c, None, 2, 6, false);
             continue;

@@ -212,9 +212,6 @@ pub fn placeholder_word(host: &str) -> bool {
         || crate::explain::scan::is_placeholder(&h)
         // A timestamp (2023-04-01T12:33) read as host and port.
         || (h.len() > 5 && h.as_bytes()[..4].iter().all(u8::is_ascii_digit) && h.as_bytes()[4] == b'-')
-        // What is left of a name masked with stars (`is-*********.xyz` read as `is-`): no
-        // name ends in a hyphen.
-        || h.ends_with('-')
 }
 
 /// `Foo.java:12`, `app.py:3`, `io.x.CommandHandler:217`: a file or class and a line, not a
