@@ -534,6 +534,7 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
         evidence,
         lines: [origin(first), origin(last)],
         rank: kind_hit.sig.rank,
+        client: g.hits.iter().find_map(|h| h.client.clone()),
     })
 }
 

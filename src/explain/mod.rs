@@ -139,6 +139,11 @@ pub struct Finding {
     /// program may use ("timed out"), more for a named program's own wording.
     #[serde(skip)]
     pub rank: i32,
+    /// This client's address as the server that refused it saw it (MySQL's `Host '10.0.0.9'
+    /// is not allowed`, PostgreSQL's `no pg_hba.conf entry for host "10.0.0.9"`): the
+    /// fixes name it where they speak of the client.
+    #[serde(skip)]
+    pub client: Option<String>,
 }
 
 impl Platform {

@@ -50,6 +50,8 @@ pub struct Hit<'k> {
     pub kind: Option<Kind>,
     pub errno: Option<Errno<'k>>,
     pub addr: Addr,
+    /// This client's address as the server that refused it saw it (`client` group).
+    pub client: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -160,6 +162,7 @@ fn scan_with<'k>(
                 kind: sig.kind.or(errno_kind),
                 errno,
                 addr: address(&caps, sig, &kb.services),
+                client: group(&caps, "client").map(str::to_string),
             });
         }
     }

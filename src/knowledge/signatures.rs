@@ -16,7 +16,11 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The capture groups a pattern may name; any other name is a mistake worth reporting.
-pub const GROUPS: &[&str] = &["url", "addr", "host", "port", "scheme", "path", "errno"];
+/// `client` is this client's own address as the server saw it (a database server's refusal
+/// names it), never the target.
+pub const GROUPS: &[&str] = &[
+    "url", "addr", "host", "port", "scheme", "path", "errno", "client",
+];
 
 /// Compiled patterns are capped so that one bad user pattern cannot eat the memory.
 const PATTERN_SIZE_LIMIT: usize = 1 << 20;

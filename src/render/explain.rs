@@ -163,7 +163,7 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style, columns: usi
             if let Some(fix) = c.fix_for(&clues) {
                 // Only the pasted text is known here: its host and port fill the fix, the
                 // rest shows as unknown until a check observes it.
-                let fix = crate::vocabulary::template::render(fix, &guess_values(&f.target));
+                let fix = crate::vocabulary::template::render(fix, &guess_values(f));
                 let fix = strip_markdown(fix.lines().next().unwrap_or(""));
                 for (i, line) in crate::tui::view::text::wrap(&fix, width(FIX_COLUMNS))
                     .iter()
@@ -217,7 +217,8 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style, columns: usi
 }
 
 /// The values a pasted error names: its target's host, port, scheme and socket path.
-fn guess_values(t: &crate::explain::TargetGuess) -> crate::vocabulary::template::Values {
+fn guess_values(f: &crate::explain::Finding) -> crate::vocabulary::template::Values {
+    let t = &f.target;
     let mut v = crate::vocabulary::template::Values::new();
     let mut put = |k: &str, val: Option<String>| {
         if let Some(val) = val.filter(|x| !x.is_empty()) {
@@ -234,6 +235,7 @@ fn guess_values(t: &crate::explain::TargetGuess) -> crate::vocabulary::template:
     put("target.scheme", t.scheme.clone());
     put("target.path", t.unix_path.clone());
     put("unix.path", t.unix_path.clone());
+    put("client.address", f.client.clone());
     if let (Some(h), Some(p)) = (&t.host, t.port) {
         let address = if h.contains(':') {
             format!("[{h}]:{p}")
@@ -284,6 +286,14 @@ mod tests {
         let mysql = fix("Host '192.168.1.111' is not allowed to connect to this MySQL server");
         assert!(mysql.contains("MySQL or MariaDB"), "{mysql}");
         assert!(!mysql.contains("pg_hba"), "{mysql}");
+        // The client's address the server named fills the fix (not `<the client's address>`).
+        let whole = |text: &str| {
+            let ex = crate::explain::explain(text, &kb);
+            render(&ex, &kb, Style { color: false }, 400)
+        };
+        let out = whole("Host '192.168.1.111' is not allowed to connect to this MySQL server");
+        assert!(out.contains("'USER'@'192.168.1.111'"), "{out}");
+        assert!(!out.contains("<the client's address>"), "{out}");
         let redis = fix(
             "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user.",
         );
@@ -292,6 +302,10 @@ mod tests {
             "psql: error: connection to server at \"10.0.0.5\", port 5432 failed: FATAL:  no pg_hba.conf entry for host \"10.0.0.9\", user \"app\", database \"app\", no encryption",
         );
         assert!(pg.contains("pg_hba.conf"), "{pg}");
+        let pg = whole(
+            "FATAL:  no pg_hba.conf entry for host \"10.0.0.9\", user \"app\", database \"app\", no encryption",
+        );
+        assert!(pg.contains("10.0.0.9/MASK"), "{pg}");
         // A refusal no label names gets the general step, not PostgreSQL's.
         let mqtt = fix("Connection error: Connection Refused: not authorised.");
         assert!(mqtt.contains("Leave the server alone"), "{mqtt}");
