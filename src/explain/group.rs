@@ -534,7 +534,7 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
         evidence,
         lines: [origin(first), origin(last)],
         rank: kind_hit.sig.rank,
-        client: g.hits.iter().find_map(|h| h.client.clone()),
+        fills: g.hits.iter().flat_map(|h| h.fills.clone()).collect(),
     })
 }
 

@@ -139,11 +139,12 @@ pub struct Finding {
     /// program may use ("timed out"), more for a named program's own wording.
     #[serde(skip)]
     pub rank: i32,
-    /// This client's address as the server that refused it saw it (MySQL's `Host '10.0.0.9'
-    /// is not allowed`, PostgreSQL's `no pg_hba.conf entry for host "10.0.0.9"`): the
-    /// fixes name it where they speak of the client.
+    /// What a server that refused this client named of it, by the placeholder it fills
+    /// (MySQL's `Host '10.0.0.9' is not allowed` gives `client.address`; PostgreSQL's
+    /// `no pg_hba.conf entry for host "10.0.0.9", user "app", database "shop"` also the
+    /// user and the database): the fixes name them where they speak of them.
     #[serde(skip)]
-    pub client: Option<String>,
+    pub fills: Vec<(&'static str, String)>,
 }
 
 impl Platform {

@@ -50,8 +50,9 @@ pub struct Hit<'k> {
     pub kind: Option<Kind>,
     pub errno: Option<Errno<'k>>,
     pub addr: Addr,
-    /// This client's address as the server that refused it saw it (`client` group).
-    pub client: Option<String>,
+    /// What a server that refused this client named of it, by placeholder
+    /// (`client.address`, `service.user`, `service.database`; see `FILLS`).
+    pub fills: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -162,7 +163,9 @@ fn scan_with<'k>(
                 kind: sig.kind.or(errno_kind),
                 errno,
                 addr: address(&caps, sig, &kb.services),
-                client: group(&caps, "client").map(str::to_string),
+                fills: (crate::knowledge::signatures::FILLS.iter())
+                    .filter_map(|&(g, key)| Some((key, group(&caps, g)?.to_string())))
+                    .collect(),
             });
         }
     }

@@ -16,10 +16,18 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The capture groups a pattern may name; any other name is a mistake worth reporting.
-/// `client` is this client's own address as the server saw it (a database server's refusal
-/// names it), never the target.
+/// `client`, `user` and `database` are what a server that refused this client names of it
+/// (its address as the server saw it, the user and database it asked for): never the
+/// target, they fill the fixes (see `FILLS`).
 pub const GROUPS: &[&str] = &[
-    "url", "addr", "host", "port", "scheme", "path", "errno", "client",
+    "url", "addr", "host", "port", "scheme", "path", "errno", "client", "user", "database",
+];
+
+/// The groups that fill a fix's placeholders, with the placeholder each fills.
+pub const FILLS: &[(&str, &str)] = &[
+    ("client", "client.address"),
+    ("user", "service.user"),
+    ("database", "service.database"),
 ];
 
 /// Compiled patterns are capped so that one bad user pattern cannot eat the memory.

@@ -235,7 +235,9 @@ fn guess_values(f: &crate::explain::Finding) -> crate::vocabulary::template::Val
     put("target.scheme", t.scheme.clone());
     put("target.path", t.unix_path.clone());
     put("unix.path", t.unix_path.clone());
-    put("client.address", f.client.clone());
+    for (key, value) in &f.fills {
+        put(key, Some(value.clone()));
+    }
     if let (Some(h), Some(p)) = (&t.host, t.port) {
         let address = if h.contains(':') {
             format!("[{h}]:{p}")
@@ -305,7 +307,7 @@ mod tests {
         let pg = whole(
             "FATAL:  no pg_hba.conf entry for host \"10.0.0.9\", user \"app\", database \"app\", no encryption",
         );
-        assert!(pg.contains("10.0.0.9/MASK"), "{pg}");
+        assert!(pg.contains("host app app 10.0.0.9/MASK"), "{pg}");
         // A refusal no label names gets the general step, not PostgreSQL's.
         let mqtt = fix("Connection error: Connection Refused: not authorised.");
         assert!(mqtt.contains("Leave the server alone"), "{mqtt}");
