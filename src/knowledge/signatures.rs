@@ -15,15 +15,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// The capture groups a pattern may name; any other name is a mistake worth reporting.
-/// `client`, `user` and `database` are what a server that refused this client names of it
-/// (its address as the server saw it, the user and database it asked for): never the
-/// target, they fill the fixes (see `FILLS`).
-pub const GROUPS: &[&str] = &[
-    "url", "addr", "host", "port", "scheme", "path", "errno", "client", "user", "database",
-];
+/// The capture groups that say where the target is; with `FILLS`, the names a pattern may
+/// use (any other name is a mistake worth reporting).
+pub const GROUPS: &[&str] = &["url", "addr", "host", "port", "scheme", "path", "errno"];
 
-/// The groups that fill a fix's placeholders, with the placeholder each fills.
+/// The groups that name what a server that refused this client said of it (its address as
+/// the server saw it, the user and database it asked for): never the target, they fill a
+/// fix's placeholders, each the one given here.
 pub const FILLS: &[(&str, &str)] = &[
     ("client", "client.address"),
     ("user", "service.user"),
@@ -554,11 +552,17 @@ fn check_pattern(s: &Signature) -> Vec<String> {
     for name in re.capture_names().flatten() {
         // `host2`, `port3`: the same group in another branch of the pattern.
         let base = name.trim_end_matches(['2', '3']);
-        if !GROUPS.contains(&base) {
+        let fill = FILLS.iter().any(|&(g, _)| g == base);
+        if !GROUPS.contains(&base) && !fill {
+            let known: Vec<&str> = GROUPS
+                .iter()
+                .chain(FILLS.iter().map(|(g, _)| g))
+                .copied()
+                .collect();
             out.push(format!(
                 "signature '{}': unknown group (?P<{name}>...); use {}",
                 s.id,
-                GROUPS.join(", ")
+                known.join(", ")
             ));
         }
     }

@@ -216,7 +216,8 @@ fn finding(out: &mut String, f: &Finding, kb: &Knowledge, s: Style, columns: usi
     }
 }
 
-/// The values a pasted error names: its target's host, port, scheme and socket path.
+/// The values a pasted error names: its target's host, port, scheme and socket path, and
+/// what a server that refused the client said of it (its address, user and database).
 fn guess_values(f: &crate::explain::Finding) -> crate::vocabulary::template::Values {
     let t = &f.target;
     let mut v = crate::vocabulary::template::Values::new();

@@ -1009,12 +1009,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         // `Connection from 10.0.0.9 port 34876`: the end that came in, written bare. A name
         // quoted or `on port` (`no response from "db.lan" on port 6600`) is where a
         // request went.
-        let words = c[0].to_ascii_lowercase();
-        let on_port = words
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .contains(" on port");
+        let words: Vec<&str> = c[0].split_whitespace().collect();
+        let on_port = words.windows(2).any(|w| {
+            w[0].eq_ignore_ascii_case("on") && w[1].to_ascii_lowercase().starts_with("port")
+        });
         let bare = !c[0].contains(['"', '\'', '`']) && !on_port;
         if bare && came_in_from(&line[..c.get(0).expect("match").start()], 1) {
             continue;
