@@ -478,7 +478,17 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
     } else {
         place
     };
-    let verb = info.map_or("could not connect to", |i| i.verb.as_str());
+    // The signature that explains the message may also say what happened better than its
+    // kind does ("was turned away by" for a server's own refusal).
+    let telling = || {
+        [kind_hit]
+            .into_iter()
+            .chain(g.hits.iter().filter(|h| h.kind.is_none_or(|k| k == kind)))
+    };
+    let verb = telling()
+        .find_map(|h| h.sig.verb.as_deref())
+        .unwrap_or(info.map_or("could not connect to", |i| i.verb.as_str()));
+    let title = telling().find_map(|h| h.sig.title.clone());
     let errno_note = errno.map_or(String::new(), |e| format!(" ({})", e.info.name));
     let summary = capitalized(&target::redact_text(
         format!("{who} {verb} {place}{errno_note}. {meaning}").trim(),
@@ -505,7 +515,8 @@ fn resolve(g: &Group, prep: &Prepared, kb: &Knowledge, floor: Option<usize>) -> 
     let last = g.hits.iter().map(|h| h.line).max().unwrap_or(0);
     Some(Finding {
         kind,
-        title: info.map_or_else(|| kind.as_str().to_string(), |i| i.title.clone()),
+        title: title
+            .unwrap_or_else(|| info.map_or_else(|| kind.as_str().to_string(), |i| i.title.clone())),
         ecosystem,
         errno: errno.map(|e| e.info.name.clone()),
         errno_code: errno.and_then(|e| e.code),

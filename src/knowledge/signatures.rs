@@ -109,6 +109,14 @@ pub struct Signature {
     /// What the message means, when it says more than its kind's summary.
     #[serde(default)]
     pub summary: Option<String>,
+    /// How the verdict's sentence says what happened, when the kind's verb would be wrong:
+    /// a server that answered and refused the login was reached, not failed to be.
+    #[serde(default)]
+    pub verb: Option<String>,
+    /// The verdict's heading, when the kind's title would be wrong ("Turned away by the
+    /// server" over "Could not connect").
+    #[serde(default)]
+    pub title: Option<String>,
     /// Cause ids to show, most likely first (else the errno's or the kind's).
     #[serde(default)]
     pub knowledge: Vec<String>,

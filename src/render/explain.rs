@@ -309,6 +309,12 @@ mod tests {
             "FATAL:  no pg_hba.conf entry for host \"10.0.0.9\", user \"app\", database \"app\", no encryption",
         );
         assert!(pg.contains("host app app 10.0.0.9/MASK"), "{pg}");
+        // The server answered, so the verdict does not say the program could not reach it.
+        let pg = whole(
+            "psql: error: connection to server at \"10.0.0.5\", port 5432 failed: FATAL:  no pg_hba.conf entry for host \"10.0.0.9\", user \"app\", database \"app\", no encryption",
+        );
+        assert!(pg.contains("was turned away by 10.0.0.5:5432"), "{pg}");
+        assert!(!pg.contains("could not connect"), "{pg}");
         // A refusal no label names gets the general step, not PostgreSQL's.
         let mqtt = fix("Connection error: Connection Refused: not authorised.");
         assert!(mqtt.contains("Leave the server alone"), "{mqtt}");
