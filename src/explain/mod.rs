@@ -4192,6 +4192,209 @@ mod tests {
     }
 
     #[test]
+    fn forms_of_round_twenty_four_name_their_target_and_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // Knot's and Unbound's `ADDR@PORT`; a user at an address is no port.
+            (
+                "$ kdig +tls @10.2.0.53 shop.lan\n;; ERROR: failed to query server 10.2.0.53@853(TCP)\n;; WARNING: TLS, handshake failed (Error in the push function.)",
+                Kind::Tls,
+                Some("10.2.0.53"),
+                Some(853),
+            ),
+            // telnet's options may take values; `192.` is no port.
+            (
+                "$ telnet -l admin 10.4.4.4 2323\nTrying 10.4.4.4...\nConnected to 10.4.4.4.\nConnection closed by foreign host.",
+                Kind::Reset,
+                Some("10.4.4.4"),
+                Some(2323),
+            ),
+            (
+                "nc -w 3 -v db.lan 5433\nnc: connect to db.lan port 5433 (tcp) failed: Connection refused",
+                Kind::Refused,
+                Some("db.lan"),
+                Some(5433),
+            ),
+            // A blank line ends curl's message: the next paragraph is no host.
+            (
+                "curl: (6) Could not resolve host:\n\nSaving failed, try again later",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            // Firefox's older DNS page.
+            (
+                "Server Not Found\nFirefox can’t connect to the server at shop.example.lan",
+                Kind::Dns,
+                Some("shop.example.lan"),
+                None,
+            ),
+            // SslStream's EOF is the peer hanging up: a reset, as reporters read it.
+            (
+                "System.Net.Http.HttpRequestException: The SSL connection could not be established, see inner exception.\n ---> System.IO.IOException: Received an unexpected EOF or 0 bytes from the transport stream.",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // Firefox's certificate page seen through Selenium; its `System info` is this
+            // machine.
+            (
+                "org.openqa.selenium.WebDriverException: Reached error page: about:certerror?e=nssBadCert&u=https%3A//\nSystem info: host: 'BUILD07', ip: '10.9.9.9', os.name: 'Linux'",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // A proxy that wants credentials turned the client away; nothing refused a socket.
+            (
+                "org.apache.hc.client5.http.ClientProtocolException: CONNECT refused by proxy: HTTP/1.1 407 Proxy Authentication Required",
+                Kind::Other,
+                None,
+                None,
+            ),
+            // Programs' own words.
+            (
+                "Statement failed, SQLCODE = -923\nconnection rejected by remote interface",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "$ hg clone https://hg.lan/repo\nrequesting all changes\nabort: stream ended unexpectedly (got 12 bytes, expected 80)",
+                Kind::Reset,
+                Some("hg.lan"),
+                Some(443),
+            ),
+            (
+                "ERROR Failed to subscribe: TonicStatus(Status { code: Unknown, message: \"Service was not ready: transport error\", source: None })",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "c : fatal: server died with error code 255",
+                Kind::Other,
+                None,
+                None,
+            ),
+            ("handshake failed: ssh: short read", Kind::Other, None, None),
+            (
+                "INFO: Connecting to 10.7.0.4 on port 22, with timeout 10000.\nINFO: Failed to connect via ssh: The kexTimeout (10000 ms) expired.",
+                Kind::Timeout,
+                Some("10.7.0.4"),
+                Some(22),
+            ),
+            (
+                "LOG3[0]: s_connect: connect 127.0.0.1:8873: Connection refused (111)\nLOG5[0]: Connection reset: 0 byte(s) sent to SSL, 0 byte(s) sent to socket",
+                Kind::Refused,
+                Some("127.0.0.1"),
+                Some(8873),
+            ),
+            (
+                "ERROR:  While executing gem ... (Gem::RemoteFetcher::FetchError) too many connection resets (https://gems.lan/specs.4.8.gz)",
+                Kind::Reset,
+                Some("gems.lan"),
+                Some(443),
+            ),
+            (
+                "System.Net.WebException: The operation has timed-out.\n   at System.Net.HttpWebRequest.GetResponse()",
+                Kind::Timeout,
+                None,
+                None,
+            ),
+            (
+                "winerror 10054：远程主机强迫关闭了一个现有的链接",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "2021/01/02 10:00:00 [error] 12#12: *7 connect() failed (111: Connection ref$",
+                Kind::Refused,
+                None,
+                None,
+            ),
+            (
+                r#"output="{\"msg\":\"timeout: failed to connect service \\\":50051\\\" within 5s\"}""#,
+                Kind::Timeout,
+                None,
+                Some(50051),
+            ),
+            // Elixir's charlist sigil around httpc's host.
+            (
+                "** (Mix) httpc request failed with: {:failed_connect, [{:to_address, {~c\"repo.lan\", 443}}, {:inet, [:inet], {:tls_alert, {:unexpected_message, ~c\"TLS client: In state hello at ssl_gen_statem.erl:781 generated CLIENT ALERT: Fatal - Unexpected Message\"}}}]}",
+                Kind::Tls,
+                Some("repo.lan"),
+                Some(443),
+            ),
+            // nodemailer's established connection before its greeting timeout.
+            (
+                "[2024-01-01 10:00:00] INFO  [abc] Connection established to 10.5.5.5:2525\n[2024-01-01 10:00:30] ERROR [abc] Greeting never received\nError: Greeting never received\n  code: 'ETIMEDOUT',",
+                Kind::Timeout,
+                Some("10.5.5.5"),
+                Some(2525),
+            ),
+            // Stand-ins and words where a host goes.
+            (
+                "transport: Error while dialing dial tcp yourserverIP:50051: i/o timeout",
+                Kind::Timeout,
+                None,
+                Some(50051),
+            ),
+            (
+                "MailKit.Security.SslHandshakeException: An error occurred while attempting to establish an SSL or TLS connection.\nWhen connecting to an SMTP service, port 587 is typically reserved for plain-text connections. If you intended to connect to SMTP on the SSL port, try connecting to port 465 instead.",
+                Kind::Tls,
+                None,
+                Some(587),
+            ),
+            (
+                "CLIENT -> SERVER: QUIT\nConnection failed. Error #8: fwrite(): send of 6 bytes failed with errno=32 Broken pipe",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // A command line with its host and port (java, a prompt with a path).
+            (
+                "$JAVA_HOME/bin/java SSLPoke vault.lan 8443\nsun.security.validator.ValidatorException: PKIX path building failed",
+                Kind::Tls,
+                Some("vault.lan"),
+                Some(8443),
+            ),
+            (
+                "root@box:~/src/app# ping 10.8.8.8\nPING 10.8.8.8 (10.8.8.8): 56 data bytes\nping: sendto: Network is unreachable",
+                Kind::Unreachable,
+                Some("10.8.8.8"),
+                None,
+            ),
+            // nmap's report names what it probed, not `scan`.
+            (
+                "Nmap scan report for 10.6.6.6 [host down, received no-response]\nNote: Host seems down. If it is really up, but blocking our ping probes, try -Pn",
+                Kind::Other,
+                Some("10.6.6.6"),
+                None,
+            ),
+            // A bracketed address before a failure (Deployer's remote output, marked `<`).
+            (
+                "[10.3.3.3] < ssh multiplexing initialization\n[10.3.3.3] < Host key verification failed.",
+                Kind::Other,
+                Some("10.3.3.3"),
+                None,
+            ),
+            (
+                "[-] RemoteOperations failed: [Errno Connection error (fileserver:445)] [Errno 11001] getaddrinfo failed",
+                Kind::Dns,
+                Some("fileserver"),
+                Some(445),
+            ),
+            (
+                "Could not install Gradle distribution from 'https://dist.lan/gradle-8-bin.zip'. Connection refused",
+                Kind::Refused,
+                Some("dist.lan"),
+                Some(443),
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
     fn programs_of_round_fourteen_name_their_kind() {
         let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
             (

@@ -694,6 +694,8 @@ pub fn is_placeholder(h: &str) -> bool {
         "server",
         "remote",
         "endpoint",
+        // MailKit's advice: "When connecting to an SMTP service, port 587 is …".
+        "service",
         "unable",
         "at",
         "the",
@@ -941,8 +943,9 @@ fn invented_name(lower: &str) -> bool {
         ["my", "your"].iter().any(|who| {
             label.strip_prefix(who).is_some_and(|rest| {
                 let rest = rest.trim_start_matches(['-', '_']);
-                // `my_server_name`, `your-db-host`: the words of an address after the owner.
-                ADDRESS_WORDS.contains(&rest)
+                // `my_server_name`, `your-db-host`: the words of an address after the owner,
+                // also run together (`myserverIP`).
+                address_words(rest)
                     || (rest.contains(['-', '_'])
                         && rest.split(['-', '_']).any(|w| ADDRESS_WORDS.contains(&w)))
             })
@@ -965,6 +968,14 @@ fn invented_name(lower: &str) -> bool {
         || ENDINGS
             .iter()
             .any(|e| lower.len() > e.len() && lower.ends_with(e))
+}
+
+/// Only words of an address, run together (`server`, `serverip`, `hostname`).
+fn address_words(rest: &str) -> bool {
+    ADDRESS_WORDS.iter().any(|w| {
+        rest.strip_prefix(w)
+            .is_some_and(|more| more.is_empty() || address_words(more))
+    })
 }
 
 pub fn parse_port(p: &str) -> Option<u16> {

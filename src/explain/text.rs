@@ -191,17 +191,18 @@ pub fn prepare_one_cut(raw: &str) -> Option<Prepared> {
     Some(assemble(out))
 }
 
-/// The line opens with a capitalised word and a space (`Error Code : 0`): a new field or
-/// sentence, not the rest of a token cut at the line's end (`www.googleapis.com` stays
-/// whole above it).
+/// The line opens with a capitalised or upper-case word and a space (`Error Code : 0`,
+/// ping's `PING 8.8.8.8 …`): a new field or sentence, not the rest of a token cut at the
+/// line's end (`www.googleapis.com` stays whole above it).
 fn starts_with_a_word(line: &str) -> bool {
     let end = line
         .find(|c: char| !c.is_alphabetic())
         .unwrap_or(line.len());
-    let mut letters = line[..end].chars();
-    letters.next().is_some_and(char::is_uppercase)
+    let word = &line[..end];
+    let rest = word.chars().skip(1);
+    word.starts_with(char::is_uppercase)
         && end > 1
-        && letters.all(char::is_lowercase)
+        && (rest.clone().all(char::is_lowercase) || rest.clone().all(char::is_uppercase))
         && line[end..].starts_with(' ')
 }
 
@@ -222,12 +223,24 @@ pub(super) fn is_prompt(line: &str) -> bool {
 /// An interactive client's prompt: one short word, then `> ` (`SQL> `, `mysql> `,
 /// `sftp> `, `tarantool> `).
 fn shell_prompt(t: &str) -> bool {
-    t.split_once("> ").is_some_and(|(word, _)| {
-        (1..=12).contains(&word.len())
-            && word
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    })
+    let word = |w: &str, more: &[u8]| {
+        !w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || more.contains(&b))
+    };
+    // `root@box:~/go/src/app# cmd`: a user, a host and a path before the sign.
+    let user_host_path = t.split_once('@').is_some_and(|(user, rest)| {
+        word(user, b"")
+            && rest.split_once(':').is_some_and(|(host, path)| {
+                word(host, b".")
+                    && path.find(['#', '$']).is_some_and(|at| {
+                        at < 80 && !path[..at].contains(' ') && path[at + 1..].starts_with(' ')
+                    })
+            })
+    });
+    user_host_path
+        || t.split_once("> ")
+            .is_some_and(|(w, _)| (1..=12).contains(&w.len()) && word(w, b""))
 }
 
 /// A line that ends a sentence with a dot (`… at https://pub.dev.`) before a line that
@@ -733,6 +746,17 @@ mod tests {
         // Nor a next line that opens a field of its own (`Error Code : 0`).
         let host = "Error Message :cURL error 6: Could not resolve host: www.googleapis.com";
         assert!(prepare_one_cut(&format!("{host}\nError Code : 0")).is_none());
+        // A prompt with a user, a host and a path ran the command; ping's upper-case
+        // header under it is its output.
+        let prompt =
+            "root@box:~/go/src/github.com/acme/tool# tool run registry.lan/busybox ping 10.8.8.8";
+        assert!(
+            prepare_one_cut(&format!(
+                "{prompt}\nPING 10.8.8.8 (10.8.8.8): 56 data bytes"
+            ))
+            .is_none()
+        );
+        assert!(is_prompt(prompt));
     }
 
     #[test]

@@ -30,7 +30,7 @@ fn nc_listens(c: &regex::Captures) -> bool {
     !c[0].to_ascii_lowercase().contains("telnet")
         && c[1]
             .split_whitespace()
-            .any(|f| !f.starts_with("--") && f.contains('l'))
+            .any(|f| f.starts_with('-') && !f.starts_with("--") && f.contains('l'))
 }
 
 /// The host and port an address-shaped match gives; a stand-in for a host (`IP`, `xx.xx`)
@@ -165,6 +165,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         || line.contains("SERVER")
         || line.contains("pg_hba")
         || line.contains("' is ")
+        || line.contains("info: host")
     {
         taken.extend(p.not_place.find_iter(line).map(|m| (m.start(), m.end())));
     }
@@ -195,6 +196,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         if host.is_none() && line[span.1..].starts_with("->") {
             return;
         }
+        // Advice names another place to try (MailKit's `try connecting to port 465
+        // instead`), not the one that failed.
+        if line[span.1..].trim_start().starts_with("instead") {
+            return;
+        }
         // An IPv4-mapped address's prefix (`::ffff:66.42.1.9`) is part of the address: the
         // words before it give its role (`exception from ::ffff:…`, a server's peer).
         let before = &line[..span.0];
@@ -223,7 +229,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let mut score = form + role;
         // Inside a log record's leading `[...]` (its time, thread, logger or origin), but
         // not a Markdown link's (`[https://cdn.lan/x](page)`).
+        // A name that fills the whole first bracket before a failure (`[db.lan] Connection
+        // timed out`, Deployer's `[10.0.0.5] < Host key verification failed`) is the host
+        // the record is about.
+        let about =
+            span.0 == 1 && line.find(']') == Some(span.1) && patterns().bracket_host.is_match(line);
         if line.starts_with('[')
+            && !about
             && line
                 .find(']')
                 .is_some_and(|end| span.0 < end && !line[end..].starts_with("]("))
@@ -520,6 +532,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         }
         host_and_port(&mut out, &mut taken, &c, 6, false);
     }
+    let at_ports = line.contains('@').then(|| p.at_port.captures_iter(line));
+    for c in at_ports.into_iter().flatten() {
+        host_and_port(&mut out, &mut taken, &c, 6, false);
+    }
     let dig = has(&["dig", "nslookup"]);
     let dig_servers = (dig && line.contains('@')).then(|| p.dig_server.captures_iter(line));
     let nslookup_servers = dig.then(|| p.nslookup_server.captures_iter(line));
@@ -646,8 +662,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let level = after.starts_with("ERROR");
         // A module path as a logger's name (`[homeassistant.components.mqtt.client]`) ends
         // in no label a host name could end in.
-        let module =
-            name.split('.').count() >= 3 && !known_tld(name.rsplit('.').next().unwrap_or(name));
+        let module = name.split('.').count() >= 3
+            && !known_tld(name.rsplit('.').next().unwrap_or(name))
+            && name.parse::<std::net::Ipv4Addr>().is_err();
         if level || module || name.starts_with("function.") {
             continue;
         }
@@ -989,6 +1006,10 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         }
         // "Failed to execute nmap portscan.": a sentence's last word, not an argument.
         if h.as_str().ends_with('.') && !host.contains(['.', ':']) && host != "localhost" {
+            continue;
+        }
+        // nmap's own report (`Nmap scan report for x`, `Nmap done: 1 IP address`).
+        if ["scan", "done"].contains(&host.to_ascii_lowercase().as_str()) {
             continue;
         }
         let port = flag_port(line)
@@ -1837,6 +1858,15 @@ mod tests {
         assert_eq!(
             first(";; Connection to 2001:db8:5::9#53(2001:db8:5::9) for x.lan failed"),
             some("2001:db8:5::9", Some(53))
+        );
+        // Knot's kdig puts the port after an at sign; a user at an address is no port.
+        assert_eq!(
+            first(";; ERROR: failed to query server 1.12.12.12@853(TCP)"),
+            some("1.12.12.12", Some(853))
+        );
+        assert_eq!(
+            first("ssh: connect to host 10.1.2.3 port 22: Connection refused; tried root@10.1.2.3"),
+            some("10.1.2.3", Some(22))
         );
         assert_eq!(
             first(

@@ -460,6 +460,9 @@ pub fn complete(
                     let at = cap.get(0).map_or(0, |m| m.start());
                     let word = start[..at].trim_end().rsplit(' ').next().unwrap_or("");
                     let from = forms::came_in_from(&start[..at], 2);
+                    // Advice names another port to try (`try port 465 instead`).
+                    let end = cap.get(0).map_or(at, |m| m.end());
+                    let advice = start[end..].trim_start().starts_with("instead");
                     let local = [
                         "local",
                         "source",
@@ -472,6 +475,7 @@ pub fn complete(
                     if let Some(port) = cap.get(1).and_then(|m| parse_port(m.as_str()))
                         && !local.iter().any(|w| word.eq_ignore_ascii_case(w))
                         && !from
+                        && !advice
                     {
                         ports.push((MIN_SCORE, port));
                     }

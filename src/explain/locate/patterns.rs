@@ -45,6 +45,7 @@ pub struct Patterns {
     pub failure: Regex,
     pub network: Regex,
     pub hash_port: Regex,
+    pub at_port: Regex,
     pub port_on_host: Regex,
     pub sshd_on: Regex,
     pub ping: Regex,
@@ -90,6 +91,12 @@ pub fn patterns() -> &'static Patterns {
             // `10.0.0.2#53`: BIND's tools (dig, nslookup, named) write the port after a hash.
             hash_port: re(
                 r"(\[[0-9A-Fa-f:.%\w]+\]|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]+|(?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)#(\d{1,5})\b",
+            ),
+            // `1.12.12.12@853`: Knot's and Unbound's tools (kdig, unbound-host) write the port
+            // after an at sign. Only an address literal: `user@1.2.3.4` and `name@host` are
+            // no port.
+            at_port: re(
+                r"(?:^|[^\w.@:])((?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]+)@(\d{1,5})\b",
             ),
             // "port 22 on 10.0.0.5", "port 8080 of host api", Ansible's "on PORT 22 TO
             // sorrel": the port first.
@@ -154,9 +161,10 @@ pub fn patterns() -> &'static Patterns {
             sentence_host: re(
                 r#"(?i)\b(?:server|host)\s+at\s+["'“]?(\[[0-9a-f:.%]+\](?::\d{1,5})?|[\w.\-]+(?::\d{1,5})?)|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)(?:’|')s\s+(?:server|DNS)\b|\bopen\s+the\s+page\s+[“"']([^”"'\s]+)[”"']|\b([A-Za-z0-9][\w.\-]*(?::\d{1,5})?)\s+(?:refused\s+to\s+connect|took\s+too\s+long\s+to\s+respond|unexpectedly\s+closed\s+the\s+connection|didn(?:’|')t\s+send\s+any\s+data|sent\s+an\s+invalid\s+response)|\b(?:connection|connecting)\s+to\s+(\[[0-9a-f:.%]+\]|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:\s+(?:was|via|has|failed)\b|\.\s|\.?$|,)|连接到\s*([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bVerbinden\s+mit\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)|\bBenchmarking\s+([\w.\-]+(?::\d{1,5})?)\s+\(be\s+patient\)|\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*(?:からの応答時間が長すぎます|意外终止了连接|hat\s+die\s+Verbindung\s+abgelehnt)|\bThe\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+server\s+refused\s+the\s+connection|\bfind\s+the\s+server\s+for\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)\s*的?响应时间过长|\bconnect\s+to\s+((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+):\s+(?-i:[A-Z][a-z])|\brequesting\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?:/[^\s:]*)?:\s|\b(?:error|failure)\s+from\s+["'`]([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+(?::\d{1,5})?)["'`]:|\btried\s+to\s+connect\s+to\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+this\s+time\b"#,
             ),
-            // `[api.lan] Operation timed out`: a name in brackets, then the failure.
+            // `[api.lan] Operation timed out`: a name in brackets, then the failure; Deployer
+            // marks the remote's output with `<` (`[10.0.0.5] < Host key verification failed`).
             bracket_host: re(
-                r"\[([a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)+)\]:?\s+(?i:operation|connection|could|couldn|failed|failure|resolving|timed|timeout|unable|error)",
+                r"\[([a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)+)\]:?\s+(?:<\s+)?(?i:operation|connection|could|couldn|failed|failure|resolving|timed|timeout|unable|error|host\s+key)",
             ),
             // Ansible's inventory host that could not be reached (`fatal: [web01]:
             // UNREACHABLE!`), named as the inventory names it, one word or more.
@@ -165,9 +173,10 @@ pub fn patterns() -> &'static Patterns {
             hadoop_destination: re(r#"\bdestination\s+host\s+is:\s*"([^"\s]+)":(\d{1,5})\b"#),
             ansible_host: re(r"\b(?:fatal|failed):\s+\[([^\]\s]+)\]:\s+UNREACHABLE!"),
             // A command line ending in a host and a port (`$ deno run app.ts localhost 8000`,
-            // or with no prompt, a script run by its interpreter: `node client.js h.lan 8043`).
+            // or with no prompt, a script run by its interpreter: `node client.js h.lan 8043`,
+            // `$JAVA_HOME/bin/java SSLPoke h.lan 443`).
             command_host_port: re(
-                r"(?:^\s*(?:\$|>|#|[A-Za-z]:\\?[^\s>]*>|node|nodejs|python[23]?|ruby|php|perl)|\$)\s+\S.*?\s((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+)\s+(\d{2,5})\s*$",
+                r"(?:^\s*(?:\$|>|#|[A-Za-z]:\\?[^\s>]*>|(?:\S*/)?(?:node|nodejs|python[23]?|ruby|php|perl|java))|\$)\s+\S.*?\s((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+)\s+(\d{2,5})\s*$",
             ),
             // bash's own sockets: `/dev/tcp/10.0.0.5/6379`.
             dev_tcp: re(r"/dev/(?:tcp|udp)/(\[?[0-9A-Fa-f:]+:[0-9A-Fa-f:]*\]?|[A-Za-z0-9][\w.\-]*)/(\d{1,5})\b"),
@@ -277,9 +286,10 @@ pub fn patterns() -> &'static Patterns {
             flag_port: re(
                 r#"(?:^|\s)(?:-P\s*|-p\s+|--port(?:\s+|=))["']?(\d{1,5})["']?(?:$|[^\d\-,\w])"#,
             ),
-            // telnet/nc/ncat host port, ping host.
+            // telnet/nc/ncat host port. An option may take a value (`telnet -l root h 23`,
+            // `nc -w 3 h 80`); the port is a whole word (`192.` is no port).
             tool_host_port: re(
-                r#"(?i)(?:^|[\s`$>"'])(?:telnet|nc|ncat|netcat)\s+((?:-[\w]+\s+)*)([\w.:\[\]%][\w.\-:\[\]%]*)\s+(\d{1,5})\b"#,
+                r#"(?i)(?:^|[\s`$>"'])(?:telnet|nc|ncat|netcat)\s+((?:-[\w]+\s+(?:[^\s\-]\S*\s+)?)*)([\w.:\[\]%][\w.\-:\[\]%]*)\s+(\d{1,5})(?:$|[^\w.:])"#,
             ),
             // Tools whose host is a plain argument: `iperf3 -c HOST`, `ntpdate HOST`, `telnet
             // HOST` (port 23 unless one follows, which `tool_host_port` reads), `nmap
@@ -335,9 +345,11 @@ pub fn patterns() -> &'static Patterns {
             // (rabbitmqctl's `connected to epmd (port 4369)`); an Oracle descriptor's
             // server mode (`(SERVER=DEDICATED)`); the client's own address as a database
             // server saw it (`no pg_hba.conf entry for host "10.0.0.9"`, MySQL's `Host
-            // '10.0.0.9' is not allowed to connect` or `is blocked`).
+            // '10.0.0.9' is not allowed to connect` or `is blocked`); Selenium's description
+            // of the machine it runs on (`System info: host: 'WS01', ip: '10.0.0.9'`); an SMTP
+            // transcript's words (PHPMailer's `CLIENT -> SERVER: QUIT`).
             not_place: re(
-                r#"(?i)\bpg_hba\.conf\s+(?:entry|rejects\s+connection)\s+for\s+host\s+"[^"\n]*"|\bHost\s+'[^'\n]*'\s+is\s+(?:not\s+allowed|blocked)\b|\(SERVER\s*=\s*(?:DEDICATED|SHARED|POOLED)\)|\bconnected\s+to\s+epmd\s+\(port\s+\d+\)|<(?:module|lambda|genexpr|listcomp|dictcomp|setcomp|anonymous|init|clinit)>:\d+|version["']?\s*[:=]\s*["']?\d+(?:\.\d+)+"#,
+                r#"(?i)\b(?:CLIENT|SERVER)\s*->\s*(?:CLIENT|SERVER):[^\n]*|\bSystem\s+info:\s+host:\s+'[^'\n]*',\s+ip:\s+'[^'\n]*'|\bpg_hba\.conf\s+(?:entry|rejects\s+connection)\s+for\s+host\s+"[^"\n]*"|\bHost\s+'[^'\n]*'\s+is\s+(?:not\s+allowed|blocked)\b|\(SERVER\s*=\s*(?:DEDICATED|SHARED|POOLED)\)|\bconnected\s+to\s+epmd\s+\(port\s+\d+\)|<(?:module|lambda|genexpr|listcomp|dictcomp|setcomp|anonymous|init|clinit)>:\d+|version["']?\s*[:=]\s*["']?\d+(?:\.\d+)+"#,
             ),
             // A Markdown picture: `![alt](url)`.
             image_link: re(r"!\[[^\]\n]*\]\([^)\n]*\)"),
@@ -411,10 +423,11 @@ pub fn patterns() -> &'static Patterns {
             ),
             // A record announcing an attempt: the place it names is the one that failed
             // (telnet's and curl's `Trying 10.0.0.5...` too, and curl's `* Connected to`,
-            // which a TLS or read failure follows; urllib3's `Starting new HTTPS connection`,
+            // which a TLS or read failure follows, as nodemailer's `Connection established to`
+            // before its greeting timeout; urllib3's `Starting new HTTPS connection`,
             // grpc-java's `Created with target`).
             attempt: re(
-                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|opening\s+(?:tcp\s+|udp\s+)?socket\s+(?:with|to)\b|opening\s+(?:an?\s+)?(?:ssh\s+)?session\s+to|dialing|establishing\s+(?:an?\s+)?(?:(?:tls|ssl|tcp|mqtt)\s+)?(?:connection|session\s+to))\b|^\s*(?:[\d.:]+\s+)?trying\s+\S+\.\.\.|^\*\s+connected\s+to\s|\bstarting\s+new\s+https?\s+connection\b|\bcreated\s+(?:with\s+target|connection\s+for)\b|^\s*Running\s+`|\bdownloading\s+(?:https?|ftp)://",
+                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|opening\s+(?:tcp\s+|udp\s+)?socket\s+(?:with|to)\b|opening\s+(?:an?\s+)?(?:ssh\s+)?session\s+to|dialing|establishing\s+(?:an?\s+)?(?:(?:tls|ssl|tcp|mqtt)\s+)?(?:connection|session\s+to))\b|^\s*(?:[\d.:]+\s+)?trying\s+\S+\.\.\.|^\*\s+connected\s+to\s|\bconnection\s+established\s+(?:to|with)\s|\bstarting\s+new\s+https?\s+connection\b|\bcreated\s+(?:with\s+target|connection\s+for)\b|^\s*Running\s+`|\bdownloading\s+(?:https?|ftp)://",
             ),
             // The statement a database error quotes: its values are data, not addresses.
             sql: re(r"(?i)\(SQL:\s.*?\)(?:\s|$)"),

@@ -408,6 +408,8 @@ pub fn role_before(before: &str) -> i32 {
         "connected",
         "established with",
         "connection with",
+        // impacket's `Connection error (db:445)`.
+        "connection error",
     ];
     // What a lookup was for is what it failed to find (`DNS entry for x`, `no address
     // for x`, `host lookup failure for "x"`), though "for" usually names a source or a
@@ -430,6 +432,8 @@ pub fn role_before(before: &str) -> i32 {
         "bad address",
         // The peer that did not answer (SNMP's `Timeout: No Response from x`).
         "no response from",
+        // What nmap probed (`Nmap scan report for x [host down]`).
+        "scan report for",
     ];
     // A package source (`service index for source https://…`, PowerShellGet's `resolve
     // package source 'https://…'`) is where the client went.
@@ -472,6 +476,8 @@ pub fn role_before(before: &str) -> i32 {
         const FETCH: &[&str] = &[
             "fetch", "download", "pull", "retriev", "receiv", "get", "load", "read", "clone",
             "updat", "sync", "request", "query", "obtain", "respon",
+            // Gradle's `Could not install Gradle distribution from 'https://…'`.
+            "install",
         ];
         // A request sent from X (`error sending request from 127.0.0.1:50472 for …`) names
         // the local end.
