@@ -4269,6 +4269,58 @@ mod tests {
                 None,
                 None,
             ),
+            // A name after `failed for:` and `verification error for`.
+            (
+                "connection failed for: web3.lan (Errno::ETIMEDOUT: Operation timed out - connect(2))",
+                Kind::Timeout,
+                Some("web3.lan"),
+                None,
+            ),
+            (
+                "502 Bad Gateway\nCertificate verification error for updates.lan:",
+                Kind::Tls,
+                Some("updates.lan"),
+                None,
+            ),
+            // Curly quotes from a blog's copy of urllib3's message.
+            (
+                "HTTPSConnectionPool(host=’pkg.lan’, port=8443): Max retries exceeded with url: /x (Caused by NewConnectionError(‘: Failed to establish a new connection: [Errno 111] Connection refused’))",
+                Kind::Refused,
+                Some("pkg.lan"),
+                Some(8443),
+            ),
+            // Java's `name/[v6]:port`.
+            (
+                "Caused by: io.netty.channel.AbstractChannel$AnnotatedConnectException: Connection refused: no further information: localhost/[0:0:0:0:0:0:0:1]:9090",
+                Kind::Refused,
+                Some("localhost"),
+                Some(9090),
+            ),
+            // WebKitGTK's pages, opam's download, nmap's glued port and its debug output.
+            (
+                "Connection is not secure\nThe signing certificate authority is not known\nThis does not look like the real https://forum.lan/.",
+                Kind::Tls,
+                Some("forum.lan"),
+                Some(443),
+            ),
+            (
+                "[ERROR] http://dl.lan/findlib-1.4.tar.gz is not available",
+                Kind::Other,
+                Some("dl.lan"),
+                Some(80),
+            ),
+            (
+                "% sudo nmap -n -Pn -p8080 10.6.6.7\nNmap done: 1 IP address (0 hosts up) scanned in 1.46 seconds",
+                Kind::Other,
+                Some("10.6.6.7"),
+                Some(8080),
+            ),
+            (
+                "ultrascan_host_probe_update called for machine 10.6.6.8 state HOST_DOWN",
+                Kind::Other,
+                Some("10.6.6.8"),
+                None,
+            ),
             (
                 "c : fatal: server died with error code 255",
                 Kind::Other,

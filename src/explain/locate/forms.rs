@@ -806,6 +806,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     let named = has(&[
         "no response from",
         "failed for",
+        "error for",
         " from ",
         "on host ",
         "for host ",

@@ -192,10 +192,11 @@ pub fn patterns() -> &'static Patterns {
                 r#"\s(?:-d|--data(?:-raw|-binary|-urlencode)?|-H|--header|-F|--form|-e|--referer)\s+(?:'[^']*'|"[^"]*")"#,
             ),
             // A host named in words of asking: SNMP's `No Response from X`, `SSL connection
-            // failed for X`, `failed retrieving file 'core.db' from X`, collectd's `… on
-            // host X failed`, Miranda's `getaddrinfo() for host X failed`.
+            // failed for X`, Capistrano's `connection failed for: X`, mitmproxy's `Certificate
+            // verification error for X:`, `failed retrieving file 'core.db' from X`,
+            // collectd's `… on host X failed`, Miranda's `getaddrinfo() for host X failed`.
             named_host: re(
-                r#"(?i)\bNo\s+Response\s+from\s+((?:(?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:connection|connect|request|handshake|session)\s+failed\s+for\s+((?:(?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:retriev|download|fetch)\w*\s+(?:[^\n]{0,80}?\s)?from\s+["'“]?((?:(?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:on|for)\s+host\s+((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+failed\b"#,
+                r#"(?i)\bNo\s+Response\s+from\s+((?:(?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:(?:connection|connect|request|handshake|session)\s+failed|verification\s+error)\s+for:?\s+((?:(?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:retriev|download|fetch)\w*\s+(?:[^\n]{0,80}?\s)?from\s+["'“]?((?:(?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)(?::\d{1,5})?)|\b(?:on|for)\s+host\s+((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\s+failed\b"#,
             ),
             // A connect report ending in a host and a port (`arthas-client connect 10.0.0.5
             // 3658`, `Connect to telnet server error: 10.0.0.5 3658`).
@@ -253,7 +254,7 @@ pub fn patterns() -> &'static Patterns {
                 r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+/?|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9](?:[\w.\-]*[A-Za-z0-9])?(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+(?:%[\w.\-]+)?|<[\w\-. ]{1,40}>(?:/<[\w\-. ]{1,40}>|/[0-9a-f.:]+)?|\[[A-Za-z][A-Za-z\-. ]{1,40}\])["'`]?\)?,?\s*(?:(?:on|and|using)\s+)?\(?port\s*[:=]?\s*["'`]?(\d{1,5})\b"#,
             ),
             hostport: re(
-                r#"(\[[0-9A-Fa-f:.%\w\-]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-fxX*.:]+)?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:[\s"'”’)\]]|$)|$)"#,
+                r#"(\[[0-9A-Fa-f:.%\w\-]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-fxX*.:]+|/\[[0-9A-Fa-f:.%]+\])?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:[\s"'”’)\]]|$)|$)"#,
             ),
             kv_host: re(
                 r#"(?i)(?:^|[\s{(,;"'])"?(?:host(?:name)?|address|addr|server(?:_?addr)?|remote_?addr|endpoint|brokers?|bootstrap[._]servers)"?\s*[:=]\s*(?:Some\(\s*\w+\(\s*|\[\s*)?["'`]?(\[[0-9a-f:.%\w]+\]|\{[\w.\-]{1,40}\}|[\w.\-:%]+)"#,
@@ -467,7 +468,19 @@ pub fn flag_port(line: &str) -> Option<u16> {
     if ping {
         return None;
     }
+    // nmap takes its ports glued to the flag (`nmap -Pn -p80 host`); elsewhere a glued
+    // `-p` is often a password (`mysql -psecret`).
+    let nmap = || {
+        line.split_whitespace()
+            .any(|w| w.rsplit('/').next() == Some("nmap"))
+            .then(|| {
+                line.split_whitespace()
+                    .find_map(|w| w.strip_prefix("-p").and_then(parse_port))
+            })
+            .flatten()
+    };
     p.flag_port
         .captures(line)
         .and_then(|c| parse_port(c.get(1)?.as_str()))
+        .or_else(nmap)
 }
