@@ -762,6 +762,52 @@ fn the_sixty_third_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind in round 24 (94 records, not mainstream) and scored once at e437247,
+/// before any tuning on it: kind 97.9%, host 87.2%, port 89.4%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_sixty_fourth_sealed_set_meets_the_bar() {
+    let problems = score("sealed64");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed64 with no lean (101 records) and scored once at the same
+/// code: kind 92.1%, host 97.0%, port 96.0%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_sixty_fifth_sealed_set_meets_the_bar() {
+    let problems = score("sealed65");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind in round 24 (86 records, not mainstream) and scored once at e437247:
+/// kind 89.5%, host 90.7%, port 89.5%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_sixty_sixth_sealed_set_meets_the_bar() {
+    let problems = score("sealed66");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed66 with no lean (92 records) and scored once at e437247:
+/// kind 96.7%, host 96.7%, port 93.5%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_sixty_seventh_sealed_set_meets_the_bar() {
+    let problems = score("sealed67");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind in round 24 as the search budget ran out (31 records) and scored once
+/// after the tuning on sealed64–67 (0d80435): kind 87.1%, host 71.0%, port 83.9%. Below the
+/// bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_sixty_eighth_sealed_set_meets_the_bar() {
+    let problems = score("sealed68");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -783,7 +829,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed42", "sealed43", "sealed44", "sealed45", "sealed46", "sealed47", "sealed48",
         "sealed49", "sealed50", "sealed51", "sealed52", "sealed53", "sealed54", "sealed55",
         "sealed56", "sealed57", "sealed58", "sealed59", "sealed60", "sealed61", "sealed62",
-        "sealed63",
+        "sealed63", "sealed64", "sealed65", "sealed66", "sealed67", "sealed68",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
