@@ -221,7 +221,8 @@ pub(super) fn is_prompt(line: &str) -> bool {
 }
 
 /// An interactive client's prompt: one short word, then `> ` (`SQL> `, `mysql> `,
-/// `sftp> `, `tarantool> `).
+/// `sftp> `, `tarantool> `); or a shell's with a user, a host and a path before its sign
+/// (`root@box:~/src# `).
 fn shell_prompt(t: &str) -> bool {
     let word = |w: &str, more: &[u8]| {
         !w.is_empty()

@@ -227,13 +227,13 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             role_before(without_transport(before))
         };
         let mut score = form + role;
-        // Inside a log record's leading `[...]` (its time, thread, logger or origin), but
-        // not a Markdown link's (`[https://cdn.lan/x](page)`).
         // A name that fills the whole first bracket before a failure (`[db.lan] Connection
         // timed out`, Deployer's `[10.0.0.5] < Host key verification failed`) is the host
         // the record is about.
         let about =
             span.0 == 1 && line.find(']') == Some(span.1) && patterns().bracket_host.is_match(line);
+        // Otherwise inside a log record's leading `[...]` (its time, thread, logger or
+        // origin), but not a Markdown link's (`[https://cdn.lan/x](page)`).
         if line.starts_with('[')
             && !about
             && line
