@@ -168,7 +168,13 @@ pub(super) fn looks_secret(s: &str) -> bool {
     let mixed = |t: &str| {
         t.chars().any(|c| c.is_ascii_digit()) && t.chars().any(|c| c.is_ascii_alphabetic())
     };
+    // A class's name with a number at its end (`FailedConnectionException2`) is code.
+    let named = {
+        let letters = s.trim_end_matches(|c: char| c.is_ascii_digit());
+        s.len() - letters.len() <= 2 && letters.chars().all(|c| c.is_ascii_alphabetic())
+    };
     s.len() >= 24
+        && !named
         && mixed(s)
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '%'))
@@ -212,7 +218,13 @@ pub fn redact_text(text: &str) -> String {
         }
         let bare = secret_word_form(word);
         let scheme = matches!(bare.as_str(), "bearer" | "basic");
-        let redacted = if hide_next && !scheme {
+        // Prose after a secret's name (`no password is set`, `a password (requirepass …`)
+        // holds no secret: a short common word or a bracket is kept.
+        let prose = hide_next && is_prose_word(word);
+        if prose {
+            hide_next = false;
+        }
+        let redacted = if hide_next && !scheme && !prose {
             hide_next = false;
             "***".to_string()
         } else if let Some(r) = redact_token(word) {
@@ -234,6 +246,63 @@ pub fn redact_text(text: &str) -> String {
         out.push(redacted);
     }
     out.join(" ")
+}
+
+/// Words of a sentence that follow a secret's name in prose, never a secret themselves.
+fn is_prose_word(word: &str) -> bool {
+    const PROSE: &[&str] = &[
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "for",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "to",
+        "in",
+        "of",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "not",
+        "no",
+        "set",
+        "required",
+        "missing",
+        "expired",
+        "incorrect",
+        "invalid",
+        "wrong",
+        "must",
+        "may",
+        "can",
+        "will",
+        "has",
+        "have",
+        "that",
+        "this",
+        "it",
+        "if",
+        "when",
+        "which",
+        "as",
+        "but",
+        "authentication",
+    ];
+    word.starts_with('(')
+        || PROSE.contains(
+            &word
+                .trim_end_matches([',', '.', ':', ';'])
+                .to_ascii_lowercase()
+                .as_str(),
+        )
 }
 
 /// A word as a key: without dashes, `$`, quotes, brackets and a trailing `:` or `=`, in
@@ -270,7 +339,10 @@ pub(super) fn redact_cut_url(word: &str) -> Option<String> {
         return None;
     }
     let (user, after) = authority.split_once(':')?;
-    let port_like = !after.is_empty() && after.bytes().all(|b| b.is_ascii_digit());
+    // A sentence or a bracket may end right after the port (`tcp://127.0.0.1:2375.`,
+    // `[tcp://127.0.0.1:6379]`, Go's `Get http://localhost:8080: EOF`).
+    let port = after.trim_end_matches(['.', ',', ';', ':', ')', ']', '"', '\'']);
+    let port_like = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
     (!user.is_empty() && !after.is_empty() && !port_like).then(|| format!("{scheme}://{user}:***"))
 }
 

@@ -58,6 +58,22 @@ fn notes_lose_their_secrets() {
         redact_text("restarted the pod at 10:02"),
         "restarted the pod at 10:02"
     );
+    // Prose about a password keeps its words; a value after the name still goes.
+    let prose = "no password is set for the default user; give it a password (requirepass)";
+    assert_eq!(redact_text(prose), prose);
+    assert_eq!(
+        redact_text("password hunter2 is wrong"),
+        "password *** is wrong"
+    );
+    assert_eq!(redact_text("--password hunter2"), "--password ***");
+    // A port at a sentence's end and a class's name are no secrets.
+    let docker = "Cannot connect to the Docker daemon at tcp://127.0.0.1:2375. Is it running?";
+    assert_eq!(redact_text(docker), docker);
+    let class = "FailedConnectionException2 \"mipt.lan\" 80 False";
+    assert_eq!(redact_text(class), class);
+    assert_eq!(redact_text("postgres://app:hun"), "postgres://app:***");
+    let predis = "ConnectionException: Connection refused [tcp://127.0.0.1:6379]";
+    assert_eq!(redact_text(predis), predis);
 }
 
 #[test]
