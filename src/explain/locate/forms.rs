@@ -33,6 +33,12 @@ fn nc_listens(c: &regex::Captures) -> bool {
             .any(|f| f.starts_with('-') && !f.starts_with("--") && f.contains('l'))
 }
 
+/// The words after a place offer it as another to try (MailKit's `try connecting to port
+/// 465 instead`): advice, not the place that failed.
+pub fn is_advice(after: &str) -> bool {
+    after.trim_start().starts_with("instead")
+}
+
 /// The host and port an address-shaped match gives; a stand-in for a host (`IP`, `xx.xx`)
 /// is none, while its port still counts.
 fn place(raw: &str) -> (Option<String>, Option<u16>) {
@@ -196,9 +202,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         if host.is_none() && line[span.1..].starts_with("->") {
             return;
         }
-        // Advice names another place to try (MailKit's `try connecting to port 465
-        // instead`), not the one that failed.
-        if line[span.1..].trim_start().starts_with("instead") {
+        if is_advice(&line[span.1..]) {
             return;
         }
         // An IPv4-mapped address's prefix (`::ffff:66.42.1.9`) is part of the address: the

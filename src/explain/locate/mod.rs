@@ -460,9 +460,8 @@ pub fn complete(
                     let at = cap.get(0).map_or(0, |m| m.start());
                     let word = start[..at].trim_end().rsplit(' ').next().unwrap_or("");
                     let from = forms::came_in_from(&start[..at], 2);
-                    // Advice names another port to try (`try port 465 instead`).
                     let end = cap.get(0).map_or(at, |m| m.end());
-                    let advice = start[end..].trim_start().starts_with("instead");
+                    let advice = forms::is_advice(&start[end..]);
                     let local = [
                         "local",
                         "source",

@@ -471,13 +471,11 @@ pub fn flag_port(line: &str) -> Option<u16> {
     // nmap takes its ports glued to the flag (`nmap -Pn -p80 host`); elsewhere a glued
     // `-p` is often a password (`mysql -psecret`).
     let nmap = || {
-        line.split_whitespace()
-            .any(|w| w.rsplit('/').next() == Some("nmap"))
-            .then(|| {
-                line.split_whitespace()
-                    .find_map(|w| w.strip_prefix("-p").and_then(parse_port))
-            })
-            .flatten()
+        let mut words = line.split_whitespace();
+        if !words.clone().any(|w| w.rsplit('/').next() == Some("nmap")) {
+            return None;
+        }
+        words.find_map(|w| w.strip_prefix("-p").and_then(parse_port))
     };
     p.flag_port
         .captures(line)
