@@ -333,7 +333,14 @@ fn explain_prepared(prepared: &text::Prepared, kb: &Knowledge) -> Explanation {
                 let l = prepared.line(h.line - 1);
                 locate::names_network(l) || locate::names_ip(l)
             };
-            let network = || locate::names_network(line) || (bare && h.line > 0 && before());
+            // A message wrapped after its first words ("error sending\nrequest for url")
+            // names the network in the words it matched.
+            let matched = prepared.text.get(h.start..h.end).unwrap_or("");
+            let network = || {
+                locate::names_network(line)
+                    || (matched.contains('\n') && locate::names_network(matched))
+                    || (bare && h.line > 0 && before())
+            };
             let speaks = match h.kind {
                 Some(Kind::Refused | Kind::Unreachable) => true,
                 Some(Kind::Timeout | Kind::Reset) => network(),
@@ -4599,6 +4606,113 @@ mod tests {
                 Kind::Other,
                 Some("hex.shop.lan"),
                 Some(443),
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
+    fn forms_of_round_twenty_five_name_their_target_and_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // Clients that name the URL but not why it failed: a loose reading, `other`;
+            // a message wrapped after its first words still speaks of the network.
+            (
+                "Sending POST to http://localhost:41002/run\nRequest failed: error sending request for url (http://localhost:41002/run)",
+                Kind::Other,
+                Some("localhost"),
+                Some(41002),
+            ),
+            (
+                "error: could not pick a version of shop_core: error sending\nrequest for url (https://pkgs.shop.lan/packages/shop_core)",
+                Kind::Other,
+                Some("pkgs.shop.lan"),
+                Some(443),
+            ),
+            (
+                "! This VM is having trouble accessing https://images.shop.lan\n* To pull new external images, you may need to configure a proxy",
+                Kind::Other,
+                Some("images.shop.lan"),
+                Some(443),
+            ),
+            (
+                "Warning: Failed searching manifest: Failed fetching manifest for http://rocks.shop.lan/repo",
+                Kind::Other,
+                Some("rocks.shop.lan"),
+                Some(80),
+            ),
+            // Known programs' words with no reason.
+            (
+                "[DBNETLIB]SQL Server does not exist or access denied.\n[DBNETLIB]ConnectionOpen (Connect()).",
+                Kind::Other,
+                None,
+                None,
+            ),
+            (
+                "2024-03-01 10:00:01,100 INFO  [main] ipc.RpcClient: Retrying connect to server: nn1.lan/10.1.1.7:8020 after sleeping 100ms. Already tried 0 time(s).",
+                Kind::Other,
+                Some("nn1.lan"),
+                Some(8020),
+            ),
+            (
+                "$ bin/shop ping\nNode 'shop@10.8.0.3' not responding to pings.",
+                Kind::Other,
+                Some("10.8.0.3"),
+                None,
+            ),
+            (
+                "1932:20240815:182910.826 Zabbix agent item [vm.memory.size] on host [nas.lan] failed: first network error, wait for 15 seconds",
+                Kind::Other,
+                Some("nas.lan"),
+                None,
+            ),
+            // Java's empty trust store; Windows' 10053 in Chinese.
+            (
+                "Caused by: java.security.InvalidAlgorithmParameterException: the trustAnchors parameter must be non-empty",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "java.io.IOException: 你的主机中的软件中止了一个已建立的连接。\n\tat sun.nio.ch.SocketDispatcher.read0(Native Method)",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // Dart's `port =` after a refusal is the client's own port.
+            (
+                "SocketException: OS Error: Connection refused, errno = 111, address = api.shop.lan, port = 51234",
+                Kind::Refused,
+                Some("api.shop.lan"),
+                None,
+            ),
+            // Playwright's snapshot of a browser's error page.
+            (
+                "- heading \"This site can’t be reached\" [level=1]\n- paragraph:\n  - strong: cms.shop.lan\n  - text: took too long to respond.",
+                Kind::Timeout,
+                Some("cms.shop.lan"),
+                None,
+            ),
+            // curl's verbose TLS progress is no failure; the reason before it is.
+            (
+                "error: downloading 'https://mirror.shop.lan/a.tgz' failed\n  status_code: 28\n  status_string: \"Timeout was reached\"\n  Connected to mirror.shop.lan (10.9.9.9) port 443 (#0)\n  [CONN-0-0][CF-SSL] TLSv1.3 (OUT), TLS handshake, Client hello (1):",
+                Kind::Timeout,
+                Some("mirror.shop.lan"),
+                Some(443),
+            ),
+            // R's curl puts the host in brackets after the reason.
+            (
+                "! Timeout was reached [cran.shop.lan]:\nConnection timed out after 10001 milliseconds",
+                Kind::Timeout,
+                Some("cran.shop.lan"),
+                None,
+            ),
+            // A host and a port given to a program, with more arguments after them, after a
+            // `[user@box dir]#` prompt.
+            (
+                "[root@app1 tutorial]# java -cp .:send.jar Send 10.20.0.7 5672 user secret\nException in thread \"main\" java.net.NoRouteToHostException: No route to host (Host unreachable)",
+                Kind::Unreachable,
+                Some("10.20.0.7"),
+                Some(5672),
             ),
         ];
         assert_reads(cases);

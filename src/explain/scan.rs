@@ -45,6 +45,8 @@ impl Addr {
 pub struct Hit<'k> {
     pub sig: &'k Signature,
     pub start: usize,
+    /// Where the match ends in the prepared text.
+    pub end: usize,
     /// 0-based line of the prepared text.
     pub line: usize,
     pub kind: Option<Kind>,
@@ -159,6 +161,7 @@ fn scan_with<'k>(
             hits.push(Hit {
                 sig,
                 start,
+                end: from + whole.end(),
                 line,
                 kind: sig.kind.or(errno_kind),
                 errno,

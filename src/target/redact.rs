@@ -175,12 +175,45 @@ pub(super) fn looks_secret(s: &str) -> bool {
     };
     s.len() >= 24
         && !named
+        && !snake_case(s)
         && mixed(s)
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '%'))
         // A dotted name (urllib3.exceptions.NewConnectionError) is code, not a token; a
         // dotted token (a JWT) has long random parts.
         && (!s.contains('.') || s.split('.').any(|part| part.len() >= 16 && mixed(part)))
+}
+
+/// A function's or a constant's name in snake case (`libssh2_session_handshake`): three or
+/// more short parts, each a word with at most two digits at its end.
+fn snake_case(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('_').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            let letters = p.trim_end_matches(|c: char| c.is_ascii_digit());
+            !letters.is_empty()
+                && p.len() <= 16
+                && p.len() - letters.len() <= 2
+                && letters.chars().all(|c| c.is_ascii_alphabetic())
+        })
+}
+
+/// A value no secret is written as: an empty or null one (`proxy_auth=None`), or a small
+/// number under a name that is no password (`_kCFStreamErrorCodeKey=61`).
+fn harmless_value(key: &str, value: &str) -> bool {
+    let v = value.trim_end_matches([',', ';', ')', '}', ']', '"', '\'']);
+    let k = key.to_ascii_lowercase();
+    let password = ["pass", "pwd", "pin", "secret", "token"]
+        .iter()
+        .any(|w| k.contains(w));
+    v.is_empty()
+        || ["none", "null", "nil", "true", "false", "undefined"]
+            .contains(&v.to_ascii_lowercase().as_str())
+        || (!password
+            && v.len() <= 6
+            && v.trim_start_matches('-')
+                .bytes()
+                .all(|b| b.is_ascii_digit()))
 }
 
 /// Best-effort redaction of text that did not parse (proxy settings, command lines), so
@@ -376,9 +409,11 @@ pub fn redact_token(word: &str) -> Option<String> {
         };
         return (w != word).then_some(w);
     }
+    // The name is the last one in the word (`ConnectionKey(host=` names `host`).
     if let Some((k, v)) = word.split_once('=')
-        && !v.is_empty()
-        && is_secret_key(k.trim_start_matches(['-', '$']))
+        && let Some(name) = k.rsplit(['(', '{', '[', ',']).next()
+        && !harmless_value(name, v)
+        && is_secret_key(name.trim_start_matches(['-', '$']))
     {
         return Some(format!("{k}=***"));
     }

@@ -74,6 +74,19 @@ fn notes_lose_their_secrets() {
     assert_eq!(redact_text("postgres://app:hun"), "postgres://app:***");
     let predis = "ConnectionException: Connection refused [tcp://127.0.0.1:6379]";
     assert_eq!(redact_text(predis), predis);
+    // Names that only sound secret: Apple's error keys with small numbers, a key struct's
+    // fields, null values and snake-case function names stay.
+    for kept in [
+        "UserInfo={_kCFStreamErrorCodeKey=61, _kCFStreamErrorDomainKey=1}",
+        "ConnectionKey(host='localhost', port=8080, proxy=None, proxy_auth=None)",
+        "libssh2_userauth_publickey_fromfile_ex failed",
+    ] {
+        assert_eq!(redact_text(kept), kept);
+    }
+    assert_eq!(redact_text("password=1234"), "password=***");
+    assert_eq!(redact_text("proxy_auth=hunter2,"), "proxy_auth=***");
+    assert_eq!(redact_text("api_key=8f3k2m9x7q1w4e6r"), "api_key=***");
+    assert_eq!(redact_text("sk_live_51HxYzAbCdEfGhIjKlMnOp"), "***");
 }
 
 #[test]

@@ -740,7 +740,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             taken.push((whole.start(), whole.end()));
         }
     }
-    let commands = ends_in_digit.then(|| p.command_host_port.captures_iter(line));
+    // Or in a few more arguments after them, where the host is an address.
+    let commands =
+        (ends_in_digit || p.ipv4.is_match(line)).then(|| p.command_host_port.captures_iter(line));
     for c in commands.into_iter().flatten() {
         host_and_port(&mut out, &mut taken, &c, 5, true);
     }

@@ -174,9 +174,11 @@ pub fn patterns() -> &'static Patterns {
             ansible_host: re(r"\b(?:fatal|failed):\s+\[([^\]\s]+)\]:\s+UNREACHABLE!"),
             // A command line ending in a host and a port (`$ deno run app.ts localhost 8000`,
             // or with no prompt, a script run by its interpreter: `node client.js h.lan 8043`,
-            // `$JAVA_HOME/bin/java SSLPoke h.lan 443`).
+            // `$JAVA_HOME/bin/java SSLPoke h.lan 443`), also after a `[user@box dir]#`
+            // prompt; a few words that are no number may follow the port (`Send 10.0.0.5
+            // 5672 user ***`).
             command_host_port: re(
-                r"(?:^\s*(?:\$|>|#|[A-Za-z]:\\?[^\s>]*>|(?:\S*/)?(?:node|nodejs|python[23]?|ruby|php|perl|java))|\$)\s+\S.*?\s((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+)\s+(\d{2,5})\s*$",
+                r"(?:^\s*(?:\$|>|#|\[[^\]\n]{1,80}\][#$]|[A-Za-z]:\\?[^\s>]*>|(?:\S*/)?(?:node|nodejs|python[23]?|ruby|php|perl|java))|\$)\s+\S.*?\s((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z][\w\-]*(?:\.[\w\-]+)+)\s+(\d{2,5})(?:\s+[^\s\d]\S*){0,3}\s*$",
             ),
             // bash's own sockets: `/dev/tcp/10.0.0.5/6379`.
             dev_tcp: re(r"/dev/(?:tcp|udp)/(\[?[0-9A-Fa-f:]+:[0-9A-Fa-f:]*\]?|[A-Za-z0-9][\w.\-]*)/(\d{1,5})\b"),
@@ -438,7 +440,7 @@ pub fn patterns() -> &'static Patterns {
                 r"(?i)connect|socket|host|server|peer|network|remote|(?:\b|_)tcp|(?:\b|_)udp|\bagent\b|http|\bssl|\btls|\bdns|\bport\b|\burl\b|request|response|proxy|upstream|broker|endpoint|address|\bip\b|\bwss?\b|handshake|tunnel|download|upload|fetch|mqtt|smtp|ftp|链接|连接|網路|网络|соедин|verbindung|conexi|connexion",
             ),
             failure: re(
-                r"(?i)refus|timed?\s*out|timeout|unreachable|no\s+route|reset|fail|error|err!|cannot|can\s+not|can't|unable|could\s+not|couldn't|not\s+known|resolve|exception|abort|denied|unavailable|拒|失败|超时|无法|отказ|ошибк|abgelehnt|fehl|refus|échec|rechaz|error",
+                r"(?i)refus|timed?\s*out|timeout|unreachable|no\s+route|reset|fail|error|trouble|err!|cannot|can\s+not|can't|unable|could\s+not|couldn't|not\s+known|resolve|exception|abort|denied|unavailable|拒|失败|超时|无法|отказ|ошибк|abgelehnt|fehl|refus|échec|rechaz|error",
             ),
         }
     })
