@@ -4714,6 +4714,92 @@ mod tests {
                 Some("10.20.0.7"),
                 Some(5672),
             ),
+            // PowerShell remoting: the computer's name, and a refusal in its own words.
+            (
+                "The operation on computer \"SRV07\" failed: WinRM cannot complete the operation. Verify that the specified computer name is valid",
+                Kind::Other,
+                Some("SRV07"),
+                None,
+            ),
+            (
+                "Connecting to remote server failed with following error messages :\nThe connection to the specified remote host was refused. Verify that the\nWS-Management service is running on the remote host",
+                Kind::Refused,
+                None,
+                None,
+            ),
+            // wget in Russian; s_client's silent close; timeouts in Polish and German; a
+            // closed connection in Russian.
+            (
+                "ОШИБКА: невозможно проверить сертификат files.shop.lan, запрошенный `/CN=Shop CA':\nНевозможно установить соединение SSL.",
+                Kind::Tls,
+                Some("files.shop.lan"),
+                None,
+            ),
+            (
+                "$ openssl s_client -connect 10.30.0.8:443\nCONNECTED(00000003)\nwrite:errno=0\n---\nno peer certificate available\n---",
+                Kind::Tls,
+                Some("10.30.0.8"),
+                Some(443),
+            ),
+            (
+                "Connecting to 10.40.0.9:16401: from 0.0.0.0:58354:\nOperacja została zwrócona, ponieważ przekroczono limit czasu.",
+                Kind::Timeout,
+                Some("10.40.0.9"),
+                Some(16401),
+            ),
+            (
+                "GET http://patch.shop.lan:8080/list.txt.gz\n01/28-16:59:27 Das Zeitlimit für den Vorgang wurde erreicht.",
+                Kind::Timeout,
+                Some("patch.shop.lan"),
+                Some(8080),
+            ),
+            (
+                "16.01.2015 23:41:34 - Лог - Потеря соединения, отчет =Соединение с сервером закрыто.",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // Older curl names the host and port it is about to connect to.
+            (
+                "* About to connect() to mirrors.shop.lan port 443 (#0)\n* connect() timed out!\ncurl: (28) connect() timed out!",
+                Kind::Timeout,
+                Some("mirrors.shop.lan"),
+                Some(443),
+            ),
+            // IBM MQ's partner on a line of its own; OpenSSH's keepalive.
+            (
+                "+CSQX202E !MQ21 CSQXRCTL Connection or remote listener unavailable, 808\nchannel TO.LQ1\nconnection 10.60.0.4\nTRPTYPE=TCP RC=00000468 (ECONNREFUSED) reason=00000000",
+                Kind::Refused,
+                Some("10.60.0.4"),
+                Some(1414),
+            ),
+            (
+                "sending incremental file list\nTimeout, server files.shop.lan not responding.\nrsync: connection unexpectedly closed (1193 bytes received so far) [sender]",
+                Kind::Timeout,
+                Some("files.shop.lan"),
+                None,
+            ),
+            // A name with a label cut out still leaves its port.
+            (
+                "ClientConnectorError: Cannot connect to host db.<snip>.shop.lan:443 ssl:default [None]",
+                Kind::Other,
+                None,
+                Some(443),
+            ),
+            // A server's record of the client that came in is no target.
+            (
+                "{\"error\":\"rpc error: code = Unavailable desc = Connect Failed\",\"grpc.code\":\"Unavailable\",\"peer.address\":\"10.70.0.3:57552\"}",
+                Kind::Other,
+                None,
+                None,
+            ),
+            // A stack that lost its indentation is still no failure of its own.
+            (
+                "Internal Error: Error when performing the request to https://registry.shop.lan/pnpm\nat ClientRequest.emit (node:events:519:28)\nat TLSSocket.socketErrorListener (node:_http_client:495:9)",
+                Kind::Other,
+                Some("registry.shop.lan"),
+                Some(443),
+            ),
         ];
         assert_reads(cases);
     }

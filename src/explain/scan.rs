@@ -744,7 +744,17 @@ pub fn is_placeholder(h: &str) -> bool {
     // What is left of a name masked with stars (`is-*********.xyz` read as `is-`): no name
     // ends in a hyphen.
     let masked = lower.ends_with('-');
-    WORDS.contains(&lower.as_str()) || stand_in || masked || is_redacted(h) || is_error_name(h)
+    // A name with one label cut out (`dynamodb.<snip>.amazonaws.com`).
+    let cut_label = lower.split('.').count() > 1
+        && lower
+            .split('.')
+            .any(|l| l.len() > 2 && l.starts_with('<') && l.ends_with('>'));
+    WORDS.contains(&lower.as_str())
+        || stand_in
+        || masked
+        || cut_label
+        || is_redacted(h)
+        || is_error_name(h)
 }
 
 /// The name a resolver was asked for, when it is a word that elsewhere stands in for a

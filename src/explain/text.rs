@@ -634,7 +634,20 @@ fn starts_record(line: &str) -> bool {
 /// the code that ran, which say nothing of how the connection failed.
 pub(super) fn is_stack_frame(line: &str) -> bool {
     let t = line.trim_start();
-    t.len() != line.len() && t.starts_with("at ") && t.contains('(')
+    // A paste that lost its indentation still ends a frame in a file's line number
+    // (`at TLSSocket.emit (node:events:519:28)`) or a JVM's `(Native Method)`.
+    let located = || {
+        let end = t.trim_end();
+        end.strip_suffix(')').is_some_and(|rest| {
+            rest.ends_with(|c: char| c.is_ascii_digit())
+                && rest
+                    .rsplit_once(':')
+                    .is_some_and(|(_, n)| n.bytes().all(|b| b.is_ascii_digit()))
+                || rest.ends_with("Native Method")
+                || rest.ends_with("Unknown Source")
+        })
+    };
+    t.starts_with("at ") && t.contains('(') && (t.len() != line.len() || located())
 }
 
 /// A log record at a routine level (INFO, DEBUG, TRACE) in its first columns.

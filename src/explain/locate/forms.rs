@@ -172,6 +172,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         || line.contains("pg_hba")
         || line.contains("' is ")
         || line.contains("info: host")
+        || line.contains("peer.")
+        || line.contains("peer_")
+        || line.contains("remote_")
+        || line.contains("client_")
+        || line.contains("emoteAddress")
+        || line.contains("lientAddress")
     {
         taken.extend(p.not_place.find_iter(line).map(|m| (m.start(), m.end())));
     }

@@ -333,7 +333,8 @@ pub fn patterns() -> &'static Patterns {
             ),
             // No boundary in front: an address glued to a word ("inaccessible127.0.0.1").
             ipv4: re(r"(?:\d{1,3}\.){3}\d{1,3}\b"),
-            port_word: re(r#"(?i)\bport"?\s*[:=]?\s*(\d{1,5})\b"#),
+            // A thousands separator is read (Jenkins' `Connecting to port 58,749`).
+            port_word: re(r#"(?i)\bport"?\s*[:=]?\s*(\d{1,2},\d{3}|\d{1,5})\b"#),
             // The word for port in other languages, with no host (`端口 22：连接超时`,
             // `della porta 443: Connessione rifiutata`, `puerto 5432`, `порт 22`).
             foreign_port: re(
@@ -350,9 +351,11 @@ pub fn patterns() -> &'static Patterns {
             // server saw it (`no pg_hba.conf entry for host "10.0.0.9"`, MySQL's `Host
             // '10.0.0.9' is not allowed to connect` or `is blocked`); Selenium's description
             // of the machine it runs on (`System info: host: 'WS01', ip: '10.0.0.9'`); an SMTP
-            // transcript's words (PHPMailer's `CLIENT -> SERVER: QUIT`).
+            // transcript's words (PHPMailer's `CLIENT -> SERVER: QUIT`); a server's record of
+            // the client that came in (gitaly's `"peer.address":"10.0.3.7:57552"`, Grafana's
+            // `remote_addr=`, Caddy's `"remote_ip":`).
             not_place: re(
-                r#"(?i)\b(?:CLIENT|SERVER)\s*->\s*(?:CLIENT|SERVER):[^\n]*|\bSystem\s+info:\s+host:\s+'[^'\n]*',\s+ip:\s+'[^'\n]*'|\bpg_hba\.conf\s+(?:entry|rejects\s+connection)\s+for\s+host\s+"[^"\n]*"|\bHost\s+'[^'\n]*'\s+is\s+(?:not\s+allowed|blocked)\b|\(SERVER\s*=\s*(?:DEDICATED|SHARED|POOLED)\)|\bconnected\s+to\s+epmd\s+\(port\s+\d+\)|<(?:module|lambda|genexpr|listcomp|dictcomp|setcomp|anonymous|init|clinit)>:\d+|version["']?\s*[:=]\s*["']?\d+(?:\.\d+)+"#,
+                r#"(?i)["']?\b(?:peer\.address|peer_address|remote_addr|remote_ip|remote_port|client_ip|client_addr(?:ess)?|remoteAddress|clientAddress)["']?\s*[:=]\s*(?:"[^"\n]*"|'[^'\n]*'|[^\s,}]*)|\b(?:CLIENT|SERVER)\s*->\s*(?:CLIENT|SERVER):[^\n]*|\bSystem\s+info:\s+host:\s+'[^'\n]*',\s+ip:\s+'[^'\n]*'|\bpg_hba\.conf\s+(?:entry|rejects\s+connection)\s+for\s+host\s+"[^"\n]*"|\bHost\s+'[^'\n]*'\s+is\s+(?:not\s+allowed|blocked)\b|\(SERVER\s*=\s*(?:DEDICATED|SHARED|POOLED)\)|\bconnected\s+to\s+epmd\s+\(port\s+\d+\)|<(?:module|lambda|genexpr|listcomp|dictcomp|setcomp|anonymous|init|clinit)>:\d+|version["']?\s*[:=]\s*["']?\d+(?:\.\d+)+"#,
             ),
             // A Markdown picture: `![alt](url)`.
             image_link: re(r"!\[[^\]\n]*\]\([^)\n]*\)"),
@@ -430,7 +433,7 @@ pub fn patterns() -> &'static Patterns {
             // before its greeting timeout; urllib3's `Starting new HTTPS connection`,
             // grpc-java's `Created with target`).
             attempt: re(
-                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempting\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|opening\s+(?:tcp\s+|udp\s+)?socket\s+(?:with|to)\b|opening\s+(?:an?\s+)?(?:ssh\s+)?session\s+to|dialing|establishing\s+(?:an?\s+)?(?:(?:tls|ssl|tcp|mqtt)\s+)?(?:connection|session\s+to))\b|^\s*(?:[\d.:]+\s+)?trying\s+\S+\.\.\.|^\*\s+connected\s+to\s|\bconnection\s+established\s+(?:to|with)\s|\bstarting\s+new\s+https?\s+connection\b|\bcreated\s+(?:with\s+target|connection\s+for)\b|^\s*Running\s+`|\bdownloading\s+(?:https?|ftp)://",
+                r"(?i)\b(?:connecting|trying\s+to\s+connect|try\s+to\s+connect|attempt(?:ing)?\s+(?:to\s+connect|connection)|opening\s+(?:socket\s+)?connection|opening\s+(?:tcp\s+|udp\s+)?socket\s+(?:with|to)\b|opening\s+(?:an?\s+)?(?:ssh\s+)?session\s+to|dialing|establishing\s+(?:an?\s+)?(?:(?:tls|ssl|tcp|mqtt)\s+)?(?:connection|session\s+to))\b|^\s*(?:[\d.:]+\s+)?trying\s+\S+\.\.\.|^\*\s+connected\s+to\s|\bconnection\s+established\s+(?:to|with)\s|\bstarting\s+new\s+https?\s+connection\b|\bcreated\s+(?:with\s+target|connection\s+for)\b|^\s*Running\s+`|\bdownloading\s+(?:https?|ftp)://",
             ),
             // The statement a database error quotes: its values are data, not addresses.
             sql: re(r"(?i)\(SQL:\s.*?\)(?:\s|$)"),
