@@ -808,6 +808,45 @@ fn the_sixty_eighth_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind in round 25 from pastes, gists and documentation (96 records, no lean)
+/// and scored once at b65e359: kind 93.8%, host 89.6%, port 91.7%. Below the bar, so
+/// ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_seventieth_sealed_set_meets_the_bar() {
+    let problems = score("sealed70");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed70, not mainstream (89 records), and scored once at
+/// b65e359: kind 89.9%, host 91.0%, port 93.3%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_seventy_first_sealed_set_meets_the_bar() {
+    let problems = score("sealed71");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind in round 25 (96 records, mixed), kept unopened and scored once after
+/// the tuning on sealed70–71 (9109409): kind 91.7%, host 92.7%, port 94.8%. Below the bar,
+/// so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_seventy_second_sealed_set_meets_the_bar() {
+    let problems = score("sealed72");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed72, not mainstream (100 records), and scored once after
+/// the tuning on sealed70–71 (9109409): kind 94.0%, host 95.0%, port 96.0%. Below the bar
+/// on kind, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_seventy_third_sealed_set_meets_the_bar() {
+    let problems = score("sealed73");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -830,6 +869,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed49", "sealed50", "sealed51", "sealed52", "sealed53", "sealed54", "sealed55",
         "sealed56", "sealed57", "sealed58", "sealed59", "sealed60", "sealed61", "sealed62",
         "sealed63", "sealed64", "sealed65", "sealed66", "sealed67", "sealed68",
+        "sealed70", "sealed71", "sealed72", "sealed73",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
