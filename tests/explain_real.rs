@@ -868,8 +868,8 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed42", "sealed43", "sealed44", "sealed45", "sealed46", "sealed47", "sealed48",
         "sealed49", "sealed50", "sealed51", "sealed52", "sealed53", "sealed54", "sealed55",
         "sealed56", "sealed57", "sealed58", "sealed59", "sealed60", "sealed61", "sealed62",
-        "sealed63", "sealed64", "sealed65", "sealed66", "sealed67", "sealed68",
-        "sealed70", "sealed71", "sealed72", "sealed73",
+        "sealed63", "sealed64", "sealed65", "sealed66", "sealed67", "sealed68", "sealed70",
+        "sealed71", "sealed72", "sealed73",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
