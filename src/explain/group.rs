@@ -677,6 +677,11 @@ fn knowledge_of(
     if target.ip().is_some() && kind != Kind::Dns {
         ids.retain(|id| !id.starts_with("dns-"));
     }
+    // `localhost` comes from the hosts file, not from a DNS server: it always exists. Only
+    // which address it gives (dns-mismatch) can be wrong.
+    if target.is_loopback() && kind != Kind::Dns {
+        ids.retain(|id| !matches!(*id, "dns-no-such-host" | "dns-server-unreachable"));
+    }
     // This machine itself is always up and routed to, and no public service: a timeout to
     // 127.0.0.1 is a rule dropping packets or a server not accepting, never a host that is
     // down ("Make sure 127.0.0.1 is running" would be no answer).
@@ -761,6 +766,15 @@ mod tests {
             .main()
             .map(|f| f.knowledge.clone())
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn localhost_is_never_a_name_missing_from_dns() {
+        let c = causes(
+            "Request failed: error sending request for url (http://localhost:37475/execute)",
+        );
+        assert!(!c.is_empty());
+        assert!(!c.iter().any(|id| id == "dns-no-such-host"), "{c:?}");
     }
 
     #[test]
