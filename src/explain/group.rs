@@ -706,8 +706,13 @@ fn knowledge_of(
 }
 
 /// The sentence with its first letter in upper case ("the PostgreSQL client …" starts one).
+/// A name spelt with a small letter before a capital (gRPC, iOS, macOS) stays as it is.
 fn capitalized(s: &str) -> String {
     let mut chars = s.chars();
+    let mut second = s.chars().skip(1);
+    if second.next().is_some_and(char::is_uppercase) {
+        return s.to_string();
+    }
     chars
         .next()
         .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
@@ -766,6 +771,15 @@ mod tests {
             .main()
             .map(|f| f.knowledge.clone())
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_name_with_a_capital_inside_keeps_its_spelling() {
+        assert_eq!(
+            super::capitalized("gRPC could not connect"),
+            "gRPC could not connect"
+        );
+        assert_eq!(super::capitalized("the client"), "The client");
     }
 
     #[test]
