@@ -55,6 +55,9 @@ for i, line in enumerate(open(mine, encoding="utf-8"), 1):
     t = r.get("text", "")
     if not isinstance(t, str) or len(t.strip()) < 8: problems.append(f"line {i}: text too short"); continue
     if "actively refused it" in t: problems.append(f"line {i}: holds the reference sentence; leave it out")
+    # A source's address can spell the sentence too (a blog post's slug).
+    if "actively-refused-it" in r.get("source", "").lower():
+        problems.append(f"line {i}: the source's address holds the reference sentence; leave it out")
     s = src(r.get("source", ""))
     if not s.startswith("http"): problems.append(f"line {i}: source must be a URL")
     if s in old_src: problems.append(f"line {i}: this source thread is already collected")
