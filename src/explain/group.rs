@@ -708,11 +708,10 @@ fn knowledge_of(
 /// The sentence with its first letter in upper case ("the PostgreSQL client …" starts one).
 /// A name spelt with a small letter before a capital (gRPC, iOS, macOS) stays as it is.
 fn capitalized(s: &str) -> String {
-    let mut chars = s.chars();
-    let mut second = s.chars().skip(1);
-    if second.next().is_some_and(char::is_uppercase) {
+    if s.chars().nth(1).is_some_and(char::is_uppercase) {
         return s.to_string();
     }
+    let mut chars = s.chars();
     chars
         .next()
         .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())

@@ -637,14 +637,11 @@ pub(super) fn is_stack_frame(line: &str) -> bool {
     // A paste that lost its indentation still ends a frame in a file's line number
     // (`at TLSSocket.emit (node:events:519:28)`) or a JVM's `(Native Method)`.
     let located = || {
-        let end = t.trim_end();
-        end.strip_suffix(')').is_some_and(|rest| {
-            rest.ends_with(|c: char| c.is_ascii_digit())
-                && rest
-                    .rsplit_once(':')
-                    .is_some_and(|(_, n)| n.bytes().all(|b| b.is_ascii_digit()))
-                || rest.ends_with("Native Method")
-                || rest.ends_with("Unknown Source")
+        t.trim_end().strip_suffix(')').is_some_and(|rest| {
+            let line_number = rest
+                .rsplit_once(':')
+                .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            line_number || rest.ends_with("Native Method") || rest.ends_with("Unknown Source")
         })
     };
     t.starts_with("at ") && t.contains('(') && (t.len() != line.len() || located())

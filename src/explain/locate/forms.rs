@@ -165,20 +165,23 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let start = line[..at].rfind(' ').map_or(0, |i| i + 1);
         taken.push((start, at));
     }
-    if line.contains('<')
-        || line.contains("ersion")
-        || line.contains("epmd")
-        || line.contains("SERVER")
-        || line.contains("pg_hba")
-        || line.contains("' is ")
-        || line.contains("info: host")
-        || line.contains("peer.")
-        || line.contains("peer_")
-        || line.contains("remote_")
-        || line.contains("client_")
-        || line.contains("emoteAddress")
-        || line.contains("lientAddress")
-    {
+    // Words one of `not_place`'s forms needs: a cheap test before the pattern.
+    const NOT_PLACE_WORDS: &[&str] = &[
+        "<",
+        "ersion",
+        "epmd",
+        "SERVER",
+        "pg_hba",
+        "' is ",
+        "info: host",
+        "peer.",
+        "peer_",
+        "remote_",
+        "client_",
+        "emoteAddress",
+        "lientAddress",
+    ];
+    if NOT_PLACE_WORDS.iter().any(|w| line.contains(w)) {
         taken.extend(p.not_place.find_iter(line).map(|m| (m.start(), m.end())));
     }
     // A picture attached to a report (`![ERR_CONNECTION_REFUSED](https://cdn.lan/1.png)`)
