@@ -123,8 +123,15 @@ impl<'k> Group<'k> {
         }
         // A connection to the proxy this error goes through is part of it too.
         let places_agree = u.places().all(|h| {
+            // Addresses of a name already here are that name's, however many it has (curl
+            // tries each address of `About to connect() to name` in turn).
+            let of_name = !h.addr.is_name()
+                && (self.places.iter()).any(|(proxy, a)| {
+                    *proxy == h.sig.proxy && a.is_name() && compatible(a, &h.addr)
+                });
             let same_role = (self.places.iter())
                 .filter(|(proxy, _)| *proxy == h.sig.proxy)
+                .filter(|(_, a)| !of_name || a.is_name())
                 .all(|(_, a)| compatible(a, &h.addr));
             let to_the_proxy = !h.sig.proxy
                 && (self.places.iter()).any(|(proxy, a)| *proxy && compatible(a, &h.addr));
@@ -190,8 +197,9 @@ fn compatible(a: &Addr, b: &Addr) -> bool {
         (Some(_), None) | (None, Some(_)) => return false,
         (None, None) => {}
     }
+    // A port only implied (a signature's default) may be the one written elsewhere.
     let ports = match (a.port, b.port) {
-        (Some(x), Some(y)) => x == y,
+        (Some(x), Some(y)) => x == y || a.port_implied || b.port_implied,
         _ => true,
     };
     let hosts = match (&a.host, &b.host) {
@@ -612,14 +620,17 @@ fn place_of<'a, 'k>(role: &[&'a Hit<'k>]) -> (TargetGuess, Option<&'a Hit<'k>>) 
     target.port = a.port;
     target.unix_path = a.unix_path.clone();
     target.scheme = a.scheme.clone();
-    if target.unix_path.is_none() && target.port.is_none() {
-        // A port printed beside the same host, or beside an IP the name resolved to.
-        target.port = (role.iter())
+    if target.unix_path.is_none() && (target.port.is_none() || a.port_implied) {
+        // A port printed beside the same host, or beside an IP the name resolved to; one
+        // written there beats the default a signature implies.
+        let written = (role.iter())
             .filter(|o| o.addr.port.is_some() && o.addr.unix_path.is_none())
+            .filter(|o| !a.port_implied || (!o.addr.port_implied && o.addr.host == a.host))
             .find(|o| {
                 o.addr.host.is_none() || o.addr.host == a.host || (a.is_name() && !o.addr.is_name())
             })
             .and_then(|o| o.addr.port);
+        target.port = written.or(target.port);
     }
     if target.scheme.is_none() {
         target.scheme = (role.iter())

@@ -4805,6 +4805,102 @@ mod tests {
     }
 
     #[test]
+    fn forms_of_round_twenty_six_name_their_target_and_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // A port written for the host beats the one its connection class implies.
+            (
+                "Error while fetching server API version: HTTPSConnectionPool(host='10.8.0.4', port=2376): \n    Max retries exceeded with url: /version (Caused by \n    ConnectTimeoutError(<urllib3.connection.VerifiedHTTPSConnection object at 0x7f>, \n    'Connection to 10.8.0.4 timed out. (connect timeout=60)'))",
+                Kind::Timeout,
+                Some("10.8.0.4"),
+                Some(2376),
+            ),
+            // Every address curl tries is the name's it was about to connect to.
+            (
+                "* About to connect() to repo.shop.lan port 443 (#0)\n* Trying 10.0.0.1... Timeout\n* Trying 10.0.0.2... Timeout\n* connect() timed out!\ncurl: (28) connect() timed out!",
+                Kind::Timeout,
+                Some("repo.shop.lan"),
+                Some(443),
+            ),
+            // JSSE's handshake the server ended, and Gradle's TLS-version advice.
+            (
+                "> Could not GET 'https://repo.shop.lan/m2/x.pom'.\n   > Remote host closed connection during handshake",
+                Kind::Tls,
+                Some("repo.shop.lan"),
+                Some(443),
+            ),
+            (
+                "> Could not GET 'https://plugins.shop.lan/m2/x.pom'.\n   > The server may not support the client's requested TLS protocol versions: (TLSv1.2, TLSv1.3).",
+                Kind::Tls,
+                Some("plugins.shop.lan"),
+                Some(443),
+            ),
+            // SslStream's closed handshake in Chinese.
+            (
+                "System.Net.WebException: 基础连接已经关闭: 发送时发生错误。 内部异常 1: IOException: 由于远程方已关闭传输流,身份验证失败。",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // libgit2's lookup, even of a name an ssh alias left a suffix on.
+            (
+                "push error: git error:failed to resolve address for git.shop.lan-work: Name or service not known; class=Net (12)",
+                Kind::Dns,
+                Some("git.shop.lan-work"),
+                None,
+            ),
+            // Older apt's lookup in single quotes.
+            (
+                "E: Failed to fetch http://deb.shop.lan/debian/dists/x/InRelease\nE: Could not resolve 'deb.shop.lan'",
+                Kind::Dns,
+                Some("deb.shop.lan"),
+                Some(80),
+            ),
+            // BIND's older nslookup names the server that did not answer.
+            (
+                "> www\nServer: ns1.shop.lan Address: 10.0.0.53\n*** ns1.shop.lan can't find www: No response from server",
+                Kind::Timeout,
+                Some("ns1.shop.lan"),
+                Some(53),
+            ),
+            // Let's Encrypt could not fetch the challenge, and says no more.
+            (
+                "Type: connection\nDetail: Fetching Error getting validation data",
+                Kind::Other,
+                None,
+                None,
+            ),
+            // A port with a thousands separator after "to port"; a connect call's bare
+            // argument; but not a stack frame's source file.
+            (
+                "Connecting to port 58,749\nERROR: Connection terminated\njava.net.SocketException: Connection reset",
+                Kind::Reset,
+                None,
+                Some(58749),
+            ),
+            (
+                "12:00:01 Attempt to connect(patch.game.lan).\n12:00:40 connect failed: Connection timed out",
+                Kind::Timeout,
+                Some("patch.game.lan"),
+                None,
+            ),
+            (
+                "java.nio.channels.UnresolvedAddressException\n   at sun.nio.ch.Net.checkAddress(Net.java:107)\n   at io.ktor.network.sockets.TcpSocketBuilder.connect(TcpSocketBuilder.kt:37)",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            // Ruby's client built for a host.
+            (
+                "c = Net::HTTP.new(\"www.shop.lan\")\nresponse = c.request_get(\"/\")\n../net/http.rb:904:in `initialize': execution expired (Net::OpenTimeout)",
+                Kind::Timeout,
+                Some("www.shop.lan"),
+                None,
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
     fn a_final_line_break_ends_the_last_line() {
         let lines = |t: &str| explain(t, &Knowledge::bundled()).stats.lines;
         assert_eq!(lines("all good"), 1);

@@ -25,6 +25,10 @@ pub struct Addr {
     pub unix_path: Option<String>,
     /// It came from a whole URL (which names the host the program was asked for).
     pub from_url: bool,
+    /// The port is not written beside the host: the signature's default, or the one a
+    /// scheme named elsewhere in the match implies (urllib3's `HTTPSConnection` class).
+    /// A port written for the same host elsewhere in the text is better.
+    pub port_implied: bool,
 }
 
 impl Addr {
@@ -359,9 +363,11 @@ fn address(caps: &Captures, sig: &Signature, services: &Services) -> Addr {
         && let Some(scheme) = get("scheme")
     {
         a.port = scheme_port(&normal_scheme(scheme), services);
+        a.port_implied = a.port.is_some();
     }
     if a.port.is_none() && a.host.is_some() {
         a.port = sig.port;
+        a.port_implied = a.port.is_some();
     }
     if a.scheme.is_none() {
         // A socket keeps only the client's own scheme (libpq → postgres), not http://.
@@ -513,6 +519,7 @@ pub fn parse_url(url: &str, services: &Services) -> Addr {
             scheme: None,
             unix_path: None,
             from_url: true,
+            port_implied: false,
         });
     }
     // nginx writes a unix upstream as http://unix:/run/app.sock:/path.
@@ -579,6 +586,7 @@ pub fn parse_url(url: &str, services: &Services) -> Addr {
         scheme,
         unix_path: None,
         from_url: true,
+        port_implied: false,
     }
 }
 

@@ -699,6 +699,23 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             host_only(&mut out, &mut taken, &c, 6, true);
         }
     }
+    if line.contains("onnect(") {
+        for c in p.bare_connect_call.captures_iter(line) {
+            // Code's `connect(this.opts)` ends in no real suffix; a stack frame's
+            // `connect(Builder.kt:37)` names a source file.
+            let last = c[1].rsplit('.').next().unwrap_or("");
+            let suffix =
+                last.bytes().all(|b| b.is_ascii_digit()) || crate::explain::scan::known_tld(last);
+            if !suffix || host_of(&c[1]).is_none() {
+                continue;
+            }
+            if c.get(2).is_some() {
+                host_and_port(&mut out, &mut taken, &c, 6, true);
+            } else {
+                host_only(&mut out, &mut taken, &c, 6, true);
+            }
+        }
+    }
     let hadoop = line
         .contains("destination host is")
         .then(|| p.hadoop_destination.captures_iter(line));

@@ -67,6 +67,7 @@ pub struct Patterns {
     pub not_place: Regex,
     pub image_link: Regex,
     pub client_call: Regex,
+    pub bare_connect_call: Regex,
     pub ssh_password: Regex,
     pub named_host: Regex,
     pub connect_host_port: Regex,
@@ -249,11 +250,12 @@ pub fn patterns() -> &'static Patterns {
                 r#"\(\s*\\?["']((?:\d{1,3}\.){3}\d{1,3}|localhost|[A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\\?["'][^()\n]{0,160}?\bport\s*=\s*(\d{1,5})\b"#,
             ),
             url: re(r#"(?i)\b[a-z][a-z0-9+.\-]{1,15}://(?:[^\s"'<>`|\\]|<[\w\-.]{1,40}>)+"#),
-            // "host X port N", "X port N", "X (port N)", "server X on port N", "X, port N";
+            // "host X port N", "X port N", "X (port N)", "server X on port N", "X, port N"
+            // (the port perhaps with a thousands separator);
             // a host the reporter replaced by `<domain>/<ip>` or `[IP address]` still gives the
             // port.
             host_port_words: re(
-                r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+/?|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9](?:[\w.\-]*[A-Za-z0-9])?(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+(?:%[\w.\-]+)?|<[\w\-. ]{1,40}>(?:/<[\w\-. ]{1,40}>|/[0-9a-f.:]+)?|\[[A-Za-z][A-Za-z\-. ]{1,40}\])["'`]?\)?,?\s*(?:(?:on|and|using)\s+)?\(?port\s*[:=]?\s*["'`]?(\d{1,5})\b"#,
+                r#"(?i)(?:\bhost(?:name)?\s+|\bto\s+/?|\bserver\s+|\bat\s+|^|[\s(\[])["'`]?(\[[0-9a-f:.%\w]+\]|[A-Za-z0-9](?:[\w.\-]*[A-Za-z0-9])?(?:/[0-9a-f.:]+)?|[0-9a-f:]+:[0-9a-f:.]+(?:%[\w.\-]+)?|<[\w\-. ]{1,40}>(?:/<[\w\-. ]{1,40}>|/[0-9a-f.:]+)?|\[[A-Za-z][A-Za-z\-. ]{1,40}\])["'`]?\)?,?\s*(?:(?:on|and|using)\s+)?\(?port\s*[:=]?\s*["'`]?(\d{1,2},\d{3}|\d{1,5})\b"#,
             ),
             hostport: re(
                 r#"(\[[0-9A-Fa-f:.%\w\-]+\]|[A-Za-z0-9_][\w.\-]*(?:/[0-9A-Fa-fxX*.:]+|/\[[0-9A-Fa-f:.%]+\])?|::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}):(\d{1,5})(?:[^\d.]|\.(?:[\s"'”’)\]]|$)|$)"#,
@@ -383,9 +385,16 @@ pub fn patterns() -> &'static Patterns {
             // `('::1', 8080, 0, 0)`: a host and a port handed to a call.
             // An HTTP client's call handed a bare host, no scheme (`HTTPotion.get! "h.lan"`,
             // `requests.get('h.lan:8080')`), or Erlang's resolver (`:inet.getaddr('h.lan',
-            // :inet)`): the place it was asked for.
+            // :inet)`), Ruby's `Net::HTTP.new("h.lan")`: the place it was asked for.
             client_call: re(
-                r#"\b(?:HTTPotion|HTTPoison|HTTParty|RestClient|Faraday|Req|Tesla|requests|httpx|axios|got|superagent|needle)\.(?:get|post|put|head|delete|patch|request)!?\s*\(?\s*["']([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+|localhost)(?::(\d{1,5}))?["']|\binet[.:](?:getaddrs?|gethostbyname)\(\s*["']([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*)["']"#,
+                r#"\b(?:HTTPotion|HTTPoison|HTTParty|RestClient|Faraday|Req|Tesla|requests|httpx|axios|got|superagent|needle)\.(?:get|post|put|head|delete|patch|request)!?\s*\(?\s*["']([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+|localhost)(?::(\d{1,5}))?["']|\binet[.:](?:getaddrs?|gethostbyname)\(\s*["']([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*)["']|\bNet::HTTP\.(?:new|start)\(\s*["']([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+|localhost)["']"#,
+            ),
+            // A connect call logged with its argument unquoted (a game patcher's `Attempt to
+            // connect(patch.lan) failed`): a dotted name or an IPv4 address, nothing else
+            // inside the parentheses; forms.rs also asks for a real suffix, so code
+            // (`connect(this.opts)`) is not read.
+            bare_connect_call: re(
+                r"\b[Cc]onnect\(((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z][\w\-]*(?:\.[\w\-]+)*\.[A-Za-z]{2,})(?::(\d{1,5}))?\)",
             ),
             // ssh's password prompt names the server it reached (`me@10.0.0.5's password:`).
             ssh_password: re(r"[\w.\-]+@([A-Za-z0-9][\w.\-]*|\[[0-9A-Fa-f:]+\])'s\s+password:"),
@@ -417,9 +426,9 @@ pub fn patterns() -> &'static Patterns {
             // host(1)'s `Host x.lan not found: 3(NXDOMAIN)` (when no server it asked is shown);
             // a one-word name only where the words call it a host and a colon ends it
             // (`sudo: unable to resolve host node2: …`); the name handed to getaddrinfo
-            // (`getaddrinfo(whois.lan): …`).
+            // (`getaddrinfo(whois.lan): …`); libgit2's `failed to resolve address for x`.
             dns_words: re(
-                r#"(?i)\b(?:dnserror|dns\s+(?:entry|record|lookup|resolution|query)(?:\s+failed)?\s+for|(?:failed\s+to|cannot|could\s+not|couldn't|unable\s+to)\s+resolve(?:\s+(?:remote\s+)?(?:server\s+)?host(?:name)?)?|resolving|lookup|unknown\s+host)\s*:?\s+["'“]?([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|\bHost\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\.?\s+not\s+found:|\bresolve\s+(?:remote\s+)?(?:server\s+)?host(?:name)?\s+([A-Za-z][\w\-]*):|\bgetaddrinfo\(\s*["']?([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)["']?\s*[,)]"#,
+                r#"(?i)\b(?:dnserror|dns\s+(?:entry|record|lookup|resolution|query)(?:\s+failed)?\s+for|(?:failed\s+to|cannot|could\s+not|couldn't|unable\s+to)\s+resolve(?:\s+(?:remote\s+)?(?:server\s+)?host(?:name)?|\s+(?:the\s+)?address(?:es)?\s+(?:for|of))?|resolving|lookup|unknown\s+host)\s*:?\s+["'“]?([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)|\bHost\s+([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)\.?\s+not\s+found:|\bresolve\s+(?:remote\s+)?(?:server\s+)?host(?:name)?\s+([A-Za-z][\w\-]*):|\bgetaddrinfo\(\s*["']?([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)+)["']?\s*[,)]"#,
             ),
             // `mysql -h10.0.0.5`: a short host flag glued to its value.
             // `-h10.0.0.5`, `-hdb.lan`; a one-word name only after a database client
