@@ -4889,6 +4889,40 @@ mod tests {
                 None,
                 None,
             ),
+            // ASP.NET's exception in brackets is the error, not a log record's prefix; a
+            // line that starts with a wide character is read as well.
+            (
+                "[SocketException (0x271d): An attempt was made to access a socket in a way forbidden by its access permissions x.x.x.x:80]\n   System.Net.Sockets.Socket.DoConnect(EndPoint endPointSnapshot) +208",
+                Kind::Other,
+                None,
+                Some(80),
+            ),
+            (
+                "【错误】[SocketException] connect ECONNREFUSED 127.0.0.1:7890",
+                Kind::Refused,
+                Some("127.0.0.1"),
+                Some(7890),
+            ),
+            // Cypress names the URL it checked on the next line.
+            (
+                "Cypress could not verify that this server is running:\n\n  > http://localhost:5174\n\nWe are verifying this server because it has been configured as your baseUrl.",
+                Kind::Other,
+                Some("localhost"),
+                Some(5174),
+            ),
+            // netcat with no name for the address; Windows telnet's own port.
+            (
+                "(UNKNOWN) [10.0.0.9] 53 (domain) : Connection timed out",
+                Kind::Timeout,
+                Some("10.0.0.9"),
+                Some(53),
+            ),
+            (
+                "Microsoft Telnet> o 10.0.0.9:1500\nConnecting To 10.0.0.9:1500...Could not open connection to the host, on port 23: Connect failed",
+                Kind::Other,
+                Some("10.0.0.9"),
+                Some(23),
+            ),
             // Ruby's client built for a host.
             (
                 "c = Net::HTTP.new(\"www.shop.lan\")\nresponse = c.request_get(\"/\")\n../net/http.rb:904:in `initialize': execution expired (Net::OpenTimeout)",

@@ -246,9 +246,15 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let about =
             span.0 == 1 && line.find(']') == Some(span.1) && patterns().bracket_host.is_match(line);
         // Otherwise inside a log record's leading `[...]` (its time, thread, logger or
-        // origin), but not a Markdown link's (`[https://cdn.lan/x](page)`).
+        // origin), but not a Markdown link's (`[https://cdn.lan/x](page)`), nor ASP.NET's
+        // exception in brackets (`[SocketException (0x271d): … 10.0.0.5:80]`).
+        let exception = line
+            .strip_prefix('[')
+            .and_then(|rest| rest.split([' ', ':', '(']).next())
+            .is_some_and(|w| w.ends_with("Exception"));
         if line.starts_with('[')
             && !about
+            && !exception
             && line
                 .find(']')
                 .is_some_and(|end| span.0 < end && !line[end..].starts_with("]("))
