@@ -847,6 +847,35 @@ fn the_seventy_third_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Collected blind in round 26 (73 records, mixed) and scored once at 6f5fcac, before any
+/// tuning on it: kind 91.8%, host 95.9%, port 90.4%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_seventy_fourth_sealed_set_meets_the_bar() {
+    let problems = score("sealed74");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind beside sealed74, not mainstream (63 records), kept unopened and scored
+/// once after the tuning on sealed74 (315bc5d): kind 96.8%, host 98.4%, port 88.9%. Below
+/// the bar on port, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_seventy_fifth_sealed_set_meets_the_bar() {
+    let problems = score("sealed75");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected blind during the tuning on sealed74 (52 records, mixed), kept unopened and
+/// scored once after the tuning on sealed74–75 (7df69fa): kind 94.2%, host 94.2%, port
+/// 92.3%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_seventy_sixth_sealed_set_meets_the_bar() {
+    let problems = score("sealed76");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -869,7 +898,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed49", "sealed50", "sealed51", "sealed52", "sealed53", "sealed54", "sealed55",
         "sealed56", "sealed57", "sealed58", "sealed59", "sealed60", "sealed61", "sealed62",
         "sealed63", "sealed64", "sealed65", "sealed66", "sealed67", "sealed68", "sealed70",
-        "sealed71", "sealed72", "sealed73",
+        "sealed71", "sealed72", "sealed73", "sealed74", "sealed75", "sealed76",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");

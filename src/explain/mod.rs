@@ -4923,6 +4923,48 @@ mod tests {
                 Some("10.0.0.9"),
                 Some(23),
             ),
+            // A forwarded channel's refusal is the cause of ssh's closing words after it.
+            (
+                "channel 0: open failed: connect failed: Connection refused\nstdio forwarding failed\nkex_exchange_identification: Connection closed by remote host",
+                Kind::Refused,
+                None,
+                None,
+            ),
+            // Let's Encrypt's timeout, named in its detail.
+            (
+                "  Domain: www.shop.lan\n  Type:   connection\n  Detail: 10.0.0.5: Fetching http://www.shop.lan/.well-known/acme-challenge/x: Timeout during connect (likely firewall problem)\n\nHint: The Certificate Authority failed to verify the temporary nginx configuration changes made by Certbot.",
+                Kind::Timeout,
+                Some("www.shop.lan"),
+                Some(80),
+            ),
+            // The MySQL client's errno after a blog turned its quotes curly.
+            (
+                "$ mysql -hdb01 -P3309\nERROR 2013 (HY000): Lost connection to MySQL server at ‘reading initial communication packet‘, system error: 110",
+                Kind::Timeout,
+                Some("db01"),
+                Some(3309),
+            ),
+            // rabbitmqctl's diagnostics: epmd could not look the node's host up.
+            (
+                "Error: unable to perform an operation on node 'rabbit@mq2'. Please see diagnostics information and suggestions below.\n* TCP connection succeeded but Erlang distribution failed\n* epmd error for host mq2: nxdomain (non-existing domain)",
+                Kind::Dns,
+                Some("mq2"),
+                None,
+            ),
+            // A development server's proxy: the backend is after "to".
+            (
+                "Proxy error: Could not proxy request /api/items from localhost:3000 to http://localhost:5001.\nSee https://nodejs.org/api/errors.html#errors_common_system_errors for more information (ECONNREFUSED).",
+                Kind::Refused,
+                Some("localhost"),
+                Some(5001),
+            ),
+            // pip fetched from a URL six words after what it was obtaining.
+            (
+                "Obtaining dependency information for shoplib from https://pkgs.shop.lan/packages/x.whl.metadata\nWARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection broken by 'SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain (_ssl.c:1006)'))': /packages/x.whl.metadata",
+                Kind::Tls,
+                Some("pkgs.shop.lan"),
+                Some(443),
+            ),
             // Ruby's client built for a host.
             (
                 "c = Net::HTTP.new(\"www.shop.lan\")\nresponse = c.request_get(\"/\")\n../net/http.rb:904:in `initialize': execution expired (Net::OpenTimeout)",

@@ -480,8 +480,9 @@ pub fn role_before(before: &str) -> i32 {
             "install",
         ];
         // A request sent from X (`error sending request from 127.0.0.1:50472 for …`) names
-        // the local end.
-        let words = || b.split_whitespace().rev().take(5);
+        // the local end. Six words reach pip's `Obtaining dependency information for x
+        // from https://…`.
+        let words = || b.split_whitespace().rev().take(6);
         let fetched = tail.ends_with("from")
             && words().any(|w| FETCH.iter().any(|f| w.starts_with(f)))
             && !words().any(|w| w.starts_with("send"));
