@@ -698,28 +698,20 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         let port = host.as_ref().map(|_| 22);
         ssh_at(&mut out, &mut taken, h, host, port, 6);
     }
-    for c in p.client_call.captures_iter(line) {
+    // A bare `connect(host)`: code's `connect(this.opts)` ends in no real suffix, and a
+    // stack frame's `connect(Builder.kt:37)` names a source file.
+    let bare_calls = line.contains("onnect(").then(|| {
+        p.bare_connect_call.captures_iter(line).filter(|c| {
+            let last = c[1].rsplit('.').next().unwrap_or("");
+            (last.bytes().all(|b| b.is_ascii_digit()) || known_tld(last))
+                && host_of(&c[1]).is_some()
+        })
+    });
+    for c in (p.client_call.captures_iter(line)).chain(bare_calls.into_iter().flatten()) {
         if c.get(2).is_some() {
             host_and_port(&mut out, &mut taken, &c, 6, true);
         } else {
             host_only(&mut out, &mut taken, &c, 6, true);
-        }
-    }
-    if line.contains("onnect(") {
-        for c in p.bare_connect_call.captures_iter(line) {
-            // Code's `connect(this.opts)` ends in no real suffix; a stack frame's
-            // `connect(Builder.kt:37)` names a source file.
-            let last = c[1].rsplit('.').next().unwrap_or("");
-            let suffix =
-                last.bytes().all(|b| b.is_ascii_digit()) || crate::explain::scan::known_tld(last);
-            if !suffix || host_of(&c[1]).is_none() {
-                continue;
-            }
-            if c.get(2).is_some() {
-                host_and_port(&mut out, &mut taken, &c, 6, true);
-            } else {
-                host_only(&mut out, &mut taken, &c, 6, true);
-            }
         }
     }
     let hadoop = line
