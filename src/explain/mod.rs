@@ -4977,6 +4977,104 @@ mod tests {
     }
 
     #[test]
+    fn forms_of_round_twenty_seven_name_their_target_and_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // A failed command quoted after the error names what it was fetching.
+            (
+                "error: RPC failed; curl 56 LibreSSL SSL_read: SSL_ERROR_SYSCALL, errno 60\nfatal: The remote end hung up unexpectedly\nfatal: early EOF\nfatal: index-pack failed\nError: Failure while executing; `git clone https://git.shop.lan/tap/core /opt/tap --depth=1` exited with 128.",
+                Kind::Reset,
+                Some("git.shop.lan"),
+                Some(443),
+            ),
+            // Python's outer traceback, after `The above exception was the direct cause`,
+            // names the URL its frame was fetching.
+            (
+                "Traceback (most recent call last):\n  File \"/srv/app/net.py\", line 9, in get\n    for res in _socket.getaddrinfo(host, port, family, type, proto, flags):\nsocket.gaierror: [Errno -2] Name or service not known\n\nThe above exception was the direct cause of the following exception:\n\nTraceback (most recent call last):\n  File \"/srv/app/bot.py\", line 40, in fetch\n    f\"https://feeds.shop.lan/latest?tag={tag}\"",
+                Kind::Dns,
+                Some("feeds.shop.lan"),
+                Some(443),
+            ),
+            // ERROR_NETNAME_DELETED in Russian decides over a frame's `…Timeout` argument.
+            (
+                "ERR System.Data.SqlClient.SqlException (0x80131904): Подключение к серверу успешно установлено, но затем произошла ошибка в процессе подтверждения, предшествующего входу. (provider: TCP Provider, error: 0 - Указанное сетевое имя более недоступно.)\nERR в System.Data.ProviderBase.DbConnectionPool.TryGetConnection(DbConnection owningObject, UInt32 waitForMultipleObjectsTimeout)",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // CFNetwork's TIC log carries a Darwin errno: 54 is a reset, 61 a refusal.
+            (
+                "TIC TCP Conn Failed [3:0x600001b2c0c0]: 1:54 Err(54)",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "TIC TCP Conn Failed [7:0x600001b2c0c0]: 1:61 Err(61)",
+                Kind::Refused,
+                None,
+                None,
+            ),
+            // JGit names the URL whose service it could not open.
+            (
+                "org.eclipse.jgit.api.errors.TransportException: https://git.shop.lan/lab/pipe.git: cannot open git-upload-pack\n    at org.eclipse.jgit.api.LsRemoteCommand.execute(LsRemoteCommand.java:222)",
+                Kind::Other,
+                Some("git.shop.lan"),
+                Some(443),
+            ),
+            // Cacti's SNMP timeout names the device.
+            (
+                "2024-01-04 21:05:06 - CMDPHP WARNING: SNMP Error:'Timeout (1000 ms)', Device:'10.20.0.22', OID:'.1.3.6.1.2.1.1.2.0'",
+                Kind::Timeout,
+                Some("10.20.0.22"),
+                None,
+            ),
+            // A name standing for any URL is no target.
+            (
+                "RuntimeError: Failed to open TCP connection to SOME-URL:443 (failed to get urandom)",
+                Kind::Other,
+                None,
+                Some(443),
+            ),
+            // A fetch that failed with nothing more said.
+            (
+                "Error fetching http://localhost:5051/monitor/statistics",
+                Kind::Other,
+                Some("localhost"),
+                Some(5051),
+            ),
+            // gnutls-cli's own last words decide over the termination before them.
+            (
+                "*** Fatal error: The TLS connection was non-properly terminated.\n*** handshake has failed: The TLS connection was non-properly terminated.",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // Schannel's alert decides over WinINet's code for "could not connect".
+            (
+                "HttpSendRequestFailed with error 12029.\nA fatal alert was received from the remote endpoint. The TLS protocol defined fatal alert code is 70.",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // ftp's `open host port`.
+            (
+                "$ ftp\nftp> open 10.20.0.9 2121\nConnected to 10.20.0.9.\nConnection closed by remote host.",
+                Kind::Reset,
+                Some("10.20.0.9"),
+                Some(2121),
+            ),
+            // The old mongo shell's name, then the address and port it tried.
+            (
+                "Wed May 5 22:18:58 JS Error: Error: couldn't connect: couldn't connect to server db.shop.lan 10.20.0.12:27017 (anon):950",
+                Kind::Other,
+                Some("db.shop.lan"),
+                Some(27017),
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
     fn a_final_line_break_ends_the_last_line() {
         let lines = |t: &str| explain(t, &Knowledge::bundled()).stats.lines;
         assert_eq!(lines("all good"), 1);

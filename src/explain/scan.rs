@@ -961,9 +961,13 @@ fn invented_name(lower: &str) -> bool {
     // a valid name and read as written (see `is_placeholder`).
     let real_suffix = lower.contains('.') && known_tld(lower.rsplit('.').next().unwrap_or(""));
     let owned = |label: &str| {
-        ["my", "your"].iter().any(|who| {
+        // `some-url`, `SOME_HOST`: a name written to stand for any.
+        ["my", "your", "some"].iter().any(|who| {
             label.strip_prefix(who).is_some_and(|rest| {
                 let rest = rest.trim_start_matches(['-', '_']);
+                if *who == "some" && matches!(rest, "url" | "uri") {
+                    return true;
+                }
                 // `my_server_name`, `your-db-host`: the words of an address after the owner,
                 // also run together (`myserverIP`).
                 address_words(rest)

@@ -268,9 +268,21 @@ pub fn complete(
     }
     // A `Caused by:` chain after the error (cargo, anyhow, Java) is the same error told
     // down to its root, which often names the URL: its lines count as near ones.
-    let ahead = (last + 1..=(last + CHAIN_REACH).min(n - 1))
-        .filter(|&i| prep.line(i).trim_start().starts_with("Caused by"))
-        .map(|i| i + 2)
+    // Python tells its chain the other way round: the traceback after `The above exception
+    // was the direct cause…` is the outer call, whose frames name what it was asked to reach.
+    let ahead = (first..=(last + CHAIN_REACH).min(n - 1))
+        .filter_map(|i| {
+            let l = prep.line(i).trim_start();
+            if i > last && l.starts_with("Caused by") {
+                Some(i + 2)
+            } else if l.starts_with("The above exception was the direct cause")
+                || l.starts_with("During handling of the above exception")
+            {
+                Some(i + CHAIN_REACH)
+            } else {
+                None
+            }
+        })
         .max()
         .map_or(last + LOOK_AHEAD, |end| end.max(last + LOOK_AHEAD));
     let to = (last + LOOK_AHEAD_FAR).max(ahead).min(n - 1);
@@ -315,7 +327,8 @@ pub fn complete(
             || server_flag(line)
             || p.glued_flag_host.is_match(line)
             || p.call_args.is_match(line)
-            || p.nfs_export.is_match(line);
+            || p.nfs_export.is_match(line)
+            || p.failed_command.is_match(line);
         // So does a line naming the host already read, which may give its port (git's
         // `fatal: clone of 'ssh://git@h:10022/…' failed` under ssh's lookup error).
         let names_known = far && target.host.as_deref().is_some_and(|h| line.contains(h));
