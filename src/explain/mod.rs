@@ -5063,6 +5063,82 @@ mod tests {
                 Some("10.20.0.9"),
                 Some(2121),
             ),
+            // HttpClient's response that ended early, and SignalR's own handshake.
+            (
+                "Status(StatusCode=\"Internal\", Detail=\"Error starting gRPC call. HttpRequestException: An error occurred while sending the request. IOException: The response ended prematurely.\")",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            (
+                "Exception: The underlying connection was closed before the hub handshake could complete.",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // A security manager's refusal is no lookup, whatever the operation's name.
+            (
+                "com.jcraft.jsch.JSchException: java.security.AccessControlException: access denied (java.net.SocketPermission sftp.shop.lan resolve)",
+                Kind::Other,
+                None,
+                None,
+            ),
+            // libcurl's code name written bare, after the URL.
+            (
+                "W/Unity(29158): Failed to request: https://cdn.shop.lan/, reason: COULDNT_RESOLVE_HOST",
+                Kind::Dns,
+                Some("cdn.shop.lan"),
+                Some(443),
+            ),
+            // opam's curl status, the URL in the Fetch_fail below it.
+            (
+                "#32 258.6 [ERROR] Failed to get sources of ocamlfind.1.9.6: curl error code 504\n#32 258.6\n#32 258.6 #=== ERROR while fetching sources for ocamlfind.1.9.6 ===#\n#32 258.6 OpamSolution.Fetch_fail(\"http://dl.shop.lan/ocamlfind-1.9.6.tar.gz\"",
+                Kind::Other,
+                Some("dl.shop.lan"),
+                Some(80),
+            ),
+            // A collector's record that is only the URL it goes to next.
+            (
+                "2016-09-23 13:56:00,011 INFO  c.c.d.collector.CollectorTask - http://10.20.5.17:8080\n2016-09-23 13:56:20,265 ERROR c.c.d.collector.FeatureCollectorTask - Failed to collect jira information\njava.lang.RuntimeException: java.net.SocketTimeoutException",
+                Kind::Timeout,
+                Some("10.20.5.17"),
+                Some(8080),
+            ),
+            // svn over https when the TLS exchange failed.
+            (
+                "svn: E120171: Unable to connect to a repository at URL 'https://svn.shop.lan:8443/repo/trunk'\nsvn: E120171: Error running context: An error occurred during SSL communication",
+                Kind::Tls,
+                Some("svn.shop.lan"),
+                Some(8443),
+            ),
+            // TeamSpeak's German attempt names the server its failure is about.
+            (
+                "<11:13:44> Versuche zum Server auf ts.shop.de zu verbinden\n<11:13:50> Verbindung zum Server fehlgeschlagen",
+                Kind::Other,
+                Some("ts.shop.de"),
+                None,
+            ),
+            // An attempt told at the end of its line, with an ellipsis.
+            (
+                "Trying to connect to relay.shop.lan...\nconnect failed: Connection refused",
+                Kind::Refused,
+                Some("relay.shop.lan"),
+                None,
+            ),
+            // Python's older certificate name check.
+            (
+                "getmailrc: operation error ((\"hostname '10.20.0.48' doesn't match 'mail.shop.lan'\",))",
+                Kind::Tls,
+                Some("10.20.0.48"),
+                None,
+            ),
+            // FileZilla's SFTP session names its user, host and port.
+            (
+                "Status: Connecting to files.shop.lan...\nResponse: fzSftp started\nCommand: open \"deploy@files.shop.lan\" 2222\nError: Network error: Connection refused\nError: Could not connect to server",
+                Kind::Refused,
+                Some("files.shop.lan"),
+                Some(2222),
+            ),
             // The old mongo shell's name, then the address and port it tried.
             (
                 "Wed May 5 22:18:58 JS Error: Error: couldn't connect: couldn't connect to server db.shop.lan 10.20.0.12:27017 (anon):950",

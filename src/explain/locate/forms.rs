@@ -616,6 +616,7 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         "connecting to",
         "连接到",
         "verbinden mit",
+        "zu verbinden",
         "(be patient)",
         "からの応答時間",
         "意外终止了连接",

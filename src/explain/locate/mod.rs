@@ -229,6 +229,18 @@ fn same_host(a: &str, b: &str) -> bool {
 /// earlier error and are not read.
 /// A line that ends by pointing at the next one for the place: `The URL in question:`,
 /// `Server address:`, `the endpoint is:`.
+/// The record's message is one URL, after a logger's ` - ` (not a sentence that ends in one:
+/// `Parsed proxy configuration: http://…`).
+fn only_a_url(line: &str) -> bool {
+    let t = line.trim_end();
+    let Some((before, last)) = t.rsplit_once(' ') else {
+        return false;
+    };
+    last.contains("://")
+        && last.starts_with(|c: char| c.is_ascii_alphabetic())
+        && before.ends_with(" -")
+}
+
 fn introduces_place(line: &str) -> bool {
     let l = line.trim().to_ascii_lowercase();
     l.len() <= 60
@@ -343,7 +355,12 @@ pub fn complete(
         let attempt = p.attempt.is_match(line);
         // A routine record before the error (INFO GET … took 12ms) is a request that
         // worked, not the one that failed.
-        let routine = super::text::is_routine(line) && !p.failure.is_match(line) && !attempt;
+        // A record whose whole message is a URL announces the place the next step goes to
+        // (a collector's `INFO … - http://10.0.0.5:8080` before its timeout).
+        let routine = super::text::is_routine(line)
+            && !p.failure.is_match(line)
+            && !attempt
+            && !only_a_url(line);
         let failing = p.failure.is_match(head(line));
         // A server announcing itself before the error (`server listening on port 3000`)
         // speaks of its own end, not of what failed to connect.
