@@ -876,6 +876,36 @@ fn the_seventy_sixth_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Round 27, collected blind and scored once before any tuning on it (82abe8e; 74 records,
+/// mixed): kind 87.8%, host 93.2%, port 93.2%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_seventy_seventh_sealed_set_meets_the_bar() {
+    let problems = score("sealed77");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected beside sealed77 (103 records, not mainstream), kept unopened and scored once
+/// after the tuning on sealed77 (fe8ab46): kind 91.3%, host 93.2%, port 94.2%. Below the
+/// bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_seventy_eighth_sealed_set_meets_the_bar() {
+    let problems = score("sealed78");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected during the tuning on sealed77 (50 records, mixed), kept unopened and scored
+/// once after the tuning on sealed77–78 (335040c): kind 96.0%, host 96.0%, port 96.0%.
+/// At the bar on all three fields, but two families (cli, go; n ≤ 5) fell under 90% on
+/// first sight, so it stays ignored like the others.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_seventy_ninth_sealed_set_meets_the_bar() {
+    let problems = score("sealed79");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -898,7 +928,8 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed49", "sealed50", "sealed51", "sealed52", "sealed53", "sealed54", "sealed55",
         "sealed56", "sealed57", "sealed58", "sealed59", "sealed60", "sealed61", "sealed62",
         "sealed63", "sealed64", "sealed65", "sealed66", "sealed67", "sealed68", "sealed70",
-        "sealed71", "sealed72", "sealed73", "sealed74", "sealed75", "sealed76",
+        "sealed71", "sealed72", "sealed73", "sealed74", "sealed75", "sealed76", "sealed77",
+        "sealed78", "sealed79",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");

@@ -5139,6 +5139,27 @@ mod tests {
                 Some("files.shop.lan"),
                 Some(2222),
             ),
+            // git's own transport on one line: the name, not the address it tried.
+            (
+                "$ repo sync -j1 fatal: unable to connect to git.shop.lan: git.shop.lan[0: 10.20.114.4]: errno=Connection timed out",
+                Kind::Timeout,
+                Some("git.shop.lan"),
+                None,
+            ),
+            // curl -v when the certificate names another host.
+            (
+                "* Server certificate:\n*  subject: CN=*.shop.lan\n*  subjectAltName does not match get.shop.io\n* SSL: no alternative certificate subject name matches target host name 'get.shop.io'",
+                Kind::Tls,
+                Some("get.shop.io"),
+                None,
+            ),
+            // macOS's EAI_NONAME, as a program rewords it.
+            (
+                "error resolving cdn.shop.lan nodename nor servname not provided or known",
+                Kind::Dns,
+                Some("cdn.shop.lan"),
+                None,
+            ),
             // The old mongo shell's name, then the address and port it tried.
             (
                 "Wed May 5 22:18:58 JS Error: Error: couldn't connect: couldn't connect to server db.shop.lan 10.20.0.12:27017 (anon):950",
