@@ -235,12 +235,12 @@ pub fn patterns() -> &'static Patterns {
             // An NFS export handed to mount (`mount -o vers=3 10.0.0.5:/srv /mnt`, macOS's
             // `mount_nfs 10.0.0.5:/srv /mnt`), named by mount.nfs (`mount to NFS server
             // 'nfs.lan:/export' failed`), or an Ansible mount's `'src': 'nfs01:/export'`.
-            // A line that reports a command which failed, quoting it (Homebrew's `Failure while
-            // executing; `git clone https://…` exited with 128`, node's `Command failed: git
-            // clone …`, Python's `Command '['git', 'clone', …]' returned non-zero exit status`):
-            // the command is the one that ran, however far below the error it is told.
+            // A line that reports a command which failed, quoting it: Homebrew's "Failure while
+            // executing; `git clone https://…` exited with 128", node's `Command failed: git
+            // clone …`, Python's `Command '['git', 'clone', …]' returned non-zero exit status`.
+            // The command is the one that ran, however far below the error it is told.
             failed_command: re(
-                r"(?i)\b(?:failure\s+while\s+executing|command\s+failed:|command\s+'|returned\s+non-zero\s+exit\s+status|\bexited\s+with\s+(?:code\s+|status\s+)?\d)",
+                r"(?i)\b(?:failure\s+while\s+executing|command\s+failed:|command\s+'|returned\s+non-zero\s+exit\s+status|exited\s+with\s+(?:code\s+|status\s+)?\d)",
             ),
             nfs_export: re(
                 r#"(?:\bmount(?:[._]nfs4?)?\s+(?:[^\n]*?\s)?|\bNFS\s+server\s+['"]?)((?:\d{1,3}\.){3}\d{1,3}|[A-Za-z][\w\-]*(?:\.[\w\-]+)+):/|\bsrc['"]?\s*[:=]\s*['"]([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*):/"#,
@@ -301,8 +301,9 @@ pub fn patterns() -> &'static Patterns {
             flag_port: re(
                 r#"(?:^|\s)(?:-P\s*|-p\s+|--port(?:\s+|=))["']?(\d{1,5})["']?(?:$|[^\d\-,\w])"#,
             ),
-            // telnet/nc/ncat/ftp host port (and ftp's own `ftp> open host port`). An option may take a value (`telnet -l root h 23`,
-            // `nc -w 3 h 80`); the port is a whole word (`192.` is no port).
+            // telnet/nc/ncat/ftp host port, and ftp's own `ftp> open host port`. An option may
+            // take a value (`telnet -l root h 23`, `nc -w 3 h 80`); the port is a whole word
+            // (`192.` is no port).
             tool_host_port: re(
                 r#"(?i)(?:^|[\s`$>"'])(?:telnet|nc|ncat|netcat|ftp|ftp>\s*open)\s+((?:-[\w]+\s+(?:[^\s\-]\S*\s+)?)*)([\w.:\[\]%][\w.\-:\[\]%]*)\s+(\d{1,5})(?:$|[^\w.:])"#,
             ),
