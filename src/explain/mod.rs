@@ -5172,6 +5172,70 @@ mod tests {
     }
 
     #[test]
+    fn forms_of_round_twenty_eight_name_their_target_and_kind() {
+        let cases: &[(&str, Kind, Option<&str>, Option<u16>)] = &[
+            // Node prints the error's own fields after its last frame; axios's `baseURL` is
+            // where a relative `url` went.
+            (
+                "Error: socket hang up\n    at connResetException (node:internal/errors:718:14)\n    at TLSSocket.socketOnEnd (node:_http_client:514:23)\n    at process.processTicksAndRejections (node:internal/process/task_queues:82:21) {\n  code: 'ECONNRESET',\n  config: {\n    url: 'v1/orders',\n    method: 'post',\n    data: '{}',\n    headers: {\n      Accept: 'application/json, text/plain, */*',\n      'Content-Type': 'application/json',\n      'User-Agent': 'axios/1.6.0'\n    },\n    baseURL: 'https://api.shop.lan/',",
+                Kind::Reset,
+                Some("api.shop.lan"),
+                Some(443),
+            ),
+            // varnishlog opens the backend by address and port before its fetch fails.
+            (
+                "-   BackendOpen    21 boot.web1 10.20.0.31 8080 10.20.0.2 51844\n-   Timestamp      Bereq: 1452600181.683071 0.000096 0.000096\n-   FetchError     http first read error: EOF\n-   BackendClose   21 boot.web1",
+                Kind::Reset,
+                Some("10.20.0.31"),
+                Some(8080),
+            ),
+            // A link to a tool's troubleshooting documentation is advice, not the target.
+            (
+                "Please see the Shop troubleshooting documentation at http://help.shop.lan/issues. Thanks!\n/usr/lib/ruby/net/http.rb:917:in `connect': SSL_connect returned=1 errno=0 state=error: certificate verify failed (OpenSSL::SSL::SSLError)",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // A browser console's line starts with the asset and its line, not a host.
+            (
+                "banner.png:1 Failed to load resource: net::ERR_CONNECTION_RESET",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // `some.address.com` stands in for the reporter's own host.
+            (
+                "./check_http -H some.address.com --ssl=1\nCRITICAL - Cannot make SSL connection.\nerror:14094410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // SqlClient's TLS layer reports the peer closing the connection: a reset.
+            (
+                "A connection was successfully established with the server, but then an error occurred during the login process. (provider: SSL Provider, error: 0 - An existing connection was forcibly closed by the remote host.)",
+                Kind::Reset,
+                None,
+                None,
+            ),
+            // ...and alone, or with a certificate it did not trust, a TLS failure.
+            (
+                "(provider: SSL Provider, error: 0 - The certificate chain was issued by an authority that is not trusted.)",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // Windows' error 233 after the pre-login handshake: the server let go.
+            (
+                "A connection was successfully established with the server, but then an error occurred during the pre-login handshake. (provider: Shared Memory Provider, error: 0 - No process is on the other end of the pipe.) (Microsoft SQL Server, Error: 233)",
+                Kind::Reset,
+                None,
+                None,
+            ),
+        ];
+        assert_reads(cases);
+    }
+
+    #[test]
     fn a_final_line_break_ends_the_last_line() {
         let lines = |t: &str| explain(t, &Knowledge::bundled()).stats.lines;
         assert_eq!(lines("all good"), 1);

@@ -982,6 +982,11 @@ fn invented_name(lower: &str) -> bool {
         lower.split('.').any(owned)
     };
     let labels: Vec<&str> = lower.split('.').collect();
+    // `some.address.com`, `your.server.net`: an owner, then only an address word, under a
+    // suffix; no one names a real machine so.
+    let owner_first = labels.len() >= 3
+        && ["my", "your", "some"].contains(&labels[0])
+        && address_words(labels[1]);
     let letters = labels.len() >= 3
         && labels.iter().all(|l| {
             let mut chars = l.chars();
@@ -989,7 +994,8 @@ fn invented_name(lower: &str) -> bool {
                 .next()
                 .is_some_and(|c| c.is_ascii_alphabetic() && chars.all(|d| d == c))
         });
-    mine || letters
+    mine || owner_first
+        || letters
         || ENDINGS
             .iter()
             .any(|e| lower.len() > e.len() && lower.ends_with(e))

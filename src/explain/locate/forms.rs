@@ -460,6 +460,9 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
             // A program's banner (`Ncat: Version 7.60 ( https://nmap.org/ncat )`,
             // `Starting Nmap 7.60 ( https://nmap.org )`, ApacheBench's copyright and
             // licence lines) names its home page.
+            // A pointer to help in the sentence before the URL (`Please see the Bundler
+            // troubleshooting documentation at http://bit.ly/…`) is advice on any link.
+            || pointed_to_help(&line[..m.start()])
             || {
                 let l = line.to_ascii_lowercase();
                 l.contains("copyright")
@@ -967,6 +970,12 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
         .contains("|:")
         .then(|| p.wget_connecting.captures_iter(line));
     for c in wget.into_iter().flatten() {
+        host_and_port(&mut out, &mut taken, &c, 6, true);
+    }
+    let varnish = line
+        .contains("BackendOpen")
+        .then(|| p.backend_open.captures_iter(line));
+    for c in varnish.into_iter().flatten() {
         host_and_port(&mut out, &mut taken, &c, 6, true);
     }
     // Before the bare `host:port` form, so that an address given to a flag counts as asked
@@ -1555,6 +1564,37 @@ fn is_code(word: &str) -> bool {
         || member
         || ADDRESS_WORDS.contains(&last)
         || ["url", "port", "name"].contains(&last)
+}
+
+/// The words before a URL point the reader to help (`documentation at`, `please refer
+/// to`, `for more information, see`), not to the place that failed.
+fn pointed_to_help(before: &str) -> bool {
+    let b = before
+        .trim_end()
+        .trim_end_matches(['(', '<', '"', '\''])
+        .trim_end();
+    let b = b.to_ascii_lowercase();
+    let b = b.strip_suffix(':').unwrap_or(&b).trim_end();
+    [
+        "documentation at",
+        "documentation",
+        "docs at",
+        "documented at",
+        "guide at",
+        "please see",
+        "please refer to",
+        "please visit",
+        "please read",
+        "more information at",
+        "more information, see",
+        "more information see",
+        "more info at",
+        "more info, see",
+        "more details at",
+        "details, see",
+    ]
+    .iter()
+    .any(|w| b.ends_with(w))
 }
 
 #[cfg(test)]

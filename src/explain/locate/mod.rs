@@ -297,7 +297,19 @@ pub fn complete(
         })
         .max()
         .map_or(last + LOOK_AHEAD, |end| end.max(last + LOOK_AHEAD));
-    let to = (last + LOOK_AHEAD_FAR).max(ahead).min(n - 1);
+    // Node prints an error's own fields after its last frame (`at … {`, then `code:`, and
+    // an HTTP client's `config: { url, baseURL }`): the fields that name a place are still
+    // the error's, however long the dump (not a driver's map of every server it knew).
+    let dump_end = (first..=(last + CHAIN_REACH).min(n - 1))
+        .find(|&i| {
+            let l = prep.line(i).trim();
+            l.starts_with("at ") && l.ends_with(" {")
+        })
+        .map(|i| i + 2 * CHAIN_REACH);
+    let to = (last + LOOK_AHEAD_FAR)
+        .max(ahead)
+        .max(dump_end.unwrap_or(0))
+        .min(n - 1);
     let p = patterns();
     let mut best: Option<(i32, Candidate)> = None;
     let mut best_line = 0;
@@ -347,7 +359,13 @@ pub fn complete(
         // A line that introduces the next one as the place (`The URL in question:`,
         // `Server address:`) brings it near, however far below the error.
         let introduced = far && i > 0 && introduces_place(prep.line(i - 1));
-        if far && !command && !names_known && !introduced && !p.kv_port.is_match(line) {
+        let dumped = dump_end.is_some_and(|end| i <= end) && {
+            let t = line.trim_start();
+            ["url:", "baseURL:", "host:", "hostname:", "address:"]
+                .iter()
+                .any(|k| t.starts_with(k))
+        };
+        if far && !command && !names_known && !introduced && !dumped && !p.kv_port.is_match(line) {
             continue;
         }
         // An attempt announced before the error (`Connecting to X`, `Opening socket

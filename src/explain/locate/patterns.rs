@@ -32,6 +32,7 @@ pub struct Patterns {
     pub fingerprint: Regex,
     pub name_ip_port: Regex,
     pub wget_connecting: Regex,
+    pub backend_open: Regex,
     pub host_slash_port: Regex,
     pub call_args: Regex,
     pub port_first_call: Regex,
@@ -381,6 +382,11 @@ pub fn patterns() -> &'static Patterns {
             // wget's connecting line in any language: `name (name)|10.0.0.5|:80`.
             wget_connecting: re(
                 r"\b([A-Za-z0-9][\w\-]*(?:\.[\w\-]+)*)\s+\([^()\s]*\)\|[0-9A-Fa-f:.]+\|:(\d{1,5})\b",
+            ),
+            // varnishlog's `BackendOpen 18 boot.web1 10.0.0.5 8080 10.0.0.2 52012`: the
+            // descriptor, the backend's name, its address and port, then this end's.
+            backend_open: re(
+                r"\bBackendOpen\s+\d+\s+\S+\s+((?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]*:[0-9A-Fa-f:]+)\s+(\d{1,5})\b",
             ),
             // `name (10.0.0.5:443)`, and curl's `Connected to name (10.0.0.5) port 443`: the
             // name is what was asked for.

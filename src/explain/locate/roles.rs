@@ -225,6 +225,8 @@ pub fn is_source_file(written: &str) -> bool {
         "pl", "pm", "jl", "hs", "cr", "nim", "zig", "ml", "clj", "groovy", "m", "mm", "sh", "ps1",
         "vue", "svelte", "json", "yaml", "yml", "toml", "xml", "html", "log", "txt", "conf", "cfg",
         "ini", "jar", "class", "dll", "exe", "so", "lock", "md",
+        // A page's assets in a browser console (`logo.png:1 Failed to load resource`).
+        "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "css", "htm", "woff", "woff2", "wasm",
     ];
     // Some extensions are also country domains (`pve.shigu.cc`, `mirror.lab.pl`): a name
     // of three or more plain labels there is a host, since files rarely have two dots.
