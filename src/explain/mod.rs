@@ -5231,6 +5231,70 @@ mod tests {
                 None,
                 None,
             ),
+            // paramiko with no IPv6 address to try: "on  or 10.0.0.5".
+            (
+                "NoValidConnectionsError: [Errno None] Unable to connect to port 22 on or 10.20.0.40",
+                Kind::Other,
+                Some("10.20.0.40"),
+                Some(22),
+            ),
+            // DnsClient.NET names the DNS server the query went to.
+            (
+                "Query 311 => shop.lan IN A on 10.20.0.53:53 failed with an error.",
+                Kind::Other,
+                Some("10.20.0.53"),
+                Some(53),
+            ),
+            // WCF's "no endpoint listening" in Chinese.
+            (
+                "没有终结点在侦听可以接受消息的 http://10.20.0.7:8888/Orders 这通常是由于不正确的地址或者 SOAP 操作导致的。",
+                Kind::Other,
+                Some("10.20.0.7"),
+                Some(8888),
+            ),
+            // erl_call's node is `name@host`.
+            (
+                "erl_call: failed to connect to node app01@build7",
+                Kind::Other,
+                Some("build7"),
+                None,
+            ),
+            // ntpdate's debug output drops a server that sent nothing back: not a reset.
+            // The address the name resolved to, with its port, is the one it names.
+            (
+                "# ntpdate -d time.shop.lan\nLooking for host time.shop.lan and service ntp\ntransmit(10.20.0.123)\n10.20.0.123: Server dropped: no data\nserver 10.20.0.123, port 123",
+                Kind::Other,
+                Some("10.20.0.123"),
+                Some(123),
+            ),
+            // Tcl's `socket host port` at its prompt.
+            (
+                "% socket 10.20.0.9 2343\ncouldn't open socket: connection refused",
+                Kind::Refused,
+                Some("10.20.0.9"),
+                Some(2343),
+            ),
+            // A zero-padded IPv4 part is still the address as written...
+            (
+                "nodetool: Failed to connect to '127.0.0.02:8081' - ConnectException: 'Connection refused (Connection refused)'.",
+                Kind::Refused,
+                Some("127.0.0.02"),
+                Some(8081),
+            ),
+            // ...and a server's log of its client names no place it went: dovecot's
+            // `rip=`, Apache's `(server name:443)` after `[client …]`.
+            (
+                "dovecot: imap-login: Disconnected (no auth attempts in 0 secs): user=<>, rip=10.20.0.8, lip=10.20.0.2, TLS handshaking: SSL_accept() failed: error:14094418:SSL routines:SSL3_READ_BYTES:tlsv1 alert unknown ca",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            (
+                "[Tue Aug 26 10:48:22 2014] [info] [client 10.20.0.8] SSL library error 1 in handshake (server www.shop.lan:443)\n[Tue Aug 26 10:48:22 2014] [info] SSL Library Error: 336151576 error:14094418:SSL routines:SSL3_READ_BYTES:tlsv1 alert unknown ca",
+                Kind::Tls,
+                None,
+                None,
+            ),
         ];
         assert_reads(cases);
     }

@@ -673,7 +673,19 @@ pub fn clean_host(h: &str) -> Option<String> {
         }
         return Some(h.to_string());
     }
-    if h.parse::<IpAddr>().is_ok() {
+    // An IPv4 address with a zero-padded part (`127.0.0.02`), which the C resolver takes;
+    // a part of only zeros (`000.000.1.000`) is a reporter's mask.
+    let padded = {
+        let parts: Vec<&str> = h.split('.').collect();
+        parts.len() == 4
+            && parts.iter().all(|p| {
+                (1..=3).contains(&p.len())
+                    && p.bytes().all(|b| b.is_ascii_digit())
+                    && p.parse::<u16>().is_ok_and(|n| n <= 255)
+                    && !(p.len() > 1 && p.bytes().all(|b| b == b'0'))
+            })
+    };
+    if padded || h.parse::<IpAddr>().is_ok() {
         return Some(h.to_string());
     }
     if is_placeholder(h) {

@@ -305,8 +305,9 @@ pub fn patterns() -> &'static Patterns {
             // telnet/nc/ncat/ftp host port, and ftp's own `ftp> open host port`. An option may
             // take a value (`telnet -l root h 23`, `nc -w 3 h 80`); the port is a whole word
             // (`192.` is no port).
+            // Tcl's `socket ?-async? host port`, at its `%` prompt or in a script's `[socket …]`.
             tool_host_port: re(
-                r#"(?i)(?:^|[\s`$>"'])(?:telnet|nc|ncat|netcat|ftp|ftp>\s*open)\s+((?:-[\w]+\s+(?:[^\s\-]\S*\s+)?)*)([\w.:\[\]%][\w.\-:\[\]%]*)\s+(\d{1,5})(?:$|[^\w.:])"#,
+                r#"(?i)(?:^|[\s`$>"'])(?:telnet|nc|ncat|netcat|ftp|ftp>\s*open|%\s*socket|\[socket)\s+((?:-[\w]+\s+(?:[^\s\-]\S*\s+)?)*)([\w.:\[\]%][\w.\-:\[\]%]*)\s+(\d{1,5})(?:$|[^\w.:])"#,
             ),
             // Tools whose host is a plain argument: `iperf3 -c HOST`, `ntpdate HOST`, `telnet
             // HOST` (port 23 unless one follows, which `tool_host_port` reads), `nmap

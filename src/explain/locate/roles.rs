@@ -452,6 +452,14 @@ pub fn role_before(before: &str) -> i32 {
     {
         return -8;
     }
+    // Apache's error log the same way (`[client 10.0.0.9] … (server shop.lan:443)`), and
+    // a mail server's record of a client (dovecot's `rip=` and `lip=`): a server's own
+    // names and its client, never a place it went.
+    if (ends_with_word(tail, "server") && b.contains("[client "))
+        || ((ends_with_word(tail, "rip") || ends_with_word(tail, "lip")) && b.contains("-login:"))
+    {
+        return -8;
+    }
     // A client built for an address (`Client('db.lan', port=9000)`) connects to it.
     if argument && ends_with_word(tail, "client") {
         return 2;
