@@ -5274,6 +5274,62 @@ mod tests {
                 Some("10.20.0.9"),
                 Some(2343),
             ),
+            // net/http's own source in a Ruby trace names Net::OpenTimeout whatever failed.
+            (
+                "Errno::ECONNREFUSED: Failed to open TCP connection to 10.20.0.15:443 (Connection refused - connect(2) for \"10.20.0.15\" port 443)\n  net/http.rb:949:in `rescue in block in connect'\n  net/http.rb:945:in `connect'\n    s = Timeout.timeout(@open_timeout, Net::OpenTimeout) {",
+                Kind::Refused,
+                Some("10.20.0.15"),
+                Some(443),
+            ),
+            // telnet's command gives its port to the address it then tries.
+            (
+                "$ telnet db.shop.lan 22\nTrying 10.20.0.5...\ntelnet: connect to address 10.20.0.5: Operation timed out",
+                Kind::Timeout,
+                Some("10.20.0.5"),
+                Some(22),
+            ),
+            // FileZilla's `protocol_version=8` is a setting, not a TLS alert.
+            (
+                "Response: fzSftp started, protocol_version=8\nCommand: open \"me@sftp.shop.lan\" 22\nError: Network error: Software caused connection abort\nError: Could not connect to server",
+                Kind::Reset,
+                Some("sftp.shop.lan"),
+                Some(22),
+            ),
+            // MySQL's Winsock code with its words in quotes.
+            (
+                "ERROR 2003 (HY000): Can't connect to MySQL server on 'db.shop.lan' (10060 \"Unknown error\")",
+                Kind::Timeout,
+                Some("db.shop.lan"),
+                None,
+            ),
+            // Erlang's httpc: the server closed the socket.
+            (
+                "** (Mix) httpc request failed with: :socket_closed_remotely\nCould not install Hex because Mix could not download metadata at https://hex.shop.lan/installs/hex.csv.signed.",
+                Kind::Reset,
+                Some("hex.shop.lan"),
+                Some(443),
+            ),
+            // `net use`'s system error 53.
+            (
+                "System Error 53 has occured.\nThe network path was not found.",
+                Kind::Other,
+                None,
+                None,
+            ),
+            // Expo Go could not load the app from the development server.
+            (
+                "There was a problem loading the requested app. It looks like you may be using a LAN URL.",
+                Kind::Other,
+                None,
+                None,
+            ),
+            // openssl s_client's `-host` and `-port`.
+            (
+                "$ openssl s_client -host tls.shop.lan -port 8443\nverify error:num=20:unable to get local issuer certificate",
+                Kind::Tls,
+                Some("tls.shop.lan"),
+                Some(8443),
+            ),
             // A zero-padded IPv4 part is still the address as written...
             (
                 "nodetool: Failed to connect to '127.0.0.02:8081' - ConnectException: 'Connection refused (Connection refused)'.",

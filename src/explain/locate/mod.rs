@@ -464,7 +464,9 @@ pub fn complete(
                     let score =
                         score + 3 * i32::from(target.port.is_some() && c.port == target.port);
                     if let (Some(h), Some(port)) = (&c.host, c.port) {
-                        let url = c.scheme.is_some() && c.asked;
+                        // A command that ran (`$ telnet db.lan 22`) names the name whose
+                        // address its next lines try, as a URL does.
+                        let url = (c.scheme.is_some() || ran) && c.asked;
                         named.push((score, h.clone(), port, url));
                     }
                     if c.host.is_some() && best.as_ref().is_none_or(|(s, _)| score >= *s) {

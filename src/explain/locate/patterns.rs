@@ -288,7 +288,7 @@ pub fn patterns() -> &'static Patterns {
             ),
             // A command's host flag, PowerShell's `-ComputerName` in any case among them.
             flag_host: re(
-                r#"(?:^|\s)(?:-h|-H|--host|--hostname|--server|-connect|--url|--endpoint-url|(?i:-ComputerName|-HostName))(?:\s+|=)["']?([^\s"']+)"#,
+                r#"(?:^|\s)(?:-h|-H|--host|-host|--hostname|--server|-connect|--url|--endpoint-url|(?i:-ComputerName|-HostName))(?:\s+|=)["']?([^\s"']+)"#,
             ),
             // Flags that name a server in fewer tools, taken only with a value shaped like
             // an address: `check_supervisord -s 10.0.0.5`, `nats -s localhost:4222`,
@@ -300,7 +300,7 @@ pub fn patterns() -> &'static Patterns {
             ),
             // Not a range or a list (`iperf3 -p 5201-5203`): no one port is the target.
             flag_port: re(
-                r#"(?:^|\s)(?:-P\s*|-p\s+|--port(?:\s+|=))["']?(\d{1,5})["']?(?:$|[^\d\-,\w])"#,
+                r#"(?:^|\s)(?:-P\s*|-p\s+|--?port(?:\s+|=))["']?(\d{1,5})["']?(?:$|[^\d\-,\w])"#,
             ),
             // telnet/nc/ncat/ftp host port, and ftp's own `ftp> open host port`. An option may
             // take a value (`telnet -l root h 23`, `nc -w 3 h 80`); the port is a whole word
@@ -509,8 +509,11 @@ pub fn flag_port(line: &str) -> Option<u16> {
         }
         words.find_map(|w| w.strip_prefix("-p").and_then(parse_port))
     };
+    // A single-dash `-port` is a client's only beside its `-host` (`openssl s_client -host
+    // x -port 443`); alone it is as often a server's own (`ruby app.rb -port 8080`).
     p.flag_port
         .captures(line)
+        .filter(|c| !c[0].trim_start().starts_with("-port") || line.contains(" -host "))
         .and_then(|c| parse_port(c.get(1)?.as_str()))
         .or_else(nmap)
 }
