@@ -906,6 +906,35 @@ fn the_seventy_ninth_sealed_set_meets_the_bar() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Round 28's first set (84 records, mixed), scored once at the end of round 27 (79fcc1a),
+/// before any tuning on it: kind 96.4%, host 88.1%, port 89.3%. Below the bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_eightieth_sealed_set_meets_the_bar() {
+    let problems = score("sealed80");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected beside sealed80 (93 records, not mainstream), kept unopened and scored once
+/// after the tuning on sealed80 (14c3742): kind 93.5%, host 89.2%, port 90.3%. Below the
+/// bar, so ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_eighty_first_sealed_set_meets_the_bar() {
+    let problems = score("sealed81");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Collected beside sealed80 (66 records, mixed), kept unopened and scored once after the
+/// tuning on sealed80–81 (ff4e859): kind 90.9%, host 95.5%, port 89.4%. Below the bar, so
+/// ignored.
+#[test]
+#[ignore = "below the bar when first scored; see the note above"]
+fn the_eighty_second_sealed_set_meets_the_bar() {
+    let problems = score("sealed82");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_record_has_a_source_and_a_known_kind() {
     let kinds = [
@@ -929,7 +958,7 @@ fn every_record_has_a_source_and_a_known_kind() {
         "sealed56", "sealed57", "sealed58", "sealed59", "sealed60", "sealed61", "sealed62",
         "sealed63", "sealed64", "sealed65", "sealed66", "sealed67", "sealed68", "sealed70",
         "sealed71", "sealed72", "sealed73", "sealed74", "sealed75", "sealed76", "sealed77",
-        "sealed78", "sealed79",
+        "sealed78", "sealed79", "sealed80", "sealed81", "sealed82",
     ] {
         for r in records(set) {
             let web = r.source.starts_with("https://") || r.source.starts_with("http://");
