@@ -5330,6 +5330,13 @@ mod tests {
                 Some("tls.shop.lan"),
                 Some(8443),
             ),
+            // A Ruby settings file below the error: `host "x"` and `port "4567"`.
+            (
+                "An HTTP error occurred. Check your settings. Connection refused - connect(2)\n/home/me/.sensu/settings.rb\nhost \"api.shop.lan\"\nport \"4567\"",
+                Kind::Refused,
+                Some("api.shop.lan"),
+                Some(4567),
+            ),
             // A zero-padded IPv4 part is still the address as written...
             (
                 "nodetool: Failed to connect to '127.0.0.02:8081' - ConnectException: 'Connection refused (Connection refused)'.",

@@ -274,7 +274,10 @@ pub fn patterns() -> &'static Patterns {
             kv_host: re(
                 r#"(?i)(?:^|[\s{(,;"'])"?(?:host(?:name)?|address|addr|server(?:_?addr)?|remote_?addr|endpoint|brokers?|bootstrap[._]servers)"?\s*[:=]\s*(?:Some\(\s*\w+\(\s*|\[\s*)?["'`]?(\[[0-9a-f:.%\w]+\]|\{[\w.\-]{1,40}\}|[\w.\-:%]+)"#,
             ),
-            kv_port: re(r#"(?i)(?:^|[\s{(,;"'])"?port"?\s*[:=]\s*(?:Some\(\s*)?["']?(\d{1,5})\b"#),
+            // Also a Ruby settings line, `port "4567"`.
+            kv_port: re(
+                r#"(?i)(?:^|[\s{(,;"'])"?port"?\s*(?:[:=]\s*(?:Some\(\s*)?["']?|")(\d{1,5})\b"#,
+            ),
             // A host or a port given as a named field or constant on a line of its own:
             // `host = "db"` then `port = 5432`, `NEO4J_HOST = "localhost"` then
             // `NEO4J_PORT = 8687`, `.port=1883,`, PHP's `$mail->Port = 465;`,
