@@ -5337,6 +5337,34 @@ mod tests {
                 Some("api.shop.lan"),
                 Some(4567),
             ),
+            // Erlang's report header is a date, not an address; the TLS alert decides.
+            (
+                "=ERROR REPORT==== 9-Sep-2015::15:41:47 ===\nSSL: certify: ssl_handshake.erl:1389:Fatal error: bad certificate\n** exception error: no match of right hand side value {error,{tls_alert,\"bad certificate\"}}",
+                Kind::Tls,
+                None,
+                None,
+            ),
+            // Old Node's EADDRINFO is a failed lookup.
+            (
+                "Error: getaddrinfo EADDRINFO\n    at errnoException (dns.js:37:11)",
+                Kind::Dns,
+                None,
+                None,
+            ),
+            // gRPC's server preface never came: the connection was closed.
+            (
+                "temporal operator namespace list --address 10.20.0.3:7233\nmsg=\"failed reaching server: last connection error: connection error: desc = \\\"error reading server preface: EOF\\\"\"",
+                Kind::Reset,
+                Some("10.20.0.3"),
+                Some(7233),
+            ),
+            // libgit2's certificate error under cargo's chain.
+            (
+                "    Updating git repository `https://git.shop.lan/lib/x.git`\nUnable to update https://git.shop.lan/lib/x.git#75cff194\n\nCaused by:\n  [16] The SSL certificate is invalid",
+                Kind::Tls,
+                Some("git.shop.lan"),
+                Some(443),
+            ),
             // A zero-padded IPv4 part is still the address as written...
             (
                 "nodetool: Failed to connect to '127.0.0.02:8081' - ConnectException: 'Connection refused (Connection refused)'.",

@@ -138,6 +138,11 @@ pub fn candidates(line: &str, services: &Services) -> Vec<Candidate> {
     if is_hop(line) {
         return out;
     }
+    // Erlang's report header (`=ERROR REPORT==== 9-Sep-2015::15:41:47 ===`): its date and
+    // time are not an IPv6 address and a port.
+    if line.trim_start().starts_with('=') && line.contains(" REPORT====") {
+        return out;
+    }
     // The statement a database error quotes is data: nothing in it is a place.
     let mut taken: Vec<(usize, usize)> = p
         .sql
