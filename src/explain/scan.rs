@@ -675,16 +675,12 @@ pub fn clean_host(h: &str) -> Option<String> {
     }
     // An IPv4 address with a zero-padded part (`127.0.0.02`), which the C resolver takes;
     // a part of only zeros (`000.000.1.000`) is a reporter's mask.
-    let padded = {
-        let parts: Vec<&str> = h.split('.').collect();
-        parts.len() == 4
-            && parts.iter().all(|p| {
-                (1..=3).contains(&p.len())
-                    && p.bytes().all(|b| b.is_ascii_digit())
-                    && p.parse::<u16>().is_ok_and(|n| n <= 255)
-                    && !(p.len() > 1 && p.bytes().all(|b| b == b'0'))
-            })
-    };
+    let padded = dotted_quad(h).is_some_and(|parts| {
+        parts.iter().all(|p| {
+            p.parse::<u16>().is_ok_and(|n| n <= 255)
+                && !(p.len() > 1 && p.bytes().all(|b| b == b'0'))
+        })
+    });
     if padded || h.parse::<IpAddr>().is_ok() {
         return Some(h.to_string());
     }
@@ -910,16 +906,11 @@ pub fn is_redacted(h: &str) -> bool {
             .iter()
             .any(|&(a, b)| h.len() > 2 && h.starts_with(a) && h.ends_with(b));
     // An address no machine can have (`521.115.111.111`): the reporter changed it.
-    let impossible = {
-        let parts: Vec<&str> = h.split('.').collect();
-        parts.len() == 4
-            && parts
-                .iter()
-                .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
-            && parts
-                .iter()
-                .any(|p| p.parse::<u16>().is_ok_and(|n| n > 255))
-    };
+    let impossible = dotted_quad(h).is_some_and(|parts| {
+        parts
+            .iter()
+            .any(|p| p.parse::<u16>().is_ok_and(|n| n > 255))
+    });
     // A name whose first labels were blotted out with dots (`https://.....com/x`).
     let dotted = h.starts_with("..")
         && h.trim_start_matches('.')
@@ -951,6 +942,21 @@ pub const ADDRESS_WORDS: &[&str] = &[
     "ip", "host", "hostname", "server", "domain", "addr", "address",
 ];
 
+/// Words a reporter puts before an address word to make a stand-in (`my-server`,
+/// `your_host`, `some.address.com`).
+const OWNERS: &[&str] = &["my", "your", "some"];
+
+/// Four dot-separated groups of one to three digits (`10.0.0.5`, `127.0.0.02`,
+/// `521.115.111.111`): an IPv4 address as written, whether or not it is a valid one.
+fn dotted_quad(h: &str) -> Option<Vec<&str>> {
+    let parts: Vec<&str> = h.split('.').collect();
+    (parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())))
+    .then_some(parts)
+}
+
 /// A name a reporter typed in place of theirs: `consul_ip`, `db_host`, `MYIP`, `your-server`,
 /// and letters standing for an address's parts (`a.b.c.d`, `aa.bbb.ccc.d`). Compose
 /// service names keep their underscores (`postgres_image`); only these endings mark one.
@@ -974,7 +980,7 @@ fn invented_name(lower: &str) -> bool {
     let real_suffix = lower.contains('.') && known_tld(lower.rsplit('.').next().unwrap_or(""));
     let owned = |label: &str| {
         // `some-url`, `SOME_HOST`: a name written to stand for any.
-        ["my", "your", "some"].iter().any(|who| {
+        OWNERS.iter().any(|who| {
             label.strip_prefix(who).is_some_and(|rest| {
                 let rest = rest.trim_start_matches(['-', '_']);
                 if *who == "some" && matches!(rest, "url" | "uri") {
@@ -996,9 +1002,7 @@ fn invented_name(lower: &str) -> bool {
     let labels: Vec<&str> = lower.split('.').collect();
     // `some.address.com`, `your.server.net`: an owner, then only an address word, under a
     // suffix; no one names a real machine so.
-    let owner_first = labels.len() >= 3
-        && ["my", "your", "some"].contains(&labels[0])
-        && address_words(labels[1]);
+    let owner_first = labels.len() >= 3 && OWNERS.contains(&labels[0]) && address_words(labels[1]);
     let letters = labels.len() >= 3
         && labels.iter().all(|l| {
             let mut chars = l.chars();
